@@ -1,0 +1,167 @@
+"""One typed configuration object, loaded from ``configs/*.toml`` with ``--set key=value`` overrides."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .errors import ConfigError
+
+
+@dataclass
+class InputConfig:
+    format: str = "auto"  # auto | txt | md | html | jsonl | lines
+    text_field: str = "text"
+    title_field: str = "title"
+    id_field: str = "id"
+
+
+@dataclass
+class SegmentConfig:
+    lang: str = "en"
+
+
+@dataclass
+class TranslateConfig:
+    enabled: bool = True
+    tgt: str = "ru"
+    backend: str = "auto"  # auto | bergamot | ctranslate2 | transformers
+    model: str = ""  # name or path; "" = default for the pair (configs/models.toml)
+    beam: int = 4
+    batch_tokens: int = 2048
+    threads: int = 0  # 0 = chosen for the machine
+    max_input_tokens: int = 0  # 0 = the model's own limit
+    score: bool = False  # embedding-based quality score (costs time)
+    low_quality_threshold: float = 0.5
+
+
+@dataclass
+class SummarizeConfig:
+    enabled: bool = True
+    method: str = "extractive"  # extractive | abstractive
+    model: str = ""
+    sentences: int = 3
+    words: int = 0
+    ratio: float = 0.0
+    translate: bool = True  # also a summary in the target language
+    beam: int = 4
+    no_repeat_ngram_size: int = 3
+    max_length: int = 142
+    min_length: int = 30
+
+
+@dataclass
+class OutputConfig:
+    formats: list[str] = field(default_factory=lambda: ["jsonl", "doc"])
+
+
+@dataclass
+class PipelineConfig:
+    input: InputConfig = field(default_factory=InputConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    translate: TranslateConfig = field(default_factory=TranslateConfig)
+    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [{where}]: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    kwargs = {}
+    for name, value in data.items():
+        typ = hints[name]
+        if dataclasses.is_dataclass(typ):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{where}.{name}] must be a table")
+            kwargs[name] = _build(typ, value, f"{where}.{name}".strip("."))
+        else:
+            kwargs[name] = _coerce(value, typ, f"{where}.{name}".strip("."))
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, typ: Any, key: str) -> Any:
+    base = {"bool": bool, "int": int, "float": float, "str": str}.get(getattr(typ, "__name__", ""), None)
+    if typ == list[str]:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key} must be a list of strings")
+        return value
+    if base is bool:
+        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0", "yes", "no"}:
+            return value.lower() in {"true", "1", "yes"}
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{key} must be true or false, got {value!r}")
+    if base in (int, float):
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            return base(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} must be a {base.__name__}, got {value!r}") from None
+    if base is str:
+        if not isinstance(value, (str, int, float)):
+            raise ConfigError(f"{key} must be a string, got {value!r}")
+        return str(value)
+    return value
+
+
+def _set_path(data: dict[str, Any], dotted: str, value: str) -> None:
+    parts = dotted.split(".")
+    node = data
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"--set {dotted}: {p} is not a table")
+    node[parts[-1]] = value
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> PipelineConfig:
+    """Load a TOML preset (or the defaults) and apply ``key=value`` overrides (dotted keys)."""
+    data: dict[str, Any] = {}
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file not found: {p}")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    for item in overrides or []:
+        if "=" not in item:
+            raise ConfigError(f"--set expects key=value, got {item!r}")
+        key, value = item.split("=", 1)
+        _set_path(data, key.strip(), value.strip())
+    cfg = _build(PipelineConfig, data, "")
+    validate(cfg)
+    return cfg
+
+
+def validate(cfg: PipelineConfig) -> None:
+    """Check values that types alone do not catch."""
+    checks = [
+        (cfg.input.format in {"auto", "txt", "md", "html", "jsonl", "lines"}, "input.format must be auto|txt|md|html|jsonl|lines"),
+        (cfg.translate.backend in {"auto", "bergamot", "ctranslate2", "transformers"}, "translate.backend must be auto|bergamot|ctranslate2|transformers"),
+        (cfg.translate.beam >= 1, "translate.beam must be >= 1"),
+        (cfg.translate.batch_tokens >= 16, "translate.batch_tokens must be >= 16"),
+        (cfg.summarize.method in {"extractive", "abstractive"}, "summarize.method must be extractive|abstractive"),
+        (cfg.summarize.sentences >= 0 and cfg.summarize.words >= 0, "summarize lengths must be >= 0"),
+        (0.0 <= cfg.summarize.ratio <= 1.0, "summarize.ratio must be between 0 and 1"),
+    ]
+    for ok, msg in checks:
+        if not ok:
+            raise ConfigError(msg)

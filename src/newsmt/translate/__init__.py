@@ -1,0 +1,1 @@
+"""Translation: one engine (news-aware wrapping) over swappable backends."""

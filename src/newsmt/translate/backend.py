@@ -1,0 +1,38 @@
+"""The interface every translation backend implements: strings in, hypotheses out.
+
+A backend knows nothing about news, documents or guards: the engine (``engine.py``) owns batching
+order, long-sentence splitting, protected spans, typography and flags, once for all backends.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    text: str
+    logprob: float | None = None  # mean token log-prob (length-normalized); None if the backend has none
+
+
+class Backend(ABC):
+    """A loaded model for one direction (src -> tgt)."""
+
+    #: model identifier written to provenance (name and revision/hash)
+    model_id: str = ""
+    #: the longest input (in the backend's own tokens) the model handles without truncation
+    max_input_tokens: int = 512
+
+    @abstractmethod
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Number of model input tokens for each text."""
+
+    @abstractmethod
+    def translate(self, texts: list[str]) -> list[Hypothesis]:
+        """Translate a batch; one hypothesis per input, in order.
+
+        The result for a text must not depend on the other texts in the batch.
+        """
+
+    def close(self) -> None:  # pragma: no cover - optional
+        """Release resources (thread pools, native handles)."""

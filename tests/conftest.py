@@ -1,0 +1,22 @@
+"""Shared fixtures: the read-only ../shared folder (skipped cleanly when absent)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """Path under ../shared, or skip the test with a clear reason when it is absent."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} not present (the ../shared folder beside the repository holds it)")
+    return p
+
+
+@pytest.fixture
+def sample_article() -> Path:
+    return shared_path("samples", "news-article-en.txt")
