@@ -76,19 +76,21 @@ def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
     out = tmp_path / "out"
     seed = int(os.environ.get("NEWSMT_TEST_SEED", time.time_ns() % 10000))
     rng = random.Random(seed)
-    start_delay, target = rng.uniform(0.3, 2.0), rng.randint(n // 4, 3 * n // 4)
+    start_delay, target = rng.uniform(0.5, 4.0), rng.randint(n // 4, 3 * n // 4)
     merge_tmp = out / ".records.jsonl.stream.tmp"
     triggers = [
         lambda t0: time.monotonic() - t0 > start_delay,  # start-up, reading or the first articles
         lambda t0: parts(out) >= target,  # in the middle of the work
-        lambda t0: merge_tmp.exists() or parts(out) == n,  # all articles done: the final merge
+        lambda t0: merge_tmp.exists(),  # all articles done, records.jsonl being assembled
     ]
+    finished = []
     for ready in triggers:
         proc = subprocess.Popen(cli(*args, "-o", out, "--workers", "2"), start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         t0 = time.monotonic()
         assert kill_when(proc, lambda: ready(t0)), f"the job ended before it could be killed (seed {seed})"
-    assert parts(out) < n or not (out / "records.jsonl").exists()
+        finished.append(parts(out))
+    assert 0 < finished[1] < n, (finished, seed)
     done = subprocess.run(cli(*args, "-o", out, "--workers", "2"), check=True, capture_output=True, text=True)
     assert "failed 0" in done.stdout
     assert tree(out) == tree(ref), f"seed {seed}"
@@ -175,11 +177,9 @@ def test_en_ru_preset_names_the_missing_model(tmp_path, sample_article):
 
 
 def test_en_ru_preset_runs_a_tiny_marian(tmp_path, sample_article, tiny_models):
-    article = tmp_path / "lead.txt"  # the sample's first paragraphs: random weights generate slowly
-    article.write_text("\n\n".join(sample_article.read_text(encoding="utf-8").split("\n\n")[:3]), encoding="utf-8")
     model = tiny_models("marian")
     cfg = load_config(EN_RU, [f"translate.model={model}", "translate.backend=transformers"])
-    summary = run([str(article)], cfg, tmp_path / "out")
+    summary = run([str(sample_article)], cfg, tmp_path / "out", threads=1)  # 1: fast on a busy machine
     assert (summary.done, summary.failed) == (1, 0)
     record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
     assert record["tgt_lang"] == "ru"

@@ -28,6 +28,7 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -37,7 +38,7 @@ from typing import Any, Iterator
 from . import __version__
 from .config import PipelineConfig
 from .document import Document
-from .errors import InputError, ModelError
+from .errors import InputError, ModelError, NewsmtError
 from .pipeline import Resources, model_ids, process_json, settings
 from .progress import progress
 from .readers import expand_inputs, iter_path
@@ -223,6 +224,10 @@ def execute_local(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result
             while running and (task is None or len(running) >= 2 * workers):
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
+    except BrokenProcessPool:
+        raise NewsmtError("a worker process died (out of memory? from Python: newsmt.run called outside "
+                          "`if __name__ == '__main__':`); finished articles are kept: run again to resume, "
+                          "with fewer --workers if memory is short") from None
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -272,7 +277,7 @@ def run_batch(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> RunSummar
                     sentences=result["sentences"], timings=result["timings"])
             bar.advance(1, description=f"articles ({summary.sentences} sentences)")
     summary.flags = _finish(outdir, items, cfg, models)
-    summary.seconds = time.perf_counter() - t0
+    summary.seconds = round(time.perf_counter() - t0, 3)
     log("run_done", **summary.to_dict())
     return summary
 

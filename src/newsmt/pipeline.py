@@ -122,7 +122,8 @@ def run(inputs: list[str], cfg: PipelineConfig, outdir: str | Path, workers: int
         log_json: bool | None = None) -> RunSummary:
     """Process files, directories, globs or JSONL streams into ``outdir``; resumable (see ``batch``).
 
-    Arguments given (not None) override the config's ``[run]`` table.
+    Arguments given (not None) override the config's ``[run]`` table. Worker processes are started
+    with "spawn": a script calling this needs the ``if __name__ == "__main__":`` guard.
     """
     from .batch import run_batch
     from .config import validate

@@ -44,13 +44,14 @@ LENGTH_TOLERANCE = 1.5  # standard deviations of length ratio accepted without p
 WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% of its probability
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words of letters
 
 
 class QualityScorer:
     """Scores translations ``src_lang`` -> ``tgt_lang``; models load once per process."""
 
     def __init__(self, src_lang: str, tgt_lang: str, threshold: float | None = None) -> None:
-        self.src_lang, self.tgt_lang = src_lang, tgt_lang
+        self.src_lang, self.tgt_lang = (code.split("-")[0].lower() for code in (src_lang, tgt_lang))  # pt-BR -> pt
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         src_ratio, src_sd = LENGTH_VS_ENGLISH.get(src_lang, _UNKNOWN_LENGTH)
         tgt_ratio, tgt_sd = LENGTH_VS_ENGLISH.get(tgt_lang, _UNKNOWN_LENGTH)
@@ -85,7 +86,11 @@ class QualityScorer:
             return 0.0, True  # a sentence returned verbatim: untranslated, whatever the identifier says
         if not self._check_language:
             return 1.0, False
-        evidence = min(1.0, max(0.0, (_lang_probs(src).get(self.src_lang, 0.0) - 0.3) / 0.4))
+        # how recognisable the source's language is: identifier confidence, times text length
+        # (one word - a name, an acronym - carries none; five words or more, all of it)
+        confidence = (_lang_probs(src).get(self.src_lang, 0.0) - 0.3) / 0.4
+        amount = (len(_LETTERS.findall(src)) - 1) / 4
+        evidence = min(1.0, max(0.0, confidence)) * min(1.0, max(0.0, amount))
         if evidence == 0.0:
             return 1.0, False
         probs = _lang_probs(tgt)

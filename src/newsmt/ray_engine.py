@@ -40,9 +40,9 @@ def connect(address: str = "") -> None:
         raise NewsmtError("--engine ray needs Ray: pip install 'newsmt[ray]'") from None
     if not ray.is_initialized():
         ray.init(address=address or None, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-    for handler in logging.getLogger("ray.data").handlers:  # each dataset's plan is logged at INFO
+    for handler in logging.getLogger("ray.data").handlers:  # no dataset plans/progress on stderr
         if isinstance(handler, logging.StreamHandler):
-            handler.setLevel(logging.WARNING)
+            handler.setLevel(logging.ERROR)
 
 
 def execute_ray(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result]:

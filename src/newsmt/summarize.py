@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
-from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -72,7 +72,7 @@ def _ngram_hashes(texts: list[str], n: int = NGRAM) -> tuple[np.ndarray, np.ndar
     return rows, hashes[pos]
 
 
-@dataclass
+@dataclasses.dataclass
 class NgramVectors:
     """L2-normalized TF-IDF rows over character n-grams, kept sparse as (row, col, val) entries."""
 
@@ -84,7 +84,7 @@ class NgramVectors:
     m: int
 
     @classmethod
-    def build(cls, texts: list[str]) -> "NgramVectors":
+    def build(cls, texts: list[str]) -> NgramVectors:
         rows, hashes = _ngram_hashes(texts)
         vocab, cols = np.unique(hashes, return_inverse=True)
         keys, tf = np.unique(rows * max(len(vocab), 1) + cols, return_counts=True)
@@ -139,11 +139,12 @@ def _summary(doc: Document, method: str, model: str, sentences: list[SummarySent
 
 # -- extractive ---------------------------------------------------------------------------------
 def fragments(doc: Document, sentences: list[Sentence]) -> np.ndarray:
-    """True for fragments: short, unpunctuated or question sentences (credits, captions, teasers) and every
-    sentence of a paragraph that ends in one (a photo caption with its credit line)."""
+    """True for fragments: short, unpunctuated or question sentences (credits, datelines, teasers),
+    and every sentence of a caption: a paragraph of at most three sentences ending in an
+    unpunctuated line (a credit such as "Vladimir Gerdo / TASS")."""
     frag = {s.id for s in sentences if _words(s.text) < FRAGMENT_WORDS or not _TERMINAL.search(s.text)}
     for p in doc.paragraphs:
-        if p.sentences and p.sentences[-1].id in frag:
+        if 1 < len(p.sentences) <= 3 and not _TERMINAL.search(p.sentences[-1].text):
             frag.update(s.id for s in p.sentences)
     return np.array([s.id in frag for s in sentences], dtype=bool)
 
@@ -161,7 +162,7 @@ def rank_scores(texts: list[str], vectors: NgramVectors) -> tuple[np.ndarray, np
 def select(texts: list[str], max_sentences: int, max_words: int = 0,
            last_resort: np.ndarray | None = None) -> tuple[list[int], np.ndarray]:
     """Indices picked by MMR (returned in document order) and the centrality of every sentence;
-    ``last_resort`` sentences are picked only when no other one fits."""
+    ``last_resort`` sentences are picked only once all others are."""
     vectors = NgramVectors.build(texts)
     cent, score = rank_scores(texts, vectors)
     words = np.array([_words(t) for t in texts])
@@ -169,14 +170,15 @@ def select(texts: list[str], max_sentences: int, max_words: int = 0,
     left = max_words or math.inf
     picked: list[int] = []
     open_ = np.ones(len(texts), dtype=bool)
+    if last_resort is None:
+        last_resort = np.zeros(len(texts), dtype=bool)
     while len(picked) < max_sentences:
-        fits = open_ & (words <= left)
+        pool = open_ & ~last_resort if (open_ & ~last_resort).any() else open_
+        fits = pool & (words <= left)
         if not fits.any():
-            if picked or not open_.any():
+            if picked or not pool.any():
                 break
-            fits = open_  # not one sentence fits the word budget: the best one (flagged over_length)
-        if last_resort is not None and (fits & ~last_resort).any():
-            fits &= ~last_resort
+            fits = pool  # not one sentence fits the word budget: the best one (flagged over_length)
         value = np.where(fits, MMR_LAMBDA * score - (1 - MMR_LAMBDA) * redundancy, -np.inf)
         i = int(value.argmax())
         picked.append(i)
@@ -285,25 +287,27 @@ def _model_path(model: str) -> Path:
         from huggingface_hub import snapshot_download
 
         return Path(snapshot_download(model, local_files_only=True))
-    except Exception:  # noqa: BLE001 - not cached, invalid name, offline: one answer for all
+    except (OSError, ValueError):  # not cached, or not a valid repository name
         raise ModelError(f"summarization model {model!r} is neither a directory nor in the local Hugging Face "
                          f"cache; on a connected machine run `huggingface-cli download {model}`, then pass "
                          "its directory with --model") from None
 
 
 def summarizer_id(cfg: SummarizeConfig, src: str) -> str:
-    """``name@revision`` of the summarizer ``cfg`` selects; ModelError when its model is missing."""
+    """``name@revision`` of the summarizer ``cfg`` selects (without loading it); ModelError when
+    its model is missing. The revision is the cache commit or a fingerprint of the weights."""
     if cfg.method == "extractive":
         return EXTRACTIVE_MODEL
-    path = _model_path(cfg.model)
-    return f"{cfg.model}@{path.name if path.parent.name == 'snapshots' else 'local'}"
+    from .translate.transformers_backend import weights_fingerprint
+
+    return f"{cfg.model}@{weights_fingerprint(_model_path(cfg.model))}"
 
 
 def _unique(sentences: Iterator[Sentence]) -> list[Sentence]:
     return list({s.id: s for s in sentences}.values())
 
 
-@dataclass
+@dataclasses.dataclass
 class _Piece:
     """Text to summarize (or a partial summary) and the source sentences it stands for."""
 
@@ -346,25 +350,25 @@ class Seq2SeqSummarizer:
 
     def count(self, texts: list[str]) -> list[int]:
         """Tokens per text, without special tokens."""
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]] if texts else []
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]] if texts else []
 
     def generate(self, texts: list[str], cfg: SummarizeConfig) -> list[str]:
         """One summary per input; every input must fit the window (checked, never truncated)."""
         inputs = [self.prefix + t for t in texts]
-        ids = self.tokenizer(inputs)["input_ids"]
+        ids = self.tokenizer(inputs, verbose=False)["input_ids"]
         if max(len(x) for x in ids) > self.window:
             raise ModelError(f"{self.name}: an input of {max(len(x) for x in ids)} tokens exceeds the "
                              f"{self.window}-token window")  # a chunking bug: never cut silently
         out = []
         for text, n in zip(inputs, (len(x) for x in ids)):
-            min_length = min(cfg.min_length, n // 2)  # a short chunk must not be padded out
+            min_length = min(cfg.min_length, n // 2, cfg.max_length)  # a short chunk is not padded out
             if self._hf is not None:
                 import torch
 
                 enc = self.tokenizer([text], return_tensors="pt")
                 with torch.inference_mode():
                     gen = self._hf.generate(**enc, num_beams=cfg.beam, max_length=cfg.max_length, min_length=min_length,
-                                            no_repeat_ngram_size=cfg.no_repeat_ngram_size, early_stopping=True)
+                                            no_repeat_ngram_size=cfg.no_repeat_ngram_size, do_sample=False)
                 out.append(self.tokenizer.decode(gen[0], skip_special_tokens=True).strip())
             else:
                 tokens = self.tokenizer.convert_ids_to_tokens(self.tokenizer(text)["input_ids"])
@@ -411,24 +415,26 @@ class Seq2SeqSummarizer:
         return [_unique(s for p in g for s in p.sources) for g in self._pack(pieces)]
 
     def summarize(self, doc: Document, cfg: SummarizeConfig) -> Summary:
-        """Map-reduce: summarize each chunk; while the partial summaries are longer than
-        ``cfg.max_length`` tokens, group and summarize them again."""
+        """Map-reduce: summarize each chunk (partial summaries capped at half a window, so that
+        two always fit one input); while the partial summaries are longer than ``cfg.max_length``
+        tokens, group and summarize them again. One chunk: a single pass with ``cfg``."""
         from .segment import split_sentences
 
         cands = candidates(doc)
         pieces, cut = self._fit(cands)
         flags = ["long_sentence_split"] if cut else []
+        partial = dataclasses.replace(cfg, max_length=min(cfg.max_length, (self.budget - 2) // 2))
         level = 0
         while True:
             groups = self._pack(pieces)
             if level and len(groups) == len(pieces):
-                flags.append("long_summary")  # partial summaries each fill the window: cannot merge
+                flags.append("long_summary")  # partial summaries cannot be merged any further
                 break
-            outs = self.generate([" ".join(p.text for p in g) for g in groups], cfg)
-            pieces = [_Piece(o, _unique(s for p in g for s in p.sources)) for o, g in zip(outs, groups) if o]
-            level += 1
             if len(groups) > 1 and "map_reduce" not in flags:
                 flags.append("map_reduce")
+            outs = self.generate([" ".join(p.text for p in g) for g in groups], partial if len(groups) > 1 else cfg)
+            pieces = [_Piece(o, _unique(s for p in g for s in p.sources)) for o, g in zip(outs, groups) if o]
+            level += 1
             if len(pieces) <= 1 or sum(self.count([p.text for p in pieces])) <= cfg.max_length:
                 break
         attributor = Attributor(doc, cands)
@@ -446,10 +452,11 @@ def load_summarizer(model: str) -> Seq2SeqSummarizer:
 def abstractive_summary(doc: Document, cfg: SummarizeConfig, summarizer: Seq2SeqSummarizer | None = None) -> Summary:
     """The model's summary, or the extractive one flagged when the input is too short for a model
     or the model's output is empty or longer than its input."""
+    summarizer = summarizer or load_summarizer(cfg.model)  # a missing model fails for every article alike
     cands = candidates(doc)
     if len(cands) < SHORT_INPUT:
         return extractive_summary(doc, cfg)
-    summary = (summarizer or load_summarizer(cfg.model)).summarize(doc, cfg)
+    summary = summarizer.summarize(doc, cfg)
     if not summary.sentences:
         return extractive_summary(doc, cfg, ("empty_model_output",))
     if sum(_words(s.text) for s in summary.sentences) >= sum(_words(s.text) for s in cands):
@@ -493,7 +500,7 @@ def summarize_document(doc: Document, cfg: SummarizeConfig, engine: TranslationE
 
 
 def _config(overrides: dict) -> SummarizeConfig:
-    known = {f.name for f in fields(SummarizeConfig)}
+    known = {f.name for f in dataclasses.fields(SummarizeConfig)}
     unknown = set(overrides) - known
     if unknown:
         raise ConfigError(f"unknown summarize option(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
@@ -515,7 +522,7 @@ def summarize_text(text: str, lang: str = "en", to: str = "", **cfg_overrides) -
     if to and to != lang:
         from .translate.engine import load_engine
 
-        engine = load_engine(lang, to)
+        engine, cfg = load_engine(lang, to), dataclasses.replace(cfg, translate=True)
     doc = summarize_document(segment_text(text, lang), cfg, engine)
     return doc.summaries[-1]
 
@@ -524,7 +531,7 @@ def summarize_paths(inputs: list[str], cfg: PipelineConfig, lang: str = "en", to
     """Read, segment and summarize every article of ``inputs`` (files, dirs, globs, JSONL, "-"),
     with a progress bar on a terminal; ``to`` adds a summary translated into that language."""
     from .progress import progress
-    from .readers import expand_inputs, read_path
+    from .readers import detect_format, expand_inputs, read_path
     from .segment import segment_document
 
     paths = expand_inputs(inputs)
@@ -533,8 +540,9 @@ def summarize_paths(inputs: list[str], cfg: PipelineConfig, lang: str = "en", to
         from .translate.engine import load_engine
 
         engine = load_engine(lang, to, cfg.translate)
-    with progress("summarizing", total=len(paths)) as bar:
+    streams = cfg.input.format == "jsonl" or any(detect_format(p) == "jsonl" or str(p) == "-" for p in paths)
+    with progress("summarizing", total=None if streams else len(paths)) as bar:  # one article per file
         for path in paths:
             for doc in read_path(path, lang=lang, cfg=cfg.input):
                 yield summarize_document(segment_document(doc), cfg.summarize, engine)
-            bar.advance(1)
+                bar.advance(1)
