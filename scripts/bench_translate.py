@@ -28,19 +28,18 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from newsmt.config import TranslateConfig
+from newsmt.translate.backend import Backend, Hypothesis
+from newsmt.translate.engine import TranslationEngine
 
 REPO = Path(__file__).resolve().parents[1]
 FLORES = REPO.parent / "shared" / "eval" / "flores200_devtest"
-EOS_BIAS = {"tiny": 4.5, "base": 1.5}  # mean output roughly 0.7x the input length (measured)
-
-sys.path.insert(0, str(REPO / "tests"))  # tinymodels: random models of the real architectures
-
-from newsmt.config import TranslateConfig  # noqa: E402
-from newsmt.translate.backend import Backend, Hypothesis  # noqa: E402
-from newsmt.translate.engine import TranslationEngine  # noqa: E402
+EOS_BIAS = {"tiny": 4.5, "base": 1.5}  # outputs end, at about a third to a half of the input length
 
 
 def flores(n: int, plain: bool = False) -> list[str]:
@@ -103,9 +102,12 @@ def line(name: str, n: int, seconds: float, extra: str = "") -> float:
 
 
 def random_marian(size: str, root: Path) -> Path:
+    """A random Marian of ``size`` (tests/tinymodels.py) whose outputs end: EOS gets a logit bias."""
     import torch
-    from tinymodels import build_tiny
     from transformers import AutoModelForSeq2SeqLM
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from tinymodels import build_tiny
 
     d = build_tiny("marian", root / f"marian-{size}", size=size)
     model = AutoModelForSeq2SeqLM.from_pretrained(str(d))
@@ -120,7 +122,11 @@ def bench_ctranslate2(args: argparse.Namespace, sents: list[str], tmp: Path) -> 
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
-    from newsmt.translate.ctranslate2_backend import CTranslate2Backend, convert_to_ctranslate2, thread_plan
+    from newsmt.translate.ctranslate2_backend import (
+        CTranslate2Backend,
+        convert_to_ctranslate2,
+        thread_plan,
+    )
     from newsmt.translate.transformers_backend import load_tokenizer
 
     hf_dir = Path(args.model) if args.model else random_marian(args.size, tmp)
@@ -190,7 +196,7 @@ def bench_bergamot(args: argparse.Namespace, sents: list[str]) -> None:
     print(f"model: {model_dir.name} (Bergamot), {len(sents)} FLORES sentences {src}->{tgt}")
     for threads in args.thread_counts:
         with ThreadPoolExecutor(threads) as pool:
-            t_raw, _ = best_of(args.repeat, lambda: list(pool.map(native.translate, sents)))
+            t_raw, _ = best_of(args.repeat, lambda p=pool: list(p.map(native.translate, sents)))
         backend = Counting(BergamotBackend(model_dir, threads=threads))
         engine = TranslationEngine(backend, src, tgt, TranslateConfig(tgt=tgt))
         t_new, _, inputs, in_backend = engine_run(engine, backend, sents, args.repeat)
@@ -203,7 +209,7 @@ def bench_bergamot(args: argparse.Namespace, sents: list[str]) -> None:
         if args.score:
             scored = TranslationEngine(backend, src, tgt, TranslateConfig(tgt=tgt, score=True))
             scored.translate_texts(sents[:8])  # load the embedding model outside the timing
-            t_sc, _ = best_of(args.repeat, lambda: scored.translate_texts(sents))
+            t_sc, _ = best_of(args.repeat, lambda e=scored: e.translate_texts(sents))
             r_sc = line("newsmt + quality score (--score)", len(sents), t_sc)
             print(f"  quality score costs {t_sc / t_new - 1:.0%} more time ({r_sc / r_new:.1%} of the speed)")
         backend.inner.close()

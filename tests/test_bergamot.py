@@ -5,9 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from tokenizers import Tokenizer
 
-from conftest import shared_path
 from newsmt.errors import ModelError
 from newsmt.models import resolve
 from newsmt.translate import bergamot
@@ -85,3 +85,13 @@ def test_not_a_bergamot_folder_is_a_model_error(tmp_path: Path) -> None:
         BergamotBackend(tmp_path)
     with pytest.raises(ModelError, match="not found"):
         BergamotBackend(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("name", ["model.enpt.intgemm.alphas.bin", "lex.50.50.enpt.s2t.bin", "vocab.enpt.spm"])
+def test_truncated_files_are_a_model_error_not_a_crash(enpt_dir: Path, tmp_path: Path, name: str) -> None:
+    copy = tmp_path / "cut"
+    shutil.copytree(enpt_dir, copy)
+    data = (enpt_dir / name).read_bytes()
+    (copy / name).write_bytes(data[: len(data) // 3])
+    with pytest.raises(ModelError, match="corrupt|cannot load"):
+        BergamotBackend(copy)

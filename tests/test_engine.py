@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 import sacrebleu
+from conftest import shared_path
+from tinymodels import tiny_models  # noqa: F401  (session fixture)
 from typer.testing import CliRunner
 
-from conftest import shared_path
 from newsmt.cli import app
 from newsmt.config import TranslateConfig
 from newsmt.errors import LanguageError
@@ -23,7 +24,6 @@ from newsmt.translate import guards as g
 from newsmt.translate.backend import Backend, Hypothesis
 from newsmt.translate.bergamot import BergamotBackend
 from newsmt.translate.engine import TranslationEngine, load_engine, translate_text
-from tinymodels import tiny_models  # noqa: F401  (session fixture)
 
 QUOTE_SENTENCE = ("Amnesty declared Navalny a prisoner of conscience after he was detained upon his Jan. 17 return "
                   "from Germany, where he had spent months recovering from nerve agent poisoning, citing the Russian "
@@ -252,3 +252,10 @@ def test_load_engine_dispatches_to_the_transformers_backend(tiny_models) -> None
     assert engine.provenance["backend"] == "transformers"
     out = engine.translate_texts(["The minister said on Monday.", "", "People in the city."])
     assert len(out) == 3 and out[1].text == "" and all(0.0 <= t.score <= 1.0 for t in (out[0], out[2]))
+
+
+def test_quality_scores_when_asked(en_pt: TranslationEngine) -> None:
+    engine = TranslationEngine(en_pt.backend, "en", "pt", TranslateConfig(tgt="pt", score=True))
+    good, bad = engine.translate_texts(["The government announced new measures on Monday.", "Hello."])
+    assert 0.5 < good.score <= 1.0 and 0.0 <= bad.score <= 1.0
+    assert en_pt.translate_texts(["The house."])[0].score is None  # no log-probs, no scoring: no score

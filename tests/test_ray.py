@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from test_batch import EN_PT, tree, write_job
+
 from newsmt import run
 from newsmt.config import load_config
 

@@ -56,7 +56,7 @@ class Resources:
     _engines: dict[tuple[str, str], TranslationEngine] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, cfg: PipelineConfig) -> "Resources":
+    def load(cls, cfg: PipelineConfig) -> Resources:
         return cls(cfg)
 
     def engine(self, src: str, tgt: str) -> TranslationEngine:
@@ -128,7 +128,7 @@ def run(inputs: list[str], cfg: PipelineConfig, outdir: str | Path, workers: int
     from .batch import run_batch
     from .config import validate
 
-    given = dict(workers=workers, engine=engine, address=address, threads=threads, log_json=log_json)
+    given = {"workers": workers, "engine": engine, "address": address, "threads": threads, "log_json": log_json}
     cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, **{k: v for k, v in given.items() if v is not None}))
     validate(cfg)
     return run_batch(inputs, cfg, Path(outdir))

