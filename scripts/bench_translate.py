@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +54,31 @@ def flores(n: int, plain: bool = False) -> list[str]:
     return lines[:n]
 
 
-def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    """Fastest wall time of ``repeat`` runs (the machine is shared: the minimum is the signal)."""
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # CPU seconds of this process, all threads (robust to other load on a shared machine)
+    out: Any = None
+    inputs: int = 0  # model inputs the engine sent
+    in_backend: float = 0.0  # wall seconds inside Backend.translate
+
+    def rates(self, n: int) -> str:
+        return f"{n / self.wall:8.1f} sent/s {n / self.cpu:8.1f} sent/CPU-s  ({n} in {self.wall:.2f} s)"
+
+
+def best_of(repeat: int, fn: Callable[[], Any], counter: Counting | None = None) -> Run:
+    """The fastest of ``repeat`` runs (the machine is shared: the minimum is the signal)."""
     runs = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        if counter is not None:
+            counter.reset()
+        w0, c0 = time.perf_counter(), time.process_time()
         out = fn()
-        runs.append((time.perf_counter() - t0, out))
-    return min(runs, key=lambda r: r[0])
+        run = Run(time.perf_counter() - w0, time.process_time() - c0, out)
+        if counter is not None:
+            run.inputs, run.in_backend = counter.inputs, counter.seconds
+        runs.append(run)
+    return min(runs, key=lambda r: r.wall)
 
 
 class Counting(Backend):
@@ -84,21 +102,15 @@ class Counting(Backend):
         self.inputs, self.seconds = 0, 0.0
 
 
-def engine_run(engine: TranslationEngine, backend: Counting, sents: list[str], repeat: int) -> tuple:
-    """(seconds, translations, model inputs, seconds inside the backend) of the fastest run."""
-    runs = []
-    for _ in range(repeat):
-        backend.reset()
-        t0 = time.perf_counter()
-        out = engine.translate_texts(sents)
-        runs.append((time.perf_counter() - t0, out, backend.inputs, backend.seconds))
-    return min(runs, key=lambda r: r[0])
+def report(name: str, run: Run, n: int) -> None:
+    print(f"  {name:<36} {run.rates(n)}")
+    if run.inputs:
+        print(f"  {'':<36} {run.inputs} model inputs ({run.inputs - n} engine repairs); engine's own work "
+              f"{run.wall - run.in_backend:.2f} s ({1 - run.in_backend / run.wall:.1%} of its time)")
 
 
-def line(name: str, n: int, seconds: float, extra: str = "") -> float:
-    rate = n / seconds
-    print(f"  {name:<34} {rate:8.1f} sent/s  ({n} in {seconds:.2f} s){extra}")
-    return rate
+def ratio(name: str, new: Run, base: Run, target: str) -> None:
+    print(f"  {name}: {base.wall / new.wall:.1%} wall, {base.cpu / new.cpu:.1%} CPU ({target})")
 
 
 def random_marian(size: str, root: Path) -> Path:
@@ -122,19 +134,15 @@ def bench_ctranslate2(args: argparse.Namespace, sents: list[str], tmp: Path) -> 
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
-    from newsmt.translate.ctranslate2_backend import (
-        CTranslate2Backend,
-        convert_to_ctranslate2,
-        thread_plan,
-    )
-    from newsmt.translate.transformers_backend import load_tokenizer
+    from newsmt.translate.ctranslate2_backend import CTranslate2Backend, convert_to_ctranslate2, thread_plan
+    from newsmt.translate.transformers_backend import available_cores, load_tokenizer
 
     hf_dir = Path(args.model) if args.model else random_marian(args.size, tmp)
     ct2_dir = convert_to_ctranslate2(hf_dir, tmp / "ct2", quantization="int8")
     backend = Counting(CTranslate2Backend(ct2_dir, args.src, args.tgt, beam=args.beam, threads=args.threads))
     inner: CTranslate2Backend = backend.inner  # type: ignore[assignment]
-    cfg = TranslateConfig(tgt=args.tgt, beam=args.beam)
-    engine = TranslationEngine(backend, args.src, args.tgt, cfg)
+    engine = TranslationEngine(backend, args.src, args.tgt,
+                               TranslateConfig(tgt=args.tgt, beam=args.beam, batch_tokens=args.batch_tokens))
     workers, threads = thread_plan(args.threads)
     translator = ctranslate2.Translator(str(ct2_dir), device="cpu", compute_type=inner.compute_type,
                                         inter_threads=workers, intra_threads=threads)
@@ -150,21 +158,19 @@ def bench_ctranslate2(args: argparse.Namespace, sents: list[str], tmp: Path) -> 
         return [tok.decode(tok.convert_tokens_to_ids(r.hypotheses[0][skip:]), skip_special_tokens=True).strip()
                 for r in results]
 
-    what = f"{hf_dir} (converted to CTranslate2 {inner.compute_type})" if args.model else \
-        f"a random Marian ({args.size}: gibberish output, absolute figures not meaningful)"
-    print(f"model: {what}\n{len(sents)} FLORES sentences, beam {args.beam}, {workers} worker(s) x {threads} thread(s)")
-    # the raw engine at its best sub-batch size (tokens): the comparison is with a tuned baseline
-    runs = {b: best_of(args.repeat, lambda b=b: raw(b)) for b in (512, 1024, 2048)}
-    batch_tokens = min(runs, key=lambda b: runs[b][0])
-    t_raw, raw_out = runs[batch_tokens]
-    t_new, out, inputs, in_backend = engine_run(engine, backend, sents, args.repeat)
-    same = sum(a.text == b for a, b in zip(out, raw_out))
-    r_raw = line(f"raw CTranslate2 ({batch_tokens}-token batches)", len(sents), t_raw)
-    r_new = line("newsmt engine over CTranslate2", len(sents), t_new,
-                 f"; {inputs} model inputs ({inputs - len(sents)} engine repairs), {same} outputs as raw")
-    print(f"  {'':<34} engine's own work {t_new - in_backend:.2f} s ({1 - in_backend / t_new:.1%} of its time)")
+    what = f"{hf_dir} (CTranslate2 {inner.compute_type})" if args.model else \
+        f"a random Marian ({args.size}; gibberish output, absolute figures not meaningful)"
+    print(f"model: {what}\n{len(sents)} FLORES sentences, beam {args.beam}, {workers} worker(s) x "
+          f"{threads} thread(s), engine batch_tokens {args.batch_tokens}")
+    # the raw engine at its best sub-batch size: the comparison is with a tuned baseline
+    raws = {b: best_of(args.repeat, lambda b=b: raw(b)) for b in (512, 1024, 2048)}
+    best = min(raws, key=lambda b: raws[b].wall)
+    new = best_of(args.repeat, lambda: engine.translate_texts(sents), backend)
+    report(f"raw CTranslate2 ({best}-token batches)", raws[best], len(sents))
+    report("newsmt engine over CTranslate2", new, len(sents))
+    print(f"  {'':<36} {sum(a.text == b for a, b in zip(new.out, raws[best].out))} outputs identical to raw")
 
-    torch.set_num_threads(args.threads or len(__import__("os").sched_getaffinity(0)))
+    torch.set_num_threads(args.threads or available_cores())
     model = AutoModelForSeq2SeqLM.from_pretrained(str(hf_dir)).eval()
     hf_tok = load_tokenizer(hf_dir)
     few = sents[:args.naive_n]
@@ -176,11 +182,11 @@ def bench_ctranslate2(args: argparse.Namespace, sents: list[str], tmp: Path) -> 
                                      max_new_tokens=inner.max_output_tokens)
                 hf_tok.decode(ids[0], skip_special_tokens=True)
 
-    t_naive, _ = best_of(1, naive)
-    r_naive = line("naive transformers loop (1 by 1)", len(few), t_naive)
-    print(f"newsmt / raw CTranslate2: {r_new / r_raw:.1%} (target >= 95%); "
-          f"per model input: {r_new * inputs / len(sents) / r_raw:.1%}")
-    print(f"newsmt / naive loop: {r_new / r_naive:.1f}x (target >= 5x)")
+    slow = best_of(1, naive)
+    report("naive transformers loop (1 by 1)", slow, len(few))
+    slow_per_sentence = Run(slow.wall * len(sents) / len(few), slow.cpu * len(sents) / len(few))
+    ratio("newsmt / raw CTranslate2", new, raws[best], "target >= 95%")
+    print(f"  newsmt / naive loop: {slow_per_sentence.wall / new.wall:.1f}x wall (target >= 5x)")
 
 
 def bench_bergamot(args: argparse.Namespace, sents: list[str]) -> None:
@@ -195,23 +201,21 @@ def bench_bergamot(args: argparse.Namespace, sents: list[str]) -> None:
     native = NativeDirection(str(prepare_model_dir(model_dir)))
     print(f"model: {model_dir.name} (Bergamot), {len(sents)} FLORES sentences {src}->{tgt}")
     for threads in args.thread_counts:
-        with ThreadPoolExecutor(threads) as pool:
-            t_raw, _ = best_of(args.repeat, lambda p=pool: list(p.map(native.translate, sents)))
         backend = Counting(BergamotBackend(model_dir, threads=threads))
         engine = TranslationEngine(backend, src, tgt, TranslateConfig(tgt=tgt))
-        t_new, _, inputs, in_backend = engine_run(engine, backend, sents, args.repeat)
+        with ThreadPoolExecutor(threads) as pool:
+            raw = best_of(args.repeat, lambda p=pool: list(p.map(native.translate, sents)))
+        new = best_of(args.repeat, lambda e=engine: e.translate_texts(sents), backend)
         print(f"{threads} thread(s):")
-        r_raw = line("raw NativeDirection.translate", len(sents), t_raw)
-        r_new = line("newsmt engine over Bergamot", len(sents), t_new,
-                     f"; {inputs} model inputs ({inputs - len(sents)} engine repairs)")
-        print(f"  {'':<34} engine's own work {t_new - in_backend:.2f} s ({1 - in_backend / t_new:.1%} of its time)")
-        print(f"  newsmt / raw: {r_new / r_raw:.1%} (target >= 95%)")
+        report("raw NativeDirection.translate", raw, len(sents))
+        report("newsmt engine over Bergamot", new, len(sents))
+        ratio("newsmt / raw", new, raw, "target >= 95%")
         if args.score:
             scored = TranslationEngine(backend, src, tgt, TranslateConfig(tgt=tgt, score=True))
             scored.translate_texts(sents[:8])  # load the embedding model outside the timing
-            t_sc, _ = best_of(args.repeat, lambda e=scored: e.translate_texts(sents))
-            r_sc = line("newsmt + quality score (--score)", len(sents), t_sc)
-            print(f"  quality score costs {t_sc / t_new - 1:.0%} more time ({r_sc / r_new:.1%} of the speed)")
+            sc = best_of(args.repeat, lambda e=scored: e.translate_texts(sents))
+            report("newsmt + quality score (--score)", sc, len(sents))
+            print(f"  the quality score adds {sc.wall / new.wall - 1:.0%} wall time, {sc.cpu / new.cpu - 1:.0%} CPU")
         backend.inner.close()
 
 
@@ -230,6 +234,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="runs per measurement (the fastest counts)")
     ap.add_argument("--score", action="store_true", help="bergamot: also time the quality score")
     ap.add_argument("--plain", action="store_true", help="only sentences without digits, quotes, brackets")
+    ap.add_argument("--batch-tokens", type=int, default=TranslateConfig.batch_tokens,
+                    help="ctranslate2: the engine's batch size (translate.batch_tokens)")
     args = ap.parse_args()
     sents = flores(args.n, args.plain)
     if args.backend == "bergamot":
