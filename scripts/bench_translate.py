@@ -87,6 +87,7 @@ class Counting(Backend):
     def __init__(self, inner: Backend) -> None:
         self.inner, self.inputs, self.seconds = inner, 0, 0.0
         self.model_id, self.max_input_tokens, self.name = inner.model_id, inner.max_input_tokens, inner.name
+        self.min_call_tokens = inner.min_call_tokens
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.inner.count_tokens(texts)

@@ -189,6 +189,18 @@ def test_backend_detection_and_mismatch(tmp_path, tiny_models):
         models.resolve("en", "pt", backend="transformers")
 
 
+def test_the_convert_hint_leads_to_a_folder_resolve_finds(tmp_path, tiny_models):
+    from newsmt.translate.ctranslate2_backend import convert_to_ctranslate2
+
+    hf = shutil.copytree(tiny_models("marian"), tmp_path / "opus-mt-en-ru")
+    with pytest.raises(ModelError) as err:
+        models.resolve("en", "ru", model=str(hf), backend="ctranslate2")
+    src_dir, out_dir = err.value.args[0].split("`newsmt models convert ")[1].rstrip("`").split(" ")
+    convert_to_ctranslate2(Path(src_dir), Path(out_dir), quantization="float32")
+    r = models.resolve("en", "ru", model=str(hf), backend="ctranslate2")
+    assert (r.backend, r.path) == ("ctranslate2", tmp_path / "opus-mt-en-ru-ct2")
+
+
 def test_list_models(tiny_models):
     shutil.copytree(tiny_models("marian"), models.models_home() / "my-marian")
     by_name = {m.name: m for m in models.list_models()}

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from newsmt.cli import app
 from newsmt.config import SummarizeConfig
 from newsmt.document import Document
-from newsmt.errors import ConfigError, ModelError
+from newsmt.errors import ConfigError, InputError, ModelError
 from newsmt.evaluate import read_summaries, rouge
 from newsmt.segment import segment_text
 from newsmt.summarize import (
@@ -236,6 +236,16 @@ def test_map_reduce_with_a_real_tiny_model_never_exceeds_the_window(tiny_models)
     assert len(seen) > len(summarizer.chunks(candidates(doc))) and max(seen) <= 160  # map, then reduce
     with pytest.raises(ModelError, match="exceeds"):
         generate([" ".join(s.text for s in candidates(doc))], SummarizeConfig())  # never truncated silently
+
+
+def test_refuse_mode_rejects_a_long_article_instead_of_truncating(tiny_models):
+    doc = first_sentences(cnndm(1)[0]["text"], 12)
+    summarizer = Seq2SeqSummarizer(tiny_models("bart"), window=160)
+    with pytest.raises(InputError, match="never truncates"):
+        summarizer.summarize(doc, SummarizeConfig(method="abstractive", long_input="refuse"))
+    short = first_sentences(cnndm(1)[0]["text"], 1)
+    cfg = SummarizeConfig(method="abstractive", long_input="refuse", max_length=8, min_length=2, beam=1)
+    assert Seq2SeqSummarizer(tiny_models("bart")).summarize(short, cfg).sentences
 
 
 def test_sentence_longer_than_the_window_is_split_not_cut(tiny_models):

@@ -55,6 +55,7 @@ class SummarizeConfig:
     no_repeat_ngram_size: int = 3
     max_length: int = 142
     min_length: int = 30
+    long_input: str = "map_reduce"  # map_reduce | refuse: an article longer than the model window
 
 
 @dataclass
@@ -175,6 +176,7 @@ def validate(cfg: PipelineConfig) -> None:
         (cfg.summarize.method in {"extractive", "abstractive"}, "summarize.method must be extractive|abstractive"),
         (cfg.summarize.sentences >= 0 and cfg.summarize.words >= 0, "summarize lengths must be >= 0"),
         (0.0 <= cfg.summarize.ratio <= 1.0, "summarize.ratio must be between 0 and 1"),
+        (cfg.summarize.long_input in {"map_reduce", "refuse"}, "summarize.long_input must be map_reduce|refuse (never truncate)"),
         (cfg.run.workers >= 0 and cfg.run.threads >= 0, "run.workers and run.threads must be >= 0 (0 = automatic)"),
         (cfg.run.engine in {"local", "ray"}, "run.engine must be local|ray"),
         (cfg.run.max_chars >= 1, "run.max_chars must be >= 1"),

@@ -297,10 +297,17 @@ def _resolve_named(src: str, tgt: str, model: str, backend: str) -> ResolvedMode
     )
 
 
+CT2_SUFFIX = "-ct2"  # a CTranslate2 conversion sits beside its transformers folder
+
+
 def _resolved(name: str, path: Path, backend: str, revision: str, info: ModelInfo | None) -> ResolvedModel:
     detected = detect_backend(path)
+    converted = path.with_name(path.name + CT2_SUFFIX)  # where the convert hint puts it
+    if (backend, detected) == ("ctranslate2", "transformers") and converted.is_dir() and detect_backend(converted) == "ctranslate2":
+        path, detected = converted, "ctranslate2"
     if backend not in ("auto", detected):
-        hint = f"; convert it first: `newsmt models convert {name}`" if (backend, detected) == ("ctranslate2", "transformers") else ""
+        hint = (f"; convert it first: `newsmt models convert {path} {converted}`"
+                if (backend, detected) == ("ctranslate2", "transformers") else "")
         raise ModelError(f"{path} is a {detected} model folder and cannot run on the {backend} backend{hint}")
     family = info.family if info and detected == "bergamot" else detect_family(path, detected)
     return ResolvedModel(name=name, path=path, backend=detected, revision=revision or "local", family=family)

@@ -25,7 +25,7 @@ import numpy as np
 
 from .config import PipelineConfig, SummarizeConfig
 from .document import Document, Sentence, Summary, SummarySentence
-from .errors import ConfigError, ModelError
+from .errors import ConfigError, InputError, ModelError
 
 if TYPE_CHECKING:
     from .translate.engine import TranslationEngine
@@ -430,6 +430,9 @@ class Seq2SeqSummarizer:
             if level and len(groups) == len(pieces):
                 flags.append("long_summary")  # partial summaries cannot be merged any further
                 break
+            if len(groups) > 1 and not level and cfg.long_input == "refuse":
+                raise InputError(f"{doc.id}: the article does not fit the {self.window}-token window of {self.name} "
+                                 f"({len(groups)} chunks); newsmt never truncates: use summarize.long_input=map_reduce")
             if len(groups) > 1 and "map_reduce" not in flags:
                 flags.append("map_reduce")
             outs = self.generate([" ".join(p.text for p in g) for g in groups], partial if len(groups) > 1 else cfg)

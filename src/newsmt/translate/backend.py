@@ -22,6 +22,10 @@ class Backend(ABC):
     model_id: str = ""
     #: the longest input (in the backend's own tokens) the model handles without truncation
     max_input_tokens: int = 512
+    #: the fewest tokens per ``translate`` call the backend wants: one that batches and parallelizes
+    #: internally (CTranslate2) is fastest on large calls; the engine uses the larger of this and
+    #: its own ``batch_tokens``
+    min_call_tokens: int = 0
 
     @abstractmethod
     def count_tokens(self, texts: list[str]) -> list[int]:

@@ -62,6 +62,7 @@ class CTranslate2Backend(Backend):
     """
 
     name = "ctranslate2"
+    min_call_tokens = 65536  # it sorts, sub-batches and spreads large calls over its workers itself
 
     def __init__(self, model_dir: str | Path, src: str, tgt: str, beam: int = 4, threads: int = 0,
                  workers: int = 0, compute_type: str = "auto") -> None:
@@ -75,7 +76,8 @@ class CTranslate2Backend(Backend):
         self.workers, self.threads = thread_plan(threads, workers)
         if compute_type == "auto":  # the converted type where this CPU runs it, else the best it does
             supported = ctranslate2.get_supported_compute_types("cpu")
-            compute_type = next((c for c in (meta.get("quantization"), *CPU_COMPUTE_TYPES) if c in supported), "default")
+            preferred = (meta.get("quantization"), *CPU_COMPUTE_TYPES)
+            compute_type = next((c for c in preferred if c in supported), "default")
         try:
             self.translator = ctranslate2.Translator(
                 str(self.model_dir), device="cpu", compute_type=compute_type,
@@ -159,9 +161,8 @@ def _converter_class():
     class Converter(TransformersConverter):
         def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
             tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
-            if hasattr(tokenizer, "lang_token_to_id") and "additional_special_tokens" not in tokenizer.special_tokens_map:
-                return _TokenizerV4View(tokenizer)
-            return tokenizer
+            langs_hidden = "additional_special_tokens" not in tokenizer.special_tokens_map
+            return _TokenizerV4View(tokenizer) if hasattr(tokenizer, "lang_token_to_id") and langs_hidden else tokenizer
 
     return Converter
 
@@ -185,8 +186,8 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
         _converter_class()(str(model_dir)).convert(str(tmp), quantization=quantization, force=True)
-        for f in model_dir.iterdir():
-            if f.is_file() and f.name != "config.json" and not f.name.endswith(WEIGHT_SUFFIXES) and not (tmp / f.name).exists():
+        for f in model_dir.iterdir():  # tokenizer and generation files; CTranslate2 wrote its own config
+            if f.is_file() and not f.name.endswith(WEIGHT_SUFFIXES) and not (tmp / f.name).exists():
                 shutil.copy2(f, tmp / f.name)
         meta = {
             "source_model_id": f"{model_name(model_dir, config)}@{weights_fingerprint(model_dir)}",

@@ -176,13 +176,14 @@ class TranslationEngine:
         if not texts:
             return []
         lengths = lengths or self.backend.count_tokens(texts)
+        limit = max(self.cfg.batch_tokens, self.backend.min_call_tokens)
         order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
         out: list[Hypothesis | None] = [None] * len(texts)
         batch: list[int] = []
         for pos, i in enumerate(order):
             batch.append(i)
             nxt = order[pos + 1] if pos + 1 < len(order) else None
-            if nxt is None or (lengths[nxt] + 1) * (len(batch) + 1) > self.cfg.batch_tokens:
+            if nxt is None or (lengths[nxt] + 1) * (len(batch) + 1) > limit:
                 for k, hyp in zip(batch, self.backend.translate([texts[k] for k in batch])):
                     out[k] = hyp
                 done([texts[k] for k in batch])

@@ -100,10 +100,8 @@ def _vocab_has(tokenizer, token: str) -> bool:
     return tid is not None and tid != tokenizer.unk_token_id
 
 
-def language_token(family: str, lang: str, tokenizer) -> str | None:
-    """The token that names ``lang`` for this family (None for families without them)."""
-    if family in ("generic", "marian"):
-        return None
+def language_token(family: str, lang: str, tokenizer) -> str:
+    """The token that names ``lang`` in a multilingual family (nllb, m2m100, mbart)."""
     if family == "m2m100":
         code = lang if lang in tokenizer.lang_code_to_id else _base_lang(lang)
         if code not in tokenizer.lang_code_to_id:
