@@ -139,6 +139,16 @@ def test_urls_emails_handles_and_numbers_survive(en_pt: TranslationEngine) -> No
     assert "url_lost" not in out.flags and "number_mismatch" not in out.flags
 
 
+def test_markdown_links_keep_their_targets(en_pt: TranslationEngine) -> None:
+    # the raw engine turns "[the statement](url)" into "[a declaração] [url)": the link breaks
+    src = ["See [the statement](https://www.amnesty.org/en/latest/news/) for details.",
+           "The [court](https://en.wikipedia.org/wiki/Court_(law)) ruled on Jan. 5."]
+    out = [t.text for t in en_pt.translate_texts(src)]
+    assert "](https://www.amnesty.org/en/latest/news/)" in out[0] and out[0].count("[") == 1
+    assert "](https://en.wikipedia.org/wiki/Court_(law))" in out[1] and "5" in out[1]
+    assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes (https://x.org)."  # never dropped
+
+
 def test_translate_document_fills_every_sentence_and_checks_language(en_pt: TranslationEngine) -> None:
     from newsmt.segment import segment_text
 

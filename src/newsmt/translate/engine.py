@@ -64,6 +64,7 @@ class _Job:
     flags: list[str] = field(default_factory=list)
     lost_numbers: list[g.Quantity] = field(default_factory=list)  # source numbers not in the target
     lost_items: int = 0  # URLs, e-mails, handles not in the target
+    links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
 
 
 class TranslationEngine:
@@ -90,7 +91,7 @@ class TranslationEngine:
     # ---- public ---------------------------------------------------------------------------
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
         """One Translation per input text, in order. Empty or blank texts come back unchanged."""
-        jobs = [_Job(t, g.normalize_source(t)) for t in texts]
+        jobs = [_Job(t, norm, links=links) for t in texts for norm, links in [g.detach_links(g.normalize_source(t))]]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
         pieces = list(dict.fromkeys(p for j in todo for p in j.pieces))
@@ -99,6 +100,8 @@ class TranslationEngine:
             self._assemble(job, hyps)
             self._check(job)
         self._retry([j for j in todo if j.lost_numbers])
+        for job in todo:
+            job.text = g.attach_links(job.text, job.links)
         self._fix_pairs([(j, mark) for j in todo for mark in ('"', "(") if self._pairs_off(j, mark)])
         for job in todo:
             job.text = g.restore_typography(job.text, self.tgt, job.source)
@@ -292,7 +295,7 @@ class TranslationEngine:
             job.flags.append(g.NUMBER_MISMATCH)
         if g.is_repetitive(job.text, job.norm):
             job.flags.append(g.REPETITION)
-        if not g.length_ratio_ok(job.norm, job.text):
+        if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0]):  # link targets are not text
             job.flags.append(g.LENGTH_RATIO)
         if g.wrong_script(job.text, self.tgt) or g.is_copy(job.norm, job.text):
             job.flags.append(g.WRONG_LANGUAGE)

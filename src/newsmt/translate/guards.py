@@ -296,6 +296,41 @@ def _most_similar(item: str, target: str) -> tuple[int, int] | None:
     return best
 
 
+# ---- Markdown inline links --------------------------------------------------------------------
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")  # [text](target)
+_BRACKETED = re.compile(r"\[[^\[\]]+\]")
+_END_PUNCT = re.compile(r"[.!?…\"')\]]*$")
+
+
+def detach_links(text: str) -> tuple[str, list[str]]:
+    """``[text](target)`` -> ``[text]`` and the targets in order: models mangle ``](`` but keep
+    ``[text]`` around the translated link text."""
+    if "](" not in text:
+        return text, []
+    targets: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        targets.append(m.group(2))
+        return f"[{m.group(1)}]"
+
+    return _MD_LINK.sub(keep, text), targets
+
+
+def attach_links(text: str, targets: list[str]) -> str:
+    """Put each link target back after the matching ``[…]`` of the translation, in order; a target
+    whose brackets the model lost is written after the sentence text, so no link is dropped."""
+    if not targets:
+        return text
+    spans = list(_BRACKETED.finditer(text))[:len(targets)]
+    for m, target in reversed(list(zip(spans, targets))):
+        text = text[:m.end()] + f"({target})" + text[m.end():]
+    rest = targets[len(spans):]
+    if rest:
+        cut = _END_PUNCT.search(text).start()
+        text = text[:cut] + "".join(f" ({t})" for t in rest) + text[cut:]
+    return text
+
+
 # ---- numbers ----------------------------------------------------------------------------------------
 _NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)(?!\d)")
 _DIGIT = re.compile(r"\d")
