@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tinymodels import tiny_models  # noqa: F401  (session fixture: tiny models of the real architectures)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

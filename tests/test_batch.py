@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import SHARED
-from tinymodels import tiny_models  # noqa: F401  (fixture)
 
 from newsmt import run
 from newsmt.config import load_config

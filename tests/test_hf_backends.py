@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
-from tinymodels import FAMILIES, TRANSLATION_FAMILIES, tiny_models  # noqa: F401  (session fixture)
+from tinymodels import FAMILIES, TRANSLATION_FAMILIES
 from typer.testing import CliRunner
 
 from newsmt.cli import app

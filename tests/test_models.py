@@ -12,7 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tinymodels import tiny_models  # noqa: F401 - session fixture
 from tokenizers import Tokenizer
 from typer.testing import CliRunner
 

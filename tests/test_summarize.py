@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
-from tinymodels import tiny_models  # noqa: F401 - session fixture
 from typer.testing import CliRunner
 
 from newsmt.cli import app

@@ -10,8 +10,7 @@ present, else a small generated corpus. Output is gibberish; structure is real.
 
 Usage::
 
-    from tinymodels import build_tiny, tiny_models  # tiny_models is a session fixture
-    def test_x(tiny_models):
+    def test_x(tiny_models):  # the session fixture, registered in conftest.py
         model_dir = tiny_models("nllb")
 """
 from __future__ import annotations

@@ -37,7 +37,7 @@ def handle_errors(fn: Callable) -> Callable:
             fail(str(e), e.exit_code)
         except BrokenPipeError:
             sys.stderr.close()
-            raise typer.Exit(0)
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             fail("interrupted", 130)
 

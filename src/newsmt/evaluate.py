@@ -1,15 +1,17 @@
 """Evaluation metrics: segmentation boundary P/R/F1, MT BLEU/chrF (sacrebleu), ROUGE for any script."""
 from __future__ import annotations
 
-# ---- segmentation (issue 2) ------------------------------------------------------------------
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Any, Callable, Sequence, Union
 
 from .errors import InputError
 
+
+# ---- segmentation (issue 2) ------------------------------------------------------------------
 Segmentation = Union[Sequence[str], Sequence[tuple[int, int]]]
 _SPACE = re.compile(r"\s+")
 
@@ -138,8 +140,6 @@ def read_conllu(path: str | Path) -> list[tuple[str, list[list[str]]]]:
 
 
 # ---- machine translation (issue 3) -----------------------------------------------------------
-from typing import Any
-
 _BLEU_TOKENIZE = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
 
 
@@ -209,9 +209,6 @@ def evaluate_mt(hyp_path: str | Path, ref_path: str | Path, docs_path: str | Pat
 
 
 # ---- summaries (issue 4) ---------------------------------------------------------------------
-from collections import Counter
-from typing import Callable
-
 _ROUGE_TOKEN = re.compile(r"\w+")
 _CHAR_TOKEN_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})  # no spaces between words
 
