@@ -49,6 +49,7 @@ class Rules:
     ordinal_period: bool
     candidate: re.Pattern  # prev word + terminal punctuation + closers, followed by space or end
     openers: str
+    unpunctuated: re.Pattern | None  # a sentence start with no punctuation before it (glued headline)
 
 
 @lru_cache(maxsize=None)
@@ -76,7 +77,18 @@ def rules_for(lang: str) -> Rules:
             rf"{_NOTE}(?=\s|$)"
         ),
         openers=openers,
+        unpunctuated=_unpunctuated(data.get("unpunctuated_starters", [])),
     )
+
+
+def _unpunctuated(words: list[str]) -> re.Pattern | None:
+    """Whitespace before one of ``words`` followed by a lowercase word, after a letter or a closing
+    quote: capitalized there ("… like muppets' There is …"), such a word only starts a
+    sentence, so a headline or heading glued to the text without punctuation is cut off."""
+    if not words:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[\"'’”»]))\s+(?=(?:{alternatives})\s+[^\W\d_])")  # not after "1)"
 
 
 def _decide(r: Rules, prev: str, term: str, lead: str, word: str, dot: str, at_start: bool) -> bool:
@@ -138,6 +150,8 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     r = rules_for(lang)
     first = len(text) - len(text.lstrip())
     cuts = [m.start() for m in _BLANK_LINE.finditer(text)] + _enumeration_starts(text, first)
+    if r.unpunctuated is not None:
+        cuts += [m.start() for m in r.unpunctuated.finditer(text) if text[text.find(" ", m.end()) + 1:][:1].islower()]
     pending = sorted(cuts, reverse=True)  # forced cuts not yet passed, nearest last
     ends: list[int] = []
     last = 0  # where the current sentence began
