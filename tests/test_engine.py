@@ -153,7 +153,7 @@ def test_translate_document_fills_every_sentence_and_checks_language(en_pt: Tran
 
     doc = segment_text("Title of the story\n\nFirst sentence here. Second one, with 3 numbers: 4 and 5.\n", "en")
     en_pt.translate_document(doc)
-    assert set(doc.translations) == {s.id for s in doc.sentences()} and doc.timings["translate"] >= 0
+    assert set(doc.translations) == {s.id for s in doc.sentences()} and not doc.timings  # deterministic output
     doc.lang = "ru"
     with pytest.raises(LanguageError):
         en_pt.translate_document(doc)
