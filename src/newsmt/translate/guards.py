@@ -50,6 +50,7 @@ _CURRENCY_CODES = {"£": "GBP", "€": "EUR", "¥": "JPY", "₽": "RUB", "₴": 
 _CURRENCY = re.compile(r"([£€¥₽₴₹])\s?(?=\d)")
 _CURRENCY_BACK = {code: sign for sign, code in _CURRENCY_CODES.items()}
 _CODE_BEFORE_NUMBER = re.compile(r"\b(GBP|EUR|JPY|RUB|UAH|INR) ?(?=\d)")
+_CODE_AFTER_NUMBER = re.compile(r"(?<![\d.,])(\d(?:[\d.,]*\d)?) ?(GBP|EUR|JPY|RUB|UAH|INR)\b")  # "7.000 JPY"
 
 # (open, close, nested open, nested close)
 QUOTES: dict[str, tuple[str, str, str, str]] = {
@@ -170,6 +171,8 @@ def restore_typography(text: str, lang: str, source: str = "") -> str:
         text = text.replace("...", "…")
     if _CURRENCY.search(source):
         text = _CODE_BEFORE_NUMBER.sub(lambda m: _CURRENCY_BACK[m.group(1)] if _CURRENCY_BACK[m.group(1)] in source else m.group(), text)
+        text = _CODE_AFTER_NUMBER.sub(
+            lambda m: _CURRENCY_BACK[m.group(2)] + m.group(1) if _CURRENCY_BACK[m.group(2)] in source else m.group(), text)
     return text
 
 
@@ -478,7 +481,8 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
     Returns (target, the source numbers still missing). A number counts as kept when the target has a number
     sharing one of its readings (value in either convention, scaled value, clock time, Roman
     numeral); an unmatched number whose digits appear unchanged in an unmatched target number
-    (``1,234.56`` -> ``1,234,56``) is rewritten there in the target convention.
+    (``1,234.56`` -> ``1,234,56``) is rewritten there in the target convention, and so is a grouped
+    number copied verbatim whose separator is the target's decimal mark (en ``2,500`` in pt).
     """
     if not numbers:
         return target, []
@@ -494,6 +498,12 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
             continue
         used[k] = True
         edits.append((found[k].start, found[k].end, format_number(num, tgt_lang)))
+    dec = _decimal_sep(tgt_lang)
+    if dec != _decimal_sep(src_lang):  # "2,500" copied into pt reads 2.5 there: write "2.500"
+        misread = {n.token: n for n in numbers if n.grouped and dec in n.token}
+        edited = {a for a, _, _ in edits}
+        edits += [(q.start, q.end, format_number(misread[q.token], tgt_lang))
+                  for q in found if q.token in misread and q.start not in edited]
     for a, b, s in sorted(edits, reverse=True):
         target = target[:a] + s + target[b:]
     return target, missing
