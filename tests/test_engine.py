@@ -214,6 +214,7 @@ def test_number_formats_are_checked_by_value_and_repaired() -> None:
 def test_normalize_source_gives_the_model_plain_text() -> None:
     text = "Navalny’s\u00a0“campaign”\u200b — 2015–2016\nhard-wrapped\tline ¾ £2.8bn"
     assert g.normalize_source(text) == "Navalny's \"campaign\" - 2015-2016 hard-wrapped line 3/4 GBP 2.8bn"
+    assert g.normalize_source("the decision was\n> unfair, 3 > 2") == "the decision was unfair, 3 > 2"  # wrapped quote
 
 
 # ---- CLI ----------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ _TIGHT_DASH = re.compile(r"(?<=\w)[–—―](?=\w)")  # 2015–2016, US–China
 _DASH = re.compile(r"\s*[–—―]\s*")
 _SPACED_DASH = re.compile(r"\s[–—―]\s")
 _WS = re.compile(r"\s+")
+_QUOTED_LINE = re.compile(r"\n[ \t]*>[ \t>]*")  # a wrapped line of a Markdown/e-mail block quote
 _TARGET_DASH = re.compile(r"(?<=\S) - (?=\S)")
 _CURRENCY_CODES = {"£": "GBP", "€": "EUR", "¥": "JPY", "₽": "RUB", "₴": "UAH", "₹": "INR"}
 _CURRENCY = re.compile(r"([£€¥₽₴₹])\s?(?=\d)")
@@ -70,8 +71,11 @@ _OPENERS = set(" \t([{/-—–\u00a0")
 
 
 def normalize_source(text: str) -> str:
-    """The text the model reads: straight quotes, plain single spaces, ASCII dashes, no zero-width,
-    currency signs the vocabulary lacks as ISO codes (the model drops "£2.8bn" but keeps "GBP 2.8bn")."""
+    """The text the model reads: one line (the ``>`` markers of a wrapped block quote dropped),
+    straight quotes, plain single spaces, ASCII dashes, no zero-width, currency signs the vocabulary
+    lacks as ISO codes (the model drops "£2.8bn" but keeps "GBP 2.8bn")."""
+    if "\n" in text:
+        text = _QUOTED_LINE.sub(" ", text)
     text = text.translate(_SOURCE_MAP)
     if _CURRENCY.search(text):
         text = _CURRENCY.sub(lambda m: _CURRENCY_CODES[m.group(1)] + " ", text)
