@@ -240,6 +240,15 @@ def test_cli_unknown_pair_is_a_clear_error() -> None:
     assert "en->xx" in result.stderr and "Traceback" not in result.output
 
 
+def test_cli_bad_jsonl_lines_are_reported_and_the_rest_translated(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "The house is red."}\nnot json\n{"id": "b", "text": "The car is blue."}\n')
+    result = CliRunner().invoke(app, ["translate", str(feed), "--src", "en", "--tgt", "pt"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    assert "feed.jsonl:2: invalid JSON" in result.stderr and "1 of 3 inputs" in result.stderr
+
+
 def test_cli_eval_mt(tmp_path: Path) -> None:
     (tmp_path / "hyp.txt").write_text("the cat sat on the mat\na dog\n", encoding="utf-8")
     (tmp_path / "ref.txt").write_text("the cat sat on the mat\na dog barked\n", encoding="utf-8")

@@ -110,16 +110,25 @@ def translate_cmd(
     cfg = load_config(config, overrides + extra)
     formats = cfg.output.formats if outdir is not None or output_formats else ["doc"]
     engine = load_engine(src, tgt, cfg.translate)
-    start, docs = time.perf_counter(), 0
+    start, docs, failed = time.perf_counter(), 0, 0
     with progress("translating") as bar:
         for doc in translate_paths(inputs, src, engine, fmt, cfg.input, bar):
+            if isinstance(doc, NewsmtError):  # one bad input: reported, the others go on
+                failed += 1
+                typer.echo(f"newsmt: error: {doc}", err=True)
+                continue
             docs += 1
             if outdir is None:
                 for f in formats:
                     typer.echo(render(doc, f), nl=False)
             else:
                 write_outputs(doc, outdir, formats)
-    typer.echo(summary_line(engine.stats, docs, time.perf_counter() - start), err=True)
+    if docs or not failed:
+        typer.echo(summary_line(engine.stats, docs, time.perf_counter() - start), err=True)
+    if failed > 1 or (failed and docs):
+        fail(f"{failed} of {docs + failed} inputs could not be read (see above); the others were translated", 2)
+    if failed:
+        raise typer.Exit(2)
 
 
 @eval_app.command("mt")

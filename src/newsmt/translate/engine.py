@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import InputConfig, TranslateConfig
 from ..document import Document, Translation
-from ..errors import ConfigError, LanguageError
+from ..errors import ConfigError, InputError, LanguageError
 from . import guards as g
 from .backend import Backend, Hypothesis
 
@@ -458,16 +458,20 @@ def translate_text(text: str, src: str, tgt: str, **cfg_overrides: Any) -> Docum
 
 
 def translate_paths(inputs: list[str], src: str, engine: TranslationEngine, fmt: str = "auto",
-                    cfg: InputConfig | None = None, progress: Any = None) -> Iterator[Document]:
+                    cfg: InputConfig | None = None, progress: Any = None) -> Iterator[Document | InputError]:
     """Read, segment and translate files, directories, globs or "-" (stdin), in sorted path order.
+    A bad input (file or JSONL line) is yielded as its InputError and the rest goes on.
 
     ``progress``: an object with ``add_total(n)`` and ``advance(n)`` (``newsmt.progress``), counting sentences.
     """
-    from ..readers import expand_inputs, read_path
+    from ..readers import expand_inputs, iter_path
     from ..segment import segment_document
 
     for path in expand_inputs(inputs):
-        for doc in read_path(path, fmt, src, cfg):
+        for doc in iter_path(path, fmt, src, cfg):
+            if isinstance(doc, InputError):
+                yield doc
+                continue
             segment_document(doc)
             if progress is not None:
                 progress.add_total(sum(len(p.sentences) for p in doc.paragraphs if p.translatable))
