@@ -246,7 +246,7 @@ def test_cli_bad_jsonl_lines_are_reported_and_the_rest_translated(tmp_path: Path
     result = CliRunner().invoke(app, ["translate", str(feed), "--src", "en", "--tgt", "pt"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
-    assert "feed.jsonl:2: invalid JSON" in result.stderr and "1 of 3 inputs" in result.stderr
+    assert "feed.jsonl:2: invalid JSON" in result.stderr and "1 of 3 inputs" in result.stderr and "the others were processed" in result.stderr
 
 
 def test_cli_eval_mt(tmp_path: Path) -> None:

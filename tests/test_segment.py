@@ -263,7 +263,6 @@ def test_cli_eval_seg(tmp_path):
     ("empty.txt", b"", [], 2, "empty input"),
     ("bin.txt", b"\x7fELF\x02\x01\x00\x00\x00", [], 2, "binary"),
     ("a.txt", b"Hello. World.", ["--lang", "xx"], 3, "supported: de, en"),
-    ("bad.jsonl", b'{"text": "Fine. Text."}\n{not json\n', [], 2, "bad.jsonl:2"),
     ("gold.jsonl", b'{"oops": 1}\n', ["eval"], 2, "gold.jsonl:1"),
 ])
 def test_cli_errors_one_line_no_traceback(tmp_path, name, data, args, code, message):
@@ -278,3 +277,12 @@ def test_cli_errors_one_line_no_traceback(tmp_path, name, data, args, code, mess
     assert res.exit_code == code
     assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert "Traceback" not in res.output
+
+
+def test_cli_bad_jsonl_line_is_reported_and_the_rest_segmented(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"text": "Fine. Text."}\n{not json\n{"text": "More here."}\n')
+    res = runner.invoke(app, ["segment", str(path)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert [json.loads(line)["text"] for line in res.stdout.splitlines()] == ["Fine.", "Text.", "More here."]
+    assert res.stderr.splitlines()[0].endswith("bad.jsonl:2: invalid JSON (Expecting property name enclosed in double quotes at column 2)")

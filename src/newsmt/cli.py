@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, Iterable, Iterator, List, Optional
 
 import typer
 
@@ -44,6 +44,30 @@ def handle_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+class _Tally:
+    """Articles done and inputs that failed in a multi-input command."""
+
+    def __init__(self) -> None:
+        self.done = self.failed = 0
+
+    def documents(self, items: Iterable) -> Iterator:
+        """The documents of ``items``; each InputError is printed as one line and counted."""
+        for item in items:
+            if isinstance(item, NewsmtError):
+                self.failed += 1
+                typer.echo(f"newsmt: error: {item}", err=True)
+            else:
+                self.done += 1
+                yield item
+
+    def close(self) -> None:
+        """Exit 2 when any input failed (after the others were processed)."""
+        if self.failed > 1 or (self.failed and self.done):
+            fail(f"{self.failed} of {self.done + self.failed} inputs could not be read (see above); the others were processed", 2)
+        if self.failed:
+            raise typer.Exit(2)
+
+
 # ---- segment (issue 2) -----------------------------------------------------------------------
 @app.command("segment")
 @handle_errors
@@ -57,11 +81,14 @@ def segment_cmd(
     from .segment import segment_paths
     from .writers import render, write_atomic
 
+    tally = _Tally()
+    docs = tally.documents(segment_paths(inputs, lang, fmt))
     if output is None:
-        for doc in segment_paths(inputs, lang, fmt):
+        for doc in docs:
             typer.echo(render(doc, "segments"), nl=False)
     else:
-        write_atomic(output, "".join(render(doc, "segments") for doc in segment_paths(inputs, lang, fmt)))
+        write_atomic(output, "".join(render(doc, "segments") for doc in docs))
+    tally.close()
 
 
 @eval_app.command("seg")
@@ -110,25 +137,17 @@ def translate_cmd(
     cfg = load_config(config, overrides + extra)
     formats = cfg.output.formats if outdir is not None or output_formats else ["doc"]
     engine = load_engine(src, tgt, cfg.translate)
-    start, docs, failed = time.perf_counter(), 0, 0
+    start, tally = time.perf_counter(), _Tally()
     with progress("translating") as bar:
-        for doc in translate_paths(inputs, src, engine, fmt, cfg.input, bar):
-            if isinstance(doc, NewsmtError):  # one bad input: reported, the others go on
-                failed += 1
-                typer.echo(f"newsmt: error: {doc}", err=True)
-                continue
-            docs += 1
+        for doc in tally.documents(translate_paths(inputs, src, engine, fmt, cfg.input, bar)):
             if outdir is None:
                 for f in formats:
                     typer.echo(render(doc, f), nl=False)
             else:
                 write_outputs(doc, outdir, formats)
-    if docs or not failed:
-        typer.echo(summary_line(engine.stats, docs, time.perf_counter() - start), err=True)
-    if failed > 1 or (failed and docs):
-        fail(f"{failed} of {docs + failed} inputs could not be read (see above); the others were translated", 2)
-    if failed:
-        raise typer.Exit(2)
+    if tally.done or not tally.failed:
+        typer.echo(summary_line(engine.stats, tally.done, time.perf_counter() - start), err=True)
+    tally.close()
 
 
 @eval_app.command("mt")
@@ -181,11 +200,13 @@ def summarize_cmd(
         extra += [f"summarize.{k}={chosen.get(k, 0)}" for k in lengths]
     extra += [f"input.format={fmt}"] + (["summarize.translate=true"] if to else [])
     cfg = load_config(config, overrides + extra)
-    for doc in summarize_paths(inputs, cfg, lang, to or ""):
+    tally = _Tally()
+    for doc in tally.documents(summarize_paths(inputs, cfg, lang, to or "")):
         if outdir is None:
             typer.echo(render(doc, "summary-jsonl"), nl=False)
         else:
             write_outputs(doc, outdir, ["summary-jsonl", "summary-md"])
+    tally.close()
 
 
 @eval_app.command("sum")

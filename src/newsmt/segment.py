@@ -21,7 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .document import Document, Sentence
-from .errors import LanguageError
+from .errors import InputError, LanguageError
 
 _RULES_DIR = resources.files("newsmt").joinpath("rules")
 SUPPORTED_LANGS: frozenset[str] = frozenset(f.name[:-5] for f in _RULES_DIR.iterdir() if f.name.endswith(".toml"))
@@ -202,11 +202,12 @@ def segment_text(text: str, lang: str = "en", fmt: str = "txt", doc_id: str = "d
     return segment_document(read_text(text, fmt, lang, doc_id)[0])
 
 
-def segment_paths(inputs: list[str], lang: str = "en", fmt: str = "auto") -> Iterator[Document]:
-    """Segmented documents of files, directories, globs or "-" (stdin), in sorted path order."""
-    from .readers import expand_inputs, read_path
+def segment_paths(inputs: list[str], lang: str = "en", fmt: str = "auto") -> Iterator[Document | InputError]:
+    """Segmented documents of files, directories, globs or "-" (stdin), in sorted path order; a bad
+    input (file or JSONL line) is yielded as its InputError and the rest goes on."""
+    from .readers import expand_inputs, iter_path
 
     rules_for(lang)
     for path in expand_inputs(inputs):
-        for doc in read_path(path, fmt, lang):
-            yield segment_document(doc)
+        for doc in iter_path(path, fmt, lang):
+            yield doc if isinstance(doc, InputError) else segment_document(doc)

@@ -530,11 +530,12 @@ def summarize_text(text: str, lang: str = "en", to: str = "", **cfg_overrides) -
     return doc.summaries[-1]
 
 
-def summarize_paths(inputs: list[str], cfg: PipelineConfig, lang: str = "en", to: str = "") -> Iterator[Document]:
+def summarize_paths(inputs: list[str], cfg: PipelineConfig, lang: str = "en", to: str = "") -> Iterator[Document | InputError]:
     """Read, segment and summarize every article of ``inputs`` (files, dirs, globs, JSONL, "-"),
-    with a progress bar on a terminal; ``to`` adds a summary translated into that language."""
+    with a progress bar on a terminal; ``to`` adds a summary translated into that language. A bad
+    input (file or JSONL line) is yielded as its InputError and the rest goes on."""
     from .progress import progress
-    from .readers import detect_format, expand_inputs, read_path
+    from .readers import detect_format, expand_inputs, iter_path
     from .segment import segment_document
 
     paths = expand_inputs(inputs)
@@ -546,6 +547,6 @@ def summarize_paths(inputs: list[str], cfg: PipelineConfig, lang: str = "en", to
     streams = cfg.input.format == "jsonl" or any(detect_format(p) == "jsonl" or str(p) == "-" for p in paths)
     with progress("summarizing", total=None if streams else len(paths)) as bar:  # one article per file
         for path in paths:
-            for doc in read_path(path, lang=lang, cfg=cfg.input):
-                yield summarize_document(segment_document(doc), cfg.summarize, engine)
+            for doc in iter_path(path, lang=lang, cfg=cfg.input):
+                yield doc if isinstance(doc, InputError) else summarize_document(segment_document(doc), cfg.summarize, engine)
                 bar.advance(1)
