@@ -234,6 +234,13 @@ def test_cli_translate_stdin_to_stdout() -> None:
     assert "casa" in result.stdout.lower()
 
 
+def test_cli_version() -> None:
+    from newsmt import __version__
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"newsmt {__version__}"
+
+
 def test_cli_unknown_pair_is_a_clear_error() -> None:
     result = CliRunner().invoke(app, ["translate", "-", "--src", "en", "--tgt", "xx"], input="Hello.\n")
     assert result.exit_code == 4

@@ -16,6 +16,22 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="List, inspect, pull and convert translation models.", no_args_is_help=True)
 eval_app = typer.Typer(help="Score outputs against references (segmentation, MT, summaries).", no_args_is_help=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"newsmt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", help="Print the newsmt version and exit.",
+                                      is_eager=True, callback=_print_version)) -> None:
+    """News articles into sentence-aligned translations and attributed summaries."""
+
+
 app.add_typer(models_app, name="models")
 app.add_typer(eval_app, name="eval")
 
