@@ -135,8 +135,9 @@ def bench_ctranslate2(args: argparse.Namespace, sents: list[str], tmp: Path) -> 
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
+    from newsmt.config import available_cores
     from newsmt.translate.ctranslate2_backend import CTranslate2Backend, convert_to_ctranslate2, thread_plan
-    from newsmt.translate.transformers_backend import available_cores, load_tokenizer
+    from newsmt.translate.transformers_backend import load_tokenizer
 
     hf_dir = Path(args.model) if args.model else random_marian(args.size, tmp)
     ct2_dir = convert_to_ctranslate2(hf_dir, tmp / "ct2", quantization="int8")

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
-from .config import PipelineConfig
+from .config import PipelineConfig, available_cores
 from .document import Document
 from .errors import InputError, ModelError, NewsmtError
 from .pipeline import Resources, model_ids, process_json, settings
@@ -164,11 +164,6 @@ def _unique(doc_id: str, seen: set[str]) -> str:
 
 
 # -- local workers -----------------------------------------------------------------------------
-def cores() -> int:
-    """CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def machine_plan(workers: int, threads: int, jobs: int, cpus: int) -> tuple[int, int]:
     """Workers and threads per worker; 0 = fill ``cpus``, never more workers than ``jobs`` waiting."""
     workers = workers or max(1, min(jobs, cpus // (threads or 1)))
@@ -207,8 +202,8 @@ def _work(task: Task) -> Result:
 def execute_local(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result]:
     """Results of ``tasks`` in completion order: in this process for one worker, else a spawn pool
     keeping at most two tasks per worker in flight (inputs are streamed, never loaded whole)."""
-    head = list(islice(tasks, cfg.run.workers or cores()))
-    workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, len(head), cores())
+    head = list(islice(tasks, cfg.run.workers or available_cores()))
+    workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, len(head), available_cores())
     cfg = with_threads(cfg, threads)
     tasks = chain(head, tasks)
     if workers == 1:

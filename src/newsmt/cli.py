@@ -36,6 +36,13 @@ app.add_typer(models_app, name="models")
 app.add_typer(eval_app, name="eval")
 
 
+# options shared by the commands that read articles
+INPUTS = typer.Argument(..., help="Files, directories (recursive), globs, JSONL feeds; - = stdin.")
+FORMAT = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines.")
+CONFIG = typer.Option(None, "--config", "-c", help="TOML preset, e.g. configs/en-pt-news.toml (its tables that apply here).")
+OVERRIDES = typer.Option([], "--set", help="Override a config key, e.g. --set translate.beam=2 (repeatable).")
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print one clear error line and exit non-zero."""
     typer.echo(f"newsmt: error: {message}", err=True)
@@ -88,9 +95,9 @@ class _Tally:
 @app.command("segment")
 @handle_errors
 def segment_cmd(
-    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs; - = stdin."),
+    inputs: List[str] = INPUTS,
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (en, ru, pt, de, fr, es, uk)."),
-    fmt: str = typer.Option("auto", "--format", "-f", help="auto (by suffix) | txt | md | html | jsonl | lines."),
+    fmt: str = FORMAT,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
 ) -> None:
     """Split articles into sentences: JSONL, one {"doc","id","paragraph","start","end","text"} per sentence."""
@@ -124,7 +131,7 @@ def eval_seg_cmd(
 @app.command("translate")
 @handle_errors
 def translate_cmd(
-    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs, JSONL; - = stdin."),
+    inputs: List[str] = INPUTS,
     src: str = typer.Option("en", "--src", "-s", help="Source language (e.g. en)."),
     tgt: str = typer.Option(..., "--tgt", "-t", help="Target language (e.g. pt)."),
     model: Optional[str] = typer.Option(None, "--model", help="Model name (see `newsmt models list`) or folder; default: the pair's."),
@@ -132,11 +139,11 @@ def translate_cmd(
     beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (ctranslate2/transformers)."),
     threads: Optional[int] = typer.Option(None, "--threads", help="Translation threads (0 = all cores)."),
     score: bool = typer.Option(False, "--score", help="Quality score and flags per sentence (embeddings; slower)."),
-    fmt: str = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines."),
+    fmt: str = FORMAT,
     output_formats: Optional[str] = typer.Option(None, "--output-format", help="Comma-separated: jsonl, doc, tsv, tmx, xliff, md, record (default jsonl,doc; without -o: doc)."),
     outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc><suffix> files here (default: the output on stdout)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset ([translate], [output] tables)."),
-    overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set translate.batch_tokens=1024 (repeatable)."),
+    config: Optional[Path] = CONFIG,
+    overrides: List[str] = OVERRIDES,
 ) -> None:
     """Translate articles sentence by sentence; a one-line summary with flag counts goes to stderr."""
     import time
@@ -188,9 +195,9 @@ def eval_mt_cmd(
 @app.command("summarize")
 @handle_errors
 def summarize_cmd(
-    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs, JSONL; - = stdin."),
+    inputs: List[str] = INPUTS,
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the articles."),
-    fmt: str = typer.Option("auto", "--format", "-f", help="auto (by suffix) | txt | md | html | jsonl | lines."),
+    fmt: str = FORMAT,
     method: Optional[str] = typer.Option(None, "--method", "-m", help="extractive (default, no model) | abstractive."),
     model: Optional[str] = typer.Option(None, "--model", help="Abstractive: a transformers or CTranslate2 directory, or a Hugging Face name already cached."),
     to: Optional[str] = typer.Option(None, "--to", help="Also give the summary in this language (e.g. pt), same sources."),
@@ -198,8 +205,8 @@ def summarize_cmd(
     words: Optional[int] = typer.Option(None, "--words", help="Extractive length: at most N words."),
     ratio: Optional[float] = typer.Option(None, "--ratio", help="Extractive length: this share of the sentences (0-1)."),
     outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc>.summary.jsonl and <doc>.summary.md here (default: JSONL on stdout)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset (its summarize, translate and input tables apply)."),
-    overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set summarize.beam=2 (repeatable)."),
+    config: Optional[Path] = CONFIG,
+    overrides: List[str] = OVERRIDES,
 ) -> None:
     """Summarize articles; every summary sentence lists the source sentence ids it rests on."""
     from .config import load_config
@@ -243,10 +250,10 @@ def eval_sum_cmd(
 @app.command("run")
 @handle_errors
 def run_cmd(
-    inputs: List[str] = typer.Argument(..., help="Files, directories (recursive), globs, JSONL; - = stdin."),
+    inputs: List[str] = INPUTS,
     outdir: Path = typer.Option(..., "--outdir", "-o", help="Output directory; re-running resumes."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML preset, e.g. configs/en-pt-news.toml."),
-    overrides: List[str] = typer.Option([], "--set", help="Override a config key: --set translate.beam=2 (repeatable)."),
+    config: Optional[Path] = CONFIG,
+    overrides: List[str] = OVERRIDES,
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes or Ray actors (0 = one per core)."),
     threads: Optional[int] = typer.Option(None, "--threads", help="Threads per worker (0 = cores / workers)."),
     engine: Optional[str] = typer.Option(None, "--engine", help="local (processes) or ray (Ray Data)."),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -13,6 +14,14 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .errors import ConfigError
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (the default budget for threads and workers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 @dataclass

@@ -29,6 +29,7 @@ else:  # pragma: no cover
 
 from .errors import ModelError
 from .progress import progress
+from .writers import replace_dir
 
 BACKENDS = ("bergamot", "ctranslate2", "transformers")
 MARKER = ".newsmt-model.json"  # written into every folder `pull` installs
@@ -409,19 +410,8 @@ def pull(name: str, base_url: str | None = None, force: bool = False, retries: i
         revision = info.revision if info else ""
         _pull_hf(name, revision, staging, dest)
     (staging / MARKER).write_text(json.dumps({"name": name, "revision": revision or "main"}, indent=1) + "\n", encoding="utf-8")
-    _install(staging, dest)
+    replace_dir(staging, dest)
     return dest
-
-
-def _install(staging: Path, dest: Path) -> None:
-    """Move a complete staging folder into place (replacing an older install) with renames only."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    old = staging.with_name(staging.name + ".old")
-    if dest.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dest, old)
-    os.replace(staging, dest)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _pull_hf(repo_id: str, revision: str, staging: Path, dest: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -321,6 +322,17 @@ def output_name(doc: Document, fmt: str) -> str:
 
 
 # -- files -------------------------------------------------------------------------------------
+def replace_dir(staging: Path, dest: Path) -> None:
+    """Move a complete folder into place, replacing an older one, with renames only: ``dest`` is
+    always either the old folder or the complete new one."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(staging, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same directory, fsync, then ``os.replace``: readers see
     the old file or the complete new one, never a partial write."""

@@ -14,7 +14,9 @@ import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..config import available_cores
 from ..errors import ModelError
+from ..writers import write_atomic
 from .backend import Backend, Hypothesis
 
 TOKENIZER = "tokenizer.json"
@@ -92,9 +94,7 @@ def build_tokenizer_json(spm: Path, out: Path) -> None:
     if proto.trainer_spec.model_type != 1:  # 1 = unigram: what Bergamot vocabularies are
         raise ModelError(f"{spm}: not a unigram sentencepiece vocabulary")
     tokenizer = SpmConverter.build_tokenizer_from_spm_proto(proto, [(p.piece, p.score) for p in proto.pieces])
-    tmp = out.with_name(out.name + f".{os.getpid()}.tmp")
-    tokenizer.save(str(tmp))
-    os.replace(tmp, out)
+    write_atomic(out, tokenizer.to_str())
 
 
 def prepare_model_dir(model_dir: Path) -> Path:
@@ -145,7 +145,7 @@ class BergamotBackend(Backend):
             self._native = NativeDirection(str(load_dir))
         except (RuntimeError, OSError, ValueError) as e:  # unreadable vocabulary or tokenizer.json
             raise ModelError(f"cannot load the Bergamot model in {model_dir}: {e}") from None
-        self.threads = threads or len(os.sched_getaffinity(0))
+        self.threads = threads or available_cores()
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="bergamot")
         self.model_id = model_dir.name
 

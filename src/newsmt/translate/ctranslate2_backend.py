@@ -13,12 +13,13 @@ import os
 import shutil
 from pathlib import Path
 
+from ..config import available_cores
 from ..errors import ModelError
+from ..writers import replace_dir
 from .backend import Backend, Hypothesis
 from .transformers_backend import (
     WEIGHT_SUFFIXES,
     LanguageSetup,
-    available_cores,
     decode,
     group_by_limit,
     input_limit,
@@ -201,9 +202,5 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
     except (OSError, ValueError, RuntimeError, KeyError, AttributeError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise ModelError(f"cannot convert {model_dir} to CTranslate2: {e}") from None
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, out_dir)
     return out_dir

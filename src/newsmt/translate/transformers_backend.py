@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ..config import available_cores
 from ..errors import LanguageError, ModelError
 from .backend import Backend, Hypothesis
 
@@ -61,14 +61,6 @@ MIN_OUTPUT_TOKENS = 32
 
 
 # ---- shared helpers --------------------------------------------------------------------------
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def read_json(path: Path) -> dict[str, Any]:
