@@ -523,9 +523,9 @@ def summarize_text(text: str, lang: str = "en", to: str = "", **cfg_overrides) -
     cfg = _config(cfg_overrides)
     engine = None
     if to and to != lang:
-        from .translate.engine import load_engine
+        from .translate.engine import shared_engine
 
-        engine, cfg = load_engine(lang, to), dataclasses.replace(cfg, translate=True)
+        engine, cfg = shared_engine(lang, to), dataclasses.replace(cfg, translate=True)
     doc = summarize_document(segment_text(text, lang), cfg, engine)
     return doc.summaries[-1]
 

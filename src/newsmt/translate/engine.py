@@ -436,6 +436,12 @@ def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None) -> Trans
     return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, resolved=resolved)
 
 
+def shared_engine(src: str, tgt: str, cfg: TranslateConfig | None = None) -> TranslationEngine:
+    """``load_engine`` for the one-text API functions: loaded once per process and settings."""
+    cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
+    return _cached_engine(src, tgt, tuple(sorted(asdict(cfg).items())))
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_engine(src: str, tgt: str, settings: tuple) -> TranslationEngine:
     return load_engine(src, tgt, TranslateConfig(**dict(settings)))
@@ -451,8 +457,7 @@ def translate_text(text: str, src: str, tgt: str, **cfg_overrides: Any) -> Docum
     unknown = set(cfg_overrides) - known
     if unknown:
         raise ConfigError(f"unknown translate setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
-    cfg = replace(TranslateConfig(tgt=tgt), **cfg_overrides)
-    engine = _cached_engine(src, tgt, tuple(sorted(asdict(cfg).items())))
+    engine = shared_engine(src, tgt, replace(TranslateConfig(tgt=tgt), **cfg_overrides))
     doc = segment_document(read_text(text, fmt=fmt, lang=src)[0])
     return engine.translate_document(doc)
 
