@@ -318,9 +318,3 @@ def models_pull_cmd(
 
     typer.echo(f"{name}: {pull(name, base_url=base_url, force=force)}")
 
-
-# ---- eval ------------------------------------------------------------------------------------
-
-
-def main() -> None:  # pragma: no cover
-    app()

@@ -85,12 +85,6 @@ class Document:
                 return s
         raise KeyError(sid)
 
-    def paragraph_of(self, sid: str) -> Paragraph:
-        for p in self.paragraphs:
-            if any(s.id == sid for s in p.sentences):
-                return p
-        raise KeyError(sid)
-
     def check_offsets(self) -> None:
         """Raise AssertionError if any sentence text differs from its slice of ``text``."""
         for s in self.sentences():

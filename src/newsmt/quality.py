@@ -27,6 +27,8 @@ import re
 
 import numpy as np
 
+from .translate.guards import LOW_QUALITY, WRONG_LANGUAGE
+
 DEFAULT_THRESHOLD = 0.5
 
 # Characters per sentence relative to English (geometric mean over the 1012 FLORES-200 devtest
@@ -75,7 +77,7 @@ class QualityScorer:
             lang, wrong = self._language(s, t)
             value = _meaning(float(sim)) * lang * self._length(s, t) * _repetition(s, t)
             value = round(min(1.0, max(0.0, value)), 4)
-            flags = (["low_quality"] if value < self.threshold else []) + (["wrong_language"] if wrong else [])
+            flags = ([LOW_QUALITY] if value < self.threshold else []) + ([WRONG_LANGUAGE] if wrong else [])
             out.append((value, flags))
         return out
 
