@@ -27,10 +27,20 @@ class Paragraph:
     id: str  # e.g. "p3"
     start: int
     end: int
-    kind: str = "text"  # text | title | heading | list_item | quote | code | url
+    kind: str = "text"  # text | title | heading | list_item | quote | table_cell | caption | code | url
     translatable: bool = True
     sentences: list[Sentence] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. {"level": 2} for headings, {"marker": "- "}
+
+
+@dataclass
+class Span:
+    """An inline span of ``Document.text`` (a link, emphasis) kept from the source markup."""
+
+    kind: str  # link | emphasis | strong | code
+    start: int
+    end: int
+    attrs: dict[str, str] = field(default_factory=dict)  # e.g. {"href": "https://..."} for links
 
 
 @dataclass
@@ -66,7 +76,8 @@ class Document:
     text: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     format: str = "txt"
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  # url, title, author, date, site, source, ...
+    spans: list[Span] = field(default_factory=list)  # inline links/emphasis, offsets into ``text``
     # layers
     tgt_lang: str = ""
     translations: dict[str, Translation] = field(default_factory=dict)
@@ -94,6 +105,8 @@ class Document:
     # -- JSON ----------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        if not d["spans"]:  # plain-text inputs have none: their records stay as they were
+            del d["spans"]
         d["schema"] = SCHEMA_VERSION
         return d
 
@@ -113,7 +126,8 @@ class Document:
             Summary(**{**s, "sentences": [SummarySentence(**x) for x in s["sentences"]]})
             for s in d.pop("summaries", [])
         ]
-        return cls(**d, paragraphs=paragraphs, translations=translations, summaries=summaries)
+        spans = [Span(**x) for x in d.pop("spans", [])]
+        return cls(**d, paragraphs=paragraphs, translations=translations, summaries=summaries, spans=spans)
 
     @classmethod
     def from_json(cls, s: str) -> "Document":
