@@ -285,3 +285,25 @@ def test_quality_scores_when_asked(en_pt: TranslationEngine) -> None:
     good, bad = engine.translate_texts(["The government announced new measures on Monday.", "Hello."])
     assert 0.5 < good.score <= 1.0 and 0.0 <= bad.score <= 1.0
     assert en_pt.translate_texts(["The house."])[0].score is None  # no log-probs, no scoring: no score
+
+
+def test_a_given_scorer_is_used_and_left_to_its_owner() -> None:
+    class FakeScorer:
+        closed = False
+
+        def score(self, src: list[str], tgt: list[str]) -> list[tuple[float, list[str]]]:
+            return [(0.25, ["low_quality"]) for _ in src]
+
+        def close(self) -> None:
+            self.closed = True
+
+    class NoLogprob(Scripted):
+        def translate(self, texts: list[str]) -> list[Hypothesis]:
+            return [Hypothesis(t.upper()) for t in texts]
+
+    scorer = FakeScorer()
+    engine = TranslationEngine(NoLogprob(str.upper), "en", "pt", TranslateConfig(tgt="pt", score=True), scorer=scorer)
+    out = engine.translate_texts(["The house is red today."])[0]
+    assert out.score == 0.25 and out.flags == ["low_quality"]
+    engine.close()
+    assert not scorer.closed and engine.scorer is scorer

@@ -6,6 +6,7 @@ two backends compute the same thing.
 """
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -15,18 +16,19 @@ from typer.testing import CliRunner
 
 from newsmt.cli import app
 from newsmt.config import TranslateConfig
-from newsmt.errors import LanguageError, ModelError
+from newsmt.errors import ConfigError, LanguageError, ModelError
+from newsmt.models import BACKENDS as BACKEND_NAMES
+from newsmt.models import ResolvedModel
+from newsmt.translate import hf
 from newsmt.translate.ctranslate2_backend import (
     CTranslate2Backend,
     convert_to_ctranslate2,
     thread_plan,
 )
 from newsmt.translate.engine import TranslationEngine
-from newsmt.translate.transformers_backend import (
-    TransformersBackend,
-    group_by_limit,
-    output_limit,
-)
+from newsmt.translate.hf import group_by_limit, output_limit
+from newsmt.translate.registry import BACKENDS, create_backend
+from newsmt.translate.transformers_backend import TransformersBackend
 
 BEAM = 2  # keeps runs short; beam search paths are the same code for any width
 
@@ -244,3 +246,75 @@ def test_engine_over_transformers_backend(tiny_models, sentences):
     out = engine.translate_texts(sentences)
     assert len(out) == len(sentences) and all(t.text for t in out)
     assert all(t.score is None or 0 <= t.score <= 1 for t in out)
+
+
+# ---- shared helpers, threads, lifetime, registry ---------------------------------------------
+def test_no_backend_imports_another():
+    root = Path(hf.__file__).parent
+    backends = {"bergamot", "transformers_backend", "ctranslate2_backend"}
+    for name in backends:
+        tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {a.name.rsplit(".", 1)[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                    for a in [n] if n.module for a in [type("M", (), {"name": n.module})]}
+        assert not imported & (backends - {name}), (name, imported)
+
+
+def test_translate_sets_torch_threads_only_for_the_call(tiny_models, sentences):
+    import torch
+
+    before = torch.get_num_threads()
+    other = 1 if before != 1 else 2
+    backend = TransformersBackend(tiny_models("marian"), "en", "ru", beam=1, threads=other)
+    assert torch.get_num_threads() == before  # construction leaves the process alone
+    seen = []
+    real = backend._generate
+    backend._generate = lambda texts, limit: seen.append(torch.get_num_threads()) or real(texts, limit)
+    backend.translate(sentences[:2])
+    assert seen and set(seen) == {other} and torch.get_num_threads() == before
+    with pytest.raises(RuntimeError), hf.torch_threads(other):
+        raise RuntimeError("restored even on errors")
+    assert torch.get_num_threads() == before
+
+
+def test_close_is_idempotent_and_final(tiny_models, ct2_dirs, sentences):
+    for backend in (TransformersBackend(tiny_models("marian"), "en", "ru", beam=1, threads=1),
+                    CTranslate2Backend(ct2_dirs["marian-int8"], "en", "ru", beam=1, threads=1)):
+        with backend:
+            assert len(backend.translate(sentences[:1])) == 1
+        backend.close()  # again: nothing happens
+        with pytest.raises(ModelError, match="the model was closed"):
+            backend.translate(sentences[:1])
+
+
+def test_backend_registry(tiny_models, ct2_dirs):
+    assert set(BACKENDS) == set(BACKEND_NAMES)
+    cfg = TranslateConfig(tgt="ru", beam=1, threads=1)
+    hf_model = ResolvedModel("m", tiny_models("marian"), "transformers", "local", "marian")
+    backend = create_backend(hf_model, cfg, "en")
+    assert isinstance(backend, TransformersBackend) and backend.beam == 1
+    backend.close()
+    ct2 = create_backend(ResolvedModel("m", ct2_dirs["nllb-int8"], "ctranslate2", "local", "nllb"), cfg, "en", "ru")
+    assert isinstance(ct2, CTranslate2Backend) and ct2.lang.target_token == "rus_Cyrl"
+    ct2.close()
+    with pytest.raises(ConfigError, match="unknown backend 'onnx'"):
+        create_backend(ResolvedModel("m", tiny_models("marian"), "onnx", "local", "marian"), cfg, "en")
+
+
+def test_load_seq2seq_for_a_summarizer(tiny_models, tmp_path):
+    bart = hf.load_seq2seq(hf.model_path(str(tiny_models("bart"))))
+    assert bart.kind == "transformers" and bart.model is not None and bart.input_limit() == 256
+    t5 = hf.load_seq2seq(tiny_models("t5"))
+    assert isinstance(t5.task_prefix("summarization"), str)
+    ct2_dir = convert_to_ctranslate2(tiny_models("bart"), tmp_path / "bart-ct2", quantization="float32")
+    ct2 = hf.load_seq2seq(ct2_dir)
+    assert ct2.kind == "ctranslate2" and ct2.translator is not None and ct2.config == {}
+    for m in (bart, t5, ct2):
+        m.close()
+        m.close()
+        assert m.closed
+    with pytest.raises(ModelError, match="model folder not found"):
+        hf.load_seq2seq(tmp_path / "nope")
+    with pytest.raises(ModelError, match="`hf download someone/not-cached-model`"):
+        hf.model_path("someone/not-cached-model", "summarization model")
+    with pytest.raises(ModelError, match="no summarization model given"):
+        hf.model_path("", "summarization model")

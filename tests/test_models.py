@@ -4,10 +4,15 @@ from __future__ import annotations
 import copy
 import gzip
 import hashlib
+import importlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
+import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,7 +22,10 @@ from typer.testing import CliRunner
 
 from newsmt import models
 from newsmt.cli import app
-from newsmt.errors import ModelError
+from newsmt.errors import ConfigError, LanguageError, ModelError
+from newsmt.models import registry as model_registry
+
+pull_module = importlib.import_module("newsmt.models.pull")  # the module (newsmt.models.pull is the function)
 
 BUNDLED = models.bundled_dir()
 
@@ -54,9 +62,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(206 if start else 200)
         if start:
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        body = data[start:]
+        if self.path in server.no_length:  # no length announced: the body ends when the connection does
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+            return
         self.send_header("Content-Length", str(len(data) - start))
         self.end_headers()
-        body = data[start:]
         if self.path in server.drop_once:  # send half, then hang up
             server.drop_once.discard(self.path)
             self.wfile.write(body[: len(body) // 2])
@@ -73,7 +87,7 @@ def server(tmp_path):
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.root = tmp_path / "served"
     srv.root.mkdir()
-    srv.requests, srv.drop_once = [], set()
+    srv.requests, srv.drop_once, srv.no_length = [], set(), set()
     srv.url = f"http://127.0.0.1:{srv.server_address[1]}"
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -97,12 +111,12 @@ def fake_entry(server, monkeypatch):
     (server.root / "xxyy").mkdir()
     for name, data in files.items():
         (server.root / "xxyy" / name).write_bytes(data)
-    registry = copy.deepcopy(models._registry())
+    registry = copy.deepcopy(model_registry._registry())
     registry["models"]["bergamot-xx-yy"] = {
         "source": "firefox", "pairs": ["xx-yy"], "family": "bergamot", "registry_pair": "xxyy",
         "files": [{"name": n, "size": len(d), "sha256": _sha(d)} for n, d in files.items()],
     }
-    monkeypatch.setattr(models, "_registry", lambda: registry)
+    monkeypatch.setattr(model_registry, "_registry", lambda: registry)
     return files
 
 
@@ -137,12 +151,12 @@ def test_missing_pair_names_model_and_command():
         models.resolve("en", "ru")
     msg = str(e.value)
     assert "Helsinki-NLP/opus-mt-en-ru" in msg and "`newsmt models pull Helsinki-NLP/opus-mt-en-ru`" in msg
-    assert "`newsmt models pull bergamot-en-ru`" in msg and "huggingface-cli download" in msg
+    assert "`newsmt models pull bergamot-en-ru`" in msg and "`hf download Helsinki-NLP/opus-mt-en-ru --revision" in msg
     assert str(models.models_home()) in msg and "\n" not in msg
 
 
 def test_unknown_pair_and_unknown_model():
-    with pytest.raises(ModelError, match="no known model translates en->xx.*--model PATH"):
+    with pytest.raises(LanguageError, match="no known model translates en->xx .xx: no known model has this language.*--model PATH"):
         models.resolve("en", "xx")
     with pytest.raises(ModelError, match="neither a folder nor a known model"):
         models.resolve("en", "pt", model="no-such-model")
@@ -290,7 +304,7 @@ def test_pulled_real_entry_translates_like_bundled(server):
 
 def test_pull_without_network_says_so(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: connection refused
-    with pytest.raises(ModelError, match="no network.*huggingface-cli download Helsinki-NLP/opus-mt-en-ru --revision bb09c99d"):
+    with pytest.raises(ModelError, match="no network.*`hf download Helsinki-NLP/opus-mt-en-ru --revision bb09c99d"):
         models.pull("Helsinki-NLP/opus-mt-en-ru")
     assert not (models.models_home() / "Helsinki-NLP" / "opus-mt-en-ru").exists()
     with pytest.raises(ModelError, match="no network: cannot reach http://127.0.0.1:9/enru/"):
@@ -314,3 +328,163 @@ def test_cli_list_info_pull(server, fake_entry):
     assert res.exit_code == 0 and str(models.models_home() / "bergamot-xx-yy") in res.output
     res = runner.invoke(app, ["models", "info", "bergamot-xx-yy"])
     assert res.exit_code == 0 and "(models home)" in res.output
+
+
+# ---- robustness ------------------------------------------------------------------------------
+
+
+def test_identical_or_empty_languages_are_language_errors():
+    for src, tgt in (("en", "en"), ("pt", "PT"), ("", "pt")):
+        with pytest.raises(LanguageError) as e:
+            models.resolve(src, tgt)
+        assert e.value.exit_code == 3 and "\n" not in str(e.value)
+    with pytest.raises(LanguageError, match="both 'en'"):
+        models.resolve("en", "en", model=str(BUNDLED / "enpt-1693087644"))
+
+
+def test_missing_model_folder_is_named():
+    for path in ("/nonexistent", "/nonexistent/model", "./no/such/../folder", "~/no-such-newsmt-model"):
+        with pytest.raises(ModelError) as e:
+            models.resolve("en", "ru", model=path)
+        assert str(e.value) == f"model folder not found: {Path(path).expanduser()}"
+    with pytest.raises(ModelError, match="model folder not found: '/no\\\\x00where'"):
+        models.resolve("en", "ru", model="/no\x00where")
+
+
+@pytest.mark.parametrize("marker", ["{not json", '["a list"]', '{"revision": 5}', "\xff\xfe"])
+def test_a_broken_marker_is_ignored_and_reported(marker, tiny_models):
+    broken = models.models_home() / "bergamot-en-pt"
+    shutil.copytree(BUNDLED / "enpt-1693087644", broken)
+    (broken / models.MARKER).write_bytes(marker.encode("latin-1"))
+    local = shutil.copytree(tiny_models("marian"), models.models_home() / "my-marian")
+    (local / models.MARKER).write_text("{", encoding="utf-8")
+    r = models.resolve("en", "pt")  # the broken folder is skipped: the wheel's copy serves
+    assert r.path == BUNDLED / "enpt-1693087644"
+    by_name = {m.name: m for m in models.list_models()}
+    assert by_name["bergamot-en-pt"].installed and str(broken) in by_name["bergamot-en-pt"].problem
+    assert not by_name["my-marian"].installed and str(local) in by_name["my-marian"].problem
+    table = models.format_table(list(by_name.values()))
+    assert f"warning: broken model folder {broken}: {models.MARKER}" in table
+    res = CliRunner().invoke(app, ["models", "list"])
+    assert res.exit_code == 0 and str(broken) in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["models", "info", "bergamot-en-pt"])
+    assert res.exit_code == 0 and "problem:" in res.output
+    with pytest.raises(ModelError, match=f"neither a folder nor a known model name.*broken model folder {local}"):
+        models.resolve("en", "ru", model="my-marian")
+
+
+def test_a_folder_that_is_not_a_model_is_listed_as_broken():
+    bad = models.models_home() / "half"
+    bad.mkdir(parents=True)
+    (bad / "config.json").write_text("{", encoding="utf-8")
+    by_name = {m.name: m for m in models.list_models()}
+    assert "not a model folder" in by_name["half"].problem and not by_name["half"].installed
+    assert "broken" in models.format_table([by_name["half"]])
+
+
+@pytest.mark.parametrize("name", ["../x", "/abs", "a/../../b", "a\x00b", "a\\b", "..", "a/b/c", ".hidden", ""])
+def test_names_that_leave_the_models_home_are_refused(name, tmp_path):
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(ConfigError, match="invalid model name"):
+        models.pull(name, base_url="http://127.0.0.1:9")
+    with pytest.raises(ConfigError, match="invalid model name"):
+        models.info(name)
+    assert sorted(tmp_path.rglob("*")) == before  # nothing created, anywhere
+    res = CliRunner().invoke(app, ["models", "pull", name or "''", "--base-url", "http://127.0.0.1:9"])
+    assert res.exit_code in (ConfigError.exit_code, ModelError.exit_code) and "Traceback" not in res.output
+
+
+class _WriteSpy:
+    """Records the most bytes written to any file opened by models.pull."""
+
+    def __init__(self) -> None:
+        self.most: dict[str, int] = {}
+
+    def __call__(self, file, mode="r", *args, **kwargs):
+        fh = open(file, mode, *args, **kwargs)  # noqa: SIM115
+        if "w" not in mode and "a" not in mode:
+            return fh
+        spy, name, write = self, Path(file).name, fh.write
+
+        def counted(data):
+            n = write(data)
+            spy.most[name] = max(spy.most.get(name, 0), fh.tell())
+            return n
+
+        fh.write = counted
+        return fh
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_pull_never_writes_past_the_declared_size(server, fake_entry, monkeypatch, announce):
+    lex = "lex.50.50.xxyy.s2t.bin"
+    declared = len(fake_entry[lex])
+    (server.root / "xxyy" / lex).write_bytes(fake_entry[lex] + os.urandom(3_000_000))
+    if not announce:
+        server.no_length.add(f"/xxyy/{lex}")
+    spy = _WriteSpy()
+    monkeypatch.setattr(pull_module, "open", spy, raising=False)
+    what = "announces 3120000 bytes" if announce else "sent more"
+    with pytest.raises(ModelError, match=f"download refused: .*{lex} {what}, more than the {declared} bytes"):
+        models.pull("bergamot-xx-yy", base_url=server.url, retries=0)
+    written = spy.most.get(lex + ".part", 0)
+    assert (written == 0) if announce else (0 < written <= declared)  # never a byte more
+    assert not any(p.name.startswith("lex.") for p in _incoming())
+    assert not (models.models_home() / "bergamot-xx-yy").exists()
+
+
+def test_a_gzip_bomb_is_refused_early(server, fake_entry, monkeypatch):
+    vocab = server.root / "xxyy" / "vocab.xxyy.spm"
+    vocab.unlink()  # served only gzipped: 400 MB of zeros in about 400 KB
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with open(vocab.with_name(vocab.name + ".gz"), "wb") as out:
+        for _ in range(400):
+            out.write(z.compress(bytes(1 << 20)))
+        out.write(z.flush())
+    assert vocab.with_name(vocab.name + ".gz").stat().st_size < 420_000
+    spy = _WriteSpy()
+    monkeypatch.setattr(pull_module, "open", spy, raising=False)
+    t0 = time.perf_counter()
+    with pytest.raises(ModelError, match="decompresses to more than the declared 812781 bytes"):
+        models.pull("bergamot-xx-yy", base_url=server.url)
+    assert time.perf_counter() - t0 < 10
+    assert 0 < spy.most.get("vocab.xxyy.spm", 0) <= 812781, spy.most
+    assert not any(p.name.startswith("vocab.") for p in _incoming())
+    # an honest gzip of the right bytes still installs
+    vocab.with_name(vocab.name + ".gz").write_bytes(gzip.compress(fake_entry["vocab.xxyy.spm"]))
+    assert (models.pull("bergamot-xx-yy", base_url=server.url) / "vocab.xxyy.spm").read_bytes() == fake_entry["vocab.xxyy.spm"]
+
+
+def test_gzip_cap_covers_incompressible_data():
+    for n in (0, 1, 1000, 300_000):
+        assert len(gzip.compress(os.urandom(n), compresslevel=9)) <= pull_module.gzip_cap(n)
+
+
+def _loaded_after(imports: str) -> list[str]:
+    code = f"import sys, {imports}; print(' '.join(sorted(sys.modules)))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+
+
+def test_models_import_neither_translate_nor_writers():
+    loaded = _loaded_after("newsmt.models")
+    assert not [m for m in loaded if m.startswith(("newsmt.translate", "newsmt.writers"))]
+    loaded = _loaded_after("newsmt.translate.registry, newsmt.translate.bergamot, newsmt.translate.hf, "
+                           "newsmt.translate.transformers_backend, newsmt.translate.ctranslate2_backend")
+    assert "newsmt.writers" not in loaded and "newsmt.fileio" in loaded
+
+
+def test_fileio_helpers(tmp_path):
+    from newsmt import fileio
+
+    target = tmp_path / "out.txt"
+    fileio.write_atomic(target, "one")
+    fileio.write_atomic(target, b"two")
+    assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    a, b = fileio.unique_sibling(target), fileio.unique_sibling(target)
+    assert a != b and a.parent == tmp_path and a.name.startswith(".out.txt.") and not a.exists()
+    staging, dest = tmp_path / "staging", tmp_path / "dest"
+    for content in ("old", "new"):
+        staging.mkdir()
+        (staging / "f").write_text(content)
+        fileio.replace_dir(staging, dest)
+    assert (dest / "f").read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["dest", "out.txt"]

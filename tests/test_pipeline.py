@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from newsmt.batch import article_key, machine_plan
+from newsmt.batch import article_key
 from newsmt.config import load_config
 from newsmt.document import Document
 from newsmt.pipeline import Resources, model_ids, process, process_json, settings
-from newsmt.readers import read_path, read_text
+from newsmt.sources import read_path, read_text
+from newsmt.workers import machine_plan
 
 REPO = Path(__file__).resolve().parents[1]
 EN_PT = REPO / "configs" / "en-pt-news.toml"
@@ -64,6 +65,35 @@ def test_key_follows_content_settings_and_models_not_machine():
     assert article_key(doc, settings(other), model_ids(other, "en")) != base
     assert article_key(dataclasses.replace(doc, text="One sentence."), settings(cfg), model_ids(cfg, "en")) != base
     assert article_key(doc, settings(cfg), {"translate": "other@rev"}) != base
+    # where an article was read, and an id derived from that, are not part of its key
+    moved = dataclasses.replace(doc, id="b", meta={"source": "renamed.jsonl:7"})
+    assert article_key(moved, settings(cfg), model_ids(cfg, "en")) == base
+
+
+def test_stages_switch_on_and_off(sample_article):
+    text = sample_article.read_text(encoding="utf-8")
+    only_segment = load_config(None, ["translate.enabled=false", "summarize.enabled=false"])
+    with Resources(only_segment) as res:
+        doc = process(read_text(text, lang="en")[0], only_segment, res)
+        assert not res._engines
+    assert any(doc.sentences()) and not doc.translations and not doc.summaries
+    summary_in_pt = load_config(None, ["translate.enabled=false", "summarize.to=pt"])
+    with Resources(summary_in_pt) as res:
+        doc = process(read_text(text, lang="en")[0], summary_in_pt, res)
+    assert not doc.translations and [s.lang for s in doc.summaries] == ["en", "pt"]
+
+
+def test_api_helpers_run_the_same_process(sample_article):
+    import newsmt
+
+    text = sample_article.read_text(encoding="utf-8")
+    cfg = load_config(None, ["translate.tgt=pt", "summarize.enabled=false"])
+    with newsmt.Resources(cfg) as res:
+        direct = process(read_text(text, lang="en")[0], cfg, res)
+        via_api = newsmt.translate_text(text, "en", "pt", resources=res)
+    assert dataclasses.replace(via_api, timings={}).to_json() == dataclasses.replace(direct, timings={}).to_json()
+    summary = newsmt.summarize_text(text, "en", to="pt", sentences=2)
+    assert summary.lang == "pt" and len(summary.sentences) == 2
 
 
 @pytest.mark.parametrize("workers, threads, jobs, cpus, expected", [

@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, shared_path
 
 from newsmt.models import resolve
-from newsmt.quality import QualityScorer, embed
+from newsmt.quality import QualityScorer
 
 sys.path.insert(0, str(REPO / "scripts"))
 import eval_quality  # scripts/eval_quality.py: the corruptions and the ROC AUC
@@ -32,7 +32,8 @@ def flores():
 
 @pytest.fixture(scope="module")
 def scorer():
-    return QualityScorer("en", "pt")
+    with QualityScorer("en", "pt") as scorer:
+        yield scorer
 
 
 def test_real_translations_rank_above_every_corruption(flores, scorer):
@@ -42,7 +43,7 @@ def test_real_translations_rank_above_every_corruption(flores, scorer):
     def emb(texts: list[str]) -> np.ndarray:  # each distinct text embedded once
         new = [t for t in dict.fromkeys(texts) if t not in vectors]
         if new:
-            vectors.update(zip(new, embed(new)))
+            vectors.update(zip(new, scorer.embed(new)))
         return np.stack([vectors[t] for t in texts])
 
     def run(tgt: list[str]) -> list[tuple[float, list[str]]]:

@@ -11,9 +11,10 @@ import pytest
 from newsmt.config import InputConfig
 from newsmt.document import Document
 from newsmt.errors import InputError
-from newsmt.readers import (
-    decode_bytes, expand_inputs, iter_jsonl, iter_path, read_path, read_text, safe_filename,
-)
+from newsmt.sources import iter_path, read_path, read_text, safe_filename
+from newsmt.sources.decode import decode, decode_bytes
+from newsmt.sources.files import expand_inputs
+from newsmt.sources.jsonl import iter_jsonl
 
 RU = ("Международная амнистия лишила Алексея Навального статуса узника совести.\n"
       "Организация заявила об этом во вторник.\n")
@@ -341,15 +342,46 @@ def test_expand_inputs(tmp_path, monkeypatch):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    got = expand_inputs(["sub", "*.txt", "b.txt", "sub/skip.pdf", "a.md", "sub/**/*.html"])
+    got = list(expand_inputs(["sub", "*.txt", "b.txt", "sub/skip.pdf", "a.md", "sub/**/*.html"]))
     assert got == sorted(Path(p) for p in ["a.md", "b.txt", "sub/c.jsonl", "sub/deep/d.html", "sub/skip.pdf"])
-    with pytest.raises(InputError, match="no such file"):
-        expand_inputs(["nope.txt"])
-    with pytest.raises(InputError, match="no files match"):
-        expand_inputs(["*.rst"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no input files found"):
-        expand_inputs(["empty"])
+    # each bad input is reported on its own (first, in argument order); the good ones are still read
+    got = list(expand_inputs(["nope.txt", "b.txt", "*.rst", "empty"]))
+    assert [str(e) for e in got[:3]] == ["nope.txt: no such file or directory",
+                                         "*.rst: matches no file (known suffixes: " + str(got[1]).split("(known suffixes: ")[1],
+                                         "empty: holds no input file (known suffixes: " + str(got[2]).split("(known suffixes: ")[1]]
+    assert got[3:] == [Path("b.txt")]
+    # files under the output folder are not picked up from a directory, but are read when named
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "records.jsonl").write_text("{}", encoding="utf-8")
+    got = list(expand_inputs([".", "out/records.jsonl"], skip=tmp_path / "out"))
+    assert Path("out/records.jsonl") in got and not any(str(p).startswith("out/") and p.name != "records.jsonl" for p in got)
+    assert [p for p in expand_inputs(["out"], skip=tmp_path / "out") if isinstance(p, Path)] == []
+
+
+def test_stray_byte_in_utf8_stays_utf8_and_is_flagged(tmp_path):
+    text = "It’s a “quoted” café article.\n\nSecond paragraph — with a dash.\n"
+    data = text.encode("utf-8").replace("café".encode(), b"caf\xe9")
+    d = decode(data, "x.txt")
+    assert (d.encoding, d.replaced) == ("utf-8", 1)
+    assert "It’s a “quoted” caf\ufffd article." in d.text  # never re-decoded whole as cp1251 (’ -> тАЩ)
+    (tmp_path / "x.txt").write_bytes(data)
+    doc = next(read_path(tmp_path / "x.txt"))
+    assert doc.meta["flags"] == ["decode_replaced"] and doc.meta["replaced_bytes"] == 1
+
+
+@pytest.mark.parametrize("line, reason", [
+    (b'{"text": "a \\ud83d b"}', "lone UTF-16 surrogate"),
+    (b"[" * 100_000, "nested too deeply"),
+    (b'{"id": ' + b"9" * 5000 + b', "text": "Some text."}', "out of range"),
+    (b'{"text": "caf\xe9"}', "not valid UTF-8"),
+    (b'{"text": 5}', "not a string"),
+])
+def test_bad_jsonl_line_is_its_own_error(line, reason):
+    good = b'{"id": "ok", "text": "A good article."}'
+    got = list(iter_jsonl([good, line, good], "feed.jsonl"))
+    assert isinstance(got[1], InputError) and reason in str(got[1]) and str(got[1]).startswith("feed.jsonl:2: ")
+    assert [d.id for d in (got[0], got[2])] == ["ok", "ok"]
 
 
 def test_safe_filename():

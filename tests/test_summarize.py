@@ -18,8 +18,8 @@ from newsmt.errors import ConfigError, InputError, ModelError
 from newsmt.evaluate import read_summaries, rouge
 from newsmt.segment import segment_text
 from newsmt.summarize import (
-    EXTRACTIVE_MODEL, SUPPORTED, Attributor, Seq2SeqSummarizer, abstractive_summary, candidates, extractive_summary,
-    summarize_document, summarize_text, summarizer_id,
+    EXTRACTIVE_MODEL, SKIPPED_KINDS, SUPPORTED, Attributor, Seq2SeqSummarizer, abstractive_summary, candidates,
+    extractive_summary, load_summarizer, summarize_document, summarize_text, summarizer_id,
 )
 from newsmt.writers import render
 
@@ -110,6 +110,22 @@ def test_headline_and_caption_are_not_summary_sentences():
     used = {sid for x in summary.sentences for sid in x.sources}
     caption = doc.paragraphs[1]  # photo caption ending in a credit line ("Vladimir Gerdo / TASS")
     assert used and not used & {s.id for s in doc.paragraphs[0].sentences + caption.sentences}
+
+
+def test_page_furniture_is_never_a_summary_sentence():
+    text = shared_path("samples", "news-article-en.txt").read_text(encoding="utf-8")
+    doc = segment_text(text, "en")
+    skipped = ["caption", "code", "url", "table_cell", "heading", "title"]
+    for p, kind in zip(doc.paragraphs[1:12:2], skipped):  # captions, credits, tables from a web page
+        p.kind = kind
+    assert set(skipped) == SKIPPED_KINDS
+    furniture = {s.id for p in doc.paragraphs if p.kind in SKIPPED_KINDS for s in p.sentences}
+    assert len(furniture) >= 6
+    m = len(list(doc.sentences()))
+    for cfg in (SummarizeConfig(), SummarizeConfig(sentences=m), SummarizeConfig(words=400)):
+        used = {sid for x in extractive_summary(doc, cfg).sentences for sid in x.sources}
+        assert used and not used & furniture
+    assert {s.id for s in candidates(doc)} == {s.id for s in doc.sentences()} - furniture
 
 
 def test_fragments_are_picked_last():
@@ -255,8 +271,26 @@ def test_sentence_longer_than_the_window_is_split_not_cut(tiny_models):
 
 
 def test_missing_model_is_a_clear_error_without_download():
-    with pytest.raises(ModelError, match="huggingface-cli download"):
+    with pytest.raises(ModelError, match="`hf download no-such-org/no-such-summarizer`"):
         summarizer_id(SummarizeConfig(method="abstractive", model="no-such-org/no-such-summarizer"), "en")
+    with pytest.raises(ModelError, match="hf download"):
+        load_summarizer("no-such-org/no-such-summarizer")
+
+
+def test_summarizer_is_owned_and_closed_by_its_caller(tiny_models):
+    doc = first_sentences(cnndm(1)[0]["text"], 4)
+    cfg = SummarizeConfig(method="abstractive", model=str(tiny_models("bart")), max_length=16, min_length=4, beam=2)
+    with load_summarizer(cfg.model) as summarizer:
+        assert summarizer.name == cfg.model and not summarizer.closed
+        owned = summarize_document(doc, cfg, summarizer=summarizer).summaries[0]
+    assert summarizer.closed and summarizer._hf is None
+    summarizer.close()  # idempotent
+    with pytest.raises(ModelError, match="closed"):
+        summarizer.generate(["Some text."], cfg)
+    one_off = summarize_document(first_sentences(cnndm(1)[0]["text"], 4), cfg).summaries[0]  # opened and closed inside
+    assert one_off == owned
+    with load_summarizer(cfg.model) as a, load_summarizer(cfg.model) as b:
+        assert a is not b and a._hf is not b._hf  # no module-level cache: each owner has its own
 
 
 # -- cross-lingual ------------------------------------------------------------------------------

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 
 from newsmt.document import Document, Summary, SummarySentence, Translation
 from newsmt.errors import NewsmtError
@@ -128,18 +130,104 @@ def test_xliff_is_valid(article):
 
 def test_xml_drops_invalid_characters():
     doc = identity(segment(read_text("Bad \x0b char here.")[0]))
-    for fmt in ("tmx", "xliff"):
-        assert "Bad  char here." in ET.tostring(ET.fromstring(render(doc, fmt)), encoding="unicode")
+    tmx = ET.fromstring(render(doc, "tmx"))
+    assert "Bad  char here." in ET.tostring(tmx, encoding="unicode")
+    assert {p.get("type"): p.text for p in tmx.iter("prop")} == {"x-invalid-xml-chars": "2"}  # source and target
+    source = ET.fromstring(render(doc, "xliff")).find(f".//{XLIFF}source")
+    [cp] = source  # XLIFF keeps it, as the standard's <cp>
+    assert (source.text, cp.tag, cp.get("hex"), cp.tail) == ("Bad ", f"{XLIFF}cp", "000B", " char here.")
+
+
+CONTROL = "\x01\x0b\x1f\ufffe"
+
+
+def control_document() -> Document:
+    """The sample's first sentences with characters XML 1.0 cannot hold in every field."""
+    text = shared_path("samples", "news-article-en.txt").read_text(encoding="utf-8")
+    doc = segment(read_text(text[:600], "txt", doc_id="feed\x0c12")[0])
+    doc.lang, doc.tgt_lang = "e\x00n", "p\x07t"
+    next(doc.sentences()).id = "p1\x08s1"
+    for i, s in enumerate(doc.sentences()):
+        if i != 1:
+            doc.translations[s.id] = Translation(f"Tradução{CONTROL} {i}", score=0.5, flags=["odd\x02flag"])
+    return doc
+
+
+def test_tmx_control_characters_anywhere_give_well_formed_xml():
+    doc = control_document()
+    out = render(doc, "tmx")
+    root = ET.fromstring(out.encode("utf-8"))  # well-formed
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", out)
+    header = root.find("header")
+    assert header.get("srclang") == "en" and header.find("prop").text == "1"  # the NUL of the language
+    tus = root.findall("body/tu")
+    assert [tu.get("tuid") for tu in tus][0] == "feed12/p1s1"
+    first = {p.get("type"): p.text for p in tus[0].findall("prop")}
+    # tuid 2 (\x0c, \x08) + flags 1 + languages 2 + target 4 + source 0
+    assert first == {"x-score": "0.5000", "x-flags": "oddflag", "x-invalid-xml-chars": "9"}
+    assert tus[0].findall("tuv/seg")[1].text == "Tradução 0"
+
+
+def test_xliff_control_characters_become_cp_in_text_and_are_dropped_elsewhere():
+    doc = control_document()
+    out = render(doc, "xliff")
+    root = ET.fromstring(out.encode("utf-8"))
+    assert (root.get("srcLang"), root.get("trgLang")) == ("en", "pt")
+    file = root.find(f"{XLIFF}file")
+    assert file.get("id") == "feed_12"
+    assert [(n.get("category"), n.text) for n in file.findall(f"{XLIFF}notes/{XLIFF}note")] == [
+        ("invalid-xml-chars", "cp=0 dropped=2")]  # the two language codes
+    units = file.findall(f"{XLIFF}unit")
+    assert units[0].get("id") == "p1s1"
+    notes = {n.get("category"): n.text for n in units[0].iter(f"{XLIFF}note")}
+    assert notes == {"score": "0.5000", "flags": "oddflag", "invalid-xml-chars": "cp=4 dropped=2"}
+    target = units[0].find(f"{XLIFF}segment/{XLIFF}target")
+    assert target.text == "Tradução" and target[-1].tail == " 0"
+    assert [c.get("hex") for c in target] == ["0001", "000B", "001F", "FFFE"]
+    decoded = target.text + "".join(chr(int(c.get("hex"), 16)) + (c.tail or "") for c in target)
+    assert decoded == doc.translations[list(doc.sentences())[0].id].text  # lossless
+    untouched = units[1]  # untranslated, nothing invalid: no note at all
+    assert untouched.find(f"{XLIFF}notes") is None
+    plain = identity(segment(read_text("Ordinary text. Nothing odd.")[0]))
+    assert "invalid-xml-chars" not in render(plain, "xliff") + render(plain, "tmx")
 
 
 def test_side_by_side_markdown(article):
     md = render(article, "md")
     assert md.startswith("# news-article-en (en → ru)\n")
     assert "| p1s1 | Amnesty International said" in md
-    assert "ПЕРЕВОД 0\t\\|<&>" in md  # pipes escaped
+    assert "ПЕРЕВОД 0\t\\|&lt;&amp;&gt;" in md  # pipes escaped, markup characters as entities
     assert "*(kept as is: url)*" in md
     rows = [line for line in md.splitlines() if line.startswith("| p")]
     assert len(rows) == len(list(article.sentences())) + 1  # + the URL paragraph
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_markdown_outputs_keep_source_markup_inert(sample_article):
+    """Text that came from a web page as escaped markup is text, never live Markdown or HTML."""
+    raw = sample_article.read_text(encoding="utf-8")
+    text = raw.replace("the human rights organization said Tuesday.",
+                       f"the group said {SCRIPT} on Tuesday & [click](javascript:alert(1)) `x`.")
+    doc = segment(read_text(text, "txt", doc_id="web")[0])
+    doc.tgt_lang = "pt"
+    hostile = next(s for s in doc.sentences() if SCRIPT in s.text)
+    doc.translations = {s.id: Translation(s.text.replace("said", "disse")) for s in doc.sentences()}
+    doc.summaries = [Summary("en", "extractive", "m", [SummarySentence(hostile.text, [hostile.id]),
+                                                        SummarySentence("- 1. # not a list", [hostile.id])])]
+    for fmt in ("md", "summary-md"):
+        md = render(doc, fmt)
+        assert SCRIPT not in md and "<script" not in md and "</script" not in md, fmt
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md, fmt
+        assert "](javascript:" not in md.replace("\\](javascript:", ""), fmt  # the link brackets are escaped
+        assert "\\[click\\](javascript:alert(1)) \\`x\\`" in md and " &amp; " in md, fmt
+    md = render(doc, "md")
+    rows = [line for line in md.splitlines() if line.startswith(f"| {hostile.id} ")]
+    assert len(rows) == 1 and rows[0].count(" | ") == 2  # still one row of three cells
+    assert "- \\- 1. # not a list [" in render(doc, "summary-md")  # no nested list from the text
+    plain = render(identity(segment(next(read_path(sample_article)))), "md")  # ordinary text: as before
+    assert "&" not in plain.replace("&amp;", "") and "\\" not in plain
 
 
 # -- the rebuilt document ----------------------------------------------------------------------
@@ -265,7 +353,7 @@ def test_write_outputs(article, tmp_path):
     names = [p.name for p in paths]
     assert names == [
         "feed_12.record.json", "feed_12.segments.jsonl", "feed_12.sentences.jsonl", "feed_12.tsv",
-        "feed_12.tmx", "feed_12.xlf", "feed_12.side-by-side.md", "feed_12.ru.txt",
+        "feed_12.tmx", "feed_12.xlf", "feed_12.side-by-side.md", "feed_12.ru.txt", "feed_12.ru.html",
         "feed_12.summary.jsonl", "feed_12.summary.md",
     ]
     assert len(set(names)) == len(names)

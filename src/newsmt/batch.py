@@ -9,44 +9,46 @@ Layout of an output directory::
     <id>.<ext>             the per-article outputs of ``output.formats``
     .newsmt/parts/<key>    the finished record of each article: the resume journal
 
-Each article's key is the sha256 of its input document, the output settings, the model revisions
-and the newsmt version (canonical JSON). The runner commits an article by writing its outputs, then
-its part file, each with an atomic rename; the four files at the top are rebuilt from the parts at
-the end, also atomically. So a job killed at any point and run again skips the finished keys, redoes
-the rest and ends with the same bytes as an uninterrupted run; a changed article or setting gets a
-new key and is redone. Workers only compute; every file is written by this (driver) process.
+    .newsmt/lock           held while a job runs: a second job on the folder stops at once
+
+Each article's key is the sha256 of its content (the input document without its id and source,
+so a given JSONL id counts through its fields), the output settings, the model revisions and the
+newsmt version (canonical JSON); never where it was read: a renamed feed, or lines inserted
+before an article, redo nothing (the finished record is re-stamped with the new id and source).
+The runner commits an article by writing its outputs, then its part file, each with an atomic
+rename; the four files at the top are rebuilt from the parts at the end, also atomically, and
+parts no key of this job uses are pruned (``run.keep_parts`` keeps them). So a job killed at any
+point and run again skips the finished keys, redoes the rest and ends with the same bytes as an
+uninterrupted run. Workers only compute; every file is written by this (driver) process.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
-import multiprocessing
 import os
-import signal
 import sys
 import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
-from .config import PipelineConfig, available_cores
+from .config import PipelineConfig
 from .document import Document
-from .errors import InputError, ModelError, NewsmtError
-from .pipeline import Resources, model_ids, process_json, settings
+from .errors import InputError, LanguageError, ModelError, OutputError
+from .fileio import unique_sibling, write_atomic
+from .naming import OutputNamer
+from .pipeline import model_ids, settings
 from .progress import progress
-from .readers import expand_inputs, iter_path
-from .writers import check_formats, safe_filename, write_atomic, write_outputs
+from .sources import documents
+from .workers import Result, Task, execute_local
+from .writers import check_formats, write_outputs
 
 PARTS = Path(".newsmt") / "parts"
-Task = tuple[int, str]  # (article index, input Document JSON)
-Result = tuple[int, dict[str, Any]]  # (article index, pipeline.process_json result)
 
 
 @dataclass
@@ -97,9 +99,24 @@ def canonical(obj: Any) -> str:
 
 
 def article_key(doc: Document, run_settings: dict[str, Any], models: dict[str, str]) -> str:
-    """sha256 over the input document, output settings, model revisions and newsmt version."""
-    payload = {"doc": doc.to_dict(), "settings": run_settings, "models": models, "newsmt": __version__}
+    """sha256 over the article's content (no id, no source), output settings, model revisions and
+    newsmt version."""
+    content = doc.to_dict()
+    del content["id"]
+    content["meta"] = {k: v for k, v in content["meta"].items() if k != "source"}
+    payload = {"doc": content, "settings": run_settings, "models": models, "newsmt": __version__}
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
+
+
+def stamp(record: str, item: Item) -> str:
+    """A finished record with the id and source of ``item`` (they differ after a rename)."""
+    d = json.loads(record)
+    if d["id"] == item.id and d["meta"].get("source", item.source) == item.source:
+        return record
+    d["id"] = item.id
+    if "source" in d["meta"]:
+        d["meta"]["source"] = item.source
+    return canonical(d)
 
 
 def part_path(outdir: Path, key: str) -> Path:
@@ -108,13 +125,43 @@ def part_path(outdir: Path, key: str) -> Path:
 
 @contextmanager
 def atomic_lines(path: Path) -> Iterator[Any]:
-    """Stream lines to a temp file beside ``path``; rename it over ``path`` only when complete."""
-    tmp = path.with_name(f".{path.name}.stream.tmp")  # the ".<name>.*.tmp" of writers.write_atomic
-    with tmp.open("w", encoding="utf-8", newline="\n") as f:
-        yield f
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    """Stream lines to a new temp file beside ``path``; rename it over ``path`` only when complete."""
+    tmp = unique_sibling(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def locked(outdir: Path) -> Iterator[None]:
+    """Hold ``outdir/.newsmt/lock`` for the job; OutputError at once when another job holds it."""
+    import fcntl
+
+    lock = outdir / ".newsmt" / "lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise OutputError(f"{outdir} is in use by another newsmt run (pid {holder}); wait for it to "
+                              "finish or choose another --outdir") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # a finished job leaves the same bytes whoever ran it
+    finally:
+        os.close(fd)
 
 
 def _remove_temp_files(outdir: Path) -> None:
@@ -127,104 +174,39 @@ def _remove_temp_files(outdir: Path) -> None:
 def scan(inputs: list[str], cfg: PipelineConfig, outdir: Path,
          models: dict[str, dict[str, str]]) -> Iterator[tuple[Item, Document | None]]:
     """Every input article in order, with its key; the Document only when it still needs work.
+    A finished article whose id or source changed gets its outputs written under the new name.
 
     ``models`` collects the model ids per source language (resolved once, before any work).
     """
     run_settings = settings(cfg)
-    ids: set[str] = set()
-    out = outdir.resolve()
-    for path in expand_inputs(inputs):
-        if out in path.resolve().parents:
-            continue  # never read our own outputs back
-        for doc in iter_path(path, cfg.input.format, cfg.segment.lang, cfg.input):
-            if isinstance(doc, InputError):
-                yield Item(str(path), error=str(doc)), None
-                continue
-            doc.id = _unique(doc.id, ids)
-            item = Item(doc.meta.get("source", str(path)), doc.id)
-            if len(doc.text) > cfg.run.max_chars:
-                item.error = (f"article has {len(doc.text)} characters, over run.max_chars="
-                              f"{cfg.run.max_chars} (raise it with --set run.max_chars=N)")
+    namer = OutputNamer()
+    for doc in documents(inputs, cfg.input, cfg.segment.lang, skip=outdir):
+        if isinstance(doc, InputError):
+            yield Item(str(doc).split(": ", 1)[0], error=str(doc)), None
+            continue
+        doc.id = namer.claim(doc.id)
+        item = Item(doc.meta.get("source", doc.id), doc.id)
+        if len(doc.text) > cfg.run.max_chars:
+            item.error = (f"article has {len(doc.text)} characters, over run.max_chars="
+                          f"{cfg.run.max_chars} (raise it with --set run.max_chars=N)")
+            yield item, None
+            continue
+        if doc.lang not in models:
+            try:
+                models[doc.lang] = model_ids(cfg, doc.lang)
+            except LanguageError as e:
+                item.error = str(e)
                 yield item, None
                 continue
-            if doc.lang not in models:
-                models[doc.lang] = model_ids(cfg, doc.lang)
-            item.key = article_key(doc, run_settings, models[doc.lang])
-            yield item, (None if part_path(outdir, item.key).is_file() else doc)
-
-
-def _unique(doc_id: str, seen: set[str]) -> str:
-    """The id, or ``id-2``, ``id-3``... when an earlier article's output files have its name."""
-    candidate, n = doc_id, 1
-    while safe_filename(candidate) in seen:
-        n += 1
-        candidate = f"{doc_id}-{n}"
-    seen.add(safe_filename(candidate))
-    return candidate
-
-
-# -- local workers -----------------------------------------------------------------------------
-def machine_plan(workers: int, threads: int, jobs: int, cpus: int) -> tuple[int, int]:
-    """Workers and threads per worker; 0 = fill ``cpus``, never more workers than ``jobs`` waiting."""
-    workers = workers or max(1, min(jobs, cpus // (threads or 1)))
-    return workers, threads or max(1, cpus // workers)
-
-
-def with_threads(cfg: PipelineConfig, threads: int) -> PipelineConfig:
-    """The config a worker runs with: the translation backend's threads set unless fixed already."""
-    if cfg.translate.threads:
-        return cfg
-    return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))
-
-
-_WORKER: tuple[PipelineConfig, Resources] | None = None
-
-
-def _init_worker(cfg: PipelineConfig, threads: int) -> None:
-    """Worker start: die with the driver, leave Ctrl-C to it, cap math threads, load lazily."""
-    global _WORKER
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: no orphans after a kill -9
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[var] = str(threads)
-    _WORKER = (cfg, Resources.load(cfg))
-
-
-def _work(task: Task) -> Result:
-    assert _WORKER is not None
-    index, doc_json = task
-    return index, process_json(doc_json, *_WORKER)
-
-
-def execute_local(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result]:
-    """Results of ``tasks`` in completion order: in this process for one worker, else a spawn pool
-    keeping at most two tasks per worker in flight (inputs are streamed, never loaded whole)."""
-    head = list(islice(tasks, cfg.run.workers or available_cores()))
-    workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, len(head), available_cores())
-    cfg = with_threads(cfg, threads)
-    tasks = chain(head, tasks)
-    if workers == 1:
-        resources = Resources.load(cfg)
-        yield from ((i, process_json(d, cfg, resources)) for i, d in tasks)
-        return
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _init_worker, (cfg, threads))
-    running: set[Future[Result]] = set()
-    try:
-        for task in chain(tasks, [None]):
-            if task is not None:
-                running.add(pool.submit(_work, task))
-            while running and (task is None or len(running) >= 2 * workers):
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                yield from (f.result() for f in done)
-    except BrokenProcessPool:
-        raise NewsmtError("a worker process died (out of memory? from Python: newsmt.run called outside "
-                          "`if __name__ == '__main__':`); finished articles are kept: run again to resume, "
-                          "with fewer --workers if memory is short") from None
-    finally:
-        pool.shutdown(cancel_futures=True)
+        item.key = article_key(doc, run_settings, models[doc.lang])
+        part = part_path(outdir, item.key)
+        if not part.is_file():
+            yield item, doc
+            continue
+        record = part.read_text(encoding="utf-8").rstrip("\n")
+        if stamp(record, item) != record:
+            _write_outputs(Document.from_json(stamp(record, item)), outdir, cfg.output.formats)
+        yield item, None
 
 
 # -- the job -----------------------------------------------------------------------------------
@@ -232,7 +214,24 @@ def run_batch(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> RunSummar
     """Run a job (see the module docstring); ``cfg.run`` says how. Returns counts and rates."""
     t0 = time.perf_counter()
     check_formats(cfg.output.formats)
-    outdir.mkdir(parents=True, exist_ok=True)
+    prepare_outdir(outdir)
+    with locked(outdir):
+        return _run_locked(inputs, cfg, outdir, t0)
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create the output folder; OutputError when it is a file or cannot be created or written."""
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: exists and is not a folder; choose a folder for the outputs")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{outdir}: cannot create the output folder ({e.strerror})") from None
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise OutputError(f"{outdir}: the output folder is not writable")
+
+
+def _run_locked(inputs: list[str], cfg: PipelineConfig, outdir: Path, t0: float) -> RunSummary:
     _remove_temp_files(outdir)
     log = EventLog(cfg.run.log_json)
     log("run_start", inputs=inputs, outdir=str(outdir), engine=cfg.run.engine)
@@ -285,12 +284,23 @@ def _execute(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result]:
     return execute_local(tasks, cfg)
 
 
+def _write_outputs(doc: Document, outdir: Path, formats: list[str]) -> None:
+    try:
+        write_outputs(doc, outdir, formats)
+    except OSError as e:
+        raise OutputError(f"cannot write the outputs of {doc.id} in {outdir}: {e.strerror or e}; finished "
+                          "articles are kept: run again to resume") from None
+
+
 def _commit(outdir: Path, item: Item, record: str, formats: list[str]) -> None:
     """Outputs first, then the part file: a part file means the article is complete on disk."""
-    write_outputs(Document.from_json(record), outdir, formats)
+    _write_outputs(Document.from_json(record), outdir, formats)
     part = part_path(outdir, item.key)
-    part.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(part, record + "\n")
+    try:
+        part.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(part, record + "\n")
+    except OSError as e:
+        raise OutputError(f"cannot write {part}: {e.strerror or e}; run again to resume") from None
 
 
 def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[str, dict[str, str]]) -> dict[str, int]:
@@ -302,8 +312,8 @@ def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[s
             index.write(canonical({"source": item.source, "id": item.id, "key": item.key, "status": status}) + "\n")
             if item.error:
                 continue
-            record = part_path(outdir, item.key).read_text(encoding="utf-8")
-            records.write(record)
+            record = stamp(part_path(outdir, item.key).read_text(encoding="utf-8").rstrip("\n"), item)
+            records.write(record + "\n")
             flags.update(f for t in json.loads(record)["translations"].values() for f in t["flags"])
     with atomic_lines(outdir / "errors.jsonl") as errors:
         errors.writelines(canonical({"source": i.source, "id": i.id, "reason": i.error}) + "\n"
@@ -313,6 +323,15 @@ def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[s
                 "done": len(items) - failed, "failed": failed, "flags": dict(sorted(flags.items())),
                 "files": ["records.jsonl", "errors.jsonl", "index.jsonl"]}
     write_atomic(outdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    if not cfg.run.keep_parts:
+        _prune(outdir, {i.key for i in items if i.key})
     return dict(sorted(flags.items()))
+
+
+def _prune(outdir: Path, keys: set[str]) -> None:
+    """Remove the parts of articles no longer in the job's inputs (or finished with old settings)."""
+    for part in (outdir / PARTS).glob("*/*.json"):
+        if part.stem not in keys:
+            part.unlink(missing_ok=True)
 
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Iterable, Iterator, List, Optional
 
 import typer
 
-from .errors import NewsmtError
+from .errors import ConfigError, NewsmtError, OutputError
 
 app = typer.Typer(
     help="News articles into sentence-aligned translations and attributed summaries.",
@@ -55,26 +57,38 @@ def handle_errors(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
+            return result
         except NewsmtError as e:
             fail(str(e), e.exit_code)
         except BrokenPipeError:
-            sys.stderr.close()
+            _drop_stdout()
             raise typer.Exit(0) from None
+        except OSError as e:  # writing to stdout: a full device, an I/O error
+            _drop_stdout()
+            fail(f"cannot write the output: {e.strerror or e}", OutputError.exit_code)
         except KeyboardInterrupt:
             fail("interrupted", 130)
 
     return wrapper
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 class _Tally:
-    """Articles done and inputs that failed in a multi-input command."""
+    """Articles done and bad items in a multi-input command."""
 
     def __init__(self) -> None:
         self.done = self.failed = 0
 
     def documents(self, items: Iterable) -> Iterator:
-        """The documents of ``items``; each InputError is printed as one line and counted."""
+        """The documents of ``items``; each bad item (an InputError) is printed as one line and counted."""
         for item in items:
             if isinstance(item, NewsmtError):
                 self.failed += 1
@@ -84,11 +98,85 @@ class _Tally:
                 yield item
 
     def close(self) -> None:
-        """Exit 2 when any input failed (after the others were processed)."""
+        """Exit 2 when any item failed (after the others were processed)."""
         if self.failed > 1 or (self.failed and self.done):
-            fail(f"{self.failed} of {self.done + self.failed} inputs could not be read (see above); the others were processed", 2)
+            fail(f"{self.failed} of {self.done + self.failed} inputs could not be processed (see above); "
+                 "the others were", 2)
         if self.failed:
             raise typer.Exit(2)
+
+
+class _Sink:
+    """Where a command's documents go: stdout, one file written atomically at the end, or files in
+    OUTDIR named by one namer (no input of the call overwrites another's; ``index.jsonl`` there
+    says which input each file came from)."""
+
+    def __init__(self, formats: list[str], outdir: Path | None = None, file: Path | None = None) -> None:
+        from .naming import OutputNamer
+
+        self.outdir, self.file, self.formats, self.namer = outdir, file, formats, OutputNamer()
+        self.index: list[dict] = []
+        self.buffer: list[str] = []
+        if outdir is not None:
+            from .batch import prepare_outdir
+
+            prepare_outdir(outdir)
+        if file is not None and file.is_dir():
+            raise OutputError(f"{file}: is a folder; give a file name")
+
+    def __call__(self, doc) -> None:
+        from .writers import render, write_outputs
+
+        if self.outdir is None:
+            text = "".join(render(doc, f) for f in self.formats)
+            self.buffer.append(text) if self.file is not None else typer.echo(text, nl=False)
+            return
+        doc.id = self.namer.claim(doc.id)
+        try:
+            paths = write_outputs(doc, self.outdir, self.formats)
+        except OSError as e:
+            raise OutputError(f"cannot write the outputs of {doc.id} in {self.outdir}: {e.strerror or e}") from None
+        self.index.append({"id": doc.id, "source": doc.meta.get("source", doc.id), "files": [p.name for p in paths]})
+
+    def close(self) -> None:
+        from .fileio import write_atomic
+
+        path, data = self.file, "".join(self.buffer)
+        if self.outdir is not None:
+            path = self.outdir / "index.jsonl"
+            data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self.index)
+        if path is None or (self.outdir is not None and not self.index):
+            return
+        try:
+            write_atomic(path, data)
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def _check_formats(formats: list[str]) -> None:
+    from .writers import check_formats
+
+    try:
+        check_formats(formats)
+    except NewsmtError as e:
+        raise ConfigError(str(e)) from None
+
+
+def _process_all(inputs: list[str], cfg, lang: str, sink: _Sink, label: str,
+                 preload: tuple[str, str] | None = None) -> Any:
+    """The one loop of segment/translate/summarize: models first (errors before any reading), then
+    every article through ``pipeline.stream`` into ``sink``; bad items reported, exit 2 at the end."""
+    from .pipeline import Resources, stream
+    from .progress import progress
+
+    tally = _Tally()
+    with Resources(cfg) as resources:
+        engine = resources.engine(*preload) if preload else None
+        with progress(label) as bar:
+            for doc in tally.documents(stream(inputs, cfg, resources, lang, sink.outdir, bar)):
+                sink(doc)
+        sink.close()
+        return tally, engine
 
 
 # ---- segment (issue 2) -----------------------------------------------------------------------
@@ -101,16 +189,12 @@ def segment_cmd(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
 ) -> None:
     """Split articles into sentences: JSONL, one {"doc","id","paragraph","start","end","text"} per sentence."""
-    from .segment import segment_paths
-    from .writers import render, write_atomic
+    from .config import load_config
+    from .segment import rules_for
 
-    tally = _Tally()
-    docs = tally.documents(segment_paths(inputs, lang, fmt))
-    if output is None:
-        for doc in docs:
-            typer.echo(render(doc, "segments"), nl=False)
-    else:
-        write_atomic(output, "".join(render(doc, "segments") for doc in docs))
+    rules_for(lang)
+    cfg = load_config(None, [f"input.format={fmt}", "translate.enabled=false", "summarize.enabled=false"])
+    tally, _ = _process_all(inputs, cfg, lang, _Sink(["segments"], file=output), "segmenting")
     tally.close()
 
 
@@ -149,25 +233,18 @@ def translate_cmd(
     import time
 
     from .config import load_config
-    from .progress import progress
-    from .translate.engine import load_engine, summary_line, translate_paths
-    from .writers import render, write_outputs
+    from .translate.engine import summary_line
 
     given = {"model": model, "backend": backend, "beam": beam, "threads": threads, "score": score or None}
-    extra = [f"translate.{k}={v}" for k, v in given.items() if v is not None] + [f"translate.tgt={tgt}", f"input.format={fmt}"]
+    extra = [f"translate.{k}={v}" for k, v in given.items() if v is not None]
+    extra += [f"translate.tgt={tgt}", f"input.format={fmt}", "summarize.enabled=false"]
     if output_formats:
         extra.append(f"output.formats={output_formats}")
     cfg = load_config(config, overrides + extra)
     formats = cfg.output.formats if outdir is not None or output_formats else ["doc"]
-    engine = load_engine(src, tgt, cfg.translate)
-    start, tally = time.perf_counter(), _Tally()
-    with progress("translating") as bar:
-        for doc in tally.documents(translate_paths(inputs, src, engine, fmt, cfg.input, bar)):
-            if outdir is None:
-                for f in formats:
-                    typer.echo(render(doc, f), nl=False)
-            else:
-                write_outputs(doc, outdir, formats)
+    _check_formats(formats)
+    start = time.perf_counter()
+    tally, engine = _process_all(inputs, cfg, src, _Sink(formats, outdir=outdir), "translating", (src, tgt))
     if tally.done or not tally.failed:
         typer.echo(summary_line(engine.stats, tally.done, time.perf_counter() - start), err=True)
     tally.close()
@@ -210,9 +287,6 @@ def summarize_cmd(
 ) -> None:
     """Summarize articles; every summary sentence lists the source sentence ids it rests on."""
     from .config import load_config
-    from .errors import ConfigError
-    from .summarize import summarize_paths
-    from .writers import render, write_outputs
 
     lengths = {"sentences": sentences, "words": words, "ratio": ratio}
     chosen = {k: v for k, v in lengths.items() if v is not None}
@@ -221,14 +295,11 @@ def summarize_cmd(
     extra = [f"summarize.{k}={v}" for k, v in {"method": method, "model": model}.items() if v is not None]
     if chosen:  # the one length given replaces any from the config (words > ratio > sentences)
         extra += [f"summarize.{k}={chosen.get(k, 0)}" for k in lengths]
-    extra += [f"input.format={fmt}"] + (["summarize.translate=true"] if to else [])
+    to = to if to and to != lang else ""
+    extra += [f"input.format={fmt}", "translate.enabled=false", f"summarize.translate={bool(to)}", f"summarize.to={to}"]
     cfg = load_config(config, overrides + extra)
-    tally = _Tally()
-    for doc in tally.documents(summarize_paths(inputs, cfg, lang, to or "")):
-        if outdir is None:
-            typer.echo(render(doc, "summary-jsonl"), nl=False)
-        else:
-            write_outputs(doc, outdir, ["summary-jsonl", "summary-md"])
+    sink = _Sink(["summary-jsonl"] if outdir is None else ["summary-jsonl", "summary-md"], outdir=outdir)
+    tally, _ = _process_all(inputs, cfg, lang, sink, "summarizing", (lang, to) if to else None)
     tally.close()
 
 
@@ -259,14 +330,16 @@ def run_cmd(
     engine: Optional[str] = typer.Option(None, "--engine", help="local (processes) or ray (Ray Data)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster: auto or ray://host:10001."),
     log_json: bool = typer.Option(False, "--log-json", help="One JSON event per line on stderr."),
+    keep_parts: bool = typer.Option(False, "--keep-parts", help="Keep finished parts of articles no longer in the inputs."),
 ) -> None:
     """Segment, translate and summarize articles into OUTDIR (records.jsonl, errors.jsonl, per-format files)."""
+    from .api import run
     from .config import load_config
-    from .pipeline import run
 
     cfg = load_config(config, overrides)
+    _check_formats(cfg.output.formats)
     summary = run(inputs, cfg, outdir, workers=workers, engine=engine, address=address, threads=threads,
-                  log_json=log_json or None)
+                  log_json=log_json or None, keep_parts=keep_parts or None)
     typer.echo(summary.line())
     if summary.failed:
         typer.echo(f"newsmt: {summary.failed} article(s) failed: see {outdir / 'errors.jsonl'}", err=True)

@@ -26,7 +26,7 @@ def available_cores() -> int:
 
 @dataclass
 class InputConfig:
-    format: str = "auto"  # auto | txt | md | html | jsonl | lines
+    format: str = "auto"  # auto | txt | md | html | jsonl | lines | feed | warc
     text_field: str = "text"
     title_field: str = "title"
     id_field: str = "id"
@@ -59,7 +59,8 @@ class SummarizeConfig:
     sentences: int = 3
     words: int = 0
     ratio: float = 0.0
-    translate: bool = True  # also a summary in the target language
+    translate: bool = True  # also a summary in another language (``to``)
+    to: str = ""  # language of that summary; "" = translate.tgt when translation is on
     beam: int = 4
     no_repeat_ngram_size: int = 3
     max_length: int = 142
@@ -83,6 +84,7 @@ class RunConfig:
     log_json: bool = False  # one JSON event per line on stderr
     max_chars: int = 200_000  # longer articles are recorded as failed, not processed
     timings: bool = False  # per-stage seconds in the records (they then differ from run to run)
+    keep_parts: bool = False  # keep finished parts of articles no longer in the inputs (else pruned)
 
 
 @dataclass
@@ -178,10 +180,13 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
 def validate(cfg: PipelineConfig) -> None:
     """Check values that types alone do not catch."""
     checks = [
-        (cfg.input.format in {"auto", "txt", "md", "html", "jsonl", "lines"}, "input.format must be auto|txt|md|html|jsonl|lines"),
+        (cfg.input.format in {"auto", "txt", "md", "html", "jsonl", "lines", "feed", "warc"},
+         "input.format must be auto|txt|md|html|jsonl|lines|feed|warc"),
         (cfg.translate.backend in {"auto", "bergamot", "ctranslate2", "transformers"}, "translate.backend must be auto|bergamot|ctranslate2|transformers"),
         (cfg.translate.beam >= 1, "translate.beam must be >= 1"),
         (cfg.translate.batch_tokens >= 16, "translate.batch_tokens must be >= 16"),
+        (cfg.translate.threads >= 0, "translate.threads (--threads) must be >= 0 (0 = all cores)"),
+        (cfg.translate.max_input_tokens >= 0, "translate.max_input_tokens must be >= 0 (0 = the model's limit)"),
         (cfg.summarize.method in {"extractive", "abstractive"}, "summarize.method must be extractive|abstractive"),
         (cfg.summarize.sentences >= 0 and cfg.summarize.words >= 0, "summarize lengths must be >= 0"),
         (0.0 <= cfg.summarize.ratio <= 1.0, "summarize.ratio must be between 0 and 1"),
@@ -193,3 +198,17 @@ def validate(cfg: PipelineConfig) -> None:
     for ok, msg in checks:
         if not ok:
             raise ConfigError(msg)
+
+
+def with_settings(cfg: PipelineConfig, section: str, values: dict[str, Any]) -> PipelineConfig:
+    """``cfg`` with fields of one table replaced (Python API keywords); ConfigError naming unknown
+    keys, and the result validated."""
+    table = getattr(cfg, section)
+    known = {f.name for f in fields(table)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"unknown {section} setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    typed = {k: _coerce(v, get_type_hints(type(table))[k], f"{section}.{k}") for k, v in values.items()}
+    cfg = dataclasses.replace(cfg, **{section: dataclasses.replace(table, **typed)})
+    validate(cfg)
+    return cfg

@@ -30,3 +30,9 @@ class ConfigError(NewsmtError):
     """An invalid configuration file or override."""
 
     exit_code = 5
+
+
+class OutputError(NewsmtError):
+    """An output that cannot be written: not a folder, read-only, full, or in use by another run."""
+
+    exit_code = 6

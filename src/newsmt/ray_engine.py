@@ -12,7 +12,7 @@ import logging
 from itertools import islice
 from typing import Any, Iterator
 
-from .batch import Result, Task, machine_plan, with_threads
+from .workers import Result, Task, machine_plan, with_threads
 from .config import PipelineConfig
 from .errors import NewsmtError
 from .pipeline import Resources, process_json

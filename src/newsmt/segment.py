@@ -13,7 +13,6 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .document import Document, Sentence
-from .errors import InputError, LanguageError
+from .errors import LanguageError
 
 _RULES_DIR = resources.files("newsmt").joinpath("rules")
 SUPPORTED_LANGS: frozenset[str] = frozenset(f.name[:-5] for f in _RULES_DIR.iterdir() if f.name.endswith(".toml"))
@@ -196,18 +195,7 @@ def segment_document(doc: Document) -> Document:
 
 def segment_text(text: str, lang: str = "en", fmt: str = "txt", doc_id: str = "doc") -> Document:
     """Read ``text`` as format ``fmt`` (the first document for "jsonl") and segment it."""
-    from .readers import read_text
+    from .sources import read_text
 
     rules_for(lang)  # fail on the language before reading
     return segment_document(read_text(text, fmt, lang, doc_id)[0])
-
-
-def segment_paths(inputs: list[str], lang: str = "en", fmt: str = "auto") -> Iterator[Document | InputError]:
-    """Segmented documents of files, directories, globs or "-" (stdin), in sorted path order; a bad
-    input (file or JSONL line) is yielded as its InputError and the rest goes on."""
-    from .readers import expand_inputs, iter_path
-
-    rules_for(lang)
-    for path in expand_inputs(inputs):
-        for doc in iter_path(path, fmt, lang):
-            yield doc if isinstance(doc, InputError) else segment_document(doc)

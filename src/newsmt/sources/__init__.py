@@ -1,1 +1,120 @@
-"""Turning inputs into documents: files, stdin, JSONL, web pages, feeds and web archives."""
+"""Turning inputs into documents: files, dirs, globs, stdin, JSONL, web pages, feeds, web archives.
+
+``documents`` is the one stream every command reads. Each item is a ``Document`` (with
+``meta["source"]``: the path, ``path:line`` or ``path#N``) or the ``InputError`` that stands for one
+bad item (a missing file, an unreadable page, a bad JSONL line, a broken feed entry); the stream
+always goes on with the next item.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from ..config import InputConfig
+from ..document import Document
+from ..errors import InputError
+from .decode import decode, normalize_newlines
+from .files import detect_format, display, expand_inputs, open_binary, safe_filename
+from .jsonl import iter_jsonl
+from .text import read_lines, read_md, read_txt
+
+FORMATS = ("txt", "md", "html", "jsonl", "lines", "feed", "warc")
+_TEXT_READERS = {"txt": read_txt, "md": read_md, "lines": read_lines}
+
+__all__ = ["FORMATS", "documents", "read_text", "read_path", "detect_format", "display", "safe_filename"]
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown input format {fmt!r}; use one of: auto, {', '.join(FORMATS)}")
+    return fmt
+
+
+def documents(inputs: list[str], cfg: InputConfig | None = None, lang: str = "en",
+              skip: Path | None = None) -> Iterator[Document | InputError]:
+    """Every article of ``inputs`` in order (paths sorted), each bad item as its InputError.
+
+    ``cfg.format`` "auto" picks the reader by suffix; ``skip``: the output folder (see
+    ``files.expand_inputs``)."""
+    cfg = cfg or InputConfig()
+    for path in expand_inputs(inputs, skip):
+        if isinstance(path, InputError):
+            yield path
+        else:
+            yield from iter_path(path, cfg.format, lang, cfg)
+
+
+def iter_path(path: str | Path, fmt: str = "auto", lang: str = "en",
+              cfg: InputConfig | None = None) -> Iterator[Document | InputError]:
+    """The documents of one file ("-" = stdin), each bad item (the file, a line, an entry) as its
+    InputError. JSONL and web archives are streamed, never read whole."""
+    cfg = cfg or InputConfig()
+    if fmt == "auto":
+        fmt = cfg.format if cfg.format != "auto" else detect_format(path)
+    name = display(path)
+    try:
+        check_format(fmt)
+        with open_binary(path) as f:
+            if fmt == "jsonl":
+                yield from iter_jsonl(f, name, lang, cfg)
+                return
+            data = f.read()
+        doc_id = "stdin" if name == "-" else safe_filename(Path(path).stem)
+        yield from read_bytes(data, fmt, lang, name, doc_id, cfg)
+    except InputError as e:
+        yield e
+    except OSError as e:
+        yield InputError(f"{name}: cannot read ({e.strerror or e})")
+
+
+def read_bytes(data: bytes, fmt: str, lang: str, name: str, doc_id: str,
+               cfg: InputConfig) -> Iterator[Document | InputError]:
+    """The documents in one file's bytes (one, except for feeds and archives)."""
+    decoded = decode(data, name)
+    doc = _read(fmt, decoded.text, lang, doc_id, name, cfg)
+    doc.meta["source"] = name
+    if decoded.replaced:
+        doc.meta["flags"] = sorted({*doc.meta.get("flags", []), "decode_replaced"})
+        doc.meta["replaced_bytes"] = decoded.replaced
+    yield doc
+
+
+def _read(fmt: str, text: str, lang: str, doc_id: str, name: str, cfg: InputConfig) -> Document:
+    if fmt == "html":
+        from .html_blocks import read_html
+
+        doc = read_html(text, lang, doc_id)
+    else:
+        doc = _TEXT_READERS[fmt](text, lang, doc_id)
+    if not doc.paragraphs:
+        hint = " (scripts, styles and navigation are skipped)" if fmt == "html" else ""
+        raise InputError(f"{name}: no text found{hint}")
+    return doc
+
+
+def read_text(text: str, fmt: str = "txt", lang: str = "en", doc_id: str = "doc",
+              cfg: InputConfig | None = None) -> list[Document]:
+    """Read an already decoded string. ``fmt`` "auto" means txt; "jsonl" may give several
+    documents and raises the InputError of the first bad line."""
+    cfg = cfg or InputConfig()
+    fmt = check_format("txt" if fmt == "auto" else fmt)
+    text = normalize_newlines(text)
+    if fmt == "jsonl":
+        docs = []
+        for item in iter_jsonl(text.split("\n"), doc_id, lang, cfg):
+            if isinstance(item, InputError):
+                raise item
+            docs.append(item)
+        return docs
+    if not text.strip():
+        raise InputError(f"{doc_id}: empty input (no text)")
+    return [_read(fmt, text, lang, doc_id, doc_id, cfg)]
+
+
+def read_path(path: str | Path, fmt: str = "auto", lang: str = "en",
+              cfg: InputConfig | None = None) -> Iterator[Document]:
+    """The documents of one file; raises the first InputError (for JSONL: at the first bad line)."""
+    for item in iter_path(path, fmt, lang, cfg):
+        if isinstance(item, InputError):
+            raise item
+        yield item

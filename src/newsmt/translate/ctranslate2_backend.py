@@ -3,26 +3,26 @@
 ``convert_to_ctranslate2`` turns a Hugging Face model folder into a CTranslate2 folder that also
 holds the tokenizer files and ``newsmt.json`` (source model id, family, limits), so the converted
 folder is self-contained. Language tokens: the source token comes from the tokenizer, the target
-token is given to CTranslate2 as ``target_prefix`` (families as in transformers_backend).
+token is given to CTranslate2 as ``target_prefix`` (families and helpers shared in ``hf.py``).
 """
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 
 from ..config import available_cores
 from ..errors import ModelError
-from ..writers import replace_dir
+from ..fileio import replace_dir, unique_sibling, write_atomic
 from .backend import Backend, Hypothesis
-from .transformers_backend import (
+from .hf import (
     WEIGHT_SUFFIXES,
     LanguageSetup,
     decode,
     group_by_limit,
     input_limit,
+    load_ct2_translator,
     load_tokenizer,
     model_family,
     model_name,
@@ -60,6 +60,9 @@ class CTranslate2Backend(Backend):
     Each ``translate`` call is split into sub-batches of about ``total tokens / workers`` (at most
     MAX_SUB_BATCH_TOKENS) so that every worker has work: measured on 2 cores, finer splits of an
     engine batch are slower, and one call with all sentences runs at 94-98% of raw CTranslate2.
+
+    Threads: CTranslate2's own options (``inter_threads`` workers x ``intra_threads`` each, see
+    ``thread_plan``), local to this translator; the process's torch threads are never touched.
     """
 
     name = "ctranslate2"
@@ -79,13 +82,7 @@ class CTranslate2Backend(Backend):
             supported = ctranslate2.get_supported_compute_types("cpu")
             preferred = (meta.get("quantization"), *CPU_COMPUTE_TYPES)
             compute_type = next((c for c in preferred if c in supported), "default")
-        try:
-            self.translator = ctranslate2.Translator(
-                str(self.model_dir), device="cpu", compute_type=compute_type,
-                inter_threads=self.workers, intra_threads=self.threads,
-            )
-        except (RuntimeError, ValueError) as e:
-            raise ModelError(f"{self.model_dir}: cannot load the CTranslate2 model ({e})") from None
+        self.translator = load_ct2_translator(self.model_dir, compute_type, self.workers, self.threads)
         self.compute_type = compute_type
         self.beam = beam
         self.max_input_tokens = int(meta.get("max_input_tokens") or input_limit(self.tokenizer, {}))
@@ -101,6 +98,7 @@ class CTranslate2Backend(Backend):
         return [len(t) for t in self._tokens(texts)] if texts else []
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
+        translator = self._require_open(self.translator)
         source = self._tokens(texts)
         if any(len(s) > self.max_input_tokens for s in source):
             log.warning("input truncated to %d tokens (split long sentences before translate())",
@@ -110,7 +108,7 @@ class CTranslate2Backend(Backend):
             group = [source[i] for i in idx]
             sub_batch = min(MAX_SUB_BATCH_TOKENS, -(-sum(len(s) for s in group) // self.workers))
             prefix = [[self.lang.target_token]] * len(group) if self.lang.target_token else None
-            results = self.translator.translate_batch(
+            results = translator.translate_batch(
                 group, target_prefix=prefix, beam_size=self.beam, num_hypotheses=1,
                 max_decoding_length=limit, max_input_length=self.max_input_tokens, return_scores=True,
                 max_batch_size=max(max(map(len, group)), sub_batch), batch_type="tokens",
@@ -138,7 +136,10 @@ class CTranslate2Backend(Backend):
         return Hypothesis(decode(self.tokenizer, ids), round(logprob, 4))
 
     def close(self) -> None:
-        self.translator.unload_model()
+        """Unload the model (idempotent); ``translate`` raises ModelError afterwards."""
+        if self.translator is not None:
+            self.translator.unload_model()
+            self.translator = None
 
 
 def _converter_class():
@@ -182,9 +183,8 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
         raise ModelError(f"{out_dir} already exists; pass --force to replace it")
     config = read_json(model_dir / "config.json")
     tokenizer = load_tokenizer(model_dir)
-    tmp = out_dir.with_name(f".{out_dir.name}.converting-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = unique_sibling(out_dir, "converting")
     try:
         _converter_class()(str(model_dir)).convert(str(tmp), quantization=quantization, force=True)
         for f in model_dir.iterdir():  # tokenizer and generation files; CTranslate2 wrote its own config
@@ -198,9 +198,12 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
             "max_input_tokens": input_limit(tokenizer, config),
             "max_output_tokens": int(config.get("max_position_embeddings") or 512),
         }
-        (tmp / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        write_atomic(tmp / META, json.dumps(meta, indent=1) + "\n")
     except (OSError, ValueError, RuntimeError, KeyError, AttributeError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ModelError(f"cannot convert {model_dir} to CTranslate2: {e}") from None
+        raise ModelError(f"cannot convert {model_dir} to CTranslate2: {' '.join(str(e).split())}") from None
+    except BaseException:  # interrupted: leave no temporary folder behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     replace_dir(tmp, out_dir)
     return out_dir

@@ -1,28 +1,27 @@
-"""The news-aware translation engine every backend shares: the guards live here, once.
+"""The news-aware translation engine every backend shares: the guards are applied here, once.
 
 For each source sentence the engine
 1. normalizes what the model reads (``guards.normalize_source``: one line, straight quotes, ...);
 2. splits a sentence longer than the backend's safe input at clause boundaries (sentence end,
    ``;``, ``:``, dash, bracket, ``,``, then whitespace or a character window) so nothing is
-   silently truncated, and rejoins the translated parts (flag ``split``);
+   silently truncated, and rejoins the translated parts (flag ``split``; ``splitting``);
 3. translates the unique model inputs in token-length order, in batches of ``batch_tokens``,
    and restores the order (a text's result does not depend on its batch mates);
 4. restores protected spans and number formats the model altered, re-balances quotes and brackets
    that were balanced in the source (locating the separately translated quoted text), writes the
    target language's own quotation marks, and raises flags for what it could not repair;
 5. scores: ``exp(mean log-prob)`` when the backend has log-probs, else the embedding quality score
-   when ``cfg.score`` is on, else None.
+   when ``cfg.score`` is on (the ``scorer`` given, else one the engine creates, owns and closes),
+   else None.
 """
 from __future__ import annotations
 
 import functools
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from ..config import InputConfig, TranslateConfig
@@ -30,24 +29,13 @@ from ..document import Document, Translation
 from ..errors import ConfigError, InputError, LanguageError
 from . import guards as g
 from .backend import Backend, Hypothesis
+from .splitting import fit_parts, isolate, join_pieces, split_long
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import ResolvedModel
+    from ..quality import QualityScorer
 
 Progress = Callable[[int], None]
-
-# split points, best first: sentence end, ";", ":", dash, before/after a bracket, ",", any space
-_BREAKS = [
-    re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[\"'(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁ0-9])"),
-    re.compile(r"(?<=;)\s+"),
-    re.compile(r"(?<=:)\s+"),
-    re.compile(r"(?<=\s-)\s+"),
-    re.compile(r"(?<=\S)\s+(?=\()|(?<=\))\s+"),
-    re.compile(r"(?<=,)\s+"),
-    re.compile(r"\s+"),
-]
-_CLAUSE_END = ",;:"
-_FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass
@@ -67,13 +55,18 @@ class _Job:
 
 
 class TranslationEngine:
-    """News-aware translation over one backend (one direction)."""
+    """News-aware translation over one backend (one direction).
 
-    def __init__(self, backend: Backend, src: str, tgt: str, cfg: TranslateConfig | None = None, scorer=None,
-                 *, resolved: ResolvedModel | None = None) -> None:
+    ``scorer``: the quality scorer for ``cfg.score`` (its owner closes it); without one, the engine
+    creates its own on first use and closes it in ``close``.
+    """
+
+    def __init__(self, backend: Backend, src: str, tgt: str, cfg: TranslateConfig | None = None,
+                 scorer: QualityScorer | None = None, *, resolved: ResolvedModel | None = None) -> None:
         self.backend, self.src, self.tgt = backend, src, tgt
         self.cfg = cfg or TranslateConfig(tgt=tgt)
         self.scorer = scorer
+        self._owns_scorer = False
         self.max_tokens = self.cfg.max_input_tokens or backend.max_input_tokens
         self.model = resolved.name if resolved else backend.model_id
         settings = {k: getattr(self.cfg, k) for k in ("batch_tokens", "score", "low_quality_threshold")}
@@ -124,7 +117,11 @@ class TranslationEngine:
         return doc  # no timings here: outputs stay byte-identical (the pipeline times its stages)
 
     def close(self) -> None:
+        """Close the backend, and the quality scorer when the engine created it."""
         self.backend.close()
+        if self._owns_scorer and self.scorer is not None:
+            self.scorer.close()
+            self.scorer, self._owns_scorer = None, False
 
     # ---- planning and batching ------------------------------------------------------------------
     def _plan(self, jobs: list[_Job]) -> dict[str, int]:
@@ -132,44 +129,12 @@ class TranslationEngine:
         todo = [j for j in jobs if j.norm]
         lengths = dict(zip((j.norm for j in todo), self.backend.count_tokens([j.norm for j in todo])))
         for job in todo:
-            parts = self._split(job.norm, lengths[job.norm], lengths)
+            parts = split_long(job.norm, lengths[job.norm], self.max_tokens, self.backend.count_tokens, lengths)
             job.pieces = [p for p, _ in parts]
             job.seps = [s for _, s in parts]
             if len(parts) > 1:
                 job.flags.append(g.SPLIT)
         return lengths
-
-    def _fit(self, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """``parts`` with any part over ``max_tokens`` split further (separators kept)."""
-        out: list[tuple[str, str]] = []
-        for (part, sep), n in zip(parts, self.backend.count_tokens([p for p, _ in parts])):
-            sub = self._split(part, n)
-            sub[-1] = (sub[-1][0], sep)
-            out += sub
-        return out
-
-    def _split(self, text: str, n_tokens: int, lengths: dict[str, int] | None = None) -> list[tuple[str, str]]:
-        """(piece, separator after it) with every piece within ``max_tokens``; text order kept.
-        Token counts of the pieces are added to ``lengths``."""
-        if lengths is not None:
-            lengths[text] = n_tokens
-        if n_tokens <= self.max_tokens or len(text) < 2:
-            return [(text, "")]
-        mid = len(text) // 2
-        cut = None
-        for pattern in _BREAKS:
-            cands = [m for m in pattern.finditer(text) if 0 < m.start() and m.end() < len(text)]
-            if cands:
-                m = min(cands, key=lambda m: (abs(m.start() - mid), m.start()))
-                if pattern is _BREAKS[-1] or 0.2 * len(text) <= m.start() <= 0.8 * len(text):
-                    cut = (m.start(), m.end(), " ")
-                    break
-        start, end, sep = cut or (mid, mid, "")  # no space at all: a character window
-        left, right = text[:start], text[end:]
-        nl, nr = self.backend.count_tokens([left, right])
-        head = self._split(left, nl, lengths)
-        head[-1] = (head[-1][0], sep)
-        return head + self._split(right, nr, lengths)
 
     def _run(self, texts: list[str], done: Callable[[list[str]], None], lengths: list[int] | None = None) -> list[Hypothesis]:
         """Translate in token-length order, ``batch_tokens`` (padded) per batch; results in input order."""
@@ -223,11 +188,7 @@ class TranslationEngine:
         if len(parts) == 1:
             job.text = g.straighten_quotes(parts[0].text.strip())
             return
-        out = []
-        last = len(parts) - 1
-        for k, (piece, hyp, sep) in enumerate(zip(job.pieces, parts, job.seps)):
-            out.append(_fit_piece(piece, hyp.text.strip(), first=k == 0, last=k == last) + sep)
-        job.text = g.straighten_quotes("".join(out).strip())
+        job.text = g.straighten_quotes(join_pieces(job.pieces, [h.text.strip() for h in parts], job.seps).strip())
 
     def _check(self, job: _Job) -> None:
         """Restore protected spans and number formats; note what is still missing."""
@@ -242,9 +203,9 @@ class TranslationEngine:
         """Translate the clauses holding lost numbers on their own; keep the result if it loses fewer."""
         plans = []
         for job in jobs:
-            parts = _isolate(job.norm, [(q.start, q.end) for q in job.lost_numbers])
+            parts = isolate(job.norm, [(q.start, q.end) for q in job.lost_numbers])
             if len(parts) > 1:
-                plans.append((job, self._fit(parts)))
+                plans.append((job, fit_parts(parts, self.max_tokens, self.backend.count_tokens)))
         if not plans:
             return
         pieces = list(dict.fromkeys(p for _, parts in plans for p, _ in parts))
@@ -279,7 +240,7 @@ class TranslationEngine:
         unique = list(dict.fromkeys(s for s in segs if s))
         translated = dict(zip(unique, (h.text for h in self._run(unique, lambda _: None))))
         for job, mark in fixes:
-            fixed = _insert_pairs(job.text, mark, [translated.get(s, "") for s in contents[id(job)][mark]])
+            fixed = g.insert_pairs(job.text, mark, [translated.get(s, "") for s in contents[id(job)][mark]])
             if fixed is None:
                 job.flags.append(g.QUOTE_MISMATCH)
             else:
@@ -297,6 +258,7 @@ class TranslationEngine:
         if g.wrong_script(job.text, self.tgt) or g.is_copy(job.norm, job.text):
             job.flags.append(g.WRONG_LANGUAGE)
 
+    # ---- scores and counts -------------------------------------------------------------------------
     def _scores(self, jobs: list[_Job]) -> list[float | None]:
         scores: list[float | None] = [math.exp(j.logprob) if j.logprob is not None else None for j in jobs]
         if not self.cfg.score:
@@ -304,15 +266,22 @@ class TranslationEngine:
         idx = [k for k, j in enumerate(jobs) if j.pieces]
         if not idx:
             return scores
-        if self.scorer is None:
-            from ..quality import QualityScorer
-
-            self.scorer = QualityScorer(self.src, self.tgt, threshold=self.cfg.low_quality_threshold)
-        for k, (score, flags) in zip(idx, self.scorer.score([jobs[k].source for k in idx], [jobs[k].text for k in idx])):
+        scorer = self._scorer()
+        for k, (score, flags) in zip(idx, scorer.score([jobs[k].source for k in idx], [jobs[k].text for k in idx])):
             jobs[k].flags += flags
             if scores[k] is None:
                 scores[k] = score
         return scores
+
+    def _scorer(self) -> QualityScorer:
+        """The scorer given, else the engine's own (created on first use)."""
+        with self._lock:
+            if self.scorer is None:
+                from ..quality import QualityScorer
+
+                self.scorer = QualityScorer(self.src, self.tgt, threshold=self.cfg.low_quality_threshold)
+                self._owns_scorer = True
+            return self.scorer
 
     def _count(self, jobs: list[_Job]) -> None:
         flags = Counter(f for j in jobs for f in set(j.flags))
@@ -321,91 +290,6 @@ class TranslationEngine:
             self.stats["splits"] += flags.get(g.SPLIT, 0)
             for f, n in flags.items():
                 self.stats["flags"][f] = self.stats["flags"].get(f, 0) + n
-
-
-def _fit_piece(source: str, text: str, first: bool, last: bool) -> str:
-    """A translated part of a split sentence, punctuated and cased to fit between its neighbours."""
-    if not text:
-        return text
-    if not last:
-        end = "-" if source.endswith(" -") else source[-1]
-        if end in _CLAUSE_END or end == "-":
-            text = text.rstrip(".")
-            if not text.endswith(end):
-                text += " -" if end == "-" else end
-        elif end not in ".!?\"')]" and text.endswith(".") and not text.endswith(".."):
-            text = text[:-1]
-    word = _FIRST_WORD.search(source)
-    if not first and word and word.group().islower() and text[:1].isupper() and text[1:2].islower():
-        text = text[0].lower() + text[1:]
-    return text
-
-
-def _isolate(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
-    """``text`` cut at the clause boundaries just around each span: (part, separator) pairs."""
-    cuts = sorted({(m.start(), m.end()) for p in _BREAKS[:-1] for m in p.finditer(text) if 0 < m.start() and m.end() < len(text)})
-    chosen = set()
-    for a, b in spans:
-        before = [c for c in cuts if c[1] <= a]
-        after = [c for c in cuts if c[0] >= b]
-        if before:
-            chosen.add(before[-1])
-        if after:
-            chosen.add(after[0])
-    parts, prev = [], 0
-    for start, end in sorted(chosen):
-        parts.append((text[prev:start], " "))
-        prev = end
-    parts.append((text[prev:], ""))
-    return [(p, sep) for p, sep in parts if p]
-
-
-def _similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() >= 0.5
-
-
-def _insert_pairs(target: str, mark: str, contents: list[str]) -> str | None:
-    """``target`` with lost ``mark`` pairs restored, given each source pair's translated content.
-
-    A lone opening (closing) mark is closed (opened) around the located content; a pair lost as a
-    whole is re-inserted around its content (when it has two words or more). None when unsure.
-    """
-    close = '"' if mark == '"' else ")"
-    items = g.pair_items(target, mark)
-    inserts: list[tuple[int, str]] = []
-    if len(items) == len(contents):
-        for k, it in enumerate(items):
-            if it.kind == "open":
-                hi = items[k + 1].start if k + 1 < len(items) else len(target)
-                span = g.locate(contents[k], target, it.start + 1, hi, "start")
-                if span is None:
-                    return None
-                inserts.append((span[1], close))
-            elif it.kind == "close":
-                lo = items[k - 1].end + 1 if k else 0
-                span = g.locate(contents[k], target, lo, it.start, "end")
-                if span is None:
-                    return None
-                inserts.append((span[0], mark))
-    elif len(items) < len(contents) and all(it.kind == "pair" for it in items):
-        j, lo = 0, 0
-        for seg in contents:
-            it = items[j] if j < len(items) else None
-            if it is not None and _similar(target[it.start + 1:it.end], seg):
-                j, lo = j + 1, it.end + 1
-                continue
-            span = g.locate(seg, target, lo, it.start if it else len(target), "best") if seg.count(" ") else None
-            if span is None:
-                return None
-            inserts += [(span[0], mark), (span[1], close)]
-            lo = span[1]
-        if j < len(items):
-            return None
-    else:
-        return None
-    for pos, ch in sorted(inserts, reverse=True):
-        target = target[:pos] + ch + target[pos:]
-    return target
 
 
 # ---- loading ----------------------------------------------------------------------------------

@@ -1,0 +1,744 @@
+"""Web pages -> ``Document``: the article, not the page.
+
+``read_page`` decodes the page (BOM, charset declaration, UTF-8, charset detection; strictly),
+parses it once with lxml, reads its metadata (meta tags, JSON-LD, canonical link; the date with
+htmldate) and then either
+
+* ``mode="article"`` (default): runs trafilatura's main-text extractor (balanced, comments off,
+  links, formatting and tables kept) and walks the tree it returns into paragraphs and inline
+  spans, then applies general post-filters that drop the boilerplate trafilatura lets through
+  (share/follow/subscribe/newsletter/cookie/copyright/paywall lines, "read more" and related-story
+  teasers, photo credits, link-dense short paragraphs, a repeated title) and mark captions; when
+  nothing is left, the whole visible page is taken instead and flagged ``extraction_fallback``;
+* ``mode="page"``: all visible text, block by block.
+
+Paragraph kinds: title, heading (``meta["level"]``), text, list_item, quote, table_cell, caption,
+code (code is kept verbatim and not translatable). ``Document.text`` is the paragraphs joined by
+a blank line; ``Document.spans`` holds links (absolute ``href``), emphasis, strong and code.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import unicodedata
+from copy import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..document import Document, Paragraph, Span
+from ..errors import InputError
+
+MODES = ("article", "page")
+__all__ = ["MODES", "read_page", "decode_page", "parse_page", "page_metadata", "article_body"]
+
+# ---------------------------------------------------------------------------------------------
+# decoding
+# ---------------------------------------------------------------------------------------------
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_CHARSET_META = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""",
+    re.I,
+)
+# WHATWG: these labels mean windows-1252 in a browser (and so on real pages)
+_WHATWG_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
+                   "iso-8859-9": "cp1254", "iso8859-9": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874"}
+_INVALID_UTF8 = re.compile("[\udc80-\udcff]")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b") + b"\x7f"
+
+
+def _declared_charset(data: bytes) -> str:
+    m = _CHARSET_META.search(data[:8192])
+    if not m:
+        return ""
+    label = (m.group(1) or m.group(2)).decode("ascii", "replace").strip().lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return ""
+    return _WHATWG_ALIASES.get(name, _WHATWG_ALIASES.get(label, name))
+
+
+def decode_page(data: bytes, name: str) -> tuple[str, str, int]:
+    """(text, encoding, replaced bytes) of a page: a BOM, else valid UTF-8, else the declared
+    charset (``<meta charset>``, ``http-equiv``, XML declaration), else charset-normalizer's guess;
+    each tried strictly. A page declared (or mostly) UTF-8 with a few stray bytes keeps UTF-8 with
+    U+FFFD in their place (counted). Raises InputError when no decoding fits."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).lstrip("\ufeff"), codec.replace("-sig", ""), 0
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: invalid {codec.upper()} data after its byte-order mark") from None
+    sample = data[:65536]
+    nuls = sample.count(b"\x00")
+    if nuls:
+        if nuls > len(sample) // 1000:
+            raise InputError(f"{name}: looks binary (NUL bytes), not an HTML page (UTF-16 needs a byte-order mark)")
+        data = data.replace(b"\x00", b"")  # a few stray NULs in a real page
+        sample = data[:65536]
+    if sample and sum(sample.count(b) for b in _CONTROL_BYTES) / len(sample) > 0.05:
+        raise InputError(f"{name}: looks binary (many control characters), not an HTML page")
+    try:
+        return data.decode("utf-8"), "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data)
+    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+        try:
+            return data.decode(declared), declared, 0
+        except UnicodeDecodeError:
+            pass
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = len(_INVALID_UTF8.findall(escaped))
+    multibyte = sum(1 for c in escaped if ord(c) > 127) - bad
+    if multibyte >= bad or (declared == "utf-8" and bad <= max(3, len(data) // 10000)):
+        return _INVALID_UTF8.sub("\ufffd", escaped), "utf-8", bad
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding), best.encoding, 0
+        except (UnicodeDecodeError, LookupError):
+            pass
+    why = f"declared {declared} does not fit" if declared else "no charset declared"
+    raise InputError(f"{name}: cannot decode the page (not UTF-8, {why}, encoding not detectable)")
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing and metadata
+# ---------------------------------------------------------------------------------------------
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+
+
+def parse_page(text: str, name: str) -> lxml_html.HtmlElement:
+    """The lxml tree of a page (a fragment is wrapped into a document)."""
+    text = _INVALID_XML_CHARS.sub("", _XML_DECL.sub("", text, count=1))
+    if not text.strip():
+        raise InputError(f"{name}: no text found in the page (empty)")
+    try:
+        tree = lxml_html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as e:
+        raise InputError(f"{name}: cannot parse the page as HTML ({e})") from None
+    if tree is None:
+        raise InputError(f"{name}: cannot parse the page as HTML")
+    return tree
+
+
+def _clean(s: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", s).split()) if s else ""
+
+
+def _absolute(href: str, base: str) -> str:
+    href = href.strip()
+    if not base or not href:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
+_LD_ARTICLE = re.compile(r"article|posting|report|news|blog", re.I)
+
+
+def _ld_objects(tree: lxml_html.HtmlElement) -> Iterable[dict]:
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            obj = stack.pop(0)
+            if isinstance(obj, list):
+                stack.extend(obj)
+            elif isinstance(obj, dict):
+                yield obj
+                if isinstance(obj.get("@graph"), list):
+                    stack.extend(obj["@graph"])
+
+
+def _ld_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _ld_names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _ld_names(v)]
+    return []
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+")
+
+
+def _strip_site(title: str, site: str, host: str) -> str:
+    """'Story title | Site' -> 'Story title' when one side names the site."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    names = {n.casefold() for n in (site, host, host.split(".")[0]) if n}
+    for first, last in ((0, len(parts) - 1), (len(parts) - 1, 0)):
+        side = parts[last].casefold().replace(" ", "")
+        if any(side == n.replace(" ", "") or n.replace(" ", "") in side and len(side) < 40 for n in names):
+            m = list(_TITLE_SEPARATORS.finditer(title))
+            return title[:m[-1].start()].strip() if last else title[m[0].end():].strip()
+    if len(parts[-1]) < 30 and len(parts[0]) > 2 * len(parts[-1]) and " | " in title:
+        return title[:title.rfind(" | ")].strip()
+    return title
+
+
+def _iso_date(value: str) -> str:
+    from datetime import datetime
+
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+        return "-".join(m.groups()) if m else ""
+
+
+def page_metadata(tree: lxml_html.HtmlElement, url: str = "") -> dict[str, str]:
+    """url, canonical_url, title, author, date (YYYY-MM-DD), site, description of a page."""
+    metas: dict[str, str] = {}
+    for m in tree.iterfind(".//meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if key and content and content.strip() and key not in metas:
+            metas[key] = _clean(content)
+    ld: dict[str, Any] = {}
+    publisher = ""
+    for obj in _ld_objects(tree):
+        kind = obj.get("@type")
+        kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+        if not ld and _LD_ARTICLE.search(kinds) and (obj.get("headline") or obj.get("articleBody")):
+            ld = obj
+        if not publisher and re.search(r"Organization|NewsMediaOrganization|WebSite", kinds):
+            publisher = _clean(_ld_names(obj.get("name"))[0] if _ld_names(obj.get("name")) else "")
+    canonical = ""
+    for link in tree.iterfind(".//link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            canonical = link.get("href").strip()
+            break
+    page_url = url or _absolute(canonical, metas.get("og:url", "")) or metas.get("og:url", "")
+    canonical = _absolute(canonical, page_url) if canonical else metas.get("og:url", "")
+    host = _host(page_url or canonical)
+    site = metas.get("og:site_name") or _clean(_ld_names(ld.get("publisher"))[:1][0] if _ld_names(ld.get("publisher")) else "") \
+        or publisher or metas.get("application-name", "") or host
+    title = metas.get("og:title") or metas.get("twitter:title") or _clean(str(ld.get("headline") or ""))
+    if not title:
+        t = tree.find(".//title")
+        title = _clean(t.text_content()) if t is not None else ""
+        if not title:
+            h1 = tree.find(".//h1")
+            title = _clean(h1.text_content()) if h1 is not None else ""
+    title = _strip_site(title, site, host) if title else ""
+    authors = [_clean(a) for a in _ld_names(ld.get("author"))]
+    authors = [a for a in authors if a and not a.startswith("http")]
+    author = "; ".join(dict.fromkeys(authors))
+    if not author:
+        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "twitter:creator"):
+            v = metas.get(key, "")
+            if v and not v.startswith(("http", "@")) and len(v) < 120:
+                author = re.sub(r"^(by|por|par|von)\s+", "", v, flags=re.I)
+                break
+    date = _iso_date(str(ld.get("datePublished") or ""))
+    if not date:
+        for key in ("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+                    "publish-date", "article.published", "parsely-pub-date", "sailthru.date", "dc.date.issued",
+                    "dc.date", "date", "article:modified_time"):
+            if metas.get(key) and (date := _iso_date(metas[key])):
+                break
+    if not date:
+        try:
+            from htmldate import find_date
+
+            date = find_date(tree, extensive_search=False, original_date=True, url=page_url or None) or ""
+        except Exception:  # noqa: BLE001 - a date is a nicety, never a reason to lose the page
+            date = ""
+    description = metas.get("og:description") or metas.get("description") or metas.get("twitter:description", "")
+    return {"url": page_url, "canonical_url": canonical, "title": title, "author": author, "date": date,
+            "site": site, "description": description}
+
+
+# ---------------------------------------------------------------------------------------------
+# tree -> blocks (paragraph text with inline spans)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class _Block:
+    kind: str
+    text: str
+    spans: list[tuple[str, int, int, dict[str, str]]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    cls: str = ""  # class attribute of the block element (article mode: a hint for the filters)
+
+    @property
+    def link_chars(self) -> int:
+        covered: set[int] = set()
+        for kind, s, e, _ in self.spans:
+            if kind == "link":
+                covered.update(range(s, e))
+        return sum(1 for i in covered if not self.text[i].isspace())
+
+
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, word joiners
+_CODE_BLANKS = re.compile(r"\n[ \t]*\n+")
+
+
+class _Walker:
+    """Walks a tree (trafilatura's TEI-like body, or a raw HTML page) into blocks."""
+
+    def __init__(self, base: str, scheme: str) -> None:
+        self.base = base
+        self.html = scheme == "html"
+        self.blocks: list[_Block] = []
+        self.open: list[list[Any]] = []  # open inline spans: [kind, attrs, start]
+        self._reset("text", {}, "")
+
+    def _reset(self, kind: str, meta: dict[str, Any], cls: str) -> None:
+        self.parts: list[str] = []
+        self.n = 0
+        self.sep = ""  # separator owed before the next text ("", " " or "\n")
+        self.kind, self.meta, self.cls = kind, meta, cls
+        self.spans: list[tuple[str, int, int, dict[str, str]]] = []
+
+    def _emit(self, s: str) -> None:
+        self.parts.append(s)
+        self.n += len(s)
+
+    def add(self, s: str | None) -> None:
+        if not s:
+            return
+        if self.kind == "code":
+            self._emit(s)
+            return
+        lead, trail = s[0].isspace(), s[-1].isspace()
+        s = _SPACES.sub(" ", _INVISIBLE.sub("", s)).strip(" ")
+        if lead and self.n and not self.sep:
+            self.sep = " "
+        if not s:
+            return
+        if self.n and self.sep:
+            self._emit(self.sep)
+        self.sep = " " if trail else ""
+        self._emit(unicodedata.normalize("NFC", s) if not s.isascii() else s)
+
+    def newline(self) -> None:
+        if self.n and self.kind != "code":
+            self.sep = "\n"
+        elif self.kind == "code":
+            self._emit("\n")
+
+    def flush(self, kind: str, meta: dict[str, Any], cls: str) -> None:
+        """Close the current block and open a new one of ``kind``."""
+        text = "".join(self.parts)
+        spans = list(self.spans)
+        for sp in self.open:  # an inline element that spans a block boundary is cut there
+            spans.append((sp[0], sp[2], self.n, sp[1]))
+            sp[2] = 0
+        if self.kind == "code":
+            stripped = text.strip("\n").rstrip()
+            lead = len(text) - len(text.lstrip("\n"))
+            text = _CODE_BLANKS.sub("\n", stripped)
+            spans = [] if text != stripped else [(k, s - lead, e - lead, a) for k, s, e, a in spans]
+        if text.strip():
+            clean = []
+            for k, s, e, a in spans:
+                s, e = max(s, 0), min(e, len(text))
+                while s < e and text[s].isspace():
+                    s += 1
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                if s < e:
+                    clean.append((k, s, e, a))
+            self.blocks.append(_Block(self.kind, text, clean, self.meta, self.cls))
+        self._reset(kind, meta, cls)
+
+
+# trafilatura's output tree
+_TEI_BLOCKS = {"p", "head", "list", "item", "quote", "code", "table", "row", "cell", "div", "ab", "body", "note",
+               "figure", "doc", "main", "article", "section"}
+_TEI_INLINE_PARENTS = {"p", "head", "item", "cell", "hi", "ref", "del", "quote"}
+_TEI_HI = {"#b": "strong", "#i": "emphasis", "#t": "code", "#u": "emphasis"}
+# raw HTML (page mode and the fallback)
+_HTML_BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption", "noscript", "option", "hr",
+}
+_HTML_SKIP = {"script", "style", "template", "svg", "math", "canvas", "iframe", "object", "embed", "head", "title",
+              "meta", "link", "select", "datalist", "audio", "video", "source", "track", "map", "button", "input",
+              "textarea", "noscript", "img", "picture"}
+_HTML_INLINE = {"a": "link", "em": "emphasis", "i": "emphasis", "cite": "emphasis", "strong": "strong",
+                "b": "strong", "code": "code", "kbd": "code", "samp": "code", "tt": "code"}
+_HTML_KIND = {"li": "list_item", "dd": "list_item", "dt": "list_item", "blockquote": "quote", "pre": "code",
+              "td": "table_cell", "th": "table_cell", "figcaption": "caption", "caption": "caption"}
+_INHERITING = {"quote", "list_item", "table_cell", "caption"}
+
+
+def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
+
+
+def _walk(w: _Walker, el: etree._Element, ctx: str, ctx_meta: dict[str, Any]) -> None:
+    tag = el.tag
+    if not isinstance(tag, str):  # comments, processing instructions
+        return
+    tag = tag.lower() if w.html else tag
+    if w.html and (tag in _HTML_SKIP or _hidden(el)):
+        return
+    if w.html:
+        is_block = tag in _HTML_BLOCKS
+    elif tag == "code":  # a code block, or code inside running text
+        parent = el.getparent()
+        is_block = "\n" in (el.text or "") or parent is None or parent.tag not in _TEI_INLINE_PARENTS
+    else:
+        is_block = tag in _TEI_BLOCKS
+    if is_block:
+        kind, meta = ctx, ctx_meta
+        if w.html:
+            if tag in _HTML_KIND:
+                kind, meta = _HTML_KIND[tag], {}
+            elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+                kind, meta = "heading", {"level": int(tag[1])}
+            elif ctx not in _INHERITING and ctx != "code":
+                kind, meta = "text", {}
+        else:
+            if tag == "head":
+                rend = el.get("rend") or "h3"
+                kind, meta = "heading", {"level": int(rend[1]) if rend[1:2].isdigit() else 3}
+            elif tag == "item":
+                kind, meta = "list_item", {}
+            elif tag == "quote":
+                kind, meta = "quote", {}
+            elif tag == "code":
+                kind, meta = "code", {}
+            elif tag == "cell":
+                kind, meta = "table_cell", {}
+            elif ctx not in _INHERITING and ctx != "code":
+                kind, meta = "text", {}
+        cls = el.get("class") or ""
+        w.flush(kind, meta, cls)
+        w.add(el.text)
+        for child in el:
+            _walk(w, child, kind, meta)
+            w.add(child.tail)
+        w.flush(ctx, ctx_meta, "")
+        return
+    # inline
+    if tag in ("lb", "br"):
+        w.newline()
+        return
+    span = None
+    if w.html:
+        k = _HTML_INLINE.get(tag)
+        if k == "link":
+            href = el.get("href")
+            span = [k, {"href": _absolute(href, w.base)}, w.n] if href and not href.strip().lower().startswith(
+                ("javascript:", "#")) else None
+        elif k and w.kind != "code":
+            span = [k, {}, w.n]
+    elif tag == "ref":
+        href = el.get("target")
+        if href and not href.strip().lower().startswith(("javascript:", "#")):
+            span = ["link", {"href": _absolute(href, w.base)}, w.n]
+    elif tag == "hi":
+        k = _TEI_HI.get(el.get("rend") or "")
+        if k and w.kind != "code":
+            span = [k, {}, w.n]
+    elif tag == "code" and w.kind != "code":
+        span = ["code", {}, w.n]
+    if span is not None:
+        w.open.append(span)
+    w.add(el.text)
+    for child in el:
+        _walk(w, child, ctx, ctx_meta)
+        w.add(child.tail)
+    if span is not None:
+        w.open.remove(span)
+        w.spans.append((span[0], span[2], w.n, span[1]))
+
+
+def _blocks(root: etree._Element, base: str, scheme: str) -> list[_Block]:
+    w = _Walker(base, scheme)
+    _walk(w, root, "text", {})
+    w.flush("text", {}, "")
+    return w.blocks
+
+
+def page_blocks(tree: lxml_html.HtmlElement, base: str) -> list[_Block]:
+    """All visible text of a page, block by block."""
+    body = tree.find("body")
+    return _blocks(body if body is not None else tree, base, "html")
+
+
+# ---------------------------------------------------------------------------------------------
+# article extraction and post-filters
+# ---------------------------------------------------------------------------------------------
+def _trafilatura_body(tree: lxml_html.HtmlElement) -> etree._Element | None:
+    from trafilatura import bare_extraction
+
+    result = bare_extraction(
+        tree, include_comments=False, include_links=True, include_formatting=True, include_tables=True,
+        include_images=False, with_metadata=False, output_format="python",
+    )
+    return None if result is None else result.body
+
+
+def article_blocks(tree: lxml_html.HtmlElement, base: str) -> list[_Block]:
+    """The article's blocks: trafilatura's main text, then the boilerplate filters."""
+    body = _trafilatura_body(tree)
+    if body is None:
+        return []
+    return filter_blocks(_blocks(body, base, "tei"))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+_W = r"[\w'’\-]+"
+# a teaser line: "Read more: <other story>", "Lea también: ...", "À lire aussi »", ...
+_TEASER = re.compile(
+    r"^\W{0,3}(?:read (?:more|also|next)|also read|see also|more from|related(?: stor(?:y|ies)| articles?| coverage)?|"
+    r"recommended(?: for you)?|further reading|you (?:may|might) (?:also )?(?:like|be interested)|don'?t miss|"
+    r"watch|listen|trending|most (?:read|popular)|editor'?s picks?|"
+    r"lea (?:también|tambien|además|más|mas)|lea|le puede interesar|te puede interesar|puede interesarte|"
+    r"(?:tambi[eé]n )?(?:te |le )?(?:puede|podr[ií]a) interesar|vea (?:también|tambien|además)|ver (?:también|tambien|más)|"
+    r"mira|mire|puedes ver|lee (?:también|tambien|además|más)|relacionad[oa]s?|notas? relacionadas?|"
+    r"contenido relacionado|art[ií]culos? relacionados?|noticias relacionadas|temas relacionados|"
+    r"[àa] lire (?:aussi|également|egalement)|lire aussi|lire la suite|voir aussi|sur le même sujet|"
+    r"leia (?:também|tambem|mais)|veja (?:também|tambem|mais)|saiba mais|assista|"
+    r"читайте (?:также|еще|ещё)|смотрите также|по теме|"
+    r"lesen sie (?:auch|mehr)|mehr zum thema|siehe auch|auch interessant|"
+    r"leggi anche|vedi anche)"
+    r"\s*(?:[:»>|\-–—]|\.\.\.|…)", re.I)
+_TEASER_HEADING = re.compile(
+    r"^\W{0,3}(?:related(?: (?:stories|articles|posts|content|coverage|news|reading|topics))?|more (?:stories|news|"
+    r"from|on|in|like this|to read|articles)\b.*|read (?:more|next|also)|recommended(?: for you| stories| reading)?|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b.*|further reading|popular(?: now| stories| posts)?|"
+    r"most (?:read|popular|viewed|shared)|trending(?: now| stories)?|latest(?: news| stories| posts| articles)?|"
+    r"top stories|editor'?s picks?|also (?:on|in|read)\b.*|what to read next|tags?|topics?|categories|filed under|"
+    r"share(?: this(?: article| story| post)?)?|comments?|leave a (?:comment|reply)|newsletter|sign up\b.*|"
+    r"notas? relacionadas?|noticias relacionadas|contenido relacionado|art[ií]culos? relacionados?|"
+    r"temas?(?: relacionados)?|etiquetas|lo m[aá]s (?:le[ií]do|visto|popular)|m[aá]s (?:noticias|le[ií]das?|"
+    r"sobre\b.*|de\b.*)|te puede interesar|le puede interesar|tambi[eé]n te puede interesar|[uú]ltimas noticias|"
+    r"comentarios|compartir|sur le m[eê]me sujet|[àa] lire aussi|lire aussi|les plus lus|dans la m[eê]me rubrique|"
+    r"voir aussi|partager|commentaires?|mots[- ]cl[eé]s|"
+    r"leia tamb[eé]m|veja tamb[eé]m|mais lidas|not[ií]cias relacionadas|mat[eé]rias relacionadas|coment[aá]rios|"
+    r"compartilhe|"
+    r"читайте также|по теме|популярное|комментарии|"
+    r"das k[oö]nnte sie auch interessieren|mehr zum thema|meistgelesen|kommentare)\W{0,3}$", re.I)
+# short service lines: subscribe/follow/share/newsletter/cookie/copyright/paywall/ads/disclosure
+_SERVICE = re.compile(
+    r"\b(?:sign(?:ing)? up|subscribe|subscription|subscriber|newsletter|unsubscribe|log ?in|sign in|register now|"
+    r"follow (?:us|me|@|the [\w ]{1,40} on)|(?:on|via) (?:twitter|facebook|instagram|linkedin|whatsapp|telegram)|"
+    r"like us on|share (?:this|on)|click here|download (?:the|our) (?:\w+ )?app|cookies?|privacy policy|terms of (?:use|service)|"
+    r"all rights reserved|copyright|©|advertis(?:ement|er|ing|e with)|sponsored|affiliate|commission|"
+    r"we may (?:earn|receive)|letters? to the editor|send us (?:a|your)|contact us|donate|support (?:our|us|independent)|"
+    r"become a (?:member|subscriber|patron)|full story|continue reading|keep reading|"
+    r"suscr[ií]b|suscripci[oó]n|suscriptor|bolet[ií]n|s[ií]guenos|[uú]nete|reg[ií]strate|inicia sesi[oó]n|"
+    r"todos los derechos reservados|derechos reservados|publicidad|hazte (?:miembro|socio)|canal de (?:youtube|telegram|whatsapp)|"
+    r"descarga (?:la|nuestra) app|abonnez|abonnement|abonn[ée]s?|inscri(?:vez|ption|re)|newsletter|tous droits r[ée]serv[ée]s|"
+    r"publicit[ée]|suivez[- ]nous|partagez|pour (?:lire|acc[ée]der|continuer)|"
+    r"assine|assinante|assinatura|inscreva|todos os direitos reservados|siga[- ]nos|publicidade|"
+    r"подпис|все права защищены|реклама|"
+    r"abonnieren|alle rechte vorbehalten|anzeige|werbung|folgen sie)\b", re.I)
+_COPYRIGHT = re.compile(r"^\W{0,2}(?:©|\(c\)\s*\d{4}|copyright\b)|all rights reserved|derechos reservados|"
+                        r"droits r[ée]serv[ée]s|direitos reservados|права защищены|rechte vorbehalten", re.I)
+# photo credits and captions
+_CREDIT = re.compile(
+    r"^\W{0,2}(?:photo(?:graph)?s?|image|images|picture|pictures|credits?|illustration|video|"
+    r"foto(?:graf[ií]a)?s?|imagen|im[aá]genes|cr[ée]dits?(?: photos?)?|photos?|illustration|image illustrative|"
+    r"fuente|source|cortes[ií]a|courtesy|archivo|file photo|getty images|ap photo)\b\s*(?:by|de|:|/|©|-|–)", re.I)
+_CAPTION_TAIL = re.compile(
+    r"[(\[](?:[^()\[\]]{0,80}\b(?:photo|foto|image|imagen|cr[ée]dit|credit|getty|afp|reuters|ap|efe|"
+    r"archivo|file|cortes[ií]a|courtesy|shutterstock|istock|bestimage|dpa|epa)\b[^()\[\]]{0,80})[)\]]\.?$", re.I)
+_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo-?desc|image-?desc|wp-caption", re.I)
+_BOILER_CLASS = re.compile(r"\b(?:share|social|newsletter|subscribe|related|promo|advert|sponsor|byline|author|"
+                           r"tags?|breadcrumb|cookie|paywall|donat)", re.I)
+_BYLINE = re.compile(r"^(?:by|por|par|von|de|от)\s+[\w.'’\-]+(?:\s+[\w.'’\-]+){0,5}$"
+                     r"|^(?:published|updated|posted|last (?:modified|updated)|publicado|actualizado|publi[ée]|"
+                     r"mis à jour|atualizado|опубликовано|обновлено|release date|news date|fecha)\b.{0,80}$", re.I)
+_DATE_LINE = re.compile(r"^[\w ,.:/|\-–]{0,20}\d{1,4}[ ./\-]\w{1,9}[ ./\-]\d{1,4}[\w ,.:/|\-–]{0,30}$")
+_SOCIAL_WORD = re.compile(r"^(?:share|tweet|email|e-mail|print|imprimir|compartir|partager|facebook|twitter|"
+                          r"whatsapp|linkedin|pinterest|telegram|reddit|copy link|copiar enlace|advertisement|"
+                          r"publicidad|publicit[ée]|anuncio|reklama|реклама|comments?|\d+ comments?|reply|"
+                          r"responder|r[ée]pondre|menu|search|home|inicio|accueil|top|back to top|volver arriba|"
+                          r"cerrar|close|fermer|loading\.*|cargando\.*|chargement\.*)\W*$", re.I)
+
+
+def _boilerplate(b: _Block) -> str:
+    """Why a paragraph is no part of the article ("" when it is): service lines, teasers, credits."""
+    text = b.text
+    n = _words(text)
+    if n <= 3 and _SOCIAL_WORD.match(text):
+        return "social"
+    if _TEASER.match(text) and (n <= 40 or b.link_chars >= 0.5 * len(text)):
+        return "teaser"
+    if n <= 12 and _TEASER_HEADING.match(text):
+        return "section"
+    if n <= 40 and _COPYRIGHT.search(text):
+        return "copyright"
+    if n <= 45 and _SERVICE.search(text):
+        return "service"
+    if n <= 20 and _CREDIT.match(text):
+        return "credit"
+    if n <= 10 and _BYLINE.match(text) and not text.endswith((".", "!", "?")):
+        return "byline"
+    if n <= 8 and _DATE_LINE.match(text):
+        return "date"
+    if b.cls and _BOILER_CLASS.search(b.cls) and n <= 40:
+        return "class"
+    # link-dense short paragraph: a teaser headline, a menu, a tag list
+    if b.kind != "code" and n <= 25 and b.link_chars >= 0.75 * len(text.replace(" ", "")):
+        return "links"
+    return ""
+
+
+def _is_caption(b: _Block) -> bool:
+    if b.cls and _CAPTION_CLASS.search(b.cls):
+        return True
+    return _words(b.text) <= 60 and _CAPTION_TAIL.search(b.text) is not None
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", s.casefold()).split())
+
+
+def filter_blocks(blocks: list[_Block]) -> list[_Block]:
+    """Drop boilerplate paragraphs, cut related-story sections, mark captions, drop duplicates."""
+    out: list[_Block] = []
+    seen: set[str] = set()
+    cutting = False
+    for b in blocks:
+        n = _words(b.text)
+        if b.kind == "heading" or (n <= 6 and not b.text.endswith((".", "!", "?"))):
+            if n <= 12 and _TEASER_HEADING.match(b.text):
+                cutting = True  # a "Related stories" section: its teasers follow
+                continue
+        if cutting:
+            if b.kind == "heading" or (n > 25 and b.link_chars < 0.3 * len(b.text)):
+                cutting = False
+            else:
+                continue
+        if _boilerplate(b):
+            continue
+        if _is_caption(b):
+            b.kind = "caption"
+        key = _norm(b.text)
+        if n >= 4 and key in seen:
+            continue
+        seen.add(key)
+        out.append(b)
+    # nothing but headings left is no article
+    if out and all(b.kind in ("heading", "caption") for b in out):
+        return []
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the document
+# ---------------------------------------------------------------------------------------------
+def _document(blocks: list[_Block], title: str, doc_id: str, lang: str) -> Document:
+    if title:
+        key = _norm(title)
+        # the page repeats its title as the first heading or paragraph: keep it once
+        for i, b in enumerate(blocks[:3]):
+            if _norm(b.text) == key:
+                del blocks[i]
+                break
+        blocks = [_Block("title", title)] + blocks
+    parts: list[str] = []
+    paragraphs: list[Paragraph] = []
+    spans: list[Span] = []
+    pos = 0
+    for i, b in enumerate(blocks, 1):
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(b.text)
+        meta = dict(b.meta) if b.kind == "heading" else {}
+        paragraphs.append(Paragraph(f"p{i}", pos, pos + len(b.text), kind=b.kind, translatable=b.kind != "code",
+                                    meta=meta))
+        for k, s, e, attrs in b.spans:
+            spans.append(Span(k, pos + s, pos + e, dict(attrs)))
+        pos += len(b.text)
+    spans.sort(key=lambda s: (s.start, -s.end, s.kind))
+    return Document(id=doc_id, lang=lang, text="".join(parts), paragraphs=paragraphs, format="html", spans=spans)
+
+
+def read_page(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", mode: str = "article",
+              source: str = "") -> Document:
+    """A web page as a ``Document``: the article (``mode="article"``) or all visible text (``"page"``).
+
+    ``meta``: url, canonical_url, title, author, date, site, description, source, extraction
+    ("article", "page" or "fallback") and ``flags`` when there are any. ``lang`` is kept as given
+    (detection is the caller's: ``newsmt.sources.langid``). Raises InputError for an undecodable
+    page or one without any text."""
+    if mode not in MODES:
+        raise ValueError(f"unknown web page mode {mode!r}; use one of: {', '.join(MODES)}")
+    name = source or doc_id
+    flags: list[str] = []
+    if isinstance(html, (bytes, bytearray)):
+        text, _encoding, replaced = decode_page(bytes(html), name)
+        if replaced:
+            flags.append("decode_replaced")
+    else:
+        text = html
+    tree = parse_page(text, name)
+    meta = page_metadata(tree, url)
+    base = meta["url"] or meta["canonical_url"]
+    extraction = mode
+    blocks: list[_Block] = []
+    if mode == "article":
+        blocks = article_blocks(tree, base)
+        if not blocks:
+            extraction = "fallback"
+            flags.append("extraction_fallback")
+    if not blocks:
+        blocks = page_blocks(tree, base)
+    if not blocks:
+        raise InputError(f"{name}: no text found in the page")
+    doc = _document(blocks, meta["title"], doc_id, lang)
+    doc.meta = {**meta, "source": source, "extraction": extraction}
+    if flags:
+        doc.meta["flags"] = flags
+    return doc
+
+
+def article_body(doc: Document) -> str:
+    """The article's running text: every paragraph but the title and captions (for scoring)."""
+    return "\n\n".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind not in ("title", "caption"))

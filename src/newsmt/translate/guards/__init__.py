@@ -1,0 +1,55 @@
+"""News-text guards shared by every backend: pure string functions the engine applies per sentence.
+
+- ``typography``: what the model reads (``normalize_source``: straight quotes and apostrophes,
+  plain spaces, no zero-width characters, ASCII dashes, one line) and the target language's own
+  quotation marks, apostrophes and dashes (``restore_typography``); pair balancing for double
+  quotes and brackets (``pair_items``, ``locate``, ``insert_pairs``).
+- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags) and Markdown links: extraction,
+  verification and repair of what the model altered (``repair_protected``, ``detach_links``).
+- ``numbers``: numbers and clock times by value in either language's convention (``quantities``,
+  ``repair_numbers``, ``preserved``).
+- ``checks``: the flag names and the cheap flags (``is_repetitive``, ``wrong_script``,
+  ``is_copy``, ``length_ratio_ok``).
+
+``from newsmt.translate import guards as g`` gives every public name below.
+"""
+from __future__ import annotations
+
+from .checks import (
+    LENGTH_RATIO,
+    LOW_QUALITY,
+    NUMBER_MISMATCH,
+    QUOTE_MISMATCH,
+    REPETITION,
+    SPLIT,
+    URL_LOST,
+    WRONG_LANGUAGE,
+    is_copy,
+    is_repetitive,
+    length_ratio_ok,
+    wrong_script,
+)
+from .numbers import NUMBER_FORMAT, Quantity, format_number, parse_number, preserved, quantities, repair_numbers
+from .spans import attach_links, detach_links, protected_spans, repair_protected
+from .typography import (
+    QUOTES,
+    PairItem,
+    insert_pairs,
+    locate,
+    normalize_source,
+    pair_items,
+    restore_typography,
+    source_dash,
+    source_pairs,
+    straighten_quotes,
+)
+
+__all__ = [
+    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_FORMAT", "NUMBER_MISMATCH", "QUOTES", "QUOTE_MISMATCH",
+    "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
+    "PairItem", "Quantity",
+    "attach_links", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
+    "length_ratio_ok", "locate", "normalize_source", "pair_items", "parse_number", "preserved",
+    "protected_spans", "quantities", "repair_numbers", "repair_protected", "restore_typography",
+    "source_dash", "source_pairs", "straighten_quotes", "wrong_script",
+]
