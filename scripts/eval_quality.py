@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
 
-    from newsmt.quality import QualityScorer, embed
+    from newsmt.quality import QualityScorer
 
     src = (FLORES / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()
     hyps = translate_cached(src, CACHE / "flores-devtest.eng-por.bergamot.txt", args.threads)
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         src, hyps = src[: args.limit], hyps[: args.limit]
     scorer = QualityScorer("en", "pt")
     t0, c0 = time.perf_counter(), time.process_time()  # the work of scorer.score(src, hyps), split to reuse embeddings
-    e_src, e_hyp = embed(src), embed(hyps)
+    e_src, e_hyp = scorer.embed(src), scorer.embed(hyps)
     real_sims = (e_src * e_hyp).sum(axis=1)
     real = scorer.score_with_similarity(src, hyps, real_sims)
     wall, cpu = ((time.perf_counter() - t0) / len(src) * 100, (time.process_time() - c0) / len(src) * 100)
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         elif name == "shuffled":
             e_bad = e_hyp[_index(hyps, bad)]
         else:
-            e_bad = embed(bad)
+            e_bad = scorer.embed(bad)
         sims = (e_src * e_bad).sum(axis=1)
         res = scorer.score_with_similarity(src, bad, sims)
         print(_row(name, res, roc_auc(real_scores, np.array([s for s, _ in res])), roc_auc(real_sims, sims)))

@@ -100,7 +100,7 @@ def flores(runner: Runner, s: str, t: str, limit: int) -> dict:
 
 def ntrex(runner: Runner, s: str, t: str, limit: int) -> list[dict]:
     """Gold segments, and whole documents segmented by newsmt, scored per document."""
-    from newsmt.readers import read_text
+    from newsmt.sources import read_text
     from newsmt.segment import segment_document
 
     base = EVAL / "ntrex128"

@@ -95,3 +95,11 @@ def test_truncated_files_are_a_model_error_not_a_crash(enpt_dir: Path, tmp_path:
     (copy / name).write_bytes(data[: len(data) // 3])
     with pytest.raises(ModelError, match="corrupt|cannot load"):
         BergamotBackend(copy)
+
+
+def test_close_is_idempotent_and_final(enpt_dir: Path) -> None:
+    with BergamotBackend(enpt_dir, threads=1) as b:
+        assert b.translate(["Hello."])[0].text
+    b.close()  # again: nothing happens
+    with pytest.raises(ModelError, match="enpt-1693087644: the model was closed"):
+        b.translate(["Hello."])

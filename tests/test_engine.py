@@ -22,7 +22,8 @@ from newsmt.models import resolve
 from newsmt.translate import guards as g
 from newsmt.translate.backend import Backend, Hypothesis
 from newsmt.translate.bergamot import BergamotBackend
-from newsmt.translate.engine import TranslationEngine, load_engine, translate_text
+from newsmt import translate_text
+from newsmt.translate.engine import TranslationEngine, load_engine
 
 QUOTE_SENTENCE = ("Amnesty declared Navalny a prisoner of conscience after he was detained upon his Jan. 17 return "
                   "from Germany, where he had spent months recovering from nerve agent poisoning, citing the Russian "
@@ -222,7 +223,7 @@ def test_cli_translate_file_to_outdir(sample_article: Path, tmp_path: Path) -> N
     result = CliRunner().invoke(app, ["translate", str(sample_article), "--src", "en", "--tgt", "pt", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert any(f.endswith(".jsonl") for f in files) and len(files) == 2
+    assert any(f.endswith(".sentences.jsonl") for f in files) and len(files) == 3 and "index.jsonl" in files
     rows = [json.loads(x) for x in next(tmp_path.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["tgt"] for r in rows)
     assert "translated 1 document" in result.stderr
@@ -243,7 +244,7 @@ def test_cli_version() -> None:
 
 def test_cli_unknown_pair_is_a_clear_error() -> None:
     result = CliRunner().invoke(app, ["translate", "-", "--src", "en", "--tgt", "xx"], input="Hello.\n")
-    assert result.exit_code == 4
+    assert result.exit_code == 3  # a language no model serves (README: 3)
     assert "en->xx" in result.stderr and "Traceback" not in result.output
 
 

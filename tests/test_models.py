@@ -480,6 +480,10 @@ def test_fileio_helpers(tmp_path):
     fileio.write_atomic(target, "one")
     fileio.write_atomic(target, b"two")
     assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    with pytest.raises(ZeroDivisionError), fileio.open_atomic(target, "w", encoding="utf-8") as f:
+        f.write("half")
+        1 / 0
+    assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     a, b = fileio.unique_sibling(target), fileio.unique_sibling(target)
     assert a != b and a.parent == tmp_path and a.name.startswith(".out.txt.") and not a.exists()
     staging, dest = tmp_path / "staging", tmp_path / "dest"

@@ -101,7 +101,7 @@ class _Tally:
         """Exit 2 when any item failed (after the others were processed)."""
         if self.failed > 1 or (self.failed and self.done):
             fail(f"{self.failed} of {self.done + self.failed} inputs could not be processed (see above); "
-                 "the others were", 2)
+                 "the others were processed", 2)
         if self.failed:
             raise typer.Exit(2)
 

@@ -1,14 +1,16 @@
 """Evaluation metrics: segmentation boundary P/R/F1, MT BLEU/chrF (sacrebleu), ROUGE for any script."""
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, Union
 
-from .errors import InputError
+from .errors import ConfigError, InputError
+from .sources.decode import decode
+from .sources.files import display, open_binary
+from .sources.jsonl import parse_record
 
 
 # ---- segmentation (issue 2) ------------------------------------------------------------------
@@ -65,6 +67,12 @@ def boundary_prf(gold: Sequence[Segmentation], pred: Sequence[Segmentation],
     return BoundaryScore(precision, recall, f1, tp, fp, fn)
 
 
+def read_lines(path: Path) -> list[str]:
+    """The lines of a text file, decoded as every input is (binary, empty, undecodable: InputError)."""
+    with open_binary(path) as f:
+        return decode(f.read(), display(path)).text.splitlines()
+
+
 def read_segmentation(path: str | Path) -> dict[str, list[str]]:
     """Sentences per document from a file, in document order.
 
@@ -73,23 +81,20 @@ def read_segmentation(path: str | Path) -> dict[str, list[str]]:
     separated by blank lines, keyed "1", "2", ... in order.
     """
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: cannot read: {e}") from None
+    lines = read_lines(p)
     docs: dict[str, list[str]] = {}
     if p.suffix == ".jsonl":
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
+            rec = parse_record(line, f"{p}:{n}")
             try:
-                rec = json.loads(line)
                 if "sentences" in rec:
                     key = rec.get("doc_id", rec.get("id", rec.get("doc", str(n))))
                     docs[str(key)] = [str(s) for s in rec["sentences"]]
                 else:
                     docs.setdefault(str(rec["doc"]), []).append(str(rec["text"]))
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            except (KeyError, TypeError, AttributeError):
                 raise InputError(f"{p}:{n}: not a segment record {{\"doc\", \"text\"}} "
                                  f"or document record {{\"doc_id\", \"sentences\"}}") from None
     else:
@@ -149,7 +154,13 @@ def mt_scores(hyps: Sequence[str], refs: Sequence[str], lang: str = "") -> dict[
 
     if len(hyps) != len(refs):
         raise InputError(f"{len(hyps)} hypotheses but {len(refs)} references: they must be line-aligned")
-    bleu = sacrebleu.BLEU(tokenize=_BLEU_TOKENIZE.get(lang, "13a"))
+    if not hyps:
+        raise InputError("no segments to score")
+    try:
+        bleu = sacrebleu.BLEU(tokenize=_BLEU_TOKENIZE.get(lang, "13a"))
+    except RuntimeError:  # the MeCab tokenizers of ja/ko need extra packages
+        raise ConfigError(f"BLEU for --lang {lang} needs its tokenizer: pip install 'sacrebleu[{lang}]' "
+                          "(or score without --lang: 13a tokenization)") from None
     chrf = sacrebleu.CHRF()
     b, c = bleu.corpus_score(list(hyps), [list(refs)]), chrf.corpus_score(list(hyps), [list(refs)])
     return {"n": len(hyps), "bleu": round(b.score, 2), "chrf": round(c.score, 2),
@@ -180,18 +191,16 @@ def doc_chrf(hyp_docs: Sequence[str], ref_docs: Sequence[str]) -> dict[str, Any]
 def read_hypotheses(path: str | Path) -> list[str]:
     """Hypotheses of a file: one per line, or the ``tgt`` field of ``newsmt translate`` jsonl records."""
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: cannot read: {e}") from None
+    lines = read_lines(p)
     if p.suffix != ".jsonl":
         return lines
     out = []
     for n, line in enumerate(lines, 1):
         if line.strip():
+            rec = parse_record(line, f"{p}:{n}")
             try:
-                out.append(str(json.loads(line)["tgt"]))
-            except (json.JSONDecodeError, KeyError, TypeError):
+                out.append(str(rec["tgt"]))
+            except KeyError:
                 raise InputError(f"{p}:{n}: not a translation record with a \"tgt\" field") from None
     return out
 
@@ -315,18 +324,10 @@ def read_summaries(path: str | Path, lang: str = "en") -> list[str]:
     from .segment import split_sentences
 
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file")
-    lines = p.read_text(encoding="utf-8").splitlines()
+    lines = read_lines(p)
     if p.suffix.lower() == ".jsonl":
-        texts = []
-        for i, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                texts.append(_summary_text(json.loads(line).get("summary"), f"{p}:{i}"))
-            except (json.JSONDecodeError, AttributeError):
-                raise InputError(f"{p}:{i}: not a JSON object with a summary field") from None
+        texts = [_summary_text(parse_record(line, f"{p}:{i}").get("summary"), f"{p}:{i}")
+                 for i, line in enumerate(lines, 1) if line.strip()]
     else:
         texts = lines
     out = []

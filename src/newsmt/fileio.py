@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 
 def unique_sibling(path: Path, tag: str = "tmp") -> Path:
@@ -23,26 +26,30 @@ def unique_sibling(path: Path, tag: str = "tmp") -> Path:
             return candidate
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same directory, fsync, then ``os.replace``: readers see
-    the old file or the complete new one, never a partial write.
-
-    The temporary file has a random name and is created exclusively (``O_EXCL``): never a file
-    (or a link planted) by someone else.
-    """
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = unique_sibling(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+@contextmanager
+def open_atomic(path: Path, mode: str = "wb", perms: int = 0o666, **kwargs: Any) -> Iterator[IO[Any]]:
+    """A file object writing to a new temporary file beside ``path`` (random name, created
+    exclusively with ``O_EXCL``: never a file or a link planted by someone else). When the block
+    ends it is flushed, fsynced and renamed over ``path``, so readers see the old file or the
+    complete new one, never a partial write; on an error it is removed. ``mode``: "wb" or "w"
+    (with ``encoding``/``newline`` as for ``open``); ``perms`` before the umask."""
+    tmp = unique_sibling(Path(path))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, perms)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+        with os.fdopen(fd, mode, **kwargs) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (str as UTF-8) to ``path`` atomically (see ``open_atomic``)."""
+    with open_atomic(path) as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def replace_dir(staging: Path, dest: Path) -> None:

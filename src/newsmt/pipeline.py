@@ -20,6 +20,7 @@ from .document import Document
 from .errors import InputError, ModelError, NewsmtError
 
 if TYPE_CHECKING:
+    from .quality import QualityScorer
     from .translate.engine import TranslationEngine
 
 Progress = Callable[[int], None]
@@ -64,13 +65,15 @@ def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
 
 
 class Resources:
-    """Every model one worker holds (translation engines per pair, the abstractive summarizer),
-    each loaded on first use, kept for every later article, and closed by ``close`` (or ``with``)."""
+    """Every model one worker holds: translation engines and quality scorers per pair, the
+    abstractive summarizer. Each is loaded on first use, kept for every later article, and closed
+    by ``close`` (or ``with``)."""
 
     def __init__(self, cfg: PipelineConfig) -> None:
         self.cfg = cfg
         self._engines: dict[tuple[str, str], TranslationEngine] = {}
         self._summarizer: Any = None
+        self._scorers: dict[tuple[str, str], QualityScorer] = {}
 
     @classmethod
     def load(cls, cfg: PipelineConfig) -> Resources:
@@ -81,8 +84,17 @@ class Resources:
         if (src, tgt) not in self._engines:
             from .translate.engine import load_engine
 
-            self._engines[(src, tgt)] = load_engine(src, tgt, self.cfg.translate)
+            scorer = self.scorer(src, tgt) if self.cfg.translate.score else None
+            self._engines[(src, tgt)] = load_engine(src, tgt, self.cfg.translate, scorer)
         return self._engines[(src, tgt)]
+
+    def scorer(self, src: str, tgt: str) -> QualityScorer:
+        """The quality scorer for ``src -> tgt`` (its embedding model loads when it first scores)."""
+        if (src, tgt) not in self._scorers:
+            from .quality import QualityScorer
+
+            self._scorers[(src, tgt)] = QualityScorer(src, tgt, threshold=self.cfg.translate.low_quality_threshold)
+        return self._scorers[(src, tgt)]
 
     def summarizer(self) -> Any:
         """The abstractive summarizer of ``cfg.summarize.model`` (loaded once)."""
@@ -95,11 +107,12 @@ class Resources:
     def close(self) -> None:
         """Free every loaded model; the object can be used again (models load anew)."""
         for engine in self._engines.values():
-            close = getattr(engine.backend, "close", None)
-            if close is not None:
-                close()
+            engine.close()
+        for scorer in self._scorers.values():
+            scorer.close()
         self._engines.clear()
-        if self._summarizer is not None and hasattr(self._summarizer, "close"):
+        self._scorers.clear()
+        if self._summarizer is not None:
             self._summarizer.close()
         self._summarizer = None
 

@@ -557,47 +557,78 @@ _TEASER_HEADING = re.compile(
     r"sobre\b.*|de\b.*)|te puede interesar|le puede interesar|tambi[eé]n te puede interesar|[uú]ltimas noticias|"
     r"comentarios|compartir|sur le m[eê]me sujet|[àa] lire aussi|lire aussi|les plus lus|dans la m[eê]me rubrique|"
     r"voir aussi|partager|commentaires?|mots[- ]cl[eé]s|"
-    r"leia tamb[eé]m|veja tamb[eé]m|mais lidas|not[ií]cias relacionadas|mat[eé]rias relacionadas|coment[aá]rios|"
+    r"leia tamb[eé]m|veja tamb[eé]m|saiba mais|mais lidas|not[ií]cias relacionadas|mat[eé]rias relacionadas|coment[aá]rios|"
     r"compartilhe|"
     r"читайте также|по теме|популярное|комментарии|"
     r"das k[oö]nnte sie auch interessieren|mehr zum thema|meistgelesen|kommentare)\W{0,3}$", re.I)
-# short service lines: subscribe/follow/share/newsletter/cookie/copyright/paywall/ads/disclosure
-_SERVICE = re.compile(
-    r"\b(?:sign(?:ing)? up|subscribe|subscription|subscriber|newsletter|unsubscribe|log ?in|sign in|register now|"
-    r"follow (?:us|me|@|the [\w ]{1,40} on)|(?:on|via) (?:twitter|facebook|instagram|linkedin|whatsapp|telegram)|"
-    r"like us on|share (?:this|on)|click here|download (?:the|our) (?:\w+ )?app|cookies?|privacy policy|terms of (?:use|service)|"
-    r"all rights reserved|copyright|©|advertis(?:ement|er|ing|e with)|sponsored|affiliate|commission|"
-    r"we may (?:earn|receive)|letters? to the editor|send us (?:a|your)|contact us|donate|support (?:our|us|independent)|"
-    r"become a (?:member|subscriber|patron)|full story|continue reading|keep reading|"
-    r"suscr[ií]b|suscripci[oó]n|suscriptor|bolet[ií]n|s[ií]guenos|[uú]nete|reg[ií]strate|inicia sesi[oó]n|"
-    r"todos los derechos reservados|derechos reservados|publicidad|hazte (?:miembro|socio)|canal de (?:youtube|telegram|whatsapp)|"
-    r"descarga (?:la|nuestra) app|abonnez|abonnement|abonn[ée]s?|inscri(?:vez|ption|re)|newsletter|tous droits r[ée]serv[ée]s|"
-    r"publicit[ée]|suivez[- ]nous|partagez|pour (?:lire|acc[ée]der|continuer)|"
-    r"assine|assinante|assinatura|inscreva|todos os direitos reservados|siga[- ]nos|publicidade|"
-    r"подпис|все права защищены|реклама|"
-    r"abonnieren|alle rechte vorbehalten|anzeige|werbung|folgen sie)\b", re.I)
+# service lines: subscribe/follow/share/newsletter/cookie/paywall/ads/disclosure/donation appeals.
+# Strong cues are phrases no article sentence uses (a paragraph of up to 45 words goes); weak cues
+# are single words that news also uses ("newsletter", "subscribe"): only short lines go.
+_SERVICE_STRONG = re.compile(
+    r"\b(?:sign(?:ing)? up (?:for|to|here|now|today)|subscribe (?:now|today|here|to (?:our|the|read|continue|get))|"
+    r"already (?:a )?subscriber|become a (?:subscriber|member|patron|supporter)|subscribers? only|"
+    r"unsubscribe|(?:our|daily|weekly|free) newsletters?|newsletter (?:sign|today|and)|"
+    r"log ?in (?:to|for|here)|sign in (?:to|here)|register (?:now|here|for free)|create (?:an|your) (?:free )?account|"
+    r"follow (?:us|me)\b|follow @|follow (?:the )?[\w. ]{1,40} on (?:twitter|facebook|instagram|x|linkedin|tiktok)|"
+    r"(?:find|join|like) us on|share (?:this|on (?:facebook|twitter|whatsapp|linkedin))|click here|"
+    r"download (?:the|our) (?:[\w.]+ )?apps?|cookie (?:policy|settings|preferences)|(?:use|uses|accept) cookies|"
+    r"privacy policy|terms of (?:use|service)|advertise with|(?:our|from) advertisers|advertiser disclosure|"
+    r"affiliate (?:links?|commission)|we (?:may )?(?:earn|receive) (?:a )?(?:commission|compensation)|"
+    r"letters? to the editor|send us (?:a|your) (?:message|tip|story|letter)|contact us|donate (?:now|today|here)|"
+    r"support (?:independent|our) journalism|support us|to (?:view|read) the full story|for the full story|"
+    r"continue reading|keep reading|read the full (?:story|article)|this story (?:was|is) (?:originally )?(?:published|produced) by|"
+    r"suscr[ií]b(?:e|ete|ase|irse)\b|suscripci[oó]n|s[ií]guenos|[uú]nete (?:a|al|desde|en)|reg[ií]strate|inicia sesi[oó]n|"
+    r"nuestro bolet[ií]n|hazte (?:miembro|socio)|canal de (?:youtube|telegram|whatsapp)|descarga (?:la|nuestra) app|"
+    r"abonnez-vous|(?:d[ée]j[àa] )?abonn[ée]s? (?:au|à)|votre abonnement|inscrivez-vous|suivez-nous|partagez (?:cet|l)|"
+    r"pour lire la suite|pour acc[ée]der (?:à|en|aux)|pour continuer (?:à|a) lire|cr[ée]ez votre compte|"
+    r"assine (?:já|agora|o|a)|j[áa] (?:é|sou) assinante|inscreva-se|siga[- ]nos|"
+    r"подпишитесь|подписывайтесь|подписаться на|"
+    r"abonnieren sie|folgen sie uns|jetzt abonnieren)", re.I)
+_SERVICE_WEAK = re.compile(
+    r"\b(?:subscribe|subscription|subscribers?|newsletters?|sign up|log ?in|sign in|register|donate|sponsored|"
+    r"advertisement|cookies|whatsapp|telegram|instagram|twitter|facebook|youtube|"
+    r"suscr[ií]bete|bolet[ií]n|publicidad|newsletter|abonnez|abonnement|publicit[ée]|assine|assinante|"
+    r"подписк|реклама|werbung|anzeige)\b", re.I)
 _COPYRIGHT = re.compile(r"^\W{0,2}(?:©|\(c\)\s*\d{4}|copyright\b)|all rights reserved|derechos reservados|"
-                        r"droits r[ée]serv[ée]s|direitos reservados|права защищены|rechte vorbehalten", re.I)
+                        r"droits r[ée]serv[ée]s|direitos reservados|права защищены|rechte vorbehalten|"
+                        r"copyrighted property|without (?:the )?(?:express )?(?:written )?permission", re.I)
 # photo credits and captions
 _CREDIT = re.compile(
-    r"^\W{0,2}(?:photo(?:graph)?s?|image|images|picture|pictures|credits?|illustration|video|"
-    r"foto(?:graf[ií]a)?s?|imagen|im[aá]genes|cr[ée]dits?(?: photos?)?|photos?|illustration|image illustrative|"
-    r"fuente|source|cortes[ií]a|courtesy|archivo|file photo|getty images|ap photo)\b\s*(?:by|de|:|/|©|-|–)", re.I)
+    r"^\W{0,2}(?:photo(?:graph)?s?|images?|pictures?|credits?|illustrations?|video|foto(?:graf[ií]a)?s?|"
+    r"imagen|im[aá]genes|cr[ée]dits?(?: photos?)?|image illustrative|fuente|source|cortes[ií]a|courtesy|"
+    r"file photo|getty images|ap photo)\b\s*(?:by|de|:|/|©|-|–)", re.I)
 _CAPTION_TAIL = re.compile(
     r"[(\[](?:[^()\[\]]{0,80}\b(?:photo|foto|image|imagen|cr[ée]dit|credit|getty|afp|reuters|ap|efe|"
     r"archivo|file|cortes[ií]a|courtesy|shutterstock|istock|bestimage|dpa|epa)\b[^()\[\]]{0,80})[)\]]\.?$", re.I)
-_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo-?desc|image-?desc|wp-caption", re.I)
-_BOILER_CLASS = re.compile(r"\b(?:share|social|newsletter|subscribe|related|promo|advert|sponsor|byline|author|"
-                           r"tags?|breadcrumb|cookie|paywall|donat)", re.I)
-_BYLINE = re.compile(r"^(?:by|por|par|von|de|от)\s+[\w.'’\-]+(?:\s+[\w.'’\-]+){0,5}$"
+_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo-?desc|image-?desc", re.I)
+_BOILER_CLASS = re.compile(r"\b(?:share|social|newsletter|subscribe|related|promo|advert|sponsor|byline|"
+                           r"breadcrumb|cookie|paywall)", re.I)
+_BYLINE = re.compile(r"^(?:by|por|par|von|от)\s+[\w.'’\-]+(?:\s+[\w.'’\-]+){0,5}$"
                      r"|^(?:published|updated|posted|last (?:modified|updated)|publicado|actualizado|publi[ée]|"
                      r"mis à jour|atualizado|опубликовано|обновлено|release date|news date|fecha)\b.{0,80}$", re.I)
-_DATE_LINE = re.compile(r"^[\w ,.:/|\-–]{0,20}\d{1,4}[ ./\-]\w{1,9}[ ./\-]\d{1,4}[\w ,.:/|\-–]{0,30}$")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+          r"septiembre|setiembre|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|"
+          r"ao[uû]t|septembre|octobre|novembre|d[ée]cembre|janeiro|fevereiro|mar[cç]o|maio|junho|julho|"
+          r"setembro|outubro|novembro|dezembro|januar|februar|m[äa]rz|juni|juli|oktober|dezember)\.?")
+_DATE_LINE = re.compile(
+    r"^\W*(?:[^\W\d_]+\.?,?\s+){0,2}(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    rf"\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+    r"(?:\W{1,4}(?:at\s+|a las\s+|à\s+|às\s+)?\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?|\s*h(?:rs)?)?(?:\s+\w{2,5})?)?\W*$",
+    re.I)
 _SOCIAL_WORD = re.compile(r"^(?:share|tweet|email|e-mail|print|imprimir|compartir|partager|facebook|twitter|"
                           r"whatsapp|linkedin|pinterest|telegram|reddit|copy link|copiar enlace|advertisement|"
-                          r"publicidad|publicit[ée]|anuncio|reklama|реклама|comments?|\d+ comments?|reply|"
-                          r"responder|r[ée]pondre|menu|search|home|inicio|accueil|top|back to top|volver arriba|"
+                          r"publicidad|publicit[ée]|anuncio|реклама|werbung|anzeige|comments?|\d+ comments?|reply|"
+                          r"responder|r[ée]pondre|menu|search|home|inicio|accueil|back to top|volver arriba|"
                           r"cerrar|close|fermer|loading\.*|cargando\.*|chargement\.*)\W*$", re.I)
+_URLISH = re.compile(r"^\S+@\S+\.\w+$|^(?:https?://|www\.)\S+$")
+
+
+def _link_dense(b: _Block) -> bool:
+    """A short paragraph that is (nearly) all link: a teaser headline, a menu entry, a tag."""
+    if b.kind in ("code", "table_cell") or _URLISH.match(b.text):
+        return False
+    return _words(b.text) <= 25 and b.link_chars >= 0.75 * len(b.text.replace(" ", ""))
 
 
 def _boilerplate(b: _Block) -> str:
@@ -610,20 +641,21 @@ def _boilerplate(b: _Block) -> str:
         return "teaser"
     if n <= 12 and _TEASER_HEADING.match(text):
         return "section"
-    if n <= 40 and _COPYRIGHT.search(text):
+    if n <= 45 and _COPYRIGHT.search(text):
         return "copyright"
-    if n <= 45 and _SERVICE.search(text):
+    if n <= 45 and _SERVICE_STRONG.search(text):
+        return "service"
+    if n <= 15 and _SERVICE_WEAK.search(text) and not text.endswith((".", "?", "!", '"', "”", "»")):
         return "service"
     if n <= 20 and _CREDIT.match(text):
         return "credit"
-    if n <= 10 and _BYLINE.match(text) and not text.endswith((".", "!", "?")):
+    if b.kind != "code" and n <= 10 and _BYLINE.match(text) and not text.endswith((".", "!", "?")):
         return "byline"
-    if n <= 8 and _DATE_LINE.match(text):
+    if b.kind != "code" and n <= 12 and _DATE_LINE.match(text):
         return "date"
-    if b.cls and _BOILER_CLASS.search(b.cls) and n <= 40:
+    if b.cls and n <= 40 and _BOILER_CLASS.search(b.cls):
         return "class"
-    # link-dense short paragraph: a teaser headline, a menu, a tag list
-    if b.kind != "code" and n <= 25 and b.link_chars >= 0.75 * len(text.replace(" ", "")):
+    if n <= 3 and _link_dense(b):
         return "links"
     return ""
 
@@ -639,22 +671,32 @@ def _norm(s: str) -> str:
 
 
 def filter_blocks(blocks: list[_Block]) -> list[_Block]:
-    """Drop boilerplate paragraphs, cut related-story sections, mark captions, drop duplicates."""
+    """Drop boilerplate paragraphs, cut related-story sections, mark captions, drop duplicates.
+
+    A link-dense short paragraph goes when it stands among others like it or among boilerplate
+    (a teaser list, a menu) or ends the text; alone inside the article it stays."""
+    reasons = [_boilerplate(b) for b in blocks]
+    dense = [_link_dense(b) for b in blocks]
+    last = len(blocks) - 1
+    for i, b in enumerate(blocks):
+        if dense[i] and not reasons[i]:
+            near = any(0 <= j <= last and (dense[j] or reasons[j]) for j in (i - 1, i + 1))
+            if near or i == last:
+                reasons[i] = "links"
     out: list[_Block] = []
     seen: set[str] = set()
     cutting = False
-    for b in blocks:
+    for i, b in enumerate(blocks):
         n = _words(b.text)
-        if b.kind == "heading" or (n <= 6 and not b.text.endswith((".", "!", "?"))):
-            if n <= 12 and _TEASER_HEADING.match(b.text):
-                cutting = True  # a "Related stories" section: its teasers follow
-                continue
+        if reasons[i] == "section":
+            cutting = True  # a "Related stories" section: its teasers follow
+            continue
         if cutting:
-            if b.kind == "heading" or (n > 25 and b.link_chars < 0.3 * len(b.text)):
+            if (b.kind == "heading" and not dense[i]) or (n > 25 and b.link_chars < 0.3 * len(b.text)):
                 cutting = False
             else:
                 continue
-        if _boilerplate(b):
+        if reasons[i]:
             continue
         if _is_caption(b):
             b.kind = "caption"

@@ -16,17 +16,16 @@ For each source sentence the engine
 """
 from __future__ import annotations
 
-import functools
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..config import InputConfig, TranslateConfig
+from ..config import TranslateConfig
 from ..document import Document, Translation
-from ..errors import ConfigError, InputError, LanguageError
+from ..errors import ConfigError, LanguageError
 from . import guards as g
 from .backend import Backend, Hypothesis
 from .splitting import fit_parts, isolate, join_pieces, split_long
@@ -311,60 +310,15 @@ def create_backend(resolved: ResolvedModel, cfg: TranslateConfig, src: str = "",
     raise ConfigError(f"unknown backend {resolved.backend!r}: use bergamot, ctranslate2 or transformers")
 
 
-def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None) -> TranslationEngine:
-    """Resolve the model for ``src``->``tgt`` (``cfg.model``/``cfg.backend``) and load it."""
+def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
+                scorer: QualityScorer | None = None) -> TranslationEngine:
+    """Resolve the model for ``src``->``tgt`` (``cfg.model``/``cfg.backend``) and load it; the
+    caller owns the engine and closes it (``Resources`` does)."""
     from ..models import resolve
 
     cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
     resolved = resolve(src, tgt, cfg.model, cfg.backend)
-    return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, resolved=resolved)
-
-
-def shared_engine(src: str, tgt: str, cfg: TranslateConfig | None = None) -> TranslationEngine:
-    """``load_engine`` for the one-text API functions: loaded once per process and settings."""
-    cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
-    return _cached_engine(src, tgt, tuple(sorted(asdict(cfg).items())))
-
-
-@functools.lru_cache(maxsize=4)
-def _cached_engine(src: str, tgt: str, settings: tuple) -> TranslationEngine:
-    return load_engine(src, tgt, TranslateConfig(**dict(settings)))
-
-
-def translate_text(text: str, src: str, tgt: str, **cfg_overrides: Any) -> Document:
-    """Read, segment and translate one text (``format=`` txt|md|html|lines; TranslateConfig fields)."""
-    from ..readers import read_text
-    from ..segment import segment_document
-
-    fmt = cfg_overrides.pop("format", "txt")
-    known = {f.name for f in fields(TranslateConfig)}
-    unknown = set(cfg_overrides) - known
-    if unknown:
-        raise ConfigError(f"unknown translate setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
-    engine = shared_engine(src, tgt, replace(TranslateConfig(tgt=tgt), **cfg_overrides))
-    doc = segment_document(read_text(text, fmt=fmt, lang=src)[0])
-    return engine.translate_document(doc)
-
-
-def translate_paths(inputs: list[str], src: str, engine: TranslationEngine, fmt: str = "auto",
-                    cfg: InputConfig | None = None, progress: Any = None) -> Iterator[Document | InputError]:
-    """Read, segment and translate files, directories, globs or "-" (stdin), in sorted path order.
-    A bad input (file or JSONL line) is yielded as its InputError and the rest goes on.
-
-    ``progress``: an object with ``add_total(n)`` and ``advance(n)`` (``newsmt.progress``), counting sentences.
-    """
-    from ..readers import expand_inputs, iter_path
-    from ..segment import segment_document
-
-    for path in expand_inputs(inputs):
-        for doc in iter_path(path, fmt, src, cfg):
-            if isinstance(doc, InputError):
-                yield doc
-                continue
-            segment_document(doc)
-            if progress is not None:
-                progress.add_total(sum(len(p.sentences) for p in doc.paragraphs if p.translatable))
-            yield engine.translate_document(doc, progress.advance if progress is not None else None)
+    return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, scorer, resolved=resolved)
 
 
 def summary_line(stats: dict[str, Any], documents: int, seconds: float) -> str:

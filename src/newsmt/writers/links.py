@@ -5,13 +5,15 @@ A link is a ``Document.spans`` entry of kind "link" with an ``href``; its offset
 holds it, else (outside every paragraph) to the nearest paragraph before it. Where the page shows
 the source's own characters (an untranslated sentence, code, a URL, text between sentences) the
 link wraps exactly its characters. In a translation (the writer has no translation of the link
-text alone) it wraps the first of these that is free (links never nest or overlap):
+text alone) it wraps the first of these that is free (links never nest or overlap; the links of a
+sentence found verbatim are placed before the others):
 
 1. the link text itself, where the translation contains it (names, numbers, URLs; case ignored):
    the occurrence nearest the link's relative position in the source sentence;
-2. ``class="approx"``: the target words equal to the link's own words of four or more letters or
-   with a digit (case ignored), from the first to the last when they lie close together, else the
-   one nearest the link's relative position;
+2. ``class="approx"``: the target words aligned to the link's words: alike words (case and
+   accents ignored, equal or sharing their first four letters: names, numbers, cognates such as
+   International/Internacional), those near the one closest to the link's relative position, from
+   the first to the last, widened by the link's words that found none when the order is kept;
 3. ``class="approx"``: as many target words as the link has, scaled by the sentence length ratio,
    at the link's relative position in the sentence (then shifted a word at a time, then shorter);
 4. ``class="appended"``: nothing free or no target words: the link is appended after the sentence
@@ -23,7 +25,9 @@ or a relative reference (``javascript:``, ``data:``, ...) is dropped and its tex
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..document import Document
 
@@ -31,7 +35,8 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _URL_STRIPPED = re.compile("[\x00-\x20\x7f]")  # what browsers ignore at the ends (tab/newline anywhere)
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
-_NEAR = 2  # shared words further apart than the link's length plus this: the nearest one alone
+_NEAR = 2  # alike words further than the link's length plus this from the nearest one: left out
+_PREFIX = 4  # letters two words must share to count as alike
 
 
 @dataclass(frozen=True)
@@ -98,42 +103,85 @@ def _windows(ideal: int, length: int, count: int):
                     yield first, first + size
 
 
-def _candidates(src: str, tgt: str, a: int, b: int):
-    """Character ranges of ``tgt`` for the link ``src[a:b]``, best first, with their class."""
+def _fold(word: str) -> str:
+    """A word compared across languages: case and accents ignored."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+def _alike(a: str, b: str) -> bool:
+    """Folded words that look like one word in two languages: equal, or sharing their first
+    ``_PREFIX`` letters (International/Internacional, colony/colônia); numbers must be equal."""
+    if a == b:
+        return True
+    if any(c.isdigit() for c in a + b) or min(len(a), len(b)) < _PREFIX:
+        return False
+    return a[:_PREFIX] == b[:_PREFIX]
+
+
+def _aligned(inside: list[str], tgt: list[str], ideal: int, scale: float) -> tuple[int, int] | None:
+    """(first, end) target words for a link whose words are ``inside``: the words alike to the
+    link's (each link word to its nearest alike word), those close to the one nearest ``ideal``;
+    when the order is kept and the span has fewer words than the link, widened by the link's
+    unmatched words on either side (as far as the difference)."""
+    pairs = []
+    for r, word in enumerate(inside):
+        expected = ideal + r * scale
+        alike = [j for j, w in enumerate(tgt) if _alike(word, w)]
+        if alike:
+            pairs.append((r, min(alike, key=lambda j: (abs(j - expected), j))))
+    if not pairs:
+        return None
+    size = max(1, round(len(inside) * scale))
+    anchor = min(pairs, key=lambda p: (abs(p[1] - ideal - p[0] * scale), p[1]))[1]
+    pairs = [p for p in pairs if abs(p[1] - anchor) <= size + _NEAR]
+    first, last = min(j for _, j in pairs), max(j for _, j in pairs)
+    deficit = len(inside) - (last - first + 1)  # link words the span cannot hold yet
+    if deficit > 0 and [j for _, j in pairs] == sorted(j for _, j in pairs):  # same order: widen
+        left = min(pairs[0][0], deficit)
+        first, last = first - left, last + min(len(inside) - 1 - pairs[-1][0], deficit - left)
+    return max(first, 0), min(last, len(tgt) - 1) + 1
+
+
+def _verbatim(src: str, tgt: str, a: int, b: int) -> Iterator[tuple[int, int]]:
+    """Where ``tgt`` holds the link text ``src[a:b]`` itself (case ignored), nearest the link's
+    relative position first."""
     text = " ".join(src[a:b].split())
+    if not text:
+        return
     ratio = a / max(len(src), 1)
-    if text:
-        hits = [m.span() for m in re.finditer(re.escape(text), tgt, re.IGNORECASE)]
-        for span in sorted(hits, key=lambda h: (abs(h[0] / max(len(tgt), 1) - ratio), h[0])):
-            yield span, ""
+    hits = [m.span() for m in re.finditer(re.escape(text), tgt, re.IGNORECASE)]
+    yield from sorted(hits, key=lambda h: (abs(h[0] / max(len(tgt), 1) - ratio), h[0]))
+
+
+def _approximate(src: str, tgt: str, a: int, b: int) -> Iterator[tuple[int, int]]:
+    """Character ranges of ``tgt`` for the link ``src[a:b]`` by aligned words, then by position."""
     tgt_words = list(_WORD.finditer(tgt))
     src_words = list(_WORD.finditer(src))
     inside = [w for w in src_words if w.start() < b and w.end() > a]
     if not tgt_words or not inside:
         return
     m, n = len(tgt_words), len(src_words)
+    scale = m / n
     ideal = min(m - 1, src_words.index(inside[0]) * m // n)
-    length = max(1, round(len(inside) * m / n))
-    keys = {w.group().casefold() for w in inside if len(w.group()) >= 4 or any(c.isdigit() for c in w.group())}
-    shared = [j for j, w in enumerate(tgt_words) if w.group().casefold() in keys]
-    if shared and shared[-1] - shared[0] < length + _NEAR:
-        yield (tgt_words[shared[0]].start(), tgt_words[shared[-1]].end()), "approx"
-    for j in sorted(shared, key=lambda j: (abs(j - ideal), j)):
-        yield (tgt_words[j].start(), tgt_words[j].end()), "approx"
-    for first, end in _windows(ideal, length, m):
-        yield (tgt_words[first].start(), tgt_words[end - 1].end()), "approx"
+    aligned = _aligned([_fold(w.group()) for w in inside], [_fold(w.group()) for w in tgt_words], ideal, scale)
+    if aligned is not None:
+        yield tgt_words[aligned[0]].start(), tgt_words[aligned[1] - 1].end()
+    for first, end in _windows(ideal, max(1, round(len(inside) * scale)), m):
+        yield tgt_words[first].start(), tgt_words[end - 1].end()
 
 
 def translated(src: str, base: int, tgt: str, links: list[Link]) -> tuple[list[Wrap], list[Link]]:
     """Links of the source sentence ``src`` (at offset ``base``) placed in its translation ``tgt``
-    (see the module docstring), and the links to append after it."""
+    (see the module docstring): first every link found verbatim, then the others in text order.
+    Returns the wraps and the links left to append after the sentence."""
     wraps: list[Wrap] = []
-    left: list[Link] = []
-    for link in links:
-        a, b = max(link.start, base) - base, min(link.end, base + len(src)) - base
-        place = next(((span, cls) for span, cls in _candidates(src, tgt, a, b) if _free(*span, wraps)), None)
-        if place is None:
-            left.append(link)
-        else:
-            wraps.append(Wrap(*place[0], link.href, place[1]))
-    return sorted(wraps, key=lambda w: w.start), left
+    spans = [(max(x.start, base) - base, min(x.end, base + len(src)) - base) for x in links]
+    placed = [False] * len(links)
+    for find, cls in ((_verbatim, ""), (_approximate, "approx")):
+        for i, (link, (a, b)) in enumerate(zip(links, spans)):
+            if not placed[i]:
+                span = next((x for x in find(src, tgt, a, b) if _free(*x, wraps)), None)
+                if span is not None:
+                    wraps.append(Wrap(*span, link.href, cls))
+                    placed[i] = True
+    return sorted(wraps, key=lambda w: w.start), [x for x, done in zip(links, placed) if not done]

@@ -1,0 +1,190 @@
+"""The bad-input matrix: every command, one clear line and the documented exit code, nothing lost.
+
+Exit codes (README): 2 bad input, 3 unsupported language, 4 missing or broken model, 5 bad
+configuration, 6 output that cannot be written. A bad item among good ones is reported, the good
+ones are processed, and the command exits 2 at the end. Run as subprocesses: what a user sees.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD = "The council met on Tuesday. It approved the new budget for schools.\n"
+GOOD_LINE = json.dumps({"id": "good", "text": GOOD})
+BAD_LINES = {
+    "lone surrogate": '{"id": "s", "text": "Bad \\ud83d escape."}',
+    "deep nesting": "[" * 100_000,
+    "huge integer": '{"id": ' + "9" * 5000 + ', "text": "A number id."}',
+    "not json": "{oops",
+}
+
+
+def newsmt(*args: str | Path, cwd: Path | None = None, stdin: int | None = None,
+           env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from newsmt.cli import app; app()", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, stdin=stdin,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def one_line_error(r: subprocess.CompletedProcess, code: int) -> None:
+    assert r.returncode == code, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr and "newsmt: error: " in r.stderr
+
+
+COMMANDS = {
+    "segment": ["segment", "--lang", "en"],
+    "translate": ["translate", "--src", "en", "--tgt", "pt"],
+    "summarize": ["summarize", "--lang", "en", "--sentences", "1"],
+    "run": ["run", "--set", "summarize.sentences=1", "--set", "translate.tgt=pt", "--workers", "1"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", BAD_LINES)
+def test_a_bad_jsonl_line_is_reported_and_the_rest_processed(tmp_path, command, kind):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join([GOOD_LINE, BAD_LINES[kind], GOOD_LINE.replace('"good"', '"good2"')]) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    r = newsmt(*COMMANDS[command], feed, "-o", out)
+    if command == "run":
+        assert r.returncode == 0 and "failed 1" in r.stdout, r.stderr
+        errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
+        assert [e["source"] for e in errors] == [f"{feed}:2"]
+        assert len((out / "records.jsonl").read_text().splitlines()) == 2
+        return
+    one_line_error(r, 2)
+    assert f"{feed}:2: " in r.stderr and "1 of 3 inputs" in r.stderr
+    written = out.read_text() if out.is_file() else "".join(p.read_text() for p in out.iterdir())
+    assert "good" in written and "good2" in written
+
+
+@pytest.mark.parametrize("command", ["translate", "summarize", "run"])
+def test_inputs_that_share_a_name_never_overwrite_each_other(tmp_path, command):
+    for rel, text in [("a/story.txt", "First story. It has a sentence."), ("b/story.txt", "Second story. Another one."),
+                      ("x.txt", "The x text file. It is short."), ("x.md", "The x Markdown file. Also short.")]:
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text(text + "\n", encoding="utf-8")
+    ids = [{"id": i, "text": f"Article {n} with id {i}. It is fine."} for n, i in enumerate(["x", "x", "a/b", "a_b", "L" * 300])]
+    (tmp_path / "ids.jsonl").write_text("".join(json.dumps(r) + "\n" for r in ids), encoding="utf-8")
+    r = newsmt(*COMMANDS[command], "a/story.txt", "b/story.txt", "x.txt", "x.md", "ids.jsonl", "-o", "out", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
+    assert len(index) == 9 and len({i["id"] for i in index}) == 9
+    if command != "run":  # every file of the call exists once, and says where it came from
+        files = [f for i in index for f in i["files"]]
+        assert len(files) == len(set(files)) and all((tmp_path / "out" / f).is_file() for f in files)
+        assert all(len(f.encode()) < 200 for f in files)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_missing_input_or_empty_glob_does_not_stop_the_good_ones(tmp_path, command):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    r = newsmt(*COMMANDS[command], "missing.txt", "*.none", "good.txt", "-o", "out", cwd=tmp_path)
+    if command == "run":
+        assert r.returncode == 0 and "done 1" in r.stdout and "failed 2" in r.stdout, (r.stdout, r.stderr)
+        return
+    one_line_error(r, 2)
+    assert "missing.txt: no such file" in r.stderr and "*.none: matches no file" in r.stderr
+    out = tmp_path / "out"
+    assert "council" in (out.read_text() if out.is_file() else "".join(p.read_text() for p in out.iterdir()))
+
+
+def test_run_with_its_inputs_inside_the_output_folder(tmp_path):
+    (tmp_path / "feed.jsonl").write_text(GOOD_LINE + "\n", encoding="utf-8")
+    r = newsmt(*COMMANDS["run"], "feed.jsonl", "-o", ".", cwd=tmp_path)
+    assert r.returncode == 0 and "done 1" in r.stdout, (r.stdout, r.stderr)
+    again = newsmt(*COMMANDS["run"], ".", "-o", ".", cwd=tmp_path)  # its own outputs are not read back
+    assert "done 0, skipped 1" in again.stdout or again.returncode == 0, again.stderr
+
+
+def test_file_names_that_are_not_utf8(tmp_path):
+    name = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / name).write_text(GOOD, encoding="utf-8")
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01binary")
+    r = newsmt(*COMMANDS["translate"], ".", "-o", "out", cwd=tmp_path)
+    one_line_error(r, 2)
+    index = (tmp_path / "out" / "index.jsonl").read_text(encoding="utf-8")
+    assert "caf\\\\xe9.txt" in index or "caf\\xe9.txt" in index
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["translate", "IN", "--src", "en", "--tgt", "pt", "--threads", "-1"], 5, "threads"),
+    (["translate", "IN", "--src", "en", "--tgt", "pt", "--output-format", "jsonl,nope"], 5, "unknown output format"),
+    (["translate", "IN", "--src", "en", "--tgt", "pt", "--model", "/nonexistent/model"], 4, "/nonexistent/model"),
+    (["translate", "IN", "--src", "en", "--tgt", "xx"], 3, "xx"),
+    (["translate", "IN", "--src", "en", "--tgt", "en"], 3, "en"),
+    (["segment", "IN", "--lang", "xx"], 3, "xx"),
+    (["run", "IN", "-o", "OUT", "--set", "output.formats=jsonl,nope"], 5, "unknown output format"),
+    (["translate", "IN", "--src", "en", "--tgt", "pt", "-o", "IN"], 6, "not a folder"),
+    (["run", "IN", "-o", "IN"], 6, "not a folder"),
+    (["segment", "IN", "-o", "."], 6, "folder"),
+    (["eval", "mt", "--hyp", "EMPTY", "--ref", "EMPTY"], 2, "empty"),
+    (["eval", "mt", "--hyp", "IN", "--ref", "IN", "--lang", "ja"], 5, "sacrebleu[ja]"),
+    (["eval", "sum", "--hyp", "BIN", "--ref", "BIN"], 2, "binary"),
+    (["eval", "seg", "--gold", "BIN", "--pred", "BIN"], 2, "binary"),
+    (["models", "pull", "../../etc"], 5, "invalid model name"),
+    (["models", "info", "a/../../b"], 5, "invalid model name"),
+])
+def test_errors_are_one_line_with_the_documented_code(tmp_path, args, code, message):
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "bin.dat").write_bytes(bytes(range(256)) * 4)
+    paths = {"IN": "in.txt", "OUT": "out", "EMPTY": "empty.txt", "BIN": "bin.dat"}
+    r = newsmt(*[paths.get(a, a) for a in args], cwd=tmp_path)
+    one_line_error(r, code)
+    assert message in r.stderr
+
+
+def test_closed_stdin_and_full_stdout(tmp_path):
+    r = subprocess.run(f"{sys.executable} -c 'from newsmt.cli import app; app()' segment - 0<&-",
+                       shell=True, capture_output=True, text=True)
+    one_line_error(r, 2)
+    assert "standard input is closed" in r.stderr
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-c", "from newsmt.cli import app; app()", "segment", str(tmp_path / "in.txt")],
+                           stdout=full, stderr=subprocess.PIPE, text=True)
+    one_line_error(r, 6)
+    assert "No space left" in r.stderr
+
+
+def test_a_corrupt_model_marker_breaks_nothing(tmp_path):
+    broken = tmp_path / "home" / "models" / "some-model"
+    broken.mkdir(parents=True)
+    (broken / ".newsmt-model.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    env = {"NEWSMT_HOME": str(tmp_path / "home")}
+    assert newsmt("models", "list", env=env).returncode == 0
+    r = newsmt("translate", tmp_path / "in.txt", "--src", "en", "--tgt", "pt", env=env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_second_run_on_the_same_folder_stops_at_once(tmp_path):
+    from newsmt.batch import locked
+
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    with locked(out):
+        r = newsmt(*COMMANDS["run"], tmp_path / "in.txt", "-o", out)
+    one_line_error(r, 6)
+    assert "in use by another newsmt run" in r.stderr
+    assert newsmt(*COMMANDS["run"], tmp_path / "in.txt", "-o", out).returncode == 0
+
+
+def test_temp_names_cannot_be_planted(tmp_path):
+    """A link planted at the old fixed temp name is never followed or written through."""
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched", encoding="utf-8")
+    (out / ".records.jsonl.stream.tmp").symlink_to(victim)
+    assert newsmt(*COMMANDS["run"], tmp_path / "in.txt", "-o", out).returncode == 0
+    assert victim.read_text(encoding="utf-8") == "untouched"
