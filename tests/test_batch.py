@@ -189,3 +189,38 @@ def test_en_ru_preset_runs_a_tiny_marian(tmp_path, sample_article, tiny_models):
     assert {s["lang"] for s in record["summaries"]} == {"en", "ru"}
 
 
+
+
+def test_renamed_feed_or_inserted_line_redoes_nothing(tmp_path):
+    sents = news_sentences()
+    rows = [{"id": f"n{i}", "text": " ".join(sents[2 * i:2 * i + 2])} for i in range(6)]
+    rows += [{"text": " ".join(sents[20 + 2 * i:22 + 2 * i])} for i in range(3)]  # no id: "feed:N" names
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cfg = load_config(EN_PT, ["summarize.sentences=1"])
+    out = tmp_path / "out"
+    first = run([str(feed)], cfg, out, workers=1)
+    assert (first.done, first.skipped) == (9, 0)
+
+    renamed = tmp_path / "renamed.jsonl"
+    extra = {"id": "new", "text": " ".join(sents[40:42])}
+    renamed.write_text(json.dumps(extra) + "\n" + feed.read_text(encoding="utf-8"), encoding="utf-8")
+    feed.unlink()
+    second = run([str(renamed)], cfg, out, workers=1)
+    assert (second.done, second.skipped, second.failed) == (1, 9, 0)
+    records = [json.loads(x) for x in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["meta"]["source"] for r in records] == [f"{renamed}:{i}" for i in range(1, 11)]
+    assert [r["id"] for r in records][:2] == ["new", "n0"] and records[-1]["id"] == "renamed:10"
+    assert (out / "renamed_10.pt.jsonl").is_file()  # outputs follow the new names
+
+    # a fresh job from the new feed alone gives the same records, byte for byte
+    fresh = tmp_path / "fresh"
+    run([str(renamed)], cfg, fresh, workers=1)
+    assert (fresh / "records.jsonl").read_bytes() == (out / "records.jsonl").read_bytes()
+
+    # parts of articles no longer in the inputs are pruned, unless kept
+    renamed.write_text(json.dumps(extra) + "\n", encoding="utf-8")
+    run([str(renamed)], cfg, out, workers=1, keep_parts=True)
+    assert parts(out) == 10
+    run([str(renamed)], cfg, out, workers=1)
+    assert parts(out) == 1

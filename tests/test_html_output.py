@@ -151,7 +151,7 @@ BLOCKS = [  # (kind, text, meta)
 
 
 def kinds_document() -> Document:
-    text, paragraphs, pos = "", [], 0
+    text, paragraphs = "", []
     for i, (kind, block, meta) in enumerate(BLOCKS, 1):
         if text:
             text += "\n\n"
@@ -173,7 +173,8 @@ def test_every_kind_has_its_element_and_no_markup_passes():
     assert out.startswith('<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
                           "<title>NAVALNY LOSES HIS STATUS</title>\n</head>\n<body>\n")
     assert ("<h1>NAVALNY LOSES HIS STATUS</h1>\n"
-            "<p>AMNESTY SAID ON TUESDAY THAT THE DECISION &lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt; WAS FINAL. IT IS DONE.</p>\n"
+            "<p>AMNESTY SAID ON TUESDAY THAT THE DECISION &lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt; WAS FINAL. "
+            "IT IS DONE.</p>\n"
             "<h3>WHAT THE GROUP SAID</h3>\n"
             "<ul>\n<li>FIRST POINT OF THE STATEMENT.</li>\n<li>SECOND POINT, WITH A LINK.</li>\n</ul>\n"
             "<blockquote>WE STAND BY OUR DECISION.</blockquote>\n"
@@ -195,7 +196,8 @@ def test_hostile_and_odd_links():
     link(doc, "indented", "/code/ref")  # in code: exact
     link(doc, "full-story", "https://example.org/full-story")  # in the URL paragraph: exact
     link(doc, "Detentions", "HTTPS://example.org/cells")
-    doc.spans.append(Span("link", len(doc.text), len(doc.text), {"href": "https://example.org/end"}))  # empty, at the end
+    end = len(doc.text)
+    doc.spans.append(Span("link", end, end, {"href": "https://example.org/end"}))  # empty, after the last paragraph
     doc.spans.append(Span("emphasis", 0, 7, {}))  # not a link
     doc.translations["p6s1"] = Translation("…")  # no words to place a link in
     link(doc, "our decision", "https://example.org/quote")

@@ -212,7 +212,7 @@ def test_abstractive_ctranslate2_directory(tiny_models, tmp_path):
     converted = convert_to_ctranslate2(tiny_models("mt5"), tmp_path / "mt5-ct2", quantization="float32")
     doc = first_sentences(cnndm(1)[0]["text"], 4)
     summarizer = Seq2SeqSummarizer(converted)
-    assert summarizer._ct2 is not None and summarizer.window == 256
+    assert summarizer.model.kind == "ctranslate2" and summarizer.window == 256
     summary = abstractive_summary(doc, SummarizeConfig(method="abstractive", max_length=16, min_length=2, beam=2), summarizer)
     assert summary.sentences and summary.method in {"abstractive", "extractive"}
 
@@ -283,14 +283,14 @@ def test_summarizer_is_owned_and_closed_by_its_caller(tiny_models):
     with load_summarizer(cfg.model) as summarizer:
         assert summarizer.name == cfg.model and not summarizer.closed
         owned = summarize_document(doc, cfg, summarizer=summarizer).summaries[0]
-    assert summarizer.closed and summarizer._hf is None
+    assert summarizer.closed and summarizer.model.model is None
     summarizer.close()  # idempotent
     with pytest.raises(ModelError, match="closed"):
         summarizer.generate(["Some text."], cfg)
     one_off = summarize_document(first_sentences(cnndm(1)[0]["text"], 4), cfg).summaries[0]  # opened and closed inside
     assert one_off == owned
     with load_summarizer(cfg.model) as a, load_summarizer(cfg.model) as b:
-        assert a is not b and a._hf is not b._hf  # no module-level cache: each owner has its own
+        assert a is not b and a.model.model is not b.model.model  # no module-level cache: each owner has its own
 
 
 # -- cross-lingual ------------------------------------------------------------------------------

@@ -194,8 +194,10 @@ def scan(inputs: list[str], cfg: PipelineConfig, outdir: Path,
         if doc.lang not in models:
             try:
                 models[doc.lang] = model_ids(cfg, doc.lang)
-            except LanguageError as e:
-                item.error = str(e)
+            except (LanguageError, ModelError) as e:  # no model for a detected language: that article
+                if isinstance(e, ModelError) and "lang_detected" not in doc.meta:
+                    raise
+                item.error = f"language {doc.lang!r}: {e}"
                 yield item, None
                 continue
         item.key = article_key(doc, run_settings, models[doc.lang])

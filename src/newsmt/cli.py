@@ -40,7 +40,8 @@ app.add_typer(eval_app, name="eval")
 
 # options shared by the commands that read articles
 INPUTS = typer.Argument(..., help="Files, directories (recursive), globs, JSONL feeds; - = stdin.")
-FORMAT = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines.")
+HTML = typer.Option("article", "--html", help="Web pages: article (the extracted article) | page (all visible text).")
+FORMAT = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines | feed | warc.")
 CONFIG = typer.Option(None, "--config", "-c", help="TOML preset, e.g. configs/en-pt-news.toml (its tables that apply here).")
 OVERRIDES = typer.Option([], "--set", help="Override a config key, e.g. --set translate.beam=2 (repeatable).")
 
@@ -184,16 +185,18 @@ def _process_all(inputs: list[str], cfg, lang: str, sink: _Sink, label: str,
 @handle_errors
 def segment_cmd(
     inputs: List[str] = INPUTS,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (en, ru, pt, de, fr, es, uk)."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (en, ru, pt, de, fr, es, uk; auto = detect per article)."),
     fmt: str = FORMAT,
+    html: str = HTML,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
 ) -> None:
     """Split articles into sentences: JSONL, one {"doc","id","paragraph","start","end","text"} per sentence."""
     from .config import load_config
     from .segment import rules_for
 
-    rules_for(lang)
-    cfg = load_config(None, [f"input.format={fmt}", "translate.enabled=false", "summarize.enabled=false"])
+    if lang != "auto":
+        rules_for(lang)
+    cfg = load_config(None, [f"input.format={fmt}", f"input.html={html}", "translate.enabled=false", "summarize.enabled=false"])
     tally, _ = _process_all(inputs, cfg, lang, _Sink(["segments"], file=output), "segmenting")
     tally.close()
 
@@ -216,7 +219,7 @@ def eval_seg_cmd(
 @handle_errors
 def translate_cmd(
     inputs: List[str] = INPUTS,
-    src: str = typer.Option("en", "--src", "-s", help="Source language (e.g. en)."),
+    src: str = typer.Option("en", "--src", "-s", help="Source language (e.g. en; auto = detect per article)."),
     tgt: str = typer.Option(..., "--tgt", "-t", help="Target language (e.g. pt)."),
     model: Optional[str] = typer.Option(None, "--model", help="Model name (see `newsmt models list`) or folder; default: the pair's."),
     backend: Optional[str] = typer.Option(None, "--backend", help="auto | bergamot | ctranslate2 | transformers."),
@@ -224,6 +227,7 @@ def translate_cmd(
     threads: Optional[int] = typer.Option(None, "--threads", help="Translation threads (0 = all cores)."),
     score: bool = typer.Option(False, "--score", help="Quality score and flags per sentence (embeddings; slower)."),
     fmt: str = FORMAT,
+    html: str = HTML,
     output_formats: Optional[str] = typer.Option(None, "--output-format", help="Comma-separated: jsonl, doc, tsv, tmx, xliff, md, record (default jsonl,doc; without -o: doc)."),
     outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc><suffix> files here (default: the output on stdout)."),
     config: Optional[Path] = CONFIG,
@@ -237,15 +241,16 @@ def translate_cmd(
 
     given = {"model": model, "backend": backend, "beam": beam, "threads": threads, "score": score or None}
     extra = [f"translate.{k}={v}" for k, v in given.items() if v is not None]
-    extra += [f"translate.tgt={tgt}", f"input.format={fmt}", "summarize.enabled=false"]
+    extra += [f"translate.tgt={tgt}", f"input.format={fmt}", f"input.html={html}", "summarize.enabled=false"]
     if output_formats:
         extra.append(f"output.formats={output_formats}")
     cfg = load_config(config, overrides + extra)
     formats = cfg.output.formats if outdir is not None or output_formats else ["doc"]
     _check_formats(formats)
     start = time.perf_counter()
-    tally, engine = _process_all(inputs, cfg, src, _Sink(formats, outdir=outdir), "translating", (src, tgt))
-    if tally.done or not tally.failed:
+    preload = (src, tgt) if src != "auto" else None  # a fixed pair fails on its model before reading
+    tally, engine = _process_all(inputs, cfg, src, _Sink(formats, outdir=outdir), "translating", preload)
+    if engine is not None and (tally.done or not tally.failed):
         typer.echo(summary_line(engine.stats, tally.done, time.perf_counter() - start), err=True)
     tally.close()
 
@@ -273,8 +278,9 @@ def eval_mt_cmd(
 @handle_errors
 def summarize_cmd(
     inputs: List[str] = INPUTS,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the articles."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the articles (auto = detect per article)."),
     fmt: str = FORMAT,
+    html: str = HTML,
     method: Optional[str] = typer.Option(None, "--method", "-m", help="extractive (default, no model) | abstractive."),
     model: Optional[str] = typer.Option(None, "--model", help="Abstractive: a transformers or CTranslate2 directory, or a Hugging Face name already cached."),
     to: Optional[str] = typer.Option(None, "--to", help="Also give the summary in this language (e.g. pt), same sources."),
@@ -296,10 +302,10 @@ def summarize_cmd(
     if chosen:  # the one length given replaces any from the config (words > ratio > sentences)
         extra += [f"summarize.{k}={chosen.get(k, 0)}" for k in lengths]
     to = to if to and to != lang else ""
-    extra += [f"input.format={fmt}", "translate.enabled=false", f"summarize.translate={bool(to)}", f"summarize.to={to}"]
+    extra += [f"input.format={fmt}", f"input.html={html}", "translate.enabled=false", f"summarize.translate={bool(to)}", f"summarize.to={to}"]
     cfg = load_config(config, overrides + extra)
     sink = _Sink(["summary-jsonl"] if outdir is None else ["summary-jsonl", "summary-md"], outdir=outdir)
-    tally, _ = _process_all(inputs, cfg, lang, sink, "summarizing", (lang, to) if to else None)
+    tally, _ = _process_all(inputs, cfg, lang, sink, "summarizing", (lang, to) if to and lang != "auto" else None)
     tally.close()
 
 

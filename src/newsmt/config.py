@@ -27,6 +27,7 @@ def available_cores() -> int:
 @dataclass
 class InputConfig:
     format: str = "auto"  # auto | txt | md | html | jsonl | lines | feed | warc
+    html: str = "article"  # article (the extracted article) | page (all visible text)
     text_field: str = "text"
     title_field: str = "title"
     id_field: str = "id"
@@ -182,6 +183,7 @@ def validate(cfg: PipelineConfig) -> None:
     checks = [
         (cfg.input.format in {"auto", "txt", "md", "html", "jsonl", "lines", "feed", "warc"},
          "input.format must be auto|txt|md|html|jsonl|lines|feed|warc"),
+        (cfg.input.html in {"article", "page"}, "input.html must be article|page"),
         (cfg.translate.backend in {"auto", "bergamot", "ctranslate2", "transformers"}, "translate.backend must be auto|bergamot|ctranslate2|transformers"),
         (cfg.translate.beam >= 1, "translate.beam must be >= 1"),
         (cfg.translate.batch_tokens >= 16, "translate.batch_tokens must be >= 16"),

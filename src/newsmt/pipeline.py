@@ -157,12 +157,15 @@ def process(doc: Document, cfg: PipelineConfig, resources: Resources, progress: 
 def try_process(doc: Document, cfg: PipelineConfig, resources: Resources,
                 progress: Progress | None = None) -> Document | NewsmtError:
     """``process``, with one article's failure returned instead of raised (``InputError`` for
-    anything unexpected, so one broken article cannot end a job). ``ModelError`` propagates: a
-    model that cannot load would fail every article."""
+    anything unexpected, so one broken article cannot end a job). ``ModelError`` propagates (a
+    model that cannot load would fail every article), except for an article whose language was
+    detected: no model for that language fails that article alone."""
     try:
         return process(doc, cfg, resources, progress)
-    except ModelError:
-        raise
+    except ModelError as e:
+        if "lang_detected" not in doc.meta:
+            raise
+        return e
     except NewsmtError as e:
         return e
     except (Exception, RecursionError) as e:  # noqa: BLE001 - the article is reported, the job goes on

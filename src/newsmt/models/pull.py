@@ -22,7 +22,15 @@ from pathlib import Path
 from ..errors import ModelError
 from ..fileio import replace_dir, write_atomic
 from ..progress import progress
-from .folders import MARKER, TOKENIZER, build_tokenizer_json, check_name, is_model_name, locate, models_home
+from .folders import (
+    MARKER,
+    TOKENIZER,
+    build_tokenizer_json,
+    check_name,
+    is_model_name,
+    locate,
+    models_home,
+)
 from .registry import ModelFile, ModelInfo, entry, firefox_base_url, known_names
 from .resolve import offline_hint
 

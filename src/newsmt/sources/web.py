@@ -551,6 +551,9 @@ _TEASER_HEADING = re.compile(
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b.*|further reading|popular(?: now| stories| posts)?|"
     r"most (?:read|popular|viewed|shared)|trending(?: now| stories)?|latest(?: news| stories| posts| articles)?|"
     r"top stories|editor'?s picks?|also (?:on|in|read)\b.*|what to read next|tags?|topics?|categories|filed under|"
+    r"related (?:articles|stories|posts|content|coverage|news)\b.*|more (?:stories|news|articles) (?:from|on|in|about)\b.*|"
+    r"otras noticias\b.*|m[aá]s le[ií]d[ao]s\b.*|m[aá]s noticias\b.*|seguir leyendo|sigue leyendo|"
+    r"plus d'articles\b.*|les plus lus\b.*|mais not[ií]cias\b.*|leia mais\b.*|"
     r"share(?: this(?: article| story| post)?)?|comments?|leave a (?:comment|reply)|newsletter|sign up\b.*|"
     r"notas? relacionadas?|noticias relacionadas|contenido relacionado|art[ií]culos? relacionados?|"
     r"temas?(?: relacionados)?|etiquetas|lo m[aá]s (?:le[ií]do|visto|popular)|m[aá]s (?:noticias|le[ií]das?|"
@@ -705,10 +708,27 @@ def filter_blocks(blocks: list[_Block]) -> list[_Block]:
             continue
         seen.add(key)
         out.append(b)
-    # nothing but headings left is no article
-    if out and all(b.kind in ("heading", "caption") for b in out):
-        return []
-    return out
+    return _trim_edges(out)
+
+
+def _fragment(b: _Block, words: int = 4) -> bool:
+    """A few words without sentence punctuation: a label, a kicker, a byline, a widget's leftovers."""
+    text = b.text
+    return (b.kind in ("text", "heading", "caption", "quote") and _words(text) <= words and ":" not in text
+            and not any(c.isdigit() for c in text) and not text.rstrip("\"'”’»)").endswith((".", "!", "?", "…")))
+
+
+def _trim_edges(blocks: list[_Block]) -> list[_Block]:
+    """Labels before the article's first paragraph; headings, lead-ins ("Read more:") and fragments
+    after its last one."""
+    first = next((i for i, b in enumerate(blocks) if _words(b.text) >= 12), None)
+    if first is None:  # no paragraph of running text: keep what there is, unless only headings
+        return [] if all(b.kind in ("heading", "caption") for b in blocks) else blocks
+    blocks = [b for i, b in enumerate(blocks) if i >= first or not _fragment(b)]
+    while blocks and (blocks[-1].kind == "heading" or _fragment(blocks[-1])
+                      or (_words(blocks[-1].text) <= 8 and blocks[-1].text.endswith(":"))):
+        blocks.pop()
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------------

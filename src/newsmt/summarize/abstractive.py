@@ -27,17 +27,9 @@ def model_path(model: str) -> Path:
         raise ModelError("abstractive summarization needs a model: pass --model DIR (a transformers or "
                          "CTranslate2 directory) or a Hugging Face name already in the local cache; "
                          "none ships with newsmt (the extractive method needs none)")
-    path = Path(model).expanduser()
-    if path.is_dir():
-        return path
-    try:
-        from huggingface_hub import snapshot_download
+    from ..translate.hf import model_path as hf_model_path
 
-        return Path(snapshot_download(model, local_files_only=True))
-    except (OSError, ValueError):  # not cached, or not a valid repository name
-        raise ModelError(f"summarization model {model!r} is neither a directory nor in the local Hugging Face "
-                         f"cache; on a connected machine run `hf download {model}`, then pass "
-                         "its directory with --model") from None
+    return hf_model_path(model, "summarization model")  # its error says `hf download NAME`
 
 
 def summarizer_id(cfg: SummarizeConfig, src: str) -> str:
@@ -45,7 +37,7 @@ def summarizer_id(cfg: SummarizeConfig, src: str) -> str:
     its model is missing. The revision is the cache commit or a fingerprint of the weights."""
     if cfg.method == "extractive":
         return EXTRACTIVE_MODEL
-    from ..translate.transformers_backend import weights_fingerprint
+    from ..translate.hf import weights_fingerprint
 
     return f"{cfg.model}@{weights_fingerprint(model_path(cfg.model))}"
 
@@ -68,40 +60,26 @@ class Seq2SeqSummarizer:
     beside it). Also a context manager (``with load_summarizer(name) as s: ...``)."""
 
     def __init__(self, path: Path, name: str = "", window: int = 0) -> None:
-        from transformers import AutoTokenizer
+        from ..translate.hf import load_seq2seq
 
         self.name = name or path.name
-        self.prefix = ""  # T5-style task prefix, from the model config
-        limits: list[int] = []
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-            if (path / "model.bin").is_file():
-                import ctranslate2
-
-                self._ct2, self._hf = ctranslate2.Translator(str(path), device="cpu"), None
-            else:
-                from transformers import AutoModelForSeq2SeqLM
-
-                self._hf, self._ct2 = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=True).eval(), None
-                config = self._hf.config
-                tasks = getattr(config, "task_specific_params", None) or {}
-                self.prefix = (tasks.get("summarization") or {}).get("prefix", "")
-                limits.append(getattr(config, "max_position_embeddings", 0) or 0)
-        except (OSError, ValueError, RuntimeError) as e:
-            raise ModelError(f"cannot load a summarization model from {path}: {e}") from None
-        limits.append(self.tokenizer.model_max_length if self.tokenizer.model_max_length < 100_000 else 0)
-        self.window = window or min([x for x in limits if x] or [512])
+        self.model = load_seq2seq(path)  # ModelError when it cannot be loaded
+        self.tokenizer = self.model.tokenizer
+        self.prefix = self.model.task_prefix("summarization")  # T5-style task prefix, from the model config
+        self.window = window or self.model.input_limit()
         overhead = self.tokenizer.num_special_tokens_to_add() + (self.count([self.prefix])[0] if self.prefix else 0)
         self.budget = self.window - overhead  # tokens of article text one input can hold
         if self.budget < 8:
             raise ModelError(f"{self.name}: a {self.window}-token window is too small to summarize with")
-        self.closed = False
 
     # -- lifetime ------------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        return self.model.closed
+
     def close(self) -> None:
         """Release the model (idempotent); ``generate`` raises ModelError afterwards."""
-        self._hf = self._ct2 = None
-        self.closed = True
+        self.model.close()
 
     def __enter__(self) -> Seq2SeqSummarizer:
         return self
@@ -126,17 +104,17 @@ class Seq2SeqSummarizer:
         out = []
         for text, n in zip(inputs, (len(x) for x in ids)):
             min_length = min(cfg.min_length, n // 2, cfg.max_length)  # a short chunk is not padded out
-            if self._hf is not None:
+            if self.model.model is not None:
                 import torch
 
                 enc = self.tokenizer([text], return_tensors="pt")
                 with torch.inference_mode():
-                    gen = self._hf.generate(**enc, num_beams=cfg.beam, max_length=cfg.max_length, min_length=min_length,
+                    gen = self.model.model.generate(**enc, num_beams=cfg.beam, max_length=cfg.max_length, min_length=min_length,
                                             no_repeat_ngram_size=cfg.no_repeat_ngram_size, do_sample=False)
                 out.append(self.tokenizer.decode(gen[0], skip_special_tokens=True).strip())
             else:
                 tokens = self.tokenizer.convert_ids_to_tokens(self.tokenizer(text)["input_ids"])
-                res = self._ct2.translate_batch([tokens], beam_size=cfg.beam, max_decoding_length=cfg.max_length,
+                res = self.model.translator.translate_batch([tokens], beam_size=cfg.beam, max_decoding_length=cfg.max_length,
                                                 min_decoding_length=min_length,
                                                 no_repeat_ngram_size=cfg.no_repeat_ngram_size)
                 hyp = self.tokenizer.convert_tokens_to_ids(res[0].hypotheses[0])

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _Handle = TypeVar("_Handle")
 
@@ -53,10 +56,10 @@ class Backend(ABC):
         Every backend in this package implements it; the default (for test doubles) does nothing.
         """
 
-    def __enter__(self) -> Backend:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _require_open(self, handle: _Handle | None) -> _Handle:
