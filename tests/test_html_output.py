@@ -239,7 +239,7 @@ def test_link_placement_in_a_translation():
 @pytest.mark.parametrize("href,safe", [
     ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"), ("http://x", "http://x"),
     ("mailto:a@b.org", "mailto:a@b.org"), ("/relative/path", "/relative/path"), ("page.html#top", "page.html#top"),
-    ("//cdn.example.org/x", "//cdn.example.org/x"), (" https://x ", "https://x"),
+    ("//cdn.example.org/x", "//cdn.example.org/x"), (" https://x ", "https://x"), ("/a b", "/a b"),
     ("javascript:alert(1)", None), ("JavaScript:alert(1)", None), ("\x01javascript:x", None),
     ("jav\nascript:x", None), ("vbscript:x", None), ("data:text/html,x", None), ("file:///etc/passwd", None),
     ("", None),

@@ -61,6 +61,11 @@ def test_page_translates_the_sample_article(browser, server, sample_article):
     Select(browser.find_element(By.ID, "src")).select_by_value("en")
     Select(browser.find_element(By.ID, "tgt")).select_by_value("pt")
     text = sample_article.read_text(encoding="utf-8")
+    # and one run-on sentence (three of the article's joined by semicolons) that the engine must split: a flag
+    from newsmt.segment import split_sentences
+
+    firsts = [text[a:b].rstrip(".") for a, b in split_sentences(text, "en")[1:4]]
+    text = text.rstrip("\n") + "\n\n" + "; ".join(" ".join(f.split()) for f in firsts) + ".\n"
     area = browser.find_element(By.ID, "text")
     browser.execute_script("arguments[0].value = arguments[1];", area, text)  # paste
     browser.find_element(By.ID, "translate").click()
@@ -85,7 +90,8 @@ def test_page_translates_the_sample_article(browser, server, sample_article):
             assert [f.text for f in cells[3].find_elements(By.CSS_SELECTOR, ".flag")] == tr["flags"]
     flagged = [s["id"] for s in sentences if record["translations"].get(s["id"], {}).get("flags")]
     shown = [r.get_attribute("id")[2:] for r in rows if r.find_elements(By.CSS_SELECTOR, ".flag")]
-    assert shown == flagged
+    assert shown == flagged and flagged  # the run-on sentence at least
+    assert "split" in rows[-1].find_element(By.CSS_SELECTOR, "td.flags").text
 
     # the summary links to its source sentences
     links = browser.find_elements(By.CSS_SELECTOR, "#summaries a.source-link")
@@ -106,7 +112,7 @@ def test_page_translates_the_sample_article(browser, server, sample_article):
     assert len(browser.find_elements(By.CSS_SELECTOR, "button.download")) >= 3
 
     # nothing external: every script and stylesheet is served by the page's own origin
-    for el in browser.find_elements(By.CSS_SELECTOR, "script[src], link[href]"):
+    for el in browser.find_elements(By.CSS_SELECTOR, "script[src], link[rel=stylesheet]"):
         src = el.get_attribute("src") or el.get_attribute("href")
         assert src.startswith(server.url), src
     errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"] if hasattr(browser, "get_log") else []
@@ -120,7 +126,10 @@ def test_page_shows_errors(browser, server):
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.webdriver.support.ui import Select
+
     browser.get(server.url + "/")
+    WebDriverWait(browser, 60).until(lambda d: len(Select(d.find_element(By.ID, "tgt")).options) > 0)
     browser.execute_script("document.getElementById('text').value = 'Hello.'; document.getElementById('src').innerHTML = "
                            "'<option value=\"xx\">xx</option>';")
     browser.find_element(By.ID, "translate").click()

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 
-from newsmt.document import Document, Summary, SummarySentence, Translation
+from newsmt.config import InputConfig
+from newsmt.document import Document, Paragraph, Summary, SummarySentence, Translation
 from newsmt.errors import NewsmtError
 from newsmt.readers import read_path, read_text
 from newsmt.segment import segment_document
@@ -295,16 +296,32 @@ def test_lines_rebuild_maps_line_to_line():
 def test_html_rebuild():
     src = ("<html><head><title>The title</title></head><body><h2>Kicker</h2><p>One. Two.</p>"
            "<ul><li>a &amp; b</li><li>c</li></ul><ol><li>d</li></ol><pre>  code &lt;x&gt;</pre></body></html>")
-    doc = segment(read_text(src, "html")[0])
+    page = InputConfig(html="page")  # every block kept (the default extracts the article)
+    doc = segment(read_text(src, "html", cfg=page)[0])
     identity(doc, "fr")
     doc.translations["p3s2"] = Translation("Deux <b>.")
     out = render(doc, "doc")
     assert out.startswith('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>The title</title>')
-    assert ("<h2>Kicker</h2>\n<p>One. Deux &lt;b&gt;.</p>\n<ul>\n<li>a &amp; b</li>\n<li>c</li>\n</ul>\n"
-            "<ol>\n<li>d</li>\n</ol>\n<pre>  code &lt;x&gt;</pre>\n</body>") in out
-    again = read_text(out, "html")[0]
+    assert re.search("<body>\n<h1>The title</h1>\n<h2>Kicker</h2>\n<p>One. Deux &lt;b&gt;.</p>\n<ul>\n<li>a &amp; b</li>\n"
+                     "<li>c</li>\n(</ul>\n<ol>\n)?<li>d</li>\n</[uo]l>\n<pre>  code &lt;x&gt;</pre>\n</body>", out)
+    again = read_text(out, "html", cfg=page)[0]
     assert [(p.kind, again.text[p.start:p.end]) for p in again.paragraphs][:3] == [
         ("title", "The title"), ("heading", "Kicker"), ("text", "One. Deux <b>.")]
+
+
+def test_html_rebuild_keeps_the_block_tags_a_reader_recorded():
+    text = "The title\n\nTerm\n\nOne.\n\na\n\nb"
+    tags = [("title", "title", {}), ("text", "dt", {}), ("text", "dd", {}), ("list_item", "li", {"list": "ol"}),
+            ("list_item", "li", {"list": "script"})]
+    paragraphs, pos = [], 0
+    for i, (kind, tag, meta) in enumerate(tags, 1):
+        end = text.find("\n\n", pos) if i < len(tags) else len(text)
+        paragraphs.append(Paragraph(f"p{i}", pos, end, kind=kind, meta={"tag": tag, **meta}))
+        pos = end + 2
+    doc = identity(segment(Document("t", "en", text, paragraphs, format="html")), "de")
+    out = render(doc, "doc")
+    assert "<title>The title</title>" in out and "<h1>" not in out  # the <title> stays in the head
+    assert "<body>\n<dt>Term</dt>\n<dd>One.</dd>\n<ol>\n<li>a</li>\n</ol>\n<ul>\n<li>b</li>\n</ul>\n</body>" in out
 
 
 def test_jsonl_rebuild_keeps_other_fields():

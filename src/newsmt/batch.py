@@ -40,7 +40,7 @@ from . import __version__
 from .config import PipelineConfig
 from .document import Document
 from .errors import InputError, LanguageError, ModelError, OutputError
-from .fileio import unique_sibling, write_atomic
+from .fileio import open_atomic, write_atomic
 from .naming import OutputNamer
 from .pipeline import model_ids, settings
 from .progress import progress
@@ -49,6 +49,7 @@ from .workers import Result, Task, execute_local
 from .writers import check_formats, write_outputs
 
 PARTS = Path(".newsmt") / "parts"
+TEXT = {"encoding": "utf-8", "newline": "\n", "perms": 0o644}
 
 
 @dataclass
@@ -121,22 +122,6 @@ def stamp(record: str, item: Item) -> str:
 
 def part_path(outdir: Path, key: str) -> Path:
     return outdir / PARTS / key[:2] / f"{key}.json"
-
-
-@contextmanager
-def atomic_lines(path: Path) -> Iterator[Any]:
-    """Stream lines to a new temp file beside ``path``; rename it over ``path`` only when complete."""
-    tmp = unique_sibling(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
@@ -308,7 +293,7 @@ def _commit(outdir: Path, item: Item, record: str, formats: list[str]) -> None:
 def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[str, dict[str, str]]) -> dict[str, int]:
     """Rebuild records, errors, index and manifest from the parts, in input order; flag counts."""
     flags: Counter[str] = Counter()
-    with atomic_lines(outdir / "records.jsonl") as records, atomic_lines(outdir / "index.jsonl") as index:
+    with open_atomic(outdir / "records.jsonl", "w", **TEXT) as records, open_atomic(outdir / "index.jsonl", "w", **TEXT) as index:
         for item in items:
             status = "failed" if item.error else "done"
             index.write(canonical({"source": item.source, "id": item.id, "key": item.key, "status": status}) + "\n")
@@ -317,7 +302,7 @@ def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[s
             record = stamp(part_path(outdir, item.key).read_text(encoding="utf-8").rstrip("\n"), item)
             records.write(record + "\n")
             flags.update(f for t in json.loads(record)["translations"].values() for f in t["flags"])
-    with atomic_lines(outdir / "errors.jsonl") as errors:
+    with open_atomic(outdir / "errors.jsonl", "w", **TEXT) as errors:
         errors.writelines(canonical({"source": i.source, "id": i.id, "reason": i.error}) + "\n"
                           for i in items if i.error)
     failed = sum(1 for i in items if i.error)

@@ -42,6 +42,11 @@ def summary_target(cfg: PipelineConfig) -> str:
     return cfg.summarize.to or (cfg.translate.tgt if cfg.translate.enabled else "")
 
 
+def same_language(a: str, b: str) -> bool:
+    """Whether two language codes name one language for translation ("pt" and "pt-BR" do)."""
+    return a.lower().replace("_", "-").split("-")[0] == b.lower().replace("_", "-").split("-")[0]
+
+
 def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
     """Name and revision of each model an article in ``src`` goes through; resolves without loading.
 
@@ -50,7 +55,7 @@ def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
     from .models import resolve
 
     ids: dict[str, str] = {}
-    if cfg.translate.enabled:
+    if cfg.translate.enabled and not same_language(src, cfg.translate.tgt):
         m = resolve(src, cfg.translate.tgt, cfg.translate.model, cfg.translate.backend)
         ids["translate"] = f"{m.name}@{m.revision}"
     if cfg.summarize.enabled:
@@ -58,7 +63,7 @@ def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
 
         ids["summarize"] = summarizer_id(cfg.summarize, src)
         to = summary_target(cfg)
-        if to and to != src and not cfg.translate.enabled:
+        if to and not same_language(src, to) and not cfg.translate.enabled:
             m = resolve(src, to, cfg.translate.model, cfg.translate.backend)
             ids["summary_translate"] = f"{m.name}@{m.revision}"
     return ids
@@ -138,14 +143,16 @@ def process(doc: Document, cfg: PipelineConfig, resources: Resources, progress: 
     timings: dict[str, float] = {}
     with _timed(timings, "segment"):
         doc = segment_document(doc)
-    if cfg.translate.enabled:
+    if cfg.translate.enabled and same_language(doc.lang, cfg.translate.tgt):
+        doc.provenance["translate"] = f"skipped: the article is already in {cfg.translate.tgt}"
+    elif cfg.translate.enabled:
         with _timed(timings, "translate"):
             doc = resources.engine(doc.lang, cfg.translate.tgt).translate_document(doc, progress)
     if cfg.summarize.enabled:
         from .summarize import summarize_document
 
         to = summary_target(cfg)
-        engine = resources.engine(doc.lang, to) if to and to != doc.lang else None
+        engine = resources.engine(doc.lang, to) if to and not same_language(doc.lang, to) else None
         summarizer = resources.summarizer() if cfg.summarize.method == "abstractive" else None
         with _timed(timings, "summarize"):
             doc = summarize_document(doc, cfg.summarize, engine, summarizer)

@@ -517,12 +517,65 @@ def _trafilatura_body(tree: lxml_html.HtmlElement) -> etree._Element | None:
     return None if result is None else result.body
 
 
-def article_blocks(tree: lxml_html.HtmlElement, base: str) -> list[_Block]:
-    """The article's blocks: trafilatura's main text, then the boilerplate filters."""
+def article_blocks(tree: lxml_html.HtmlElement, base: str, title: str = "",
+                   page: list[_Block] | None = None) -> list[_Block]:
+    """The article's blocks: trafilatura's main text, the paragraphs it dropped inside the article
+    or between the title and the article (``page``: the page's blocks), then the filters."""
     body = _trafilatura_body(tree)
     if body is None:
         return []
-    return filter_blocks(_blocks(body, base, "tei"))
+    blocks = _blocks(body, base, "tei")
+    if page:
+        blocks = recover_blocks(blocks, page, title)
+    return filter_blocks(blocks)
+
+
+def _key(text: str) -> str:
+    return _norm(text)[:80]
+
+
+def _running_text(b: _Block, min_words: int) -> bool:
+    return (_words(b.text) >= min_words and b.link_chars < 0.2 * len(b.text) and not _boilerplate(b))
+
+
+def recover_blocks(blocks: list[_Block], page: list[_Block], title: str = "") -> list[_Block]:
+    """Put back what the extractor dropped from the article: paragraphs of running text (15+
+    words, few links) that stand on the page between two extracted paragraphs, and the standfirst
+    between the page's title and the first extracted paragraph."""
+    where: dict[str, int] = {}
+    for i, b in enumerate(page):
+        where.setdefault(_key(b.text), i)
+    pos = [where.get(_key(b.text)) for b in blocks]
+    known = sorted({p for p in pos if p is not None})
+    if len(known) < 2:
+        return blocks
+    first, last = known[0], known[-1]
+    have = set(known)
+    after: dict[int, list[_Block]] = {}
+    for i in range(first + 1, last):
+        b = page[i]
+        if i not in have and b.kind in ("text", "quote", "list_item") and _running_text(b, 15):
+            prev = max(p for p in known if p < i)
+            after.setdefault(prev, []).append(b)
+    lead: list[_Block] = []
+    if title:
+        key = _norm(title)
+        found = []
+        for j in range(first - 1, max(-1, first - 8), -1):
+            b = page[j]
+            if _norm(b.text) == key or (b.kind == "heading" and b.meta.get("level") == 1):
+                lead = found[::-1]
+                break
+            if b.kind in ("text", "heading") and _running_text(b, 10):
+                found.append(b)
+    if not after and not lead:
+        return blocks
+    out = list(lead)
+    for b, p in zip(blocks, pos):
+        out.append(b)
+        if p is not None and p in after:
+            out.extend(after.pop(p))
+    return out
 
 
 def _words(text: str) -> int:
@@ -785,13 +838,14 @@ def read_page(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", 
     base = meta["url"] or meta["canonical_url"]
     extraction = mode
     blocks: list[_Block] = []
+    page = page_blocks(tree, base)
     if mode == "article":
-        blocks = article_blocks(tree, base)
+        blocks = article_blocks(tree, base, meta["title"], page)
         if not blocks:
             extraction = "fallback"
             flags.append("extraction_fallback")
     if not blocks:
-        blocks = page_blocks(tree, base)
+        blocks = page
     if not blocks:
         raise InputError(f"{name}: no text found in the page")
     doc = _document(blocks, meta["title"], doc_id, lang)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import TranslateConfig
 from ..document import Document, Translation
-from ..errors import ConfigError, LanguageError
+from ..errors import LanguageError
 from . import guards as g
 from .backend import Backend, Hypothesis
 from .splitting import fit_parts, isolate, join_pieces, split_long
@@ -292,24 +292,6 @@ class TranslationEngine:
 
 
 # ---- loading ----------------------------------------------------------------------------------
-def create_backend(resolved: ResolvedModel, cfg: TranslateConfig, src: str = "", tgt: str = "") -> Backend:
-    """The backend for a resolved model (``resolved.backend``: bergamot | ctranslate2 | transformers)."""
-    tgt = tgt or cfg.tgt
-    if resolved.backend == "bergamot":
-        from .bergamot import BergamotBackend
-
-        return BergamotBackend(resolved.path, threads=cfg.threads)
-    if resolved.backend == "ctranslate2":
-        from .ctranslate2_backend import CTranslate2Backend
-
-        return CTranslate2Backend(resolved.path, src, tgt, beam=cfg.beam, threads=cfg.threads)
-    if resolved.backend == "transformers":
-        from .transformers_backend import TransformersBackend
-
-        return TransformersBackend(resolved.path, src, tgt, beam=cfg.beam, threads=cfg.threads)
-    raise ConfigError(f"unknown backend {resolved.backend!r}: use bergamot, ctranslate2 or transformers")
-
-
 def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
                 scorer: QualityScorer | None = None) -> TranslationEngine:
     """Resolve the model for ``src``->``tgt`` (``cfg.model``/``cfg.backend``) and load it; the
@@ -317,6 +299,8 @@ def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
     from ..models import resolve
 
     cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
+    from .registry import create_backend
+
     resolved = resolve(src, tgt, cfg.model, cfg.backend)
     return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, scorer, resolved=resolved)
 

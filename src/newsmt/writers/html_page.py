@@ -54,16 +54,23 @@ def _code_start(doc: Document, p: Paragraph) -> int:
 
 # -- "doc" for an HTML input -------------------------------------------------------------------
 def render_html_rebuild(doc: Document) -> str:
-    """The translated HTML input: a clean page from the paragraphs, block tags kept (others <p>)."""
+    """The translated HTML input: a clean page from the paragraphs. A paragraph's block tag comes
+    from ``meta["tag"]`` where the reader kept one (others than ``_REBUILD_TAGS`` become <p>), else
+    from its kind as in the "html" format; a title read from ``<title>`` stays out of the body."""
     title = ""
     blocks: list[tuple[str, str]] = []
     for p in doc.paragraphs:
-        tag = p.meta.get("tag", "p")
+        tag = p.meta.get("tag")
         text = substituted(doc, _code_start(doc, p) if p.kind == "code" else p.start, p.end)
         if p.kind == "title" and not title:
             title = text
             if tag == "title":
                 continue
+        if tag is None:
+            if p.kind != "blank":
+                container, open_tag, close_tag = _element(p)
+                blocks.append((container, open_tag + _esc(text) + close_tag))
+            continue
         if tag not in _REBUILD_TAGS:
             tag = "p"
         blocks.append((_list_type(p) if tag == "li" else "", f"<{tag}>{_esc(text)}</{tag}>"))
@@ -176,7 +183,9 @@ def render_html(doc: Document) -> str:
     """The translated article as a clean HTML5 page (``<html lang>`` the target language, or the
     source's when nothing is translated): the title as ``<title>`` and ``<h1>``, headings
     ``<hN>``, paragraphs, lists, quotes, table cells (a run of them is one table row), captions
-    (``<p class="caption">``), code as ``<pre>``. Untranslated sentences show their source text.
+    (``<p class="caption">``), code as ``<pre>`` (so are a Markdown input's raw HTML blocks and
+    tables, escaped; Markdown inline syntax stays as written). Untranslated sentences show their
+    source text.
     Every source link with a safe href wraps its text once (placement: ``writers.links``)."""
     lang = doc.tgt_lang if doc.tgt_lang and doc.translations else doc.lang
     paragraphs = [p for p in doc.paragraphs if p.kind != "blank"]

@@ -33,7 +33,7 @@ from ..document import Document
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_URL_STRIPPED = re.compile("[\x00-\x20\x7f]")  # what browsers ignore at the ends (tab/newline anywhere)
+_URL_CONTROL = re.compile("[\x00-\x1f\x7f]")  # removed anywhere: browsers skip tab/newline anywhere, others at the ends
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 _NEAR = 2  # alike words further than the link's length plus this from the nearest one: left out
 _PREFIX = 4  # letters two words must share to count as alike
@@ -58,8 +58,9 @@ class Wrap:
 
 def safe_href(href: str) -> str | None:
     """``href`` when it is http(s), mailto or relative (scheme-less); None otherwise. Control
-    characters and spaces are removed first, as browsers ignore them (``java\\tscript:``)."""
-    href = _URL_STRIPPED.sub("", href)
+    characters (anywhere) and spaces (at the ends) are removed first: browsers ignore them, so
+    ``java\\tscript:`` is still javascript."""
+    href = _URL_CONTROL.sub("", href).strip(" ")
     m = _SCHEME.match(href)
     if m and m.group(1).lower() not in SAFE_SCHEMES:
         return None

@@ -60,6 +60,7 @@
   function flagList(flags) {
     const cell = el("td", { class: "flags" });
     for (const f of flags || []) cell.append(el("span", { class: "flag flag-" + f, text: f }));
+    if (!cell.childElementCount) cell.append(el("span", { class: "noflag", title: "no flags", text: "—" }));
     return cell;
   }
 
