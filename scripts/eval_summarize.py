@@ -20,7 +20,7 @@ from pathlib import Path
 from newsmt.config import SummarizeConfig
 from newsmt.evaluate import rouge
 from newsmt.segment import segment_text
-from newsmt.summarize import abstractive_summary, candidates, extractive_summary
+from newsmt.summarize import abstractive_summary, candidates, extractive_summary, load_summarizer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "summ_en_cnndm" / "cnndm_test_frank.jsonl"
 KEYS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -76,8 +76,9 @@ def main() -> None:
     }
     if args.model:
         abs_cfg = SummarizeConfig(method="abstractive", model=args.model)
-        systems[f"abstractive ({args.model})"] = [
-            "\n".join(s.text for s in abstractive_summary(d, abs_cfg).sentences) for d in docs]
+        with load_summarizer(args.model) as summarizer:
+            systems[f"abstractive ({args.model})"] = [
+                "\n".join(s.text for s in abstractive_summary(d, abs_cfg, summarizer).sentences) for d in docs]
     print(f"{len(items)} articles ({args.data.name}); ROUGE F1 x100, newsmt.evaluate.rouge (Unicode \\w+ tokens, no stemming)\n")
     print(table({name: rouge(hyps, refs) for name, hyps in systems.items()}))
     if not args.model:

@@ -11,7 +11,7 @@ from conftest import shared_path
 
 from newsmt.document import Document, Paragraph, Span, Translation
 from newsmt.errors import NewsmtError
-from newsmt.readers import read_path, read_text
+from newsmt.sources import read_path, read_text
 from newsmt.segment import segment_document
 from newsmt.writers import FORMAT_EXT, check_formats, output_name, render, write_outputs
 from newsmt.writers.links import Link, safe_href, translated

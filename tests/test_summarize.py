@@ -19,8 +19,9 @@ from newsmt.evaluate import read_summaries, rouge
 from newsmt.segment import segment_text
 from newsmt.summarize import (
     EXTRACTIVE_MODEL, SKIPPED_KINDS, SUPPORTED, Attributor, Seq2SeqSummarizer, abstractive_summary, candidates,
-    extractive_summary, load_summarizer, summarize_document, summarize_text, summarizer_id,
+    extractive_summary, load_summarizer, summarize_document, summarizer_id,
 )
+from newsmt import summarize_text
 from newsmt.writers import render
 
 KNOWN_FLAGS = {"unsupported", "weakly_supported", "unsupported_number", "unsupported_entity"}
@@ -164,7 +165,7 @@ def test_guards_empty_and_short_input(tiny_models):
 
 
 def test_api_rejects_unknown_options():
-    with pytest.raises(ConfigError, match="unknown summarize option"):
+    with pytest.raises(ConfigError, match="unknown summarize setting"):
         summarize_text("One. Two. Three.", "en", sentence=2)
     with pytest.raises(ConfigError, match="ratio"):
         summarize_text("One. Two. Three.", "en", ratio=2.0)

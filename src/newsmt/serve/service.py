@@ -26,7 +26,7 @@ from .metrics import Metrics
 try:  # readers are moving to newsmt.sources
     from ..sources import read_text
 except ImportError:  # pragma: no cover
-    from ..readers import read_text
+    from ..sources import read_text
 
 log = logging.getLogger("newsmt.serve")
 

@@ -34,7 +34,7 @@ from ..document import Document, Paragraph, Span
 from ..errors import InputError
 
 MODES = ("article", "page")
-__all__ = ["MODES", "read_page", "decode_page", "parse_page", "page_metadata", "article_body"]
+__all__ = ["MODES", "read_page", "read_html_document", "decode_page", "parse_page", "page_metadata", "article_body"]
 
 # ---------------------------------------------------------------------------------------------
 # decoding
@@ -61,19 +61,23 @@ def _declared_charset(data: bytes) -> str:
     m = _CHARSET_META.search(data[:8192])
     if not m:
         return ""
-    label = (m.group(1) or m.group(2)).decode("ascii", "replace").strip().lower()
+    return _codec((m.group(1) or m.group(2)).decode("ascii", "replace"))
+
+
+def _codec(label: str) -> str:
     try:
-        name = codecs.lookup(label).name
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
     except LookupError:
         return ""
-    return _WHATWG_ALIASES.get(name, _WHATWG_ALIASES.get(label, name))
+    return _WHATWG_ALIASES.get(name, name)
 
 
-def decode_page(data: bytes, name: str) -> tuple[str, str, int]:
-    """(text, encoding, replaced bytes) of a page: a BOM, else valid UTF-8, else the declared
-    charset (``<meta charset>``, ``http-equiv``, XML declaration), else charset-normalizer's guess;
-    each tried strictly. A page declared (or mostly) UTF-8 with a few stray bytes keeps UTF-8 with
-    U+FFFD in their place (counted). Raises InputError when no decoding fits."""
+def decode_page(data: bytes, name: str, charset: str = "") -> tuple[str, str, int]:
+    """(text, encoding, replaced bytes) of a page: a BOM, else the HTTP charset (``charset``), else
+    valid UTF-8, else the declared charset (``<meta charset>``, ``http-equiv``, XML declaration),
+    else charset-normalizer's guess; each tried strictly. A page declared (or mostly) UTF-8 with a
+    few stray bytes keeps UTF-8 with U+FFFD in their place (counted). Raises InputError when no
+    decoding fits."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -89,6 +93,12 @@ def decode_page(data: bytes, name: str) -> tuple[str, str, int]:
         sample = data[:65536]
     if sample and sum(sample.count(b) for b in _CONTROL_BYTES) / len(sample) > 0.05:
         raise InputError(f"{name}: looks binary (many control characters), not an HTML page")
+    http = _codec(charset) if charset else ""
+    if http and http not in ("utf-16", "utf-32"):
+        try:
+            return data.decode(http), http, 0
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
@@ -122,6 +132,11 @@ def decode_page(data: bytes, name: str) -> tuple[str, str, int]:
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+# every element an HtmlElement, looked up in C: lxml.html's default lookup is a Python call per element
+# proxy (forms and inputs get special classes), which trafilatura's many tree walks pay for again and again
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity))
 
 
 def parse_page(text: str, name: str) -> lxml_html.HtmlElement:
@@ -197,19 +212,29 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+")
 
 
 def _strip_site(title: str, site: str, host: str) -> str:
-    """'Story title | Site' -> 'Story title' when one side names the site."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
+    """'Story title | Site' -> 'Story title': the leading or trailing parts that name the site."""
+    seps = list(_TITLE_SEPARATORS.finditer(title))
+    if not seps:
         return title
-    names = {n.casefold() for n in (site, host, host.split(".")[0]) if n}
-    for first, last in ((0, len(parts) - 1), (len(parts) - 1, 0)):
-        side = parts[last].casefold().replace(" ", "")
-        if any(side == n.replace(" ", "") or n.replace(" ", "") in side and len(side) < 40 for n in names):
-            m = list(_TITLE_SEPARATORS.finditer(title))
-            return title[:m[-1].start()].strip() if last else title[m[0].end():].strip()
-    if len(parts[-1]) < 30 and len(parts[0]) > 2 * len(parts[-1]) and " | " in title:
-        return title[:title.rfind(" | ")].strip()
-    return title
+    bounds = [0] + [x for m in seps for x in (m.start(), m.end())] + [len(title)]
+    parts = [title[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)]
+    squash = [p.casefold().replace(" ", "") for p in parts]
+    names = [n.casefold().replace(" ", "") for n in (site, host, host.split(".")[0] if host else "") if n]
+
+    def names_site(i: int) -> bool:
+        part = squash[i]
+        return bool(part) and any(part == n or (len(n) > 3 and (part in n or n in part) and len(part) < 60)
+                                  for n in names)
+
+    lo, hi = 0, len(parts)
+    while hi - lo > 1 and names_site(hi - 1):
+        hi -= 1
+    while hi - lo > 1 and names_site(lo):
+        lo += 1
+    if (lo, hi) == (0, len(parts)) and len(parts) == 2 and " | " in title and len(parts[1]) < 30 \
+            and len(parts[0]) > 2 * len(parts[1]):
+        hi = 1  # 'Story title | Section'
+    return title[bounds[2 * lo]:bounds[2 * hi - 1]].strip()
 
 
 def _iso_date(value: str) -> str:
@@ -309,7 +334,7 @@ class _Block:
 
 
 _SPACES = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, word joiners
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, zero-width space, joiners
 _CODE_BLANKS = re.compile(r"\n[ \t]*\n+")
 
 
@@ -341,7 +366,13 @@ class _Walker:
             self._emit(s)
             return
         lead, trail = s[0].isspace(), s[-1].isspace()
-        s = _SPACES.sub(" ", _INVISIBLE.sub("", s)).strip(" ")
+        if lead and trail and s.isspace():
+            if self.n and not self.sep:
+                self.sep = " "
+            return
+        if not s.isascii():
+            s = s.translate(_INVISIBLE)
+        s = " ".join(s.split())
         if lead and self.n and not self.sep:
             self.sep = " "
         if not s:
@@ -359,6 +390,12 @@ class _Walker:
 
     def flush(self, kind: str, meta: dict[str, Any], cls: str) -> None:
         """Close the current block and open a new one of ``kind``."""
+        if not self.n:
+            for sp in self.open:
+                sp[2] = 0
+            self.kind, self.meta, self.cls, self.sep = kind, meta, cls, ""
+            self.spans.clear()
+            return
         text = "".join(self.parts)
         spans = list(self.spans)
         for sp in self.open:  # an inline element that spans a block boundary is cut there
@@ -672,6 +709,11 @@ _DATE_LINE = re.compile(
     rf"\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
     r"(?:\W{1,4}(?:at\s+|a las\s+|à\s+|às\s+)?\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?|\s*h(?:rs)?)?(?:\s+\w{2,5})?)?\W*$",
     re.I)
+# "PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: ...", "by Jane Doe November 8, 2023 | 6:03 pm"
+_DATELINE = re.compile(r"^\W{0,2}(?:published|updated|posted|last (?:modified|updated)|publicado|actualizado|"
+                       r"publi[ée]|mis à jour|atualizado|опубликовано|обновлено|by|por|par)\b", re.I)
+_HAS_DATE = re.compile(rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
+                       rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH}\b", re.I)
 _SOCIAL_WORD = re.compile(r"^(?:share|tweet|email|e-mail|print|imprimir|compartir|partager|facebook|twitter|"
                           r"whatsapp|linkedin|pinterest|telegram|reddit|copy link|copiar enlace|advertisement|"
                           r"publicidad|publicit[ée]|anuncio|реклама|werbung|anzeige|comments?|\d+ comments?|reply|"
@@ -706,6 +748,8 @@ def _boilerplate(b: _Block) -> str:
     if n <= 20 and _CREDIT.match(text):
         return "credit"
     if b.kind != "code" and n <= 10 and _BYLINE.match(text) and not text.endswith((".", "!", "?")):
+        return "byline"
+    if b.kind != "code" and n <= 30 and _DATELINE.match(text) and _HAS_DATE.search(text):
         return "byline"
     if b.kind != "code" and n <= 12 and _DATE_LINE.match(text):
         return "date"
@@ -823,18 +867,28 @@ def read_page(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", 
     ("article", "page" or "fallback") and ``flags`` when there are any. ``lang`` is kept as given
     (detection is the caller's: ``newsmt.sources.langid``). Raises InputError for an undecodable
     page or one without any text."""
+    return read_html_document(html, doc_id, lang, url=url, mode=mode, source=source)
+
+
+def read_html_document(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", mode: str = "article",
+                       source: str = "", charset: str = "", known: dict[str, str] | None = None) -> Document:
+    """``read_page`` for feeds and archives: ``charset`` is the HTTP-declared one (tried first on
+    bytes), ``known`` metadata (entry title, author, date...) wins over the page's own."""
     if mode not in MODES:
         raise ValueError(f"unknown web page mode {mode!r}; use one of: {', '.join(MODES)}")
     name = source or doc_id
     flags: list[str] = []
     if isinstance(html, (bytes, bytearray)):
-        text, _encoding, replaced = decode_page(bytes(html), name)
+        text, _encoding, replaced = decode_page(bytes(html), name, charset)
         if replaced:
             flags.append("decode_replaced")
     else:
         text = html
     tree = parse_page(text, name)
     meta = page_metadata(tree, url)
+    for k, v in (known or {}).items():
+        if v:
+            meta[k] = v
     base = meta["url"] or meta["canonical_url"]
     extraction = mode
     blocks: list[_Block] = []

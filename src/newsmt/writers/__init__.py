@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..document import Document
-from ..errors import NewsmtError
-from ..fileio import replace_dir, write_atomic
-from ..readers import safe_filename
+from ..errors import ConfigError
+from ..fileio import write_atomic
+from ..sources.files import safe_filename
 from .common import UNTRANSLATED
 from .exchange import XLIFF_NS, XML_LANG, render_tmx, render_xliff
 from .html_page import render_html
@@ -35,8 +35,8 @@ from .summaries import render_summary_jsonl
 __all__ = [
     "DOC_EXT", "FORMAT_EXT", "RENDERERS", "UNTRANSLATED", "XLIFF_NS", "XML_LANG", "check_formats", "output_name",
     "render", "render_doc", "render_html", "render_jsonl", "render_md", "render_record", "render_segments",
-    "render_summary_jsonl", "render_summary_md", "render_tmx", "render_tsv", "render_xliff", "replace_dir",
-    "safe_filename", "write_atomic", "write_outputs",
+    "render_summary_jsonl", "render_summary_md", "render_tmx", "render_tsv", "render_xliff", "safe_filename",
+    "write_atomic", "write_outputs",
 ]
 
 FORMAT_EXT: dict[str, str] = {
@@ -63,10 +63,10 @@ RENDERERS: dict[str, Callable[[Document], str]] = {
 
 
 def check_formats(formats: list[str]) -> None:
-    """NewsmtError naming the valid formats when one is unknown."""
+    """ConfigError naming the valid formats when one is unknown."""
     bad = [f for f in formats if f not in RENDERERS]
     if bad:
-        raise NewsmtError(f"unknown output format(s): {', '.join(bad)}; valid: {', '.join(RENDERERS)}")
+        raise ConfigError(f"unknown output format(s): {', '.join(bad)}; valid: {', '.join(RENDERERS)}")
 
 
 def render(doc: Document, fmt: str) -> str:
@@ -92,7 +92,7 @@ def write_outputs(doc: Document, outdir: Path, formats: list[str]) -> list[Path]
     for fmt in dict.fromkeys(formats):
         other = names.setdefault(output_name(doc, fmt), fmt)
         if other != fmt:
-            raise NewsmtError(f"output formats {other} and {fmt} would both write {output_name(doc, fmt)}; "
+            raise ConfigError(f"output formats {other} and {fmt} would both write {output_name(doc, fmt)}; "
                               "choose one of them")
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 
 from .. import __version__
 from ..document import Document
-from ..readers import safe_filename
+from ..sources.files import safe_filename
 from .common import one_line, pairs
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
