@@ -1,4 +1,14 @@
-"""One small error hierarchy; the CLI maps each class to an exit code and a one-line message."""
+"""One small error hierarchy; the CLI maps each class to an exit code and a one-line message.
+
+| exit | class | meaning |
+|---|---|---|
+| 1 | ``NewsmtError`` | anything else the user can act on |
+| 2 | ``InputError`` | unreadable, empty, binary or malformed input (a file, a line, a page, an entry) |
+| 3 | ``LanguageError`` | a language (or pair) that no segmenter or model supports |
+| 4 | ``ModelError`` | a model that is missing, corrupt or cannot serve the request |
+| 5 | ``ConfigError`` | an invalid configuration file, override or option |
+| 6 | ``OutputError`` | an output that cannot be written: not a folder, full, or in use by another run |
+"""
 from __future__ import annotations
 
 
@@ -7,32 +17,13 @@ class NewsmtError(Exception):
 
     exit_code = 1
 
-
-class InputError(NewsmtError):
-    """Unreadable, empty, binary or malformed input."""
-
-    exit_code = 2
+    def __init_subclass__(cls, exit_code: int = 1, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.exit_code = exit_code
 
 
-class LanguageError(NewsmtError):
-    """A language (or pair) that no segmenter or model supports."""
-
-    exit_code = 3
-
-
-class ModelError(NewsmtError):
-    """A model that is missing, corrupt or cannot serve the request."""
-
-    exit_code = 4
-
-
-class ConfigError(NewsmtError):
-    """An invalid configuration file or override."""
-
-    exit_code = 5
-
-
-class OutputError(NewsmtError):
-    """An output that cannot be written: not a folder, read-only, full, or in use by another run."""
-
-    exit_code = 6
+class InputError(NewsmtError, exit_code=2): ...
+class LanguageError(NewsmtError, exit_code=3): ...
+class ModelError(NewsmtError, exit_code=4): ...
+class ConfigError(NewsmtError, exit_code=5): ...
+class OutputError(NewsmtError, exit_code=6): ...

@@ -14,6 +14,7 @@ Text of the document never becomes markup: XML outputs are well-formed whatever 
 | ``summaries`` | summary-jsonl |
 | ``rebuild`` | doc (the input format, translated) |
 | ``html_page`` + ``links`` | html (a clean HTML5 page with the source's links) |
+| ``extract`` | extract, extract-txt, extract-md (the article a reader found: ``newsmt extract``) |
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ..errors import ConfigError
 from ..fileio import write_atomic
 from ..sources.files import safe_filename
 from .common import UNTRANSLATED
+from .extract import render_extract, render_extract_md, render_extract_txt
 from .exchange import XLIFF_NS, XML_LANG, render_tmx, render_xliff
 from .html_page import render_html
 from .markdown import render_md, render_summary_md
@@ -51,6 +53,9 @@ FORMAT_EXT: dict[str, str] = {
     "html": ".{tgt}.html",  # the translated article as an HTML5 page, whatever the input format
     "summary-jsonl": ".summary.jsonl",
     "summary-md": ".summary.md",
+    "extract": ".extract.jsonl",
+    "extract-txt": ".extract.txt",
+    "extract-md": ".extract.md",
 }
 DOC_EXT = {"txt": "txt", "md": "md", "html": "html", "jsonl": "jsonl", "lines": "txt"}
 
@@ -58,7 +63,8 @@ RENDERERS: dict[str, Callable[[Document], str]] = {
     "record": render_record, "segments": render_segments, "jsonl": render_jsonl,
     "tsv": render_tsv, "tmx": render_tmx, "xliff": render_xliff, "md": render_md,
     "doc": render_doc, "html": render_html, "summary-jsonl": render_summary_jsonl,
-    "summary-md": render_summary_md,
+    "summary-md": render_summary_md, "extract": render_extract, "extract-txt": render_extract_txt,
+    "extract-md": render_extract_md,
 }
 
 

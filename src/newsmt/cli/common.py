@@ -1,0 +1,181 @@
+"""What every ``newsmt`` command shares: the Typer apps, options, the error policy, the one loop over
+articles (``process_all``) and where its documents go (``Sink``)."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import typer
+
+from ..errors import ConfigError, NewsmtError, OutputError
+
+app = typer.Typer(
+    help="News articles into sentence-aligned translations and attributed summaries.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(help="List, inspect, pull and convert translation models.", no_args_is_help=True)
+eval_app = typer.Typer(help="Score outputs against references (segmentation, MT, summaries).", no_args_is_help=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"newsmt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", help="Print the newsmt version and exit.",
+                                      is_eager=True, callback=_print_version)) -> None:
+    """News articles into sentence-aligned translations and attributed summaries."""
+
+
+app.add_typer(models_app, name="models")
+app.add_typer(eval_app, name="eval")
+
+
+# options shared by the commands that read articles
+INPUTS = typer.Argument(..., help="Files, directories (recursive), globs, JSONL feeds; - = stdin.")
+HTML = typer.Option("article", "--html", help="Web pages: article (the extracted article) | page (all visible text).")
+FORMAT = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines | feed | warc.")
+CONFIG = typer.Option(None, "--config", "-c", help="TOML preset, e.g. configs/en-pt-news.toml (its tables that apply here).")
+OVERRIDES = typer.Option([], "--set", help="Override a config key, e.g. --set translate.beam=2 (repeatable).")
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one clear error line and exit non-zero."""
+    typer.echo(f"newsmt: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(fn: Callable) -> Callable:
+    """Turn NewsmtError (and a few OS errors) into one message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+            sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
+            return result
+        except NewsmtError as e:
+            fail(str(e), e.exit_code)
+        except BrokenPipeError:
+            _drop_stdout()
+            raise typer.Exit(0) from None
+        except OSError as e:  # writing to stdout: a full device, an I/O error
+            _drop_stdout()
+            fail(f"cannot write the output: {e.strerror or e}", OutputError.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+
+    return wrapper
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+class Tally:
+    """Articles done and bad items in a multi-input command."""
+
+    def __init__(self) -> None:
+        self.done = self.failed = 0
+
+    def documents(self, items: Iterable) -> Iterator:
+        """The documents of ``items``; each bad item (an InputError) is printed as one line and counted."""
+        for item in items:
+            if isinstance(item, NewsmtError):
+                self.failed += 1
+                typer.echo(f"newsmt: error: {item}", err=True)
+            else:
+                self.done += 1
+                yield item
+
+    def close(self) -> None:
+        """Exit 2 when any item failed (after the others were processed)."""
+        if self.failed > 1 or (self.failed and self.done):
+            fail(f"{self.failed} of {self.done + self.failed} inputs could not be processed (see above); "
+                 "the others were processed", 2)
+        if self.failed:
+            raise typer.Exit(2)
+
+
+class Sink:
+    """Where a command's documents go: stdout, one file written atomically at the end, or files in
+    OUTDIR named by one namer (no input of the call overwrites another's; ``index.jsonl`` there
+    says which input each file came from)."""
+
+    def __init__(self, formats: list[str], outdir: Path | None = None, file: Path | None = None) -> None:
+        from ..naming import OutputNamer
+
+        self.outdir, self.file, self.formats, self.namer = outdir, file, formats, OutputNamer()
+        self.index: list[dict] = []
+        self.buffer: list[str] = []
+        if outdir is not None:
+            from ..batch import prepare_outdir
+
+            prepare_outdir(outdir)
+        if file is not None and file.is_dir():
+            raise OutputError(f"{file}: is a folder; give a file name")
+
+    def __call__(self, doc) -> None:
+        from ..writers import render, write_outputs
+
+        if self.outdir is None:
+            text = "".join(render(doc, f) for f in self.formats)
+            self.buffer.append(text) if self.file is not None else typer.echo(text, nl=False)
+            return
+        doc.id = self.namer.claim(doc.id)
+        try:
+            paths = write_outputs(doc, self.outdir, self.formats)
+        except OSError as e:
+            raise OutputError(f"cannot write the outputs of {doc.id} in {self.outdir}: {e.strerror or e}") from None
+        self.index.append({"id": doc.id, "source": doc.meta.get("source", doc.id), "files": [p.name for p in paths]})
+
+    def close(self) -> None:
+        from ..fileio import write_atomic
+
+        path, data = self.file, "".join(self.buffer)
+        if self.outdir is not None:
+            path = self.outdir / "index.jsonl"
+            data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self.index)
+        if path is None or (self.outdir is not None and not self.index):
+            return
+        try:
+            write_atomic(path, data)
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def check_output_formats(formats: list[str]) -> None:
+    from ..writers import check_formats
+
+    try:
+        check_formats(formats)
+    except NewsmtError as e:
+        raise ConfigError(str(e)) from None
+
+
+def process_all(inputs: list[str], cfg, lang: str, sink: Sink, label: str,
+                 preload: tuple[str, str] | None = None) -> Any:
+    """The one loop of segment/translate/summarize: models first (errors before any reading), then
+    every article through ``pipeline.stream`` into ``sink``; bad items reported, exit 2 at the end."""
+    from ..pipeline import Resources, stream
+    from ..progress import progress
+
+    tally = Tally()
+    with Resources(cfg) as resources:
+        engine = resources.engine(*preload) if preload else None
+        with progress(label) as bar:
+            for doc in tally.documents(stream(inputs, cfg, resources, lang, sink.outdir, bar)):
+                sink(doc)
+        sink.close()
+        return tally, engine
