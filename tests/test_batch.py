@@ -224,3 +224,20 @@ def test_renamed_feed_or_inserted_line_redoes_nothing(tmp_path):
     assert parts(out) == 10
     run([str(renamed)], cfg, out, workers=1)
     assert parts(out) == 1
+
+
+def test_duplicate_bodies_are_processed_once(tmp_path):
+    sents = news_sentences()
+    body = " ".join(sents[:3])
+    rows = [{"id": "wire", "title": "Storm hits the coast", "text": body},
+            {"id": "other", "text": " ".join(sents[3:5])},
+            {"id": "syndicated", "title": "Coastal storm", "text": "  " + body.upper().replace(" ", "\n ") + "\n"}]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    summary = run([str(feed)], load_config(EN_PT, ["summarize.sentences=1"]), tmp_path / "out", workers=1)
+    assert (summary.done, summary.duplicates) == (2, 1) and "duplicates 1" in summary.line()
+    records = [json.loads(x) for x in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in records] == ["wire", "other", "syndicated"]
+    assert records[2]["provenance"]["duplicate_of"] == "wire" and not records[2]["translations"]
+    index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
+    assert [i["status"] for i in index] == ["done", "done", "duplicate"]

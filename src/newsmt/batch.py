@@ -60,6 +60,7 @@ class Item:
     id: str = ""
     key: str = ""
     error: str = ""
+    duplicate_of: str = ""  # id of the earlier article of this job with the same body
 
 
 @dataclass
@@ -68,6 +69,7 @@ class RunSummary:
     done: int = 0  # processed in this run
     skipped: int = 0  # finished by an earlier run (same key)
     failed: int = 0
+    duplicates: int = 0  # same body as an earlier article of the job: not processed again
     seconds: float = 0.0
     sentences: int = 0  # sentences processed in this run
     flags: dict[str, int] = field(default_factory=dict)  # translation flags over all finished articles
@@ -75,7 +77,8 @@ class RunSummary:
     def line(self) -> str:
         rate = self.sentences / self.seconds if self.seconds else 0.0
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
-        return (f"done {self.done}, skipped {self.skipped}, failed {self.failed} in {self.seconds:.1f} s "
+        dup = f", duplicates {self.duplicates}" if self.duplicates else ""
+        return (f"done {self.done}, skipped {self.skipped}, failed {self.failed}{dup} in {self.seconds:.1f} s "
                 f"({self.sentences} sentences, {rate:.1f} sentences/s); flags: {flags}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,6 +168,7 @@ def scan(inputs: list[str], cfg: PipelineConfig, outdir: Path,
     """
     run_settings = settings(cfg)
     namer = OutputNamer()
+    bodies: dict[bytes, str] = {}  # body digest -> id of the first article with that body
     for doc in documents(inputs, cfg.input, cfg.segment.lang, skip=outdir):
         if isinstance(doc, InputError):
             yield Item(str(doc).split(": ", 1)[0], error=str(doc)), None
@@ -176,6 +180,12 @@ def scan(inputs: list[str], cfg: PipelineConfig, outdir: Path,
                           f"{cfg.run.max_chars} (raise it with --set run.max_chars=N)")
             yield item, None
             continue
+        digest = body_digest(doc)
+        if digest in bodies:
+            _commit_duplicate(outdir, item, doc, bodies[digest])
+            yield item, None
+            continue
+        bodies[digest] = doc.id
         if doc.lang not in models:
             try:
                 models[doc.lang] = model_ids(cfg, doc.lang)
@@ -194,6 +204,26 @@ def scan(inputs: list[str], cfg: PipelineConfig, outdir: Path,
         if stamp(record, item) != record:
             _write_outputs(Document.from_json(stamp(record, item)), outdir, cfg.output.formats)
         yield item, None
+
+
+def body_digest(doc: Document) -> bytes:
+    """The article's body (every paragraph but the title), case and spacing normalized, hashed:
+    syndicated wire copy and a page crawled twice have the same one."""
+    body = " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind != "title")
+    return hashlib.blake2b(" ".join(body.casefold().split()).encode("utf-8"), digest_size=16).digest()
+
+
+def _commit_duplicate(outdir: Path, item: Item, doc: Document, first: str) -> None:
+    """A duplicate is not processed: its record is the article as read, pointing to the first one
+    (``provenance.duplicate_of``); that record is its own part, keyed by its bytes."""
+    item.duplicate_of = first
+    doc.provenance = {"duplicate_of": first, "newsmt": __version__}
+    record = doc.to_json()
+    item.key = hashlib.sha256(record.encode("utf-8")).hexdigest()
+    part = part_path(outdir, item.key)
+    if not part.is_file():
+        part.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(part, record + "\n")
 
 
 # -- the job -----------------------------------------------------------------------------------
@@ -237,6 +267,9 @@ def _run_locked(inputs: list[str], cfg: PipelineConfig, outdir: Path, t0: float)
                 if item.error:
                     summary.failed += 1
                     log("article_failed", source=item.source, id=item.id, reason=item.error)
+                elif item.duplicate_of:
+                    summary.duplicates += 1
+                    log("article_duplicate", source=item.source, id=item.id, duplicate_of=item.duplicate_of)
                 else:
                     summary.skipped += 1
                     log("article_skipped", source=item.source, id=item.id, key=item.key)
@@ -295,7 +328,7 @@ def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[s
     flags: Counter[str] = Counter()
     with open_atomic(outdir / "records.jsonl", "w", **TEXT) as records, open_atomic(outdir / "index.jsonl", "w", **TEXT) as index:
         for item in items:
-            status = "failed" if item.error else "done"
+            status = "failed" if item.error else "duplicate" if item.duplicate_of else "done"
             index.write(canonical({"source": item.source, "id": item.id, "key": item.key, "status": status}) + "\n")
             if item.error:
                 continue
