@@ -94,7 +94,7 @@ def _entry_document(fields: dict[str, str], content: str, is_html: bool, doc_id:
         raise InputError(f"{source}: feed entry without text or title")
     doc = Document(id=doc_id, lang=lang, text=title, format="html",
                    paragraphs=[Paragraph("p1", 0, len(title), kind="title")])
-    doc.meta = {**known, "canonical_url": known["url"], "source": source, "extraction": "feed",
+    doc.meta = {**known, "canonical_url": known["url"], "source": source, "extraction": mode,
                 "flags": ["feed_title_only"]}
     return doc
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from collections import Counter
 from datetime import datetime
 from typing import BinaryIO, Iterator
 
 from ..document import Document
 from ..errors import InputError
-from .web import read_html_document
+from .web import MODES, read_html_document
 
 __all__ = ["iter_warc", "MAX_RECORD_BYTES"]
 
@@ -71,13 +70,37 @@ def _drain(record) -> None:
         pass
     left = getattr(raw, "limit", 0)
     if left > 0:
-        raise _Truncated(f"record {record.rec_headers.get_header('WARC-Record-ID') or ''} ends {left} bytes "
-                         "before its declared length".replace("record  ends", "the record ends"))
+        rid = record.rec_headers.get_header("WARC-Record-ID") or ""
+        raise _Truncated(f"record {rid} ends {left} bytes before its declared length".replace("  ", " "))
 
 
-def _read_body(record, limit: int) -> bytes:
-    """The HTTP payload (chunking and content encoding undone), at most ``limit`` + 1 bytes."""
-    return record.content_stream().read(limit + 1)
+def _read_record(records: Iterator, n: int) -> tuple[str, dict[str, str], bytes] | None:
+    """The next record: (skip reason or "", its headers, its HTML); None at the end of the archive.
+    Raises what the archive's damage raises."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        record = next(records)
+    except StopIteration:
+        return None
+    if record.format != "warc":  # warcio also reads the older ARC format, and takes any text for it
+        raise ArchiveLoadFailed(f"not a WARC record ({record.format or 'unknown'} format)")
+    reason = _skip_reason(record)
+    body = b""
+    if not reason:
+        body = record.content_stream().read(MAX_RECORD_BYTES + 1)  # chunking and content encoding undone
+        if len(body) > MAX_RECORD_BYTES:
+            reason = "too_large"
+        elif not record.http_headers.get_header("Content-Type") and not _HTML_START.match(body[:2048]):
+            reason = "not_html"
+    _drain(record)
+    headers = {
+        "uri": record.rec_headers.get_header("WARC-Target-URI") or "",
+        "date": record.rec_headers.get_header("WARC-Date") or "",
+        "id": record.rec_headers.get_header("WARC-Record-ID") or "",
+        "type": (record.http_headers.get_header("Content-Type") or "") if record.http_headers else "",
+    }
+    return reason, headers, body
 
 
 def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "article",
@@ -85,43 +108,41 @@ def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "articl
     """Documents of the HTML pages (status 200) archived in a WARC or WARC.gz ``stream``; the
     InputError of a page that has no text; one InputError where the archive breaks."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
+    if mode not in MODES:
+        raise ValueError(f"unknown web page mode {mode!r}; use one of: {', '.join(MODES)}")
     skipped = skipped if skipped is not None else Counter()
-    n = 0
-    try:
-        records = ArchiveIterator(stream, arc2warc=True)
-        for record in records:
-            n += 1
-            where = f"{source}#{n}"
-            reason = _skip_reason(record)
-            body = b""
-            if not reason:
-                body = _read_body(record, MAX_RECORD_BYTES)
-                if len(body) > MAX_RECORD_BYTES:
-                    reason = "too_large"
-                elif not record.http_headers.get_header("Content-Type") and not _HTML_START.match(body[:2048]):
-                    reason = "not_html"
-            _drain(record)
-            if reason:
-                skipped[reason] += 1
-                continue
-            ctype = (record.http_headers.get_header("Content-Type") or "").lower()
-            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            known = {"date": _iso(record.rec_headers.get_header("WARC-Date") or "")}
-            m = _CHARSET.search(ctype)
-            try:
-                yield read_html_document(body, _record_id(record.rec_headers.get_header("WARC-Record-ID"), uri),
-                                         lang, url=uri, mode=mode, source=where, charset=m.group(1) if m else "",
-                                         known=known)
-            except InputError as e:
-                yield e
-    except (_Truncated, ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as e:
-        reason = " ".join(str(e).split()) or type(e).__name__
-        if len(reason) > 200:
-            reason = reason[:200] + "…"
-        yield InputError(f"{source}: archive truncated or corrupt at record {n + (not isinstance(e, _Truncated))} "
-                         f"(read up to byte {_tell(stream)}): {reason}")
+    records = iter(ArchiveIterator(stream))
+    n = 0  # the record being read (1-based)
+    while True:
+        n += 1
+        try:
+            item = _read_record(records, n)
+        except Exception as e:  # noqa: BLE001 - whatever the damage, the archive ends here, said once
+            reason = " ".join(str(e).split()) or type(e).__name__
+            if n == 1 and "not a WARC record" in reason:
+                yield InputError(f"{source}: not a WARC file (expected WARC/1.x records)")
+                return
+            if len(reason) > 200:
+                reason = reason[:200] + "…"
+            yield InputError(f"{source}: archive truncated or corrupt at record {n} "
+                             f"(read up to byte {_tell(stream)}): {reason}")
+            return
+        if item is None:
+            return
+        reason, headers, body = item
+        if reason:
+            skipped[reason] += 1
+            continue
+        m = _CHARSET.search(headers["type"])
+        try:
+            yield read_html_document(body, _record_id(headers["id"], headers["uri"]), lang, url=headers["uri"],
+                                     mode=mode, source=f"{source}#{n}", charset=m.group(1) if m else "",
+                                     known={"date": _iso(headers["date"])})
+        except InputError as e:
+            yield e
+        except Exception as e:  # noqa: BLE001 - one unreadable page must not end the archive
+            yield InputError(f"{source}#{n}: unreadable page ({type(e).__name__}: {e})")
 
 
 def _tell(stream: BinaryIO) -> str:

@@ -6,10 +6,13 @@ htmldate) and then either
 
 * ``mode="article"`` (default): runs trafilatura's main-text extractor (balanced, comments off,
   links, formatting and tables kept) and walks the tree it returns into paragraphs and inline
-  spans, then applies general post-filters that drop the boilerplate trafilatura lets through
-  (share/follow/subscribe/newsletter/cookie/copyright/paywall lines, "read more" and related-story
-  teasers, photo credits, link-dense short paragraphs, a repeated title) and mark captions; when
-  nothing is left, the whole visible page is taken instead and flagged ``extraction_fallback``;
+  spans; puts back the running-text paragraphs it dropped between two of its own and the
+  standfirst between the headline and the text (recall); then applies general post-filters that
+  drop the boilerplate trafilatura lets through (share/follow/subscribe/newsletter/cookie/
+  copyright/paywall lines, "read more" and related-story teasers and sections, bylines and
+  datelines, photo credits, link-dense short paragraphs, widget leftovers at the edges, a repeated
+  title) and mark captions (precision); when nothing is left, the whole visible page is taken
+  instead and flagged ``extraction_fallback``;
 * ``mode="page"``: all visible text, block by block.
 
 Paragraph kinds: title, heading (``meta["level"]``), text, list_item, quote, table_cell, caption,
@@ -20,9 +23,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import re
 import unicodedata
-from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
@@ -91,7 +94,7 @@ def decode_page(data: bytes, name: str, charset: str = "") -> tuple[str, str, in
             raise InputError(f"{name}: looks binary (NUL bytes), not an HTML page (UTF-16 needs a byte-order mark)")
         data = data.replace(b"\x00", b"")  # a few stray NULs in a real page
         sample = data[:65536]
-    if sample and sum(sample.count(b) for b in _CONTROL_BYTES) / len(sample) > 0.05:
+    if sample and (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample) > 0.05:
         raise InputError(f"{name}: looks binary (many control characters), not an HTML page")
     http = _codec(charset) if charset else ""
     if http and http not in ("utf-16", "utf-32"):
@@ -131,7 +134,8 @@ def decode_page(data: bytes, name: str, charset: str = "") -> tuple[str, str, in
 # ---------------------------------------------------------------------------------------------
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False,
+                               encoding="utf-8")  # fed UTF-8 bytes: faster than a str, and no charset guessing
 # every element an HtmlElement, looked up in C: lxml.html's default lookup is a Python call per element
 # proxy (forms and inputs get special classes), which trafilatura's many tree walks pay for again and again
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
@@ -145,7 +149,7 @@ def parse_page(text: str, name: str) -> lxml_html.HtmlElement:
     if not text.strip():
         raise InputError(f"{name}: no text found in the page (empty)")
     try:
-        tree = lxml_html.document_fromstring(text, parser=_PARSER)
+        tree = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, ValueError) as e:
         raise InputError(f"{name}: cannot parse the page as HTML ({e})") from None
     if tree is None:
@@ -188,6 +192,15 @@ def _ld_objects(tree: lxml_html.HtmlElement) -> Iterable[dict]:
                 yield obj
                 if isinstance(obj.get("@graph"), list):
                     stack.extend(obj["@graph"])
+
+
+def _ld_text(value: Any) -> str:
+    """A JSON-LD value as text: a string, the first of a list, an object's name or @value."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or ""
+    return value if isinstance(value, str) else ""
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -266,7 +279,7 @@ def page_metadata(tree: lxml_html.HtmlElement, url: str = "") -> dict[str, str]:
         if not ld and _LD_ARTICLE.search(kinds) and (obj.get("headline") or obj.get("articleBody")):
             ld = obj
         if not publisher and re.search(r"Organization|NewsMediaOrganization|WebSite", kinds):
-            publisher = _clean(_ld_names(obj.get("name"))[0] if _ld_names(obj.get("name")) else "")
+            publisher = _clean(_ld_text(obj.get("name")))
     canonical = ""
     for link in tree.iterfind(".//link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
@@ -275,9 +288,9 @@ def page_metadata(tree: lxml_html.HtmlElement, url: str = "") -> dict[str, str]:
     page_url = url or _absolute(canonical, metas.get("og:url", "")) or metas.get("og:url", "")
     canonical = _absolute(canonical, page_url) if canonical else metas.get("og:url", "")
     host = _host(page_url or canonical)
-    site = metas.get("og:site_name") or _clean(_ld_names(ld.get("publisher"))[:1][0] if _ld_names(ld.get("publisher")) else "") \
-        or publisher or metas.get("application-name", "") or host
-    title = metas.get("og:title") or metas.get("twitter:title") or _clean(str(ld.get("headline") or ""))
+    site = (metas.get("og:site_name") or _clean(_ld_text(ld.get("publisher"))) or publisher
+            or metas.get("application-name", "") or host)
+    title = metas.get("og:title") or metas.get("twitter:title") or _clean(_ld_text(ld.get("headline")))
     if not title:
         t = tree.find(".//title")
         title = _clean(t.text_content()) if t is not None else ""
@@ -287,14 +300,15 @@ def page_metadata(tree: lxml_html.HtmlElement, url: str = "") -> dict[str, str]:
     title = _strip_site(title, site, host) if title else ""
     authors = [_clean(a) for a in _ld_names(ld.get("author"))]
     authors = [a for a in authors if a and not a.startswith("http")]
-    author = "; ".join(dict.fromkeys(authors))
+    author = "; ".join(list(dict.fromkeys(authors))[:6])
     if not author:
-        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "twitter:creator"):
+        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl",
+                    "twitter:creator"):
             v = metas.get(key, "")
             if v and not v.startswith(("http", "@")) and len(v) < 120:
                 author = re.sub(r"^(by|por|par|von)\s+", "", v, flags=re.I)
                 break
-    date = _iso_date(str(ld.get("datePublished") or ""))
+    date = _iso_date(_ld_text(ld.get("datePublished")))
     if not date:
         for key in ("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
                     "publish-date", "article.published", "parsely-pub-date", "sailthru.date", "dc.date.issued",
@@ -326,16 +340,20 @@ class _Block:
 
     @property
     def link_chars(self) -> int:
-        covered: set[int] = set()
-        for kind, s, e, _ in self.spans:
-            if kind == "link":
-                covered.update(range(s, e))
-        return sum(1 for i in covered if not self.text[i].isspace())
+        """Characters (spaces aside) inside links."""
+        total, end = 0, 0
+        for _kind, s, e, _attrs in sorted(x for x in self.spans if x[0] == "link"):
+            s = max(s, end)
+            if e > s:
+                chunk = self.text[s:e]
+                total += len(chunk) - chunk.count(" ")
+                end = e
+        return total
 
 
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, zero-width space, joiners
-_CODE_BLANKS = re.compile(r"\n[ \t]*\n+")
+_CODE_BLANKS = re.compile(r"\n\s*\n")  # a blank line inside code would read as a paragraph break
 
 
 class _Walker:
@@ -343,7 +361,7 @@ class _Walker:
 
     def __init__(self, base: str, scheme: str) -> None:
         self.base = base
-        self.html = scheme == "html"
+        self.skip = _HTML_SKIP
         self.blocks: list[_Block] = []
         self.open: list[list[Any]] = []  # open inline spans: [kind, attrs, start]
         self._reset("text", {}, "")
@@ -402,8 +420,8 @@ class _Walker:
             spans.append((sp[0], sp[2], self.n, sp[1]))
             sp[2] = 0
         if self.kind == "code":
-            stripped = text.strip("\n").rstrip()
-            lead = len(text) - len(text.lstrip("\n"))
+            stripped = text.strip()
+            lead = len(text) - len(text.lstrip())
             text = _CODE_BLANKS.sub("\n", stripped)
             spans = [] if text != stripped else [(k, s - lead, e - lead, a) for k, s, e, a in spans]
         if text.strip():
@@ -423,6 +441,7 @@ class _Walker:
 # trafilatura's output tree
 _TEI_BLOCKS = {"p", "head", "list", "item", "quote", "code", "table", "row", "cell", "div", "ab", "body", "note",
                "figure", "doc", "main", "article", "section"}
+_TEI_KIND = {"item": "list_item", "quote": "quote", "code": "code", "cell": "table_cell"}
 _TEI_INLINE_PARENTS = {"p", "head", "item", "cell", "hi", "ref", "del", "quote"}
 _TEI_HI = {"#b": "strong", "#i": "emphasis", "#t": "code", "#u": "emphasis"}
 # raw HTML (page mode and the fallback)
@@ -449,68 +468,109 @@ def _hidden(el: etree._Element) -> bool:
     return bool(style) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
 
 
-def _walk(w: _Walker, el: etree._Element, ctx: str, ctx_meta: dict[str, Any]) -> None:
+def _open_block(w: _Walker, kind: str, meta: dict[str, Any], cls: str) -> None:
+    if w.n or w.open:
+        w.flush(kind, meta, cls)
+    else:
+        w.kind, w.meta, w.cls, w.sep = kind, meta, cls, ""
+
+
+def _link(href: str | None) -> dict[str, str] | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        return None
+    return {"href": href}  # made absolute once the document is built
+
+
+def _walk_html(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any]) -> None:
     tag = el.tag
     if not isinstance(tag, str):  # comments, processing instructions
         return
-    tag = tag.lower() if w.html else tag
-    if w.html and (tag in _HTML_SKIP or _hidden(el)):
+    tag = tag.lower()
+    if tag in w.skip:
         return
-    if w.html:
-        is_block = tag in _HTML_BLOCKS
-    elif tag == "code":  # a code block, or code inside running text
+    attrib = el.attrib
+    if attrib and ("hidden" in attrib or "aria-hidden" in attrib or "style" in attrib) and _hidden(el):
+        return
+    if tag in _HTML_BLOCKS:
+        if tag in _HTML_KIND:
+            kind, meta = _HTML_KIND[tag], {}
+        elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            kind, meta = "heading", {"level": int(tag[1])}
+        elif ctx in _INHERITING or ctx == "code":
+            kind, meta = ctx, ctx_meta
+        else:
+            kind, meta = "text", {}
+        cls = attrib.get("class") or "" if attrib else ""
+        _open_block(w, kind, meta, cls)
+        if el.text:
+            w.add(el.text)
+        for child in el:
+            _walk_html(w, child, kind, meta)
+            if child.tail:
+                w.add(child.tail)
+        _open_block(w, ctx, ctx_meta, "")
+        return
+    if tag == "br":
+        w.newline()
+        return
+    k = _HTML_INLINE.get(tag)
+    span = None
+    if k == "link":
+        attrs = _link(attrib.get("href"))
+        span = [k, attrs, w.n] if attrs else None
+    elif k and w.kind != "code":
+        span = [k, {}, w.n]
+    if span is not None:
+        w.open.append(span)
+    if el.text:
+        w.add(el.text)
+    for child in el:
+        _walk_html(w, child, ctx, ctx_meta)
+        if child.tail:
+            w.add(child.tail)
+    if span is not None:
+        w.open.remove(span)
+        w.spans.append((span[0], span[2], w.n, span[1]))
+
+
+def _walk_tei(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any]) -> None:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return
+    if tag == "code":  # a code block, or code inside running text
         parent = el.getparent()
         is_block = "\n" in (el.text or "") or parent is None or parent.tag not in _TEI_INLINE_PARENTS
     else:
         is_block = tag in _TEI_BLOCKS
     if is_block:
-        kind, meta = ctx, ctx_meta
-        if w.html:
-            if tag in _HTML_KIND:
-                kind, meta = _HTML_KIND[tag], {}
-            elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-                kind, meta = "heading", {"level": int(tag[1])}
-            elif ctx not in _INHERITING and ctx != "code":
-                kind, meta = "text", {}
+        if tag == "head":
+            rend = el.get("rend") or "h3"
+            kind, meta = "heading", {"level": int(rend[1]) if rend[1:2].isdigit() else 3}
+        elif tag in _TEI_KIND:
+            kind, meta = _TEI_KIND[tag], {}
+        elif ctx in _INHERITING or ctx == "code":
+            kind, meta = ctx, ctx_meta
         else:
-            if tag == "head":
-                rend = el.get("rend") or "h3"
-                kind, meta = "heading", {"level": int(rend[1]) if rend[1:2].isdigit() else 3}
-            elif tag == "item":
-                kind, meta = "list_item", {}
-            elif tag == "quote":
-                kind, meta = "quote", {}
-            elif tag == "code":
-                kind, meta = "code", {}
-            elif tag == "cell":
-                kind, meta = "table_cell", {}
-            elif ctx not in _INHERITING and ctx != "code":
-                kind, meta = "text", {}
-        cls = el.get("class") or ""
-        w.flush(kind, meta, cls)
-        w.add(el.text)
+            kind, meta = "text", {}
+        _open_block(w, kind, meta, el.get("class") or "")
+        if el.text:
+            w.add(el.text)
         for child in el:
-            _walk(w, child, kind, meta)
-            w.add(child.tail)
-        w.flush(ctx, ctx_meta, "")
+            _walk_tei(w, child, kind, meta)
+            if child.tail:
+                w.add(child.tail)
+        _open_block(w, ctx, ctx_meta, "")
         return
-    # inline
-    if tag in ("lb", "br"):
+    if tag == "lb":
         w.newline()
         return
     span = None
-    if w.html:
-        k = _HTML_INLINE.get(tag)
-        if k == "link":
-            href = el.get("href")
-            span = [k, {"href": _absolute(href, w.base)}, w.n] if href and not href.strip().lower().startswith(
-                ("javascript:", "#")) else None
-        elif k and w.kind != "code":
-            span = [k, {}, w.n]
-    elif tag == "ref":
-        href = el.get("target")
-        if href and not href.strip().lower().startswith(("javascript:", "#")):
-            span = ["link", {"href": _absolute(href, w.base)}, w.n]
+    if tag == "ref":
+        attrs = _link(el.get("target"))
+        span = ["link", attrs, w.n] if attrs else None
     elif tag == "hi":
         k = _TEI_HI.get(el.get("rend") or "")
         if k and w.kind != "code":
@@ -519,10 +579,12 @@ def _walk(w: _Walker, el: etree._Element, ctx: str, ctx_meta: dict[str, Any]) ->
         span = ["code", {}, w.n]
     if span is not None:
         w.open.append(span)
-    w.add(el.text)
+    if el.text:
+        w.add(el.text)
     for child in el:
-        _walk(w, child, ctx, ctx_meta)
-        w.add(child.tail)
+        _walk_tei(w, child, ctx, ctx_meta)
+        if child.tail:
+            w.add(child.tail)
     if span is not None:
         w.open.remove(span)
         w.spans.append((span[0], span[2], w.n, span[1]))
@@ -530,15 +592,23 @@ def _walk(w: _Walker, el: etree._Element, ctx: str, ctx_meta: dict[str, Any]) ->
 
 def _blocks(root: etree._Element, base: str, scheme: str) -> list[_Block]:
     w = _Walker(base, scheme)
-    _walk(w, root, "text", {})
+    (_walk_html if scheme == "html" else _walk_tei)(w, root, "text", {})
     w.flush("text", {}, "")
     return w.blocks
 
 
-def page_blocks(tree: lxml_html.HtmlElement, base: str) -> list[_Block]:
-    """All visible text of a page, block by block."""
-    body = tree.find("body")
-    return _blocks(body if body is not None else tree, base, "html")
+def page_blocks(tree: lxml_html.HtmlElement, base: str, skip: frozenset[str] = frozenset()) -> list[_Block]:
+    """All visible text of a page, block by block (``skip``: tags left out with their content)."""
+    body = tree.find("body") if tree.tag == "html" else tree
+    w = _Walker(base, "html")
+    w.skip = _HTML_SKIP | skip
+    _walk_html(w, body if body is not None else tree, "text", {})
+    w.flush("text", {}, "")
+    return w.blocks
+
+
+# where no article text stands: left out of the page's blocks that recovery looks at
+_NOT_ARTICLE = frozenset({"nav", "footer", "aside", "form", "menu", "dialog"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,28 +617,39 @@ def page_blocks(tree: lxml_html.HtmlElement, base: str) -> list[_Block]:
 def _trafilatura_body(tree: lxml_html.HtmlElement) -> etree._Element | None:
     from trafilatura import bare_extraction
 
-    result = bare_extraction(
-        tree, include_comments=False, include_links=True, include_formatting=True, include_tables=True,
-        include_images=False, with_metadata=False, output_format="python",
-    )
+    try:
+        result = _bare_extraction(bare_extraction, tree)
+    except (RecursionError, ValueError, TypeError, etree.LxmlError) as e:  # a page it cannot take: the fallback
+        logging.getLogger(__name__).debug("trafilatura failed: %s", e)
+        return None
     return None if result is None else result.body
 
 
-def article_blocks(tree: lxml_html.HtmlElement, base: str, title: str = "",
-                   page: list[_Block] | None = None) -> list[_Block]:
+def _bare_extraction(bare_extraction: Any, tree: lxml_html.HtmlElement) -> Any:
+    return bare_extraction(
+        tree, include_comments=False, include_links=True, include_formatting=True, include_tables=True,
+        include_images=False, with_metadata=False,
+        output_format="xml",  # the tree is taken as is: "xml" spares the text rendering that "python" adds
+    )
+
+
+def article_blocks(tree: lxml_html.HtmlElement, base: str, title: str = "") -> list[_Block]:
     """The article's blocks: trafilatura's main text, the paragraphs it dropped inside the article
-    or between the title and the article (``page``: the page's blocks), then the filters."""
+    or between the title and the article (found among the page's blocks), then the filters."""
     body = _trafilatura_body(tree)
     if body is None:
         return []
     blocks = _blocks(body, base, "tei")
-    if page:
-        blocks = recover_blocks(blocks, page, title)
+    if blocks:
+        blocks = recover_blocks(blocks, page_blocks(tree, base, _NOT_ARTICLE), title)
     return filter_blocks(blocks)
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def _key(text: str) -> str:
-    return _norm(text)[:80]
+    return _NON_WORD.sub("", text[:160].casefold())[:64]
 
 
 def _running_text(b: _Block, min_words: int) -> bool:
@@ -621,27 +702,31 @@ def _words(text: str) -> int:
 
 _W = r"[\w'’\-]+"
 # a teaser line: "Read more: <other story>", "Lea también: ...", "À lire aussi »", ...
-_TEASER = re.compile(
+_TEASER_PHRASES = (
     r"^\W{0,3}(?:read (?:more|also|next)|also read|see also|more from|related(?: stor(?:y|ies)| articles?| coverage)?|"
     r"recommended(?: for you)?|further reading|you (?:may|might) (?:also )?(?:like|be interested)|don'?t miss|"
     r"watch|listen|trending|most (?:read|popular)|editor'?s picks?|"
-    r"lea (?:también|tambien|además|más|mas)|lea|le puede interesar|te puede interesar|puede interesarte|"
-    r"(?:tambi[eé]n )?(?:te |le )?(?:puede|podr[ií]a) interesar|vea (?:también|tambien|además)|ver (?:también|tambien|más)|"
+    r"lea (?:también|tambien|además|más|mas|aquí|aqui)|lea|le puede interesar|(?:también )?puedes? leer|"
+    r"(?:te |le )?recomendamos|te puede interesar|puede interesarte|"
+    r"(?:tambi[eé]n )?(?:te |le )?(?:puede|podr[ií]a) interesar|vea (?:también|tambien|además)|"
+    r"ver (?:también|tambien|más)|"
     r"mira|mire|puedes ver|lee (?:también|tambien|además|más)|relacionad[oa]s?|notas? relacionadas?|"
     r"contenido relacionado|art[ií]culos? relacionados?|noticias relacionadas|temas relacionados|"
     r"[àa] lire (?:aussi|également|egalement)|lire aussi|lire la suite|voir aussi|sur le même sujet|"
     r"leia (?:também|tambem|mais)|veja (?:também|tambem|mais)|saiba mais|assista|"
     r"читайте (?:также|еще|ещё)|смотрите также|по теме|"
     r"lesen sie (?:auch|mehr)|mehr zum thema|siehe auch|auch interessant|"
-    r"leggi anche|vedi anche)"
-    r"\s*(?:[:»>|\-–—]|\.\.\.|…)", re.I)
+    r"leggi anche|vedi anche)")
+_TEASER = re.compile(_TEASER_PHRASES + r"\s*(?:[:»>|\-–—]|\.\.\.|…)")
+_TEASER_START = re.compile(_TEASER_PHRASES + r"\b")  # a short line that starts so
 _TEASER_HEADING = re.compile(
     r"^\W{0,3}(?:related(?: (?:stories|articles|posts|content|coverage|news|reading|topics))?|more (?:stories|news|"
     r"from|on|in|like this|to read|articles)\b.*|read (?:more|next|also)|recommended(?: for you| stories| reading)?|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\b.*|further reading|popular(?: now| stories| posts)?|"
     r"most (?:read|popular|viewed|shared)|trending(?: now| stories)?|latest(?: news| stories| posts| articles)?|"
     r"top stories|editor'?s picks?|also (?:on|in|read)\b.*|what to read next|tags?|topics?|categories|filed under|"
-    r"related (?:articles|stories|posts|content|coverage|news)\b.*|more (?:stories|news|articles) (?:from|on|in|about)\b.*|"
+    r"related (?:articles|stories|posts|content|coverage|news)\b.*|"
+    r"more (?:stories|news|articles) (?:from|on|in|about)\b.*|"
     r"otras noticias\b.*|m[aá]s le[ií]d[ao]s\b.*|m[aá]s noticias\b.*|seguir leyendo|sigue leyendo|"
     r"plus d'articles\b.*|les plus lus\b.*|mais not[ií]cias\b.*|leia mais\b.*|"
     r"share(?: this(?: article| story| post)?)?|comments?|leave a (?:comment|reply)|newsletter|sign up\b.*|"
@@ -650,10 +735,11 @@ _TEASER_HEADING = re.compile(
     r"sobre\b.*|de\b.*)|te puede interesar|le puede interesar|tambi[eé]n te puede interesar|[uú]ltimas noticias|"
     r"comentarios|compartir|sur le m[eê]me sujet|[àa] lire aussi|lire aussi|les plus lus|dans la m[eê]me rubrique|"
     r"voir aussi|partager|commentaires?|mots[- ]cl[eé]s|"
-    r"leia tamb[eé]m|veja tamb[eé]m|saiba mais|mais lidas|not[ií]cias relacionadas|mat[eé]rias relacionadas|coment[aá]rios|"
+    r"leia tamb[eé]m|veja tamb[eé]m|saiba mais|mais lidas|not[ií]cias relacionadas|mat[eé]rias relacionadas|"
+    r"coment[aá]rios|"
     r"compartilhe|"
     r"читайте также|по теме|популярное|комментарии|"
-    r"das k[oö]nnte sie auch interessieren|mehr zum thema|meistgelesen|kommentare)\W{0,3}$", re.I)
+    r"das k[oö]nnte sie auch interessieren|mehr zum thema|meistgelesen|kommentare)\W{0,3}$")
 # service lines: subscribe/follow/share/newsletter/cookie/paywall/ads/disclosure/donation appeals.
 # Strong cues are phrases no article sentence uses (a paragraph of up to 45 words goes); weak cues
 # are single words that news also uses ("newsletter", "subscribe"): only short lines go.
@@ -669,36 +755,46 @@ _SERVICE_STRONG = re.compile(
     r"affiliate (?:links?|commission)|we (?:may )?(?:earn|receive) (?:a )?(?:commission|compensation)|"
     r"letters? to the editor|send us (?:a|your) (?:message|tip|story|letter)|contact us|donate (?:now|today|here)|"
     r"support (?:independent|our) journalism|support us|to (?:view|read) the full story|for the full story|"
-    r"continue reading|keep reading|read the full (?:story|article)|this story (?:was|is) (?:originally )?(?:published|produced) by|"
-    r"suscr[ií]b(?:e|ete|ase|irse)\b|suscripci[oó]n|s[ií]guenos|[uú]nete (?:a|al|desde|en)|reg[ií]strate|inicia sesi[oó]n|"
+    r"continue reading|keep reading|read the full (?:story|article)|(?:estimated )?reading time|\d+ min(?:ute)?s? read|"
+    r"tiempo de lectura|temps de lecture|tempo de leitura|cancel (?:anytime|at any time)|cancela cuando quieras|"
+    r"apoya (?:el|nuestro) periodismo|soutenez (?:notre|le) journalisme|apoie o jornalismo|clic (?:aquí|aqui|acá)|"
+    r"haga clic|haz clic|cliquez ici|clique aqui|m[aá]s informaci[oó]n (?:en|sobre)|"
+    r"this story (?:was|is) (?:originally )?(?:published|produced) by|"
+    r"suscr[ií]b(?:e|ete|ase|irse)\b|suscripci[oó]n|s[ií]guenos|[uú]nete (?:a|al|desde|en)|reg[ií]strate|"
+    r"inicia sesi[oó]n|"
     r"nuestro bolet[ií]n|hazte (?:miembro|socio)|canal de (?:youtube|telegram|whatsapp)|descarga (?:la|nuestra) app|"
     r"abonnez-vous|(?:d[ée]j[àa] )?abonn[ée]s? (?:au|à)|votre abonnement|inscrivez-vous|suivez-nous|partagez (?:cet|l)|"
     r"pour lire la suite|pour acc[ée]der (?:à|en|aux)|pour continuer (?:à|a) lire|cr[ée]ez votre compte|"
+    r"connectez-vous|d[ée]j[àa] un compte|offre d[ée]couverte|already have an account|"
+    r"(?:ya )?tienes una cuenta|j[áa] tem (?:uma )?conta|"
     r"assine (?:já|agora|o|a)|j[áa] (?:é|sou) assinante|inscreva-se|siga[- ]nos|"
     r"подпишитесь|подписывайтесь|подписаться на|"
-    r"abonnieren sie|folgen sie uns|jetzt abonnieren)", re.I)
+    r"abonnieren sie|folgen sie uns|jetzt abonnieren)")
 _SERVICE_WEAK = re.compile(
     r"\b(?:subscribe|subscription|subscribers?|newsletters?|sign up|log ?in|sign in|register|donate|sponsored|"
     r"advertisement|cookies|whatsapp|telegram|instagram|twitter|facebook|youtube|"
     r"suscr[ií]bete|bolet[ií]n|publicidad|newsletter|abonnez|abonnement|publicit[ée]|assine|assinante|"
-    r"подписк|реклама|werbung|anzeige)\b", re.I)
+    r"подписк|реклама|werbung|anzeige)\b")
 _COPYRIGHT = re.compile(r"^\W{0,2}(?:©|\(c\)\s*\d{4}|copyright\b)|all rights reserved|derechos reservados|"
                         r"droits r[ée]serv[ée]s|direitos reservados|права защищены|rechte vorbehalten|"
-                        r"copyrighted property|without (?:the )?(?:express )?(?:written )?permission", re.I)
+                        r"copyrighted property|without (?:the )?(?:express )?(?:written )?permission")
 # photo credits and captions
 _CREDIT = re.compile(
     r"^\W{0,2}(?:photo(?:graph)?s?|images?|pictures?|credits?|illustrations?|video|foto(?:graf[ií]a)?s?|"
     r"imagen|im[aá]genes|cr[ée]dits?(?: photos?)?|image illustrative|fuente|source|cortes[ií]a|courtesy|"
-    r"file photo|getty images|ap photo)\b\s*(?:by|de|:|/|©|-|–)", re.I)
+    r"file photo|getty images|ap photo)\b(?:\s*\([^()]{0,20}\))?\s*(?:by|de|:|/|©|-|–)")
 _CAPTION_TAIL = re.compile(
-    r"[(\[](?:[^()\[\]]{0,80}\b(?:photo|foto|image|imagen|cr[ée]dit|credit|getty|afp|reuters|ap|efe|"
-    r"archivo|file|cortes[ií]a|courtesy|shutterstock|istock|bestimage|dpa|epa)\b[^()\[\]]{0,80})[)\]]\.?$", re.I)
-_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo-?desc|image-?desc", re.I)
+    r"[(\[](?:[^()\[\]]{0,80}\b(?:photos?|fotos?|pictures?|pic|images?|imagen|video|file|cr[ée]dit|credit|getty|afp|reuters|ap|efe|"
+    r"archivo|file|cortes[ií]a|courtesy|shutterstock|istock|bestimage|dpa|epa)\b[^()\[\]]{0,80})[)\]]\.?$")
+_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo-?desc|image-?desc")
 _BOILER_CLASS = re.compile(r"\b(?:share|social|newsletter|subscribe|related|promo|advert|sponsor|byline|"
-                           r"breadcrumb|cookie|paywall)", re.I)
-_BYLINE = re.compile(r"^(?:by|por|par|von|от)\s+[\w.'’\-]+(?:\s+[\w.'’\-]+){0,5}$"
-                     r"|^(?:published|updated|posted|last (?:modified|updated)|publicado|actualizado|publi[ée]|"
-                     r"mis à jour|atualizado|опубликовано|обновлено|release date|news date|fecha)\b.{0,80}$", re.I)
+                           r"breadcrumb|cookie|paywall)")
+_BYLINE = re.compile(r"^(?:by|por|par|von|от|written by|reported by|escrito por|texto de|texte de)\s*:?\s+"
+                     r"[\w.'’\-]+(?:\s+[\w.'’\-]+){0,5}$"
+                     r"|^(?:(?:article|story|post) )?(?:published|updated|posted|last (?:modified|updated)|"
+                     r"latest update|"
+                     r"publicado|actualizado|publi[ée]|cr[ée]{2}|created|"
+                     r"mis à jour|atualizado|опубликовано|обновлено|release date|news date|fecha)\b.{0,80}$")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
           r"septiembre|setiembre|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|"
@@ -707,18 +803,19 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _DATE_LINE = re.compile(
     r"^\W*(?:[^\W\d_]+\.?,?\s+){0,2}(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
     rf"\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
-    r"(?:\W{1,4}(?:at\s+|a las\s+|à\s+|às\s+)?\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?|\s*h(?:rs)?)?(?:\s+\w{2,5})?)?\W*$",
-    re.I)
+    r"(?:\W{1,4}(?:at\s+|a las\s+|à\s+|às\s+)?\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?|\s*h(?:rs)?)?(?:\s+\w{2,5})?)?\W*$")
 # "PUBLISHED: November 8, 2023 at 4:56 p.m. | UPDATED: ...", "by Jane Doe November 8, 2023 | 6:03 pm"
-_DATELINE = re.compile(r"^\W{0,2}(?:published|updated|posted|last (?:modified|updated)|publicado|actualizado|"
-                       r"publi[ée]|mis à jour|atualizado|опубликовано|обновлено|by|por|par)\b", re.I)
+_DATELINE = re.compile(r"^\W{0,2}(?:(?:article|story|post) )?(?:published|updated|posted|last (?:modified|updated)|"
+                       r"latest update|publicado|actualizado|cr[ée]{2}|created|written by|"
+                       r"publi[ée]|mis à jour|atualizado|опубликовано|обновлено|by|por|par)\b")
 _HAS_DATE = re.compile(rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
-                       rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH}\b", re.I)
+                       rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH}\b")
 _SOCIAL_WORD = re.compile(r"^(?:share|tweet|email|e-mail|print|imprimir|compartir|partager|facebook|twitter|"
                           r"whatsapp|linkedin|pinterest|telegram|reddit|copy link|copiar enlace|advertisement|"
                           r"publicidad|publicit[ée]|anuncio|реклама|werbung|anzeige|comments?|\d+ comments?|reply|"
                           r"responder|r[ée]pondre|menu|search|home|inicio|accueil|back to top|volver arriba|"
-                          r"cerrar|close|fermer|loading\.*|cargando\.*|chargement\.*)\W*$", re.I)
+                          r"cerrar|close|fermer|loading\.*|cargando\.*|chargement\.*)\W*$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _URLISH = re.compile(r"^\S+@\S+\.\w+$|^(?:https?://|www\.)\S+$")
 
 
@@ -733,27 +830,34 @@ def _boilerplate(b: _Block) -> str:
     """Why a paragraph is no part of the article ("" when it is): service lines, teasers, credits."""
     text = b.text
     n = _words(text)
-    if n <= 3 and _SOCIAL_WORD.match(text):
+    low = text.lower()  # the patterns are lower-case: case-blind matching is 4 times slower
+    if n > 45:  # running text: only a teaser made of links goes
+        return "teaser" if _TEASER.match(low) and b.link_chars >= 0.5 * len(text) else ""
+    if n <= 3 and _SOCIAL_WORD.match(low):
         return "social"
-    if _TEASER.match(text) and (n <= 40 or b.link_chars >= 0.5 * len(text)):
+    if _TEASER.match(low) and (n <= 40 or b.link_chars >= 0.5 * len(text)):
         return "teaser"
-    if n <= 12 and _TEASER_HEADING.match(text):
+    if n <= 8 and _TEASER_START.match(low):
+        return "teaser"
+    if n <= 12 and _TEASER_HEADING.match(low):
         return "section"
-    if n <= 45 and _COPYRIGHT.search(text):
+    if n <= 45 and _COPYRIGHT.search(low):
         return "copyright"
-    if n <= 45 and _SERVICE_STRONG.search(text):
+    if n <= 45 and _SERVICE_STRONG.search(low):
         return "service"
-    if n <= 15 and _SERVICE_WEAK.search(text) and not text.endswith((".", "?", "!", '"', "”", "»")):
+    if n <= 15 and _SERVICE_WEAK.search(low) and not text.endswith((".", "?", "!", '"', "”", "»")):
         return "service"
-    if n <= 20 and _CREDIT.match(text):
+    if n <= 20 and _CREDIT.match(low):
         return "credit"
-    if b.kind != "code" and n <= 10 and _BYLINE.match(text) and not text.endswith((".", "!", "?")):
+    if b.kind != "code" and n <= 10 and _BYLINE.match(low) and not text.endswith((".", "!", "?")):
         return "byline"
-    if b.kind != "code" and n <= 30 and _DATELINE.match(text) and _HAS_DATE.search(text):
+    if b.kind != "code" and n <= 30 and _DATELINE.match(low) and _HAS_DATE.search(low):
         return "byline"
-    if b.kind != "code" and n <= 12 and _DATE_LINE.match(text):
+    if b.kind != "code" and n <= 12 and _DATE_LINE.match(low):
         return "date"
-    if b.cls and n <= 40 and _BOILER_CLASS.search(b.cls):
+    if n <= 15 and "@" in low and _EMAIL.search(low) and _HAS_DATE.search(low):
+        return "byline"
+    if b.cls and n <= 40 and _BOILER_CLASS.search(b.cls.lower()):
         return "class"
     if n <= 3 and _link_dense(b):
         return "links"
@@ -761,9 +865,9 @@ def _boilerplate(b: _Block) -> str:
 
 
 def _is_caption(b: _Block) -> bool:
-    if b.cls and _CAPTION_CLASS.search(b.cls):
+    if b.cls and _CAPTION_CLASS.search(b.cls.lower()):
         return True
-    return _words(b.text) <= 60 and _CAPTION_TAIL.search(b.text) is not None
+    return _words(b.text) <= 60 and _CAPTION_TAIL.search(b.text.lower()) is not None
 
 
 def _norm(s: str) -> str:
@@ -778,7 +882,7 @@ def filter_blocks(blocks: list[_Block]) -> list[_Block]:
     reasons = [_boilerplate(b) for b in blocks]
     dense = [_link_dense(b) for b in blocks]
     last = len(blocks) - 1
-    for i, b in enumerate(blocks):
+    for i in range(len(blocks)):
         if dense[i] and not reasons[i]:
             near = any(0 <= j <= last and (dense[j] or reasons[j]) for j in (i - 1, i + 1))
             if near or i == last:
@@ -818,7 +922,21 @@ def _fragment(b: _Block, words: int = 4) -> bool:
 def _trim_edges(blocks: list[_Block]) -> list[_Block]:
     """Labels before the article's first paragraph; headings, lead-ins ("Read more:") and fragments
     after its last one."""
-    first = next((i for i, b in enumerate(blocks) if _words(b.text) >= 12), None)
+    # runs of three or more one-to-three-word lines: form fields, widget labels, menus
+    tiny = [b.kind == "text" and _words(b.text) <= 3 and not b.text.endswith((".", "!", "?"))
+            and not _URLISH.match(b.text) for b in blocks]
+    drop: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and tiny[j]:
+            j += 1
+        if j - i >= 3:
+            drop.update(range(i, j))
+        i = max(j, i + 1)
+    if drop:
+        blocks = [b for i, b in enumerate(blocks) if i not in drop]
+    first = next((i for i, b in enumerate(blocks) if _words(b.text) >= 12 and b.kind != "heading"), None)
     if first is None:  # no paragraph of running text: keep what there is, unless only headings
         return [] if all(b.kind in ("heading", "caption") for b in blocks) else blocks
     blocks = [b for i, b in enumerate(blocks) if i >= first or not _fragment(b)]
@@ -831,7 +949,7 @@ def _trim_edges(blocks: list[_Block]) -> list[_Block]:
 # ---------------------------------------------------------------------------------------------
 # the document
 # ---------------------------------------------------------------------------------------------
-def _document(blocks: list[_Block], title: str, doc_id: str, lang: str) -> Document:
+def _document(blocks: list[_Block], title: str, doc_id: str, lang: str, base: str = "") -> Document:
     if title:
         key = _norm(title)
         # the page repeats its title as the first heading or paragraph: keep it once
@@ -853,7 +971,10 @@ def _document(blocks: list[_Block], title: str, doc_id: str, lang: str) -> Docum
         paragraphs.append(Paragraph(f"p{i}", pos, pos + len(b.text), kind=b.kind, translatable=b.kind != "code",
                                     meta=meta))
         for k, s, e, attrs in b.spans:
-            spans.append(Span(k, pos + s, pos + e, dict(attrs)))
+            attrs = dict(attrs)
+            if "href" in attrs:
+                attrs["href"] = _absolute(attrs["href"], base)
+            spans.append(Span(k, pos + s, pos + e, attrs))
         pos += len(b.text)
     spans.sort(key=lambda s: (s.start, -s.end, s.kind))
     return Document(id=doc_id, lang=lang, text="".join(parts), paragraphs=paragraphs, format="html", spans=spans)
@@ -892,17 +1013,16 @@ def read_html_document(html: str | bytes, doc_id: str, lang: str = "", *, url: s
     base = meta["url"] or meta["canonical_url"]
     extraction = mode
     blocks: list[_Block] = []
-    page = page_blocks(tree, base)
     if mode == "article":
-        blocks = article_blocks(tree, base, meta["title"], page)
+        blocks = article_blocks(tree, base, meta["title"])
         if not blocks:
             extraction = "fallback"
             flags.append("extraction_fallback")
     if not blocks:
-        blocks = page
+        blocks = page_blocks(tree, base)
     if not blocks:
         raise InputError(f"{name}: no text found in the page")
-    doc = _document(blocks, meta["title"], doc_id, lang)
+    doc = _document(blocks, meta["title"], doc_id, lang, base)
     doc.meta = {**meta, "source": source, "extraction": extraction}
     if flags:
         doc.meta["flags"] = flags

@@ -1,0 +1,300 @@
+"""Web pages -> the article (sources/web.py) and language identification (sources/langid.py).
+
+Real pages come from the shared dev set (../shared/eval/web_pages_trafilatura_eval; skipped when
+absent); the small pages below are written for these tests.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+from functools import lru_cache
+
+import pytest
+from conftest import shared_path
+
+from newsmt.document import Document
+from newsmt.errors import InputError
+from newsmt.sources.langid import detect_language
+from newsmt.sources.web import article_body, decode_page, read_page
+
+DEV = ("eval", "web_pages_trafilatura_eval")
+
+
+@lru_cache(maxsize=None)
+def _gold() -> dict[str, dict]:
+    path = shared_path(*DEV, "gold.jsonl")
+    return {row["id"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def dev_page(page_id: str) -> tuple[dict, bytes]:
+    row = _gold()[page_id]
+    return row, gzip.decompress(shared_path(*DEV, row["file"]).read_bytes())
+
+
+def check_offsets(doc: Document) -> None:
+    """Paragraphs tile the text (joined by a blank line), each exactly its own text; spans inside."""
+    assert doc.text, "empty document"
+    pos = 0
+    for i, p in enumerate(doc.paragraphs, 1):
+        assert p.id == f"p{i}"
+        assert p.start == pos, (p.id, p.start, pos)
+        chunk = doc.text[p.start:p.end]
+        assert chunk and chunk == chunk.strip(), (p.id, chunk)
+        assert "\n\n" not in chunk or p.kind == "code"
+        assert not p.sentences
+        pos = p.end + 2
+    assert pos - 2 == len(doc.text)
+    for s in doc.spans:
+        assert 0 <= s.start < s.end <= len(doc.text)
+        span_text = doc.text[s.start:s.end]
+        assert span_text == span_text.strip()
+
+
+# -- real pages -----------------------------------------------------------------------------------
+# news pages in four languages: the article's snippets are in, the boilerplate snippets are out
+# (teasers "Lea también:", "VEA TAMBIÉN:", "Read more:", newsletter and app prompts, paywall notes)
+@pytest.mark.parametrize("page_id", ["0151", "0163", "0194", "0200", "0221", "0227", "0229", "0245"])
+def test_article_keeps_text_and_drops_boilerplate(page_id):
+    row, html = dev_page(page_id)
+    doc = read_page(html, page_id, row["lang"], url=row["url"], source=f"{page_id}.html")
+    check_offsets(doc)
+    for snippet in row["with"]:
+        assert snippet in doc.text, snippet
+    for snippet in row["without"]:
+        assert snippet not in doc.text, snippet
+    assert doc.meta["extraction"] == "article"
+    assert doc.meta["source"] == f"{page_id}.html"
+    assert doc.lang == row["lang"] and doc.format == "html"
+
+
+def test_dev_set_quality_floor():
+    """Over the first 60 dev pages, article mode keeps >= 94% of the must-have snippets and drops
+    >= 90% of the boilerplate ones (trafilatura's defaults: about 95% / 86% on the whole set)."""
+    ids = sorted(_gold())[:60]
+    found = total_with = absent = total_without = 0
+    for page_id in ids:
+        row, html = dev_page(page_id)
+        try:
+            text = read_page(html, page_id, url=row["url"]).text
+        except InputError:
+            text = ""
+        found += sum(s in text for s in row["with"])
+        total_with += len(row["with"])
+        absent += sum(s not in text for s in row["without"])
+        total_without += len(row["without"])
+    assert found / total_with >= 0.94, found / total_with
+    assert absent / total_without >= 0.90, absent / total_without
+
+
+def test_metadata_of_a_news_page():
+    row, html = dev_page("0058")  # Reuters
+    doc = read_page(html, "0058", "en", url=row["url"])
+    meta = doc.meta
+    assert meta["url"] == row["url"]
+    assert meta["canonical_url"].startswith("https://www.reuters.com/")
+    assert meta["title"] == "'Parasite' scores historic upset at SAG awards, boosting Oscar chances"
+    assert meta["author"] == "Jill Serjeant"
+    assert meta["date"] == "2020-01-19"
+    assert meta["site"] and meta["description"].startswith("South Korean thriller")
+    first = doc.paragraphs[0]
+    assert first.kind == "title" and doc.text[first.start:first.end] == meta["title"]
+    # the title is not repeated by the body
+    assert doc.text.count(meta["title"]) == 1
+
+
+def test_links_point_at_their_text_with_absolute_hrefs():
+    row, html = dev_page("0058")
+    doc = read_page(html, "0058", url=row["url"])
+    links = [s for s in doc.spans if s.kind == "link"]
+    assert links
+    for s in links:
+        assert s.attrs["href"].startswith(("http://", "https://", "mailto:")), s.attrs
+    texts = {doc.text[s.start:s.end]: s.attrs["href"] for s in links}
+    assert texts["The Thomson Reuters Trust Principles."] == "http://thomsonreuters.com/en/about-us/trust-principles.html"
+
+
+def test_page_mode_has_more_text():
+    row, html = dev_page("0194")
+    article = read_page(html, "a", url=row["url"])
+    page = read_page(html, "a", url=row["url"], mode="page")
+    check_offsets(page)
+    assert page.meta["extraction"] == "page"
+    assert len(page.text) > len(article.text) * 1.2
+    assert all(s in page.text for s in row["with"])
+    assert any(s in page.text for s in row["without"])  # the page keeps its boilerplate
+
+
+# -- pages written for the tests --------------------------------------------------------------------
+ARTICLE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Harbour town opens a tide museum | The Coastal Courier</title>
+<meta property="og:site_name" content="The Coastal Courier">
+<meta name="author" content="Ada Fernsby">
+<meta property="article:published_time" content="2024-03-05T08:30:00+01:00">
+<meta name="description" content="A small museum about tides opened on the quay.">
+<link rel="canonical" href="/news/tide-museum">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Harbour town opens a tide museum</h1>
+<p>The harbour town of Wenmouth opened a small museum about tides on Saturday, in a former
+net loft on the quay. Its curator, <a href="/people/ines-tarr">Ines Tarr</a>, said the idea came
+from fishermen who kept <em>handwritten tide books</em> for three generations.</p>
+<p>The museum shows the books next to a working tide gauge, and visitors can compare the
+<strong>written records</strong> with the water outside the window. Entry is free on weekdays and
+the loft is open from ten in the morning until the evening tide.</p>
+<h2>Three generations of records</h2>
+<p>The oldest book starts in the winter of 1911 and notes the height of every high water, the
+wind and the catch. Later books add the names of the boats that went out that day.</p>
+<ul>
+<li>The first room holds the tide books and a reading table.</li>
+<li>The second room explains the moon, the sun and the spring tides.</li>
+</ul>
+<blockquote><p>We wanted people to see how carefully the sea was watched before any machine did it.</p></blockquote>
+<p>The town council paid for the new roof, and volunteers repaired the floor over the winter.
+The curator hopes that schools will visit in spring, when the largest tides of the year arrive.</p>
+<table><tr><td>Monday to Friday</td><td>free entry</td></tr><tr><td>Weekends</td><td>three euros</td></tr></table>
+<pre><code>high water 1911-01-03 05:12 4.2 m
+low water  1911-01-03 11:31 0.6 m</code></pre>
+<p>Read more: Wenmouth harbour gets a new lifeboat station</p>
+<p>Sign up for our weekly newsletter to get the best stories from the coast.</p>
+<p>© 2024 The Coastal Courier. All rights reserved.</p>
+</article>
+<footer><p>Contact us - Privacy policy - Cookie settings</p></footer>
+</body></html>"""
+
+
+def test_written_article_kinds_spans_and_filters():
+    doc = read_page(ARTICLE, "tide", "en", url="https://courier.example/news/tide-museum?ref=rss")
+    check_offsets(doc)
+    kinds = [p.kind for p in doc.paragraphs]
+    text_of = {doc.text[p.start:p.end]: p for p in doc.paragraphs}
+    assert kinds[0] == "title" and doc.meta["title"] == "Harbour town opens a tide museum"
+    assert text_of["Three generations of records"].kind == "heading"
+    assert text_of["Three generations of records"].meta == {"level": 2}
+    assert text_of["The first room holds the tide books and a reading table."].kind == "list_item"
+    assert "quote" in kinds and "table_cell" in kinds
+    code = [p for p in doc.paragraphs if p.kind == "code"]
+    assert code and not code[0].translatable and "\n" in doc.text[code[0].start:code[0].end]
+    assert all(p.translatable for p in doc.paragraphs if p.kind != "code")
+    # boilerplate gone, the h1 not repeated after the title
+    for gone in ("Read more:", "newsletter", "All rights reserved", "Privacy policy", "Sport"):
+        assert gone not in doc.text, gone
+    assert doc.text.count("Harbour town opens a tide museum") == 1
+    # inline spans: absolute link, emphasis, strong
+    spans = {(s.kind, doc.text[s.start:s.end]): s for s in doc.spans}
+    assert spans[("link", "Ines Tarr")].attrs == {"href": "https://courier.example/people/ines-tarr"}
+    assert ("emphasis", "handwritten tide books") in spans
+    assert ("strong", "written records") in spans
+    meta = doc.meta
+    assert meta["url"] == "https://courier.example/news/tide-museum?ref=rss"
+    assert meta["canonical_url"] == "https://courier.example/news/tide-museum"
+    assert (meta["author"], meta["date"], meta["site"]) == ("Ada Fernsby", "2024-03-05", "The Coastal Courier")
+    assert meta["description"] == "A small museum about tides opened on the quay."
+    assert meta["extraction"] == "article" and "flags" not in meta
+    assert "Wenmouth" in article_body(doc) and doc.meta["title"] not in article_body(doc)
+
+
+def test_caption_kind():
+    html = ARTICLE.replace(
+        "<h2>Three generations",
+        "<p>The tide books on their reading table in the old net loft. (Photo: Ines Tarr)</p>\n"
+        "<p>Photo: Courier archive</p>\n<h2>Three generations")
+    doc = read_page(html, "tide")
+    captions = [doc.text[p.start:p.end] for p in doc.paragraphs if p.kind == "caption"]
+    assert captions == ["The tide books on their reading table in the old net loft. (Photo: Ines Tarr)"]
+    assert "Courier archive" not in doc.text  # a bare credit goes
+    assert "(Photo: Ines Tarr)" not in article_body(doc)
+
+
+def test_page_mode_of_written_article():
+    doc = read_page(ARTICLE, "tide", mode="page")
+    check_offsets(doc)
+    assert doc.meta["extraction"] == "page"
+    for kept in ("Sport", "Read more:", "newsletter", "All rights reserved", "Privacy policy"):
+        assert kept in doc.text, kept
+    kinds = {p.kind for p in doc.paragraphs}
+    assert {"title", "heading", "list_item", "quote", "table_cell", "code", "text"} <= kinds
+
+
+NO_ARTICLE = """<html><head><title>Example News</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/world">World</a></nav></header>
+<div class="banner"><p>We use cookies to improve your experience. Read our privacy policy.</p></div>
+<div><p>Subscribe to our newsletter for the latest stories.</p></div>
+<footer><p>© 2024 Example News. All rights reserved.</p></footer></body></html>"""
+
+
+def test_fallback_to_the_whole_page_when_no_article():
+    doc = read_page(NO_ARTICLE, "none", source="none.html")
+    check_offsets(doc)
+    assert doc.meta["extraction"] == "fallback"
+    assert doc.meta["flags"] == ["extraction_fallback"]
+    assert "Subscribe to our newsletter" in doc.text
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body></body></html>",
+    "<html><head><title></title></head><body><script>var a = 1;</script><style>p {}</style></body></html>",
+    "   \n ",
+    b"",
+])
+def test_page_without_text_is_an_input_error(html):
+    with pytest.raises(InputError, match=r"^empty.html: no text found in the page"):
+        read_page(html, "empty", source="empty.html")
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"\xff\xfe\x00\xd8\x00\xd8", "invalid UTF-16 data after its byte-order mark"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "looks binary"),
+])
+def test_undecodable_page_is_an_input_error(data, reason):
+    with pytest.raises(InputError, match=reason) as e:
+        read_page(data, "bad", source="bad.html")
+    assert "\n" not in str(e.value) and str(e.value).startswith("bad.html: ")
+
+
+def test_encodings():
+    body = "<p>Le café de la gare a rouvert ses portes après deux ans de travaux, au grand plaisir des voyageurs.</p>"
+    latin = f'<html><head><meta charset="iso-8859-1"><title>Gare</title></head><body>{body}</body></html>'
+    doc = read_page(latin.encode("cp1252"), "gare")
+    assert "café" in doc.text and "après" in doc.text
+    assert decode_page(latin.encode("cp1252"), "gare")[1] == "cp1252"
+    # a BOM wins over the declaration; the HTTP charset comes before the page's own
+    assert "café" in read_page(b"\xef\xbb\xbf" + latin.encode("utf-8"), "gare").text
+    assert decode_page("кафе".encode("koi8_r"), "x", charset="koi8-r")[0] == "кафе"
+    # a stray byte in a UTF-8 page is replaced and flagged, the rest stays UTF-8
+    page = f"<html><head><title>Gare</title></head><body>{body}</body></html>".encode("utf-8")
+    doc = read_page(page.replace(b"deux", b"de\xff ux"), "gare")
+    assert "café" in doc.text and "\ufffd" in doc.text
+    assert "decode_replaced" in doc.meta["flags"]
+
+
+def test_unknown_mode():
+    with pytest.raises(ValueError):
+        read_page(ARTICLE, "x", mode="everything")
+
+
+# -- language identification -----------------------------------------------------------------------
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The harbour town opened a small museum about tides on Saturday, in a former net loft on the quay."),
+    ("pt", "A cidade portuária abriu no sábado um pequeno museu sobre as marés, num antigo armazém de redes."),
+    ("es", "El pueblo portuario abrió el sábado un pequeño museo sobre las mareas en un antiguo almacén de redes."),
+    ("ru", "В субботу в портовом городке открылся небольшой музей приливов в бывшем сетевом складе на набережной."),
+])
+def test_detect_language(lang, text):
+    code, confidence = detect_language(text)
+    assert code == lang and 0.5 < confidence <= 1.0
+
+
+def test_detect_language_uses_the_whole_text_and_never_the_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("language detection tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    # an English headline over a Spanish article: the article decides
+    text = "Breaking news\n\n" + "El pueblo portuario abrió el sábado un pequeño museo sobre las mareas. " * 5
+    assert detect_language(text)[0] == "es"
+    assert detect_language("") == ("", 0.0)
+    assert detect_language("12345 -- 678") == ("", 0.0)
+    assert detect_language(read_page(ARTICLE, "tide").text)[0] == "en"
