@@ -36,8 +36,11 @@ def build(path: Path, n: int) -> None:
     with path.open("wb") as f:
         writer = WARCWriter(f, gzip=True)
         for i in range(n):
-            marker = f"<p>Benchmark record {i} was filed by the desk on day {i % 365} of the year.</p>".encode()
-            html = re.sub(rb"(<p[\s>])", marker + rb"\1", pages[i % len(pages)], count=1)
+            marker = f" Benchmark record {i} was filed by the desk on day {i % 365} of the year. ".encode()
+            page = pages[i % len(pages)]
+            longest = max(re.finditer(rb"<p(?:\s[^>]*)?>([^<]{80,})", page), key=lambda m: len(m.group(1)), default=None)
+            at = longest.start(1) if longest else page.find(b"</body>")
+            html = page[:at] + marker + page[at:]  # inside the longest paragraph: part of every article
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(f"https://bench.example/{i}", "response",
                                                           payload=io.BytesIO(html), http_headers=headers))
