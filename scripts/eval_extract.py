@@ -11,7 +11,7 @@ snippets of the main text, "without": boilerplate snippets; html/NNNN.html.gz). 
 (trafilatura's own evaluation). Rows: newsmt (``read_page`` article mode, its ``Document.text``;
 ``newsmt-body``: the same without title and captions),
 trafilatura alone (``trafilatura.extract(html)``, defaults) and the old reader
-(``newsmt.readers.read_html``, wherever it lives now).
+(``read_html`` of ``scripts/old_html_reader.py``: every visible block, no extraction).
 
 Held-out data with reference bodies (JSONL: {"id", "file" or "html", "url", "lang", "body"}) is
 scored with ``body_f1``: precision / recall / F1 of the extracted text's word 4-grams against the
@@ -30,7 +30,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable
 
-REPO = Path(__file__).resolve().parents[1]
+SCRIPTS = Path(__file__).resolve().parent
+REPO = SCRIPTS.parent
 DEV = REPO.parent / "shared" / "eval" / "web_pages_trafilatura_eval"
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -81,15 +82,10 @@ def _trafilatura() -> Callable[[bytes, str, str], str]:
 
 
 def _old_reader() -> Callable[[bytes, str, str], str]:
-    read_html = None
-    for mod in ("newsmt.readers", "newsmt.sources.html_blocks", "newsmt.sources.html", "newsmt.sources.text"):
-        try:
-            read_html = __import__(mod, fromlist=["read_html"]).read_html
-            break
-        except (ImportError, AttributeError):
-            continue
-    if read_html is None:
-        raise ImportError("the old HTML reader (read_html) is not found")
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
+    from old_html_reader import read_html
+
     from newsmt.errors import InputError
     from newsmt.sources.web import decode_page
 

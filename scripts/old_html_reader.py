@@ -1,7 +1,9 @@
-"""HTML -> every visible block of the page as a paragraph (``--html page``), no extraction.
+"""The old HTML reader, kept as the "old reader" baseline of ``scripts/eval_extract.py``.
 
-Block elements become paragraphs (meta tag, heading level, list type); ``<pre>`` is code; inline
-elements are flattened into their block; scripts, styles, navigation and forms are skipped.
+HTML -> every visible block of the page as a paragraph, no extraction (newsmt's reader before
+``newsmt.sources.web``). Block elements become paragraphs (meta tag, heading level, list type);
+``<pre>`` is code; inline elements are flattened into their block; scripts, styles, navigation and
+forms are skipped. Not part of the package: ``read_html(text, lang, doc_id)`` gives a ``Document``.
 """
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from ..document import Document, Paragraph
-from .text import number_paragraphs, text_paragraph
+from newsmt.document import Document, Paragraph
+from newsmt.sources.text import number_paragraphs, text_paragraph
 
 _IGNORED_TAGS = {"script", "style", "template", "noscript", "svg", "math", "iframe", "object",
                  "canvas", "nav", "footer", "select", "button"}

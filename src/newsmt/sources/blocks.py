@@ -1,0 +1,302 @@
+"""An lxml tree -> blocks: paragraph text with its kind and inline spans.
+
+Two trees are walked: trafilatura's TEI-like body of the article (``scheme="tei"``) and a raw HTML
+page (``"html"``: page mode, the fallback, and the page that article recovery looks at). A block
+has a kind (title, heading with ``meta["level"]``, text, list_item, quote, table_cell, caption,
+code), its text (whitespace collapsed, NFC; code verbatim) and spans (link with ``href``, emphasis,
+strong, code) as offsets into that text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+__all__ = ["Block", "norm", "page_blocks", "tree_blocks", "word_count"]
+
+
+@dataclass
+class Block:
+    kind: str
+    text: str
+    spans: list[tuple[str, int, int, dict[str, str]]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    cls: str = ""  # class attribute of the block element (article mode: a hint for the filters)
+
+    @property
+    def link_chars(self) -> int:
+        """Characters (spaces aside) inside links."""
+        total, end = 0, 0
+        for _kind, s, e, _attrs in sorted(x for x in self.spans if x[0] == "link"):
+            s = max(s, end)
+            if e > s:
+                chunk = self.text[s:e]
+                total += len(chunk) - chunk.count(" ")
+                end = e
+        return total
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, zero-width space, joiners
+_CODE_BLANKS = re.compile(r"\n\s*\n")  # a blank line inside code would read as a paragraph break
+
+
+class _Walker:
+    """Walks a tree (trafilatura's TEI-like body, or a raw HTML page) into blocks."""
+
+    def __init__(self, base: str, scheme: str) -> None:
+        self.base = base
+        self.skip = _HTML_SKIP
+        self.blocks: list[Block] = []
+        self.open: list[list[Any]] = []  # open inline spans: [kind, attrs, start]
+        self._reset("text", {}, "")
+
+    def _reset(self, kind: str, meta: dict[str, Any], cls: str) -> None:
+        self.parts: list[str] = []
+        self.n = 0
+        self.sep = ""  # separator owed before the next text ("", " " or "\n")
+        self.kind, self.meta, self.cls = kind, meta, cls
+        self.spans: list[tuple[str, int, int, dict[str, str]]] = []
+
+    def _emit(self, s: str) -> None:
+        self.parts.append(s)
+        self.n += len(s)
+
+    def add(self, s: str | None) -> None:
+        if not s:
+            return
+        if self.kind == "code":
+            self._emit(s)
+            return
+        lead, trail = s[0].isspace(), s[-1].isspace()
+        if lead and trail and s.isspace():
+            if self.n and not self.sep:
+                self.sep = " "
+            return
+        if not s.isascii():
+            s = s.translate(_INVISIBLE)
+        s = " ".join(s.split())
+        if lead and self.n and not self.sep:
+            self.sep = " "
+        if not s:
+            return
+        if self.n and self.sep:
+            self._emit(self.sep)
+        self.sep = " " if trail else ""
+        self._emit(unicodedata.normalize("NFC", s) if not s.isascii() else s)
+
+    def newline(self) -> None:
+        if self.n and self.kind != "code":
+            self.sep = "\n"
+        elif self.kind == "code":
+            self._emit("\n")
+
+    def flush(self, kind: str, meta: dict[str, Any], cls: str) -> None:
+        """Close the current block and open a new one of ``kind``."""
+        if not self.n:
+            for sp in self.open:
+                sp[2] = 0
+            self.kind, self.meta, self.cls, self.sep = kind, meta, cls, ""
+            self.spans.clear()
+            return
+        text = "".join(self.parts)
+        spans = list(self.spans)
+        for sp in self.open:  # an inline element that spans a block boundary is cut there
+            spans.append((sp[0], sp[2], self.n, sp[1]))
+            sp[2] = 0
+        if self.kind == "code":
+            stripped = text.strip()
+            lead = len(text) - len(text.lstrip())
+            text = _CODE_BLANKS.sub("\n", stripped)
+            spans = [] if text != stripped else [(k, s - lead, e - lead, a) for k, s, e, a in spans]
+        if text.strip():
+            clean = []
+            for k, s, e, a in spans:
+                s, e = max(s, 0), min(e, len(text))
+                while s < e and text[s].isspace():
+                    s += 1
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                if s < e:
+                    clean.append((k, s, e, a))
+            self.blocks.append(Block(self.kind, text, clean, self.meta, self.cls))
+        self._reset(kind, meta, cls)
+
+
+# trafilatura's output tree
+_TEI_BLOCKS = {"p", "head", "list", "item", "quote", "code", "table", "row", "cell", "div", "ab", "body", "note",
+               "figure", "doc", "main", "article", "section"}
+_TEI_KIND = {"item": "list_item", "quote": "quote", "code": "code", "cell": "table_cell"}
+_TEI_INLINE_PARENTS = {"p", "head", "item", "cell", "hi", "ref", "del", "quote"}
+_TEI_HI = {"#b": "strong", "#i": "emphasis", "#t": "code", "#u": "emphasis"}
+# raw HTML (page mode and the fallback)
+_HTML_BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption", "noscript", "option", "hr",
+}
+_HTML_SKIP = {"script", "style", "template", "svg", "math", "canvas", "iframe", "object", "embed", "head", "title",
+              "meta", "link", "select", "datalist", "audio", "video", "source", "track", "map", "button", "input",
+              "textarea", "noscript", "img", "picture"}
+_HTML_INLINE = {"a": "link", "em": "emphasis", "i": "emphasis", "cite": "emphasis", "strong": "strong",
+                "b": "strong", "code": "code", "kbd": "code", "samp": "code", "tt": "code"}
+_HTML_KIND = {"li": "list_item", "dd": "list_item", "dt": "list_item", "blockquote": "quote", "pre": "code",
+              "td": "table_cell", "th": "table_cell", "figcaption": "caption", "caption": "caption"}
+_INHERITING = {"quote", "list_item", "table_cell", "caption"}
+
+
+def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
+
+
+def _open_block(w: _Walker, kind: str, meta: dict[str, Any], cls: str) -> None:
+    if w.n or w.open:
+        w.flush(kind, meta, cls)
+    else:
+        w.kind, w.meta, w.cls, w.sep = kind, meta, cls, ""
+
+
+def _link(href: str | None) -> dict[str, str] | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        return None
+    return {"href": href}  # made absolute once the document is built
+
+
+# what an element is to the walker: skipped (None), a line break, a block (kind, meta, class; kind ""
+# when it takes its context's kind) or an inline element (kind None; the span it opens, if any)
+_Step = tuple[Any, dict[str, Any], str, "list[Any] | None"]
+_LINE_BREAK: _Step = ("br", {}, "", None)  # <br>, <lb>
+
+
+def _html_step(w: _Walker, el: Any) -> _Step | None:
+    tag = el.tag
+    if not isinstance(tag, str):  # comments, processing instructions
+        return None
+    tag = tag.lower()
+    if tag in w.skip:
+        return None
+    attrib = el.attrib
+    if attrib and ("hidden" in attrib or "aria-hidden" in attrib or "style" in attrib) and _hidden(el):
+        return None
+    if tag in _HTML_BLOCKS:
+        if tag in _HTML_KIND:
+            kind, meta = _HTML_KIND[tag], {}
+        elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            kind, meta = "heading", {"level": int(tag[1])}
+        else:
+            kind, meta = "", {}
+        return kind, meta, attrib.get("class") or "" if attrib else "", None
+    if tag == "br":
+        return _LINE_BREAK
+    k = _HTML_INLINE.get(tag)
+    span = None
+    if k == "link":
+        attrs = _link(attrib.get("href"))
+        span = [k, attrs, w.n] if attrs else None
+    elif k and w.kind != "code":
+        span = [k, {}, w.n]
+    return None, {}, "", span
+
+
+def _tei_step(w: _Walker, el: Any) -> _Step | None:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return None
+    if tag == "code":  # a code block, or code inside running text
+        parent = el.getparent()
+        is_block = "\n" in (el.text or "") or parent is None or parent.tag not in _TEI_INLINE_PARENTS
+    else:
+        is_block = tag in _TEI_BLOCKS
+    if is_block:
+        if tag == "head":
+            rend = el.get("rend") or "h3"
+            kind, meta = "heading", {"level": int(rend[1]) if rend[1:2].isdigit() else 3}
+        elif tag in _TEI_KIND:
+            kind, meta = _TEI_KIND[tag], {}
+        else:
+            kind, meta = "", {}
+        return kind, meta, el.get("class") or "", None
+    if tag == "lb":
+        return _LINE_BREAK
+    span = None
+    if tag == "ref":
+        attrs = _link(el.get("target"))
+        span = ["link", attrs, w.n] if attrs else None
+    elif tag == "hi":
+        k = _TEI_HI.get(el.get("rend") or "")
+        if k and w.kind != "code":
+            span = [k, {}, w.n]
+    elif tag == "code" and w.kind != "code":
+        span = ["code", {}, w.n]
+    return None, {}, "", span
+
+
+def _walk(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any],
+          step_of: Callable[[_Walker, Any], _Step | None]) -> None:
+    step = step_of(w, el)
+    if step is None:
+        return
+    if step is _LINE_BREAK:
+        w.newline()
+        return
+    kind, meta, cls, span = step
+    block = kind is not None
+    if not block:  # inline: its text stays in the enclosing block
+        kind, meta = ctx, ctx_meta
+        if span is not None:
+            w.open.append(span)
+    else:
+        if not kind:
+            kind, meta = (ctx, ctx_meta) if ctx in _INHERITING or ctx == "code" else ("text", {})
+        _open_block(w, kind, meta, cls)
+    if el.text:
+        w.add(el.text)
+    for child in el:
+        _walk(w, child, kind, meta, step_of)
+        if child.tail:
+            w.add(child.tail)
+    if block:
+        _open_block(w, ctx, ctx_meta, "")
+    elif span is not None:
+        w.open.remove(span)
+        w.spans.append((span[0], span[2], w.n, span[1]))
+
+
+def tree_blocks(root: etree._Element, base: str, scheme: str, skip: frozenset[str] = frozenset()) -> list[Block]:
+    """The blocks of a tree: trafilatura's body (``scheme="tei"``) or HTML (``"html"``; ``skip``:
+    tags left out with their content)."""
+    w = _Walker(base, scheme)
+    if skip:
+        w.skip = _HTML_SKIP | skip
+    _walk(w, root, "text", {}, _html_step if scheme == "html" else _tei_step)
+    w.flush("text", {}, "")
+    return w.blocks
+
+
+def page_blocks(tree: lxml_html.HtmlElement, base: str, skip: frozenset[str] = frozenset()) -> list[Block]:
+    """All visible text of a page, block by block (``skip``: tags left out with their content)."""
+    body = tree.find("body") if tree.tag == "html" else tree
+    return tree_blocks(body if body is not None else tree, base, "html", skip)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+_NON_WORDS = re.compile(r"[^\w]+")
+
+
+def norm(s: str) -> str:
+    """Text compared case- and punctuation-blind: a repeated title, a duplicate paragraph."""
+    return " ".join(_NON_WORDS.sub(" ", s.casefold()).split())
