@@ -198,19 +198,17 @@ y = 2</pre>
 def test_html_extracts_blocks():
     doc = read_text(HTML, "html")[0]
     check_spans(doc)
-    assert doc.format == "html"
-    assert texts(doc) == [
-        "Navalny & Amnesty", "Amnesty withdraws status", "Amnesty said on Tuesday\xa0it <would> act.",
-        "Second line.", "one", "two items", "A quote.", "x = 1\ny = 2", "https://example.org/x",
-    ]
-    assert doc.text == "\n\n".join(texts(doc)).replace("x = 1", "  x = 1")
-    kinds = [(p.kind, p.translatable, p.meta.get("tag")) for p in doc.paragraphs]
-    assert kinds == [
-        ("title", True, "title"), ("heading", True, "h1"), ("text", True, "p"), ("text", True, "p"),
-        ("list_item", True, "li"), ("list_item", True, "li"), ("quote", True, "blockquote"),
-        ("code", False, "pre"), ("url", False, "p"),
-    ]
-    assert doc.paragraphs[1].meta["level"] == 1 and doc.paragraphs[4].meta["list"] == "ol"
+    assert doc.format == "html" and doc.meta["extraction"] == "article" and doc.meta["title"] == "Navalny & Amnesty"
+    assert [t.replace("\xa0", " ") for t in texts(doc)] == [
+        "Navalny & Amnesty", "Amnesty withdraws status", "Amnesty said on Tuesday it <would> act.\nSecond line.",
+        "one", "two items", "A quote.", "x = 1\ny = 2", "https://example.org/x",
+    ]  # navigation, footer, noscript, scripts and styles are not the article
+    kinds = [(p.kind, p.translatable) for p in doc.paragraphs]
+    assert kinds == [("title", True), ("heading", True), ("text", True), ("list_item", True), ("list_item", True),
+                     ("quote", True), ("code", False), ("text", True)]
+    assert doc.paragraphs[1].meta["level"] == 1
+    page = read_text(HTML, "html", cfg=InputConfig(html="page"))[0]
+    assert {"Home", "Copyright"} <= set(texts(page)) and page.meta["extraction"] == "page"
 
 
 def test_html_without_text_is_an_error(tmp_path):
@@ -221,8 +219,9 @@ def test_html_without_text_is_an_error(tmp_path):
 
 
 def test_html_first_h1_is_title_without_title_element():
-    doc = read_text("<h2>Kicker</h2><h1>Headline</h1><p>Text.</p><h1>Another</h1>", "html")[0]
-    assert [p.kind for p in doc.paragraphs] == ["heading", "title", "text", "heading"]
+    doc = read_text("<h2>Kicker</h2><h1>Headline</h1><p>Text.</p><h1>Another</h1>", "html",
+                    cfg=InputConfig(html="page"))[0]
+    assert [(p.kind, doc.text[p.start:p.end]) for p in doc.paragraphs][:2] == [("title", "Headline"), ("heading", "Kicker")]
 
 
 # -- JSONL -------------------------------------------------------------------------------------

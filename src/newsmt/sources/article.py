@@ -50,8 +50,19 @@ def article_blocks(tree: lxml_html.HtmlElement, base: str, title: str = "") -> l
         return []
     blocks = tree_blocks(body, base, "tei")
     if blocks:
-        blocks = recover_blocks(blocks, page_blocks(tree, base, _NOT_ARTICLE), title)
+        page = page_blocks(tree, base, _NOT_ARTICLE)
+        blocks = recover_blocks(restructure(blocks, page), page, title)
     return filter_blocks(blocks)
+
+
+def restructure(blocks: list[Block], page: list[Block]) -> list[Block]:
+    """On a small page the extractor's fallback flattens the article into one paragraph: give it
+    back the page's own blocks that the paragraph holds (headings, list items, code keep their kind)."""
+    if len(blocks) != 1:
+        return blocks
+    blob = norm(blocks[0].text)
+    inside = [b for b in page if norm(b.text) and norm(b.text) in blob]
+    return inside if len(inside) >= 2 else blocks
 
 
 _NON_WORD = re.compile(r"\W+")

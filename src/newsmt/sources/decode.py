@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 
-_BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
+BOMS = (  # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
     (b"\x00\x00\xfe\xff", "utf-32"),
@@ -56,7 +56,7 @@ def decode(data: bytes, name: str) -> Decoded:
     Rejects empty/whitespace-only and binary input. Newlines are normalized to ``\\n``.
     """
     text, encoding, replaced = None, "", 0
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(codec)

@@ -18,19 +18,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..errors import InputError
+from .decode import BOMS, decode
 
 __all__ = ["absolute_url", "decode_page", "page_metadata", "parse_page"]
 
 # ---------------------------------------------------------------------------------------------
 # decoding
 # ---------------------------------------------------------------------------------------------
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 _CHARSET_META = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""",
     re.I,
@@ -38,8 +32,6 @@ _CHARSET_META = re.compile(
 # WHATWG: these labels mean windows-1252 in a browser (and so on real pages)
 _WHATWG_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
                    "iso-8859-9": "cp1254", "iso8859-9": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874"}
-_INVALID_UTF8 = re.compile("[\udc80-\udcff]")
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b") + b"\x7f"
 
 
 def _declared_charset(data: bytes) -> str:
@@ -58,57 +50,19 @@ def _codec(label: str) -> str:
 
 
 def decode_page(data: bytes, name: str, charset: str = "") -> tuple[str, str, int]:
-    """(text, encoding, replaced bytes) of a page: a BOM, else the HTTP charset (``charset``), else
-    valid UTF-8, else the declared charset (``<meta charset>``, ``http-equiv``, XML declaration),
-    else charset-normalizer's guess; each tried strictly. A page declared (or mostly) UTF-8 with a
-    few stray bytes keeps UTF-8 with U+FFFD in their place (counted). Raises InputError when no
-    decoding fits."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec).lstrip("\ufeff"), codec.replace("-sig", ""), 0
-            except UnicodeDecodeError:
-                raise InputError(f"{name}: invalid {codec.upper()} data after its byte-order mark") from None
-    sample = data[:65536]
-    nuls = sample.count(b"\x00")
-    if nuls:
-        if nuls > len(sample) // 1000:
-            raise InputError(f"{name}: looks binary (NUL bytes), not an HTML page (UTF-16 needs a byte-order mark)")
-        data = data.replace(b"\x00", b"")  # a few stray NULs in a real page
-        sample = data[:65536]
-    if sample and (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample) > 0.05:
-        raise InputError(f"{name}: looks binary (many control characters), not an HTML page")
-    http = _codec(charset) if charset else ""
-    if http and http not in ("utf-16", "utf-32"):
-        try:
-            return data.decode(http), http, 0
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8", 0
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_charset(data)
-    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
-        try:
-            return data.decode(declared), declared, 0
-        except UnicodeDecodeError:
-            pass
-    escaped = data.decode("utf-8", "surrogateescape")
-    bad = len(_INVALID_UTF8.findall(escaped))
-    multibyte = sum(1 for c in escaped if ord(c) > 127) - bad
-    if multibyte >= bad or (declared == "utf-8" and bad <= max(3, len(data) // 10000)):
-        return _INVALID_UTF8.sub("\ufffd", escaped), "utf-8", bad
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None:
-        try:
-            return data.decode(best.encoding), best.encoding, 0
-        except (UnicodeDecodeError, LookupError):
-            pass
-    why = f"declared {declared} does not fit" if declared else "no charset declared"
-    raise InputError(f"{name}: cannot decode the page (not UTF-8, {why}, encoding not detectable)")
+    """(text, encoding, replaced bytes) of a page: the HTTP charset (``charset``), else the declared
+    one (``<meta charset>``, ``http-equiv``, XML declaration), each when it decodes strictly; else what
+    every text input gets (``decode.decode``: a BOM, binary refusal, UTF-8 with stray bytes replaced
+    and counted, legacy encodings ranked by how garbled their words look). InputError when none fits."""
+    if not any(data.startswith(bom) for bom, _ in BOMS):
+        for codec in (_codec(charset) if charset else "", _declared_charset(data)):
+            if codec and codec not in ("utf-16", "utf-32"):
+                try:
+                    return data.decode(codec), codec, 0
+                except (UnicodeDecodeError, LookupError):
+                    pass
+    decoded = decode(data, name)
+    return decoded.text, decoded.encoding, decoded.replaced
 
 
 # ---------------------------------------------------------------------------------------------
