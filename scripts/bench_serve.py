@@ -12,23 +12,33 @@ is answered, over one keep-alive connection):
 
 * ``sentence``: ``POST /translate`` with one FLORES-200 devtest English sentence
   (``../shared/eval/flores200_devtest``);
-* ``article``: ``POST /translate`` with the whole sample article (``../shared/samples``), which the
-  server cuts into its sentences.
+* ``article``: ``POST /translate`` with a whole article, which the server cuts into its sentences:
+  distinct articles of 8 consecutive FLORES sentences in 3 paragraphs (FLORES comes from Wikinews
+  articles; distinct, because the engine translates a sentence repeated within a batch once).
+
+Each level sends distinct texts (at most as many requests as there are texts).
+
+``--mixed N`` adds a robustness run: N single-sentence requests from 32 clients, 5% of them malformed
+(bad JSON, unknown language, empty q, a 2 MB body, a wrong API key; the server is started with an
+API key file). Every good answer must be the engine's own translation of its sentence, every bad
+one a 4xx with a JSON error, and no answer a 5xx.
 
 Reported per row: requests/s, sentences/s, latency p50/p95/p99 (seconds), errors (non-200 or
-connection failures). The baseline is ``newsmt translate``'s way: ``engine.translate_texts`` on all
-the sentences of the ``sentence`` workload in one call, same model and threads as the server
-(in this process, while the server idles). Target: 32 clients sending single sentences reach
->= 80% of the baseline's sentences/s with p99 <= 1 s. Load generator and server share the machine's
-cores, so the client's own CPU time is part of what the server competes with.
+connection failures), and the server process's CPU time per sentence. The baseline is ``newsmt
+translate``'s way: ``engine.translate_texts`` on the same sentences in one call, same model and
+threads as the server (in this process, while the server idles), measured before and after the
+levels (their mean is 100%). Target: 32 clients sending single sentences reach >= 80% of the
+baseline's sentences/s with p99 <= 1 s. Load generator and server share the machine's cores, so
+the client's own CPU time is part of what the server competes with; on a shared machine the wall
+figures move with other load, the CPU-per-sentence column much less.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import math
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -42,7 +52,6 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FLORES = SHARED / "eval" / "flores200_devtest" / "eng_Latn.devtest"
-ARTICLE = SHARED / "samples" / "news-article-en.txt"
 
 
 # ---- a minimal keep-alive HTTP/1.1 client (low overhead: the load generator shares the cores) ---
@@ -100,6 +109,7 @@ class Result:
     sentences: int = 0
     errors: int = 0
     seconds: float = 0.0
+    cpu: float = float("nan")  # server CPU seconds for the level
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
 
@@ -107,7 +117,7 @@ class Result:
         if not self.latencies:
             return float("nan")
         xs = sorted(self.latencies)
-        return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+        return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
 async def run_level(host: str, port: int, clients: int, workload: str, items: list[tuple[bytes, int]],
@@ -122,7 +132,7 @@ async def run_level(host: str, port: int, clients: int, workload: str, items: li
             for i in counter:
                 if time.perf_counter() >= stop_at:
                     break
-                body, n = items[(i * 7 + k) % len(items)]
+                body, n = items[i % len(items)]  # distinct sentences (the engine would merge repeats in a batch)
                 t0 = time.perf_counter()
                 try:
                     status, data = await conn.post("/translate", body, timeout)
@@ -147,6 +157,71 @@ async def run_level(host: str, port: int, clients: int, workload: str, items: li
     return res
 
 
+BAD_KINDS = ("bad JSON", "unknown language", "empty q", "2 MB body", "wrong key")
+
+
+def bad_request(kind: str, key: str) -> bytes:
+    return {
+        "bad JSON": b'{"q": "Hello, "source": "en"',
+        "unknown language": json.dumps({"q": "Hello.", "source": "qq", "target": "pt", "api_key": key}).encode(),
+        "empty q": json.dumps({"q": "", "source": "en", "target": "pt", "api_key": key}).encode(),
+        "2 MB body": json.dumps({"q": "a" * 2_000_000, "source": "en", "target": "pt", "api_key": key}).encode(),
+        "wrong key": json.dumps({"q": "Hello.", "source": "en", "target": "pt", "api_key": "not-" + key}).encode(),
+    }[kind]
+
+
+async def run_mixed(host: str, port: int, n: int, clients: int, good: list[tuple[str, bytes]], expected: dict[str, str],
+                    key: str, seconds: float, timeout: float) -> dict[str, int]:
+    """``n`` requests, every 20th malformed; counts of how each kind was answered."""
+    counts: dict[str, int] = {}
+    bad_bodies = {k: bad_request(k, key) for k in BAD_KINDS}
+    counter = iter(range(n))
+    stop_at = time.perf_counter() + seconds
+
+    def count(name: str) -> None:
+        counts[name] = counts.get(name, 0) + 1
+
+    async def client() -> None:
+        conn = Connection(host, port)
+        try:
+            for i in counter:
+                if time.perf_counter() >= stop_at:
+                    break
+                bad = BAD_KINDS[i // 20 % len(BAD_KINDS)] if i % 20 == 7 else None
+                text, body = good[i % len(good)]
+                try:
+                    status, data = await conn.post("/translate", bad_bodies[bad] if bad else body, timeout)
+                except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
+                    count("connection error (bad)" if bad else "connection error (good)")
+                    conn.close()
+                    continue
+                if status >= 500:
+                    count("5xx")
+                elif bad:
+                    ok = 400 <= status < 500 and isinstance(json.loads(data).get("error"), str)
+                    count("bad: clear 4xx" if ok else f"bad: answered {status}")
+                elif status == 200 and json.loads(data).get("translatedText") == expected[text]:
+                    count("good: correct")
+                else:
+                    count(f"good: wrong ({status})")
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return counts
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process (all its threads); nan when unknown."""
+    if pid is None:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 # ---- the server ----------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -154,9 +229,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(config: str, port: int, options: list[str]) -> subprocess.Popen:
+def start_server(config: str, port: int, options: list[str], api_keys: str | None = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "newsmt.serve", "--port", str(port), "--option", "log_json=false"]
     cmd += ["--config", config] if config else []
+    cmd += ["--api-keys", api_keys] if api_keys else []
     for o in options:
         cmd += ["--option", o]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -181,18 +257,25 @@ def get_json(url: str) -> dict:
 
 
 # ---- the baseline --------------------------------------------------------------------------
-def baseline(config: str, sentences: list[str], src: str, tgt: str) -> tuple[float, int]:
-    """Sentences/s of one ``translate_texts`` call on all ``sentences`` (after a warm-up), and threads."""
-    from newsmt.config import available_cores, load_config
-    from newsmt.pipeline import Resources
+class Baseline:
+    """``newsmt translate``'s way: one ``engine.translate_texts`` call on all the sentences, same model
+    and threads as the server (loaded here, in this process; the server idles meanwhile)."""
 
-    cfg = load_config(config or None)
-    engine = Resources.load(cfg).engine(src, tgt)
-    engine.translate_texts(sentences[:4])
-    t0 = time.perf_counter()
-    engine.translate_texts(sentences)
-    dt = time.perf_counter() - t0
-    return len(sentences) / dt, cfg.translate.threads or available_cores()
+    def __init__(self, config: str, sentences: list[str], src: str, tgt: str) -> None:
+        from newsmt.config import available_cores, load_config
+        from newsmt.pipeline import Resources
+
+        cfg = load_config(config or None)
+        self.threads = cfg.translate.threads or available_cores()
+        self.engine = Resources.load(cfg).engine(src, tgt)
+        self.sentences = sentences
+        self.engine.translate_texts(sentences[-4:])  # warm up
+
+    def measure(self) -> float:
+        t0, c0 = time.perf_counter(), time.process_time()
+        self.engine.translate_texts(self.sentences)
+        self.cpu_per_sentence = (time.process_time() - c0) / len(self.sentences)
+        return len(self.sentences) / (time.perf_counter() - t0)
 
 
 def main() -> int:
@@ -202,14 +285,17 @@ def main() -> int:
     ap.add_argument("--clients", default="1,8,32,128")
     ap.add_argument("--workloads", default="sentence,article")
     ap.add_argument("--seconds", type=float, default=10.0, help="per level, at most")
-    ap.add_argument("--max-requests", type=int, default=2000, help="per level, at most")
-    ap.add_argument("--sentences", type=int, default=300, help="FLORES sentences to draw from")
+    ap.add_argument("--max-requests", type=int, default=1000, help="per level, at most")
+    ap.add_argument("--sentences", type=int, default=1012, help="FLORES sentences to draw from (distinct per level)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per request before it counts as an error")
     ap.add_argument("--option", action="append", default=[], help="server option NAME=VALUE (when started here)")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--mixed", type=int, default=0, metavar="N", help="also N requests with 5%% malformed (see above)")
+    ap.add_argument("--mixed-seconds", type=float, default=900.0, help="time bound of the --mixed run")
+    ap.add_argument("--api-key", default="bench-key", help="a valid key of the --url server (--mixed)")
     a = ap.parse_args()
-    if not FLORES.is_file() or not ARTICLE.is_file():
-        sys.exit(f"{FLORES} and {ARTICLE} are needed (../shared beside the repository)")
+    if not FLORES.is_file():
+        sys.exit(f"{FLORES} is needed (../shared beside the repository)")
 
     proc = None
     if a.url:
@@ -219,28 +305,53 @@ def main() -> int:
         host, port = "127.0.0.1" if u.hostname == "localhost" else u.hostname, u.port or 80
     else:
         host, port = "127.0.0.1", free_port()
-        proc = start_server(a.config, port, a.option)
+        keys = None
+        if a.mixed:
+            import tempfile
+
+            keys = str(Path(tempfile.mkdtemp(prefix="bench-serve-")) / "keys.txt")
+            Path(keys).write_text(a.api_key + "\n", encoding="utf-8")
+        proc = start_server(a.config, port, a.option, keys)
     try:
         base = f"http://{host}:{port}"
         models = get_json(base + "/v1/models")
         src, tgt = models["default"]["src"], models["default"]["tgt"]
         sents = FLORES.read_text(encoding="utf-8").splitlines()[: a.sentences]
-        article = ARTICLE.read_text(encoding="utf-8")
-        from newsmt.segment import split_sentences
+        articles = [sents[i:i + 8] for i in range(0, len(sents) - 7, 8)]
+        articles = ["\n\n".join([" ".join(a[:3]), " ".join(a[3:6]), " ".join(a[6:])]) for a in articles]
+        auth = {"api_key": a.api_key} if a.mixed else {}
+        payload = lambda q: json.dumps({"q": q, "source": src, "target": tgt, **auth}).encode()
+        work = {"sentence": [(payload(s), 1) for s in sents], "article": [(payload(x), 8) for x in articles]}
 
-        n_article = len(split_sentences(article, src))
-        payload = lambda q: json.dumps({"q": q, "source": src, "target": tgt}).encode()  # noqa: E731
-        work = {"sentence": [(payload(s), 1) for s in sents], "article": [(payload(article), n_article)]}
-
+        base = None if a.no_baseline else Baseline(a.config, sents[: a.max_requests], src, tgt)
+        base_rates = [base.measure()] if base else []  # before the levels and after: the machine may be shared
+        base_cpu = [base.cpu_per_sentence] if base else []
         rows: list[Result] = []
         for workload in a.workloads.split(","):
             for c in (int(x) for x in a.clients.split(",")):
-                asyncio.run(run_level(host, port, min(c, 4), workload, work[workload][:8], 2.0, 40, a.timeout))  # warm
-                r = asyncio.run(run_level(host, port, c, workload, work[workload], a.seconds, a.max_requests, a.timeout))
+                asyncio.run(run_level(host, port, min(c, 4), "warm", work["sentence"][-8:], 2.0, 8, a.timeout))  # warm
+                items = work[workload][:-8] if workload == "sentence" else work[workload]
+                limit = min(a.max_requests, len(items))
+                cpu0 = cpu_seconds(proc.pid if proc else None)
+                r = asyncio.run(run_level(host, port, c, workload, items, a.seconds, limit, a.timeout))
+                r.cpu = cpu_seconds(proc.pid if proc else None) - cpu0
                 rows.append(r)
                 print(f"  {workload:8} {c:4} clients: {r.requests} requests, {r.sentences / r.seconds:.1f} sent/s, "
                       f"p99 {r.pct(99):.3f} s, errors {r.errors} {r.statuses}", file=sys.stderr, flush=True)
-        base_rate, threads = (float("nan"), 0) if a.no_baseline else baseline(a.config if not a.url else a.config, sents, src, tgt)
+        if base:
+            base_rates.append(base.measure())
+            base_cpu.append(base.cpu_per_sentence)
+        mixed: dict[str, int] = {}
+        if a.mixed:
+            from newsmt.segment import split_sentences
+
+            singles = [x for x in sents if len(split_sentences(x, src)) == 1][:400]
+            ref = base.engine if base else Baseline(a.config, singles[:4], src, tgt).engine
+            expected = {x: t.text for x, t in zip(singles, ref.translate_texts(singles))}
+            t0 = time.perf_counter()
+            mixed = asyncio.run(run_mixed(host, port, a.mixed, 32, [(x, payload(x)) for x in singles], expected,
+                                          a.api_key, a.mixed_seconds, a.timeout))
+            mixed_seconds = time.perf_counter() - t0
     finally:
         if proc is not None:
             proc.terminate()
@@ -253,16 +364,32 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\n`newsmt serve` on 127.0.0.1, {src}->{tgt} ({models['pairs'][0]['model'] if models['pairs'] else '?'}), "
           f"{cores} cores, load average {load:.2f} at the end; up to {a.seconds:g} s / {a.max_requests} requests per row.\n")
-    print("| workload | clients | requests | requests/s | sentences/s | vs one batch | p50 s | p95 s | p99 s | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    base_rate = statistics.mean(base_rates) if base_rates else float("nan")
+    cpu_base = statistics.mean(base_cpu) if base_cpu else float("nan")
+    print("| workload | clients | requests | requests/s | sentences/s | vs one batch | server CPU ms/sentence "
+          "| CPU vs one batch | p50 s | p95 s | p99 s | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         rate = r.sentences / r.seconds if r.seconds else 0.0
-        ratio = f"{100 * rate / base_rate:.0f}%" if base_rate == base_rate else "-"
+        ratio = "-" if math.isnan(base_rate) else f"{100 * rate / base_rate:.0f}%"
+        cps = r.cpu / r.sentences if r.sentences else float("nan")
+        cpu_ratio = "-" if math.isnan(cps) or math.isnan(cpu_base) else f"{100 * cpu_base / cps:.0f}%"
         print(f"| {r.workload} | {r.clients} | {r.requests} | {r.requests / r.seconds:.1f} | {rate:.1f} | {ratio} | "
-              f"{r.pct(50):.3f} | {r.pct(95):.3f} | {r.pct(99):.3f} | {r.errors} |")
-    if base_rate == base_rate:
-        print(f"| one batch (`engine.translate_texts`, {len(sents)} sentences, {threads} threads) | - | - | - | "
-              f"{base_rate:.1f} | 100% | - | - | - | - |")
+              f"{1000 * cps:.1f} | {cpu_ratio} | {r.pct(50):.3f} | {r.pct(95):.3f} | {r.pct(99):.3f} | {r.errors} |")
+    if base:
+        print(f"| one batch (`engine.translate_texts`, {len(base.sentences)} sentences, {base.threads} threads; "
+              f"before {base_rates[0]:.1f}, after {base_rates[-1]:.1f}) | - | - | - | {base_rate:.1f} | 100% | "
+              f"{1000 * cpu_base:.1f} | 100% | - | - | - | - |")
+    if a.mixed:
+        print(f"\nMixed run: {sum(mixed.values())} of {a.mixed} requests sent by 32 clients in {mixed_seconds:.0f} s, "
+              f"every 20th malformed ({', '.join(BAD_KINDS)} in turn):\n")
+        print("| answer | requests |\n|---|---:|")
+        for name, n in sorted(mixed.items()):
+            print(f"| {name} | {n} |")
+        failed = {k: v for k, v in mixed.items() if not k.endswith(("correct", "clear 4xx"))}
+        if failed:
+            print(f"\nFAILED: {failed}")
+            return 1
     return 0
 
 

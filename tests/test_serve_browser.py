@@ -12,11 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_serve import CONFIG, LiveServer
 
 from newsmt.config import load_config
 from newsmt.serve import create_app
-
-from test_serve import CONFIG, LiveServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -124,9 +123,7 @@ def test_page_translates_the_sample_article(browser, server, sample_article):
 def test_page_shows_errors(browser, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(server.url + "/")
     WebDriverWait(browser, 60).until(lambda d: len(Select(d.find_element(By.ID, "tgt")).options) > 0)

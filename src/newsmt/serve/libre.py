@@ -178,9 +178,7 @@ def html_plan(source: str, lang: str, svc: Service) -> Plan:
         run.clear()
 
     for kind, value, name in parser.tokens:
-        if kind == "text":
-            run.append((kind, value, name))
-        elif kind == "tag" and name.lstrip("/") in _INLINE:
+        if kind == "text" or kind == "tag" and name.lstrip("/") in _INLINE:
             run.append((kind, value, name))
         else:
             flush()
@@ -265,6 +263,8 @@ async def translate(request: Request) -> JSONResponse:
         source = detected["language"]
     if source != target:
         svc.check_pair(source, target)
+    elif not any(source in pair for pair in svc.pairs):
+        raise ServeError(400, f"{source} is not supported")
     plans = [(html_plan if fmt == "html" else text_plan)(t, source, svc) for t in texts]
     sentences = [s for p in plans for s in p.sentences]
     if source == target or not sentences:

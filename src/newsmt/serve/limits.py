@@ -48,6 +48,22 @@ class ServeOptions:
         opts.validate()
         return opts
 
+    @classmethod
+    def from_strings(cls, items: list[str], **kwargs: Any) -> ServeOptions:
+        """``from_kwargs`` with ``NAME=VALUE`` strings (the CLI's ``--option``), typed by the fields."""
+        from typing import get_type_hints
+
+        from ..config import coerce
+
+        hints = get_type_hints(cls)
+        for item in items:
+            name, eq, value = item.partition("=")
+            if not eq or name not in hints or name == "api_keys":
+                known = ", ".join(n for n in hints if n != "api_keys")
+                raise ConfigError(f"--option expects NAME=VALUE with NAME one of: {known}; got {item!r}")
+            kwargs[name] = coerce(value, hints[name], f"serve option {name}")
+        return cls.from_kwargs(**kwargs)
+
     def validate(self) -> None:
         for name in ("max_chars", "max_queue", "max_in_flight", "batch_sentences", "batch_chars", "article_threads"):
             if getattr(self, name) < 1:

@@ -8,7 +8,8 @@ metrics) and Ray Serve's proxy routes HTTP to the replicas. Needs ``pip install 
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..config import PipelineConfig
 from ..errors import ConfigError

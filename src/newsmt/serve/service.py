@@ -19,7 +19,7 @@ from ..errors import ConfigError, InputError, LanguageError, ModelError, NewsmtE
 from ..pipeline import Resources, process
 from ..segment import split_sentences
 from ..writers import output_name, render
-from .batching import Batcher, BatchedResources
+from .batching import BatchedResources, Batcher
 from .limits import Access, ServeError, ServeOptions
 from .metrics import Metrics
 
@@ -72,15 +72,16 @@ class Service:
         self.error = ""
         self._given_resources = resources
         self._resources: dict[str, Resources] = {}
-        self._engine_lock = threading.Lock()
+        self._engine_lock = threading.RLock()
         self._loaded: set[tuple[str, str]] = set()
         self.pairs: dict[tuple[str, str], str] = {}  # (src, tgt) -> model name
         self.in_flight = 0
         self.access = Access(opts)
         self.metrics = Metrics(lambda: self.batcher.queued, lambda: self.in_flight, lambda: float(self.state == "ready"))
+        self._engines: dict[tuple[str, str], Any] = {}
         self.batcher = Batcher(self.engine, max_queue=opts.max_queue, max_wait=opts.batch_wait_ms / 1000.0,
                                max_sentences=opts.batch_sentences, max_chars=opts.batch_chars,
-                               on_batch=self.metrics.on_batch, log=emit)
+                               on_batch=self.metrics.on_batch, log=emit, on_exit=self._close_resources)
         self.articles = ThreadPoolExecutor(opts.article_threads, thread_name_prefix="newsmt-article")
         self.scoring = ThreadPoolExecutor(1, thread_name_prefix="newsmt-score")
         self._scorers: dict[tuple[str, str], Any] = {}
@@ -110,7 +111,7 @@ class Service:
                         raise ConfigError(f"preload {src}-{tgt}: no installed model serves this pair")
                     emit("pair_unavailable", pair=f"{src}-{tgt}", reason=self._why_unavailable(src, tgt))
                     continue
-                self.engine(src, tgt).translate_texts(["Ready."])  # load and warm up
+                self.batcher.call(lambda p=(src, tgt): self.engine(*p).translate_texts(["Ready."])).result()  # load, warm up
             self.detect("This warms up the language identifier.")
             if self.state == "loading":
                 self.state = "ready"
@@ -129,10 +130,15 @@ class Service:
             emit("draining", in_flight=self.in_flight)
 
     def close(self) -> None:
+        """Finish what is queued, then free the models (on the batch worker, which loaded them)."""
         self.begin_drain()
         self.batcher.close(drain=True, timeout=self.opts.shutdown_grace)
         self.articles.shutdown(wait=False, cancel_futures=True)
         self.scoring.shutdown(wait=False, cancel_futures=True)
+        emit("stopped")
+
+    def _close_resources(self) -> None:
+        self._engines.clear()
         for res in self._resources.values():
             close = getattr(res, "close", None)
             if close is not None and res is not self._given_resources:
@@ -140,7 +146,6 @@ class Service:
                     close()
                 except Exception as e:  # noqa: BLE001
                     emit("close_failed", error=str(e))
-        emit("stopped")
 
     def require_ready(self) -> None:
         if self.state == "ready":
@@ -160,6 +165,10 @@ class Service:
 
     def _resources_for(self, cfg: PipelineConfig) -> Resources:
         key = cfg.translate.model
+        with self._engine_lock:
+            return self._resources.get(key) or self._new_resources(key, cfg)
+
+    def _new_resources(self, key: str, cfg: PipelineConfig) -> Resources:
         if key not in self._resources:
             if self._given_resources is not None and cfg is self.cfg:
                 self._resources[key] = self._given_resources
@@ -168,9 +177,16 @@ class Service:
         return self._resources[key]
 
     def engine(self, src: str, tgt: str) -> Any:
-        """The loaded TranslationEngine for a pair (loaded once, under a lock)."""
+        """The TranslationEngine for a pair, loaded once on the batch worker thread (a Bergamot model
+        must not outlive the thread that loaded it)."""
+        engine = self._engines.get((src, tgt))
+        if engine is not None:
+            return engine
+        if not self.batcher.in_worker():
+            return self.batcher.call(lambda: self.engine(src, tgt)).result()
         with self._engine_lock:
             engine = self._resources_for(self.cfg_for_pair(src, tgt)).engine(src, tgt)
+            self._engines[(src, tgt)] = engine
             self._loaded.add((src, tgt))
             return engine
 
@@ -285,8 +301,9 @@ class Service:
         return dataclasses.replace(base, segment=dataclasses.replace(base.segment, lang=src), translate=t, summarize=s)
 
     def process_article(self, text: str, fmt: str, cfg: PipelineConfig, doc_id: str, meta: dict[str, Any],
-                        deadline: float, handle: dict[str, Any]) -> str:
-        """The record (``doc.to_json()``, exactly what ``newsmt run`` writes) of one article."""
+                        deadline: float, handle: dict[str, Any]) -> tuple[str, int]:
+        """The record (``doc.to_json()``, exactly what ``newsmt run`` writes) of one article, and
+        its number of sentences."""
         docs = read_text(text, fmt=fmt, lang=cfg.segment.lang, doc_id=doc_id)
         doc = docs[0]
         doc.meta.update(meta)
@@ -297,7 +314,7 @@ class Service:
         doc = process(doc, cfg, resources)
         if not cfg.run.timings:
             doc = dataclasses.replace(doc, timings={})
-        return doc.to_json()
+        return doc.to_json(), sum(1 for _ in doc.sentences())
 
     # ---- quality scores ----------------------------------------------------------------------
     def score(self, src: str, tgt: str, sources: list[str], targets: list[str]) -> tuple[str, list[tuple[float, list[str]]]]:

@@ -1,0 +1,70 @@
+"""Running the service: uvicorn in this process, several uvicorn worker processes, or Ray Serve."""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from ..config import PipelineConfig, available_cores
+from ..errors import ConfigError
+from .app import create_app
+from .limits import ServeOptions
+from .middleware import setup_logging
+from .service import emit
+
+ENV_STATE = "NEWSMT_SERVE_STATE"  # how worker processes get the config and options
+
+
+def _with_threads(cfg: PipelineConfig, workers: int) -> PipelineConfig:
+    """Each worker's engine threads: the config's, else the cores shared among the workers."""
+    if cfg.translate.threads:
+        return cfg
+    threads = max(1, available_cores() // max(1, workers))
+    return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))
+
+
+def app_from_env() -> FastAPI:
+    """The app factory uvicorn's worker processes call (``serve(workers>1)``)."""
+    blob = os.environ.get(ENV_STATE)
+    if not blob:
+        raise RuntimeError(f"{ENV_STATE} is not set: start workers with newsmt.serve.serve(..., workers=N)")
+    cfg, opts = pickle.loads(base64.b64decode(blob))
+    return create_app(cfg, opts)
+
+
+def serve(cfg: PipelineConfig, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
+          api_keys: Path | None = None, engine: str = "local", **limits: Any) -> None:
+    """Run the server until SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
+
+    ``workers`` > 1: that many uvicorn worker processes, each with its own models (and
+    ``cores / workers`` engine threads unless ``translate.threads`` is set). ``engine="ray"``: the
+    same app as a Ray Serve deployment with ``workers`` replicas (needs ``pip install 'ray[serve]'``).
+    ``limits``: the fields of ``ServeOptions`` (max_chars, max_queue, timeout, rate_limit, ...).
+    """
+    opts = ServeOptions.from_kwargs(api_keys=api_keys, **limits)
+    if workers < 1:
+        raise ConfigError("workers must be >= 1")
+    if engine == "ray":
+        from .ray_serve import serve_ray
+
+        serve_ray(cfg, host, port, workers, opts)
+        return
+    if engine != "local":
+        raise ConfigError(f"unknown serve engine {engine!r}: use local or ray")
+    import uvicorn
+
+    cfg = _with_threads(cfg, workers)
+    setup_logging(opts.log_json)
+    emit("serve_start", url=f"http://{host}:{port}/", workers=workers, docs=f"http://{host}:{port}/docs")
+    common: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False, "lifespan": "on",
+                              "timeout_graceful_shutdown": int(opts.shutdown_grace) or None, "server_header": False}
+    if workers > 1:
+        os.environ[ENV_STATE] = base64.b64encode(pickle.dumps((cfg, opts))).decode()
+        uvicorn.run("newsmt.serve.runner:app_from_env", factory=True, workers=workers, **common)
+        return
+    uvicorn.Server(uvicorn.Config(create_app(cfg, opts), **common)).run()
