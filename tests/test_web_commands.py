@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from pathlib import Path
 
 from conftest import shared_path
 from test_bad_inputs import newsmt

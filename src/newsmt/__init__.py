@@ -7,9 +7,9 @@ stays cheap.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["segment_text", "translate_text", "summarize_text", "run", "Document", "Resources", "process"]
+__all__ = ["segment_text", "translate_text", "summarize_text", "score_texts", "run", "Document", "Resources", "process"]
 _HOMES = {"Document": "document", "segment_text": "segment", "translate_text": "api", "summarize_text": "api",
-          "run": "api", "Resources": "pipeline", "process": "pipeline"}
+          "score_texts": "api", "run": "api", "Resources": "pipeline", "process": "pipeline"}
 
 
 def __getattr__(name: str):

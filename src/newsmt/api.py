@@ -62,3 +62,16 @@ def run(inputs: list[str], cfg: PipelineConfig, outdir: str | Path, workers: int
     cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, **{k: v for k, v in given.items() if v is not None}))
     validate(cfg)
     return run_batch(inputs, cfg, Path(outdir))
+
+
+def score_texts(sources: list[str], translations: list[str], src: str, tgt: str, threshold: float | None = None,
+                resources: Resources | None = None) -> list[dict[str, Any]]:
+    """Score translations made by anyone: one record per pair with the score, every flag and its
+    evidence (see ``score.PairScorer``); the round trip uses the ``tgt -> src`` model."""
+    from .score import score_pairs
+
+    cfg = PipelineConfig()
+    if threshold is not None:
+        cfg = with_settings(cfg, "translate", {"low_quality_threshold": threshold})
+    with _resources(cfg, resources) as res:
+        return score_pairs(sources, translations, res.scorer(src, tgt))

@@ -49,6 +49,7 @@ class Translation:
     score: float | None = None
     flags: list[str] = field(default_factory=list)
     model: str = ""
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # per flag: the words or values behind it
 
 
 @dataclass
@@ -107,6 +108,9 @@ class Document:
         d = asdict(self)
         if not d["spans"]:  # plain-text inputs have none: their records stay as they were
             del d["spans"]
+        for t in d["translations"].values():  # likewise evidence, only where a flag has some
+            if not t["evidence"]:
+                del t["evidence"]
         d["schema"] = SCHEMA_VERSION
         return d
 

@@ -20,7 +20,7 @@ from .document import Document
 from .errors import InputError, ModelError, NewsmtError
 
 if TYPE_CHECKING:
-    from .quality import QualityScorer
+    from .score import PairScorer
     from .translate.engine import TranslationEngine
 
 Progress = Callable[[int], None]
@@ -76,9 +76,9 @@ class Resources:
 
     def __init__(self, cfg: PipelineConfig) -> None:
         self.cfg = cfg
-        self._engines: dict[tuple[str, str], TranslationEngine] = {}
+        self._engines: dict[tuple[str, ...], TranslationEngine] = {}
         self._summarizer: Any = None
-        self._scorers: dict[tuple[str, str], QualityScorer] = {}
+        self._scorers: dict[tuple[str, str], PairScorer] = {}
 
     @classmethod
     def load(cls, cfg: PipelineConfig) -> Resources:
@@ -87,19 +87,29 @@ class Resources:
     def engine(self, src: str, tgt: str) -> TranslationEngine:
         """The translation engine for ``src -> tgt`` (loaded once)."""
         if (src, tgt) not in self._engines:
-            from .translate.engine import load_engine
-
             scorer = self.scorer(src, tgt) if self.cfg.translate.score else None
-            self._engines[(src, tgt)] = load_engine(src, tgt, self.cfg.translate, scorer)
+            self._engines[(src, tgt)] = self._load(src, tgt, self.cfg.translate, scorer)
         return self._engines[(src, tgt)]
 
-    def scorer(self, src: str, tgt: str) -> QualityScorer:
-        """The quality scorer for ``src -> tgt`` (its embedding model loads when it first scores)."""
+    def scorer(self, src: str, tgt: str) -> PairScorer:
+        """The quality scorer for ``src -> tgt``: checks, round trip through the ``tgt -> src``
+        engine (the pair's default model, loaded here without scoring of its own), flags."""
         if (src, tgt) not in self._scorers:
-            from .quality import QualityScorer
+            from .score import PairScorer
 
-            self._scorers[(src, tgt)] = QualityScorer(src, tgt, threshold=self.cfg.translate.low_quality_threshold)
+            back_key = (tgt, src, "back")
+            if back_key not in self._engines:
+                back_cfg = dataclasses.replace(self.cfg.translate, model="", score=False)
+                self._engines[back_key] = self._load(tgt, src, back_cfg, None)
+            self._scorers[(src, tgt)] = PairScorer(src, tgt, self.cfg.translate.low_quality_threshold,
+                                                   back=self._engines[back_key])
         return self._scorers[(src, tgt)]
+
+    @staticmethod
+    def _load(src: str, tgt: str, cfg: Any, scorer: PairScorer | None) -> TranslationEngine:
+        from .translate.engine import load_engine
+
+        return load_engine(src, tgt, cfg, scorer)
 
     def summarizer(self) -> Any:
         """The abstractive summarizer of ``cfg.summarize.model`` (loaded once)."""

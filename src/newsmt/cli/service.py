@@ -1,4 +1,4 @@
-"""``newsmt serve``: the HTTP service over the same pipeline (LibreTranslate-compatible and /v1)."""
+"""``newsmt serve`` (the HTTP service over the same pipeline) and ``newsmt score`` (any translation)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,3 +29,33 @@ def serve_cmd(
     cfg = load_config(config, overrides)
     opts = ServeOptions.from_strings(options, api_keys=api_keys)
     serve(cfg, host, port, workers, engine=engine, **vars(opts))
+
+
+@app.command("score")
+@handle_errors
+def score_cmd(
+    source: Path = typer.Argument(..., help="Source sentences, one per line; or JSONL with src and tgt (then no TRANSLATION)."),
+    translation: Optional[Path] = typer.Argument(None, help="Translations, line-aligned with SOURCE."),
+    src: str = typer.Option(..., "--src", "-s", help="Source language."),
+    tgt: str = typer.Option(..., "--tgt", "-t", help="Target language."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Score below which a line is flagged low_quality."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSONL here instead of stdout."),
+) -> None:
+    """Score translations made by anyone: one JSONL record per line (score, flags, evidence), then a
+    summary line with flag counts on stderr."""
+    import json
+    import time
+
+    from ..api import score_texts
+    from ..fileio import write_atomic
+    from ..score import read_pairs, summary_line
+
+    start = time.perf_counter()
+    pairs = read_pairs(source, translation)
+    records = score_texts([s for s, _ in pairs], [t for _, t in pairs], src, tgt, threshold)
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    if output is None:
+        typer.echo(lines, nl=False)
+    else:
+        write_atomic(output, lines)
+    typer.echo(summary_line(records, time.perf_counter() - start), err=True)

@@ -3,16 +3,19 @@
 For each source sentence the engine
 1. normalizes what the model reads (``guards.normalize_source``: one line, straight quotes, ...);
 2. splits a sentence longer than the backend's safe input at clause boundaries (sentence end,
-   ``;``, ``:``, dash, bracket, ``,``, then whitespace or a character window) so nothing is
-   silently truncated, and rejoins the translated parts (flag ``split``; ``splitting``);
+   ``;``, ``:``, dash, bracket, ``,``, conjunction, then whitespace outside names, or a character
+   window) so nothing is silently truncated, and rejoins the translated parts (flag ``split``;
+   ``splitting``); a part whose translation does not cover it (much shorter, digits lost) is
+   translated again in two halves;
 3. translates the unique model inputs in token-length order, in batches of ``batch_tokens``,
    and restores the order (a text's result does not depend on its batch mates);
 4. restores protected spans and number formats the model altered, re-balances quotes and brackets
    that were balanced in the source (locating the separately translated quoted text), writes the
    target language's own quotation marks, and raises flags for what it could not repair;
-5. scores: ``exp(mean log-prob)`` when the backend has log-probs, else the embedding quality score
-   when ``cfg.score`` is on (the ``scorer`` given, else one the engine creates, owns and closes),
-   else None.
+5. scores: ``exp(mean log-prob)`` when the backend has log-probs, else the quality score when
+   ``cfg.score`` is on (the ``scorer`` given, else a ``score.PairScorer`` the engine creates, owns
+   and closes: the round trip through the other direction, with ``omission``/``addition``), else
+   None. What raised each flag is the Translation's ``evidence`` (flag -> items).
 """
 from __future__ import annotations
 
@@ -28,11 +31,12 @@ from ..document import Document, Translation
 from ..errors import LanguageError
 from . import guards as g
 from .backend import Backend, Hypothesis
-from .splitting import fit_parts, isolate, join_pieces, split_long
+from .splitting import covers, fit_parts, halve, isolate, join_pieces, split_long
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import ResolvedModel
     from ..quality import QualityScorer
+    from ..score import PairScorer
 
 Progress = Callable[[int], None]
 
@@ -49,7 +53,8 @@ class _Job:
     logprob: float | None = None
     flags: list[str] = field(default_factory=list)
     lost_numbers: list[g.Quantity] = field(default_factory=list)  # source numbers not in the target
-    lost_items: int = 0  # URLs, e-mails, handles not in the target
+    lost_items: list[str] = field(default_factory=list)  # URLs, e-mails, handles, tags not in the target
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
 
 
@@ -87,6 +92,7 @@ class TranslationEngine:
         todo = [j for j in jobs if j.pieces]
         pieces = list(dict.fromkeys(p for j in todo for p in j.pieces))
         hyps = dict(zip(pieces, self._run(pieces, self._progress_for(jobs, progress), [lengths[p] for p in pieces])))
+        self._cover(list(dict.fromkeys(p for j in todo if len(j.pieces) > 1 for p in j.pieces)), hyps)
         for job in todo:
             self._assemble(job, hyps)
             self._check(job)
@@ -99,10 +105,9 @@ class TranslationEngine:
             self._final_flags(job)
         scores = self._scores(jobs)
         self._count(jobs)
-        return [
-            Translation(j.text if j.pieces else j.source, s, sorted(set(j.flags)), self.model)
-            for j, s in zip(jobs, scores)
-        ]
+        return [Translation(j.text if j.pieces else j.source, s, sorted(set(j.flags)), self.model,
+                            {k: list(v) for k, v in sorted(j.evidence.items())})
+                for j, s in zip(jobs, scores)]
 
     def translate_document(self, doc: Document, progress: Progress | None = None) -> Document:
         """Fill ``doc.translations`` for every sentence of its translatable paragraphs."""
@@ -189,14 +194,28 @@ class TranslationEngine:
             return
         job.text = g.straighten_quotes(join_pieces(job.pieces, [h.text.strip() for h in parts], job.seps).strip())
 
+    def _cover(self, pieces: list[str], hyps: dict[str, Hypothesis]) -> None:
+        """Translate again, cut in two, every part of a split sentence whose translation does not cover
+        it (much shorter, or digits lost); keep the new translation when it covers the part or is longer."""
+        halves = {p: parts for p in pieces if not covers(p, hyps[p].text) for parts in [halve(p)] if len(parts) > 1}
+        if not halves:
+            return
+        subs = list(dict.fromkeys(h for parts in halves.values() for h, _ in parts))
+        sub_hyps = dict(zip(subs, self._run(subs, lambda _: None)))
+        for piece, parts in halves.items():
+            texts = [sub_hyps[h].text.strip() for h, _ in parts]
+            text = join_pieces([h for h, _ in parts], texts, [sep for _, sep in parts]).strip()
+            if covers(piece, text) or len(text) > len(hyps[piece].text.strip()):
+                hyps[piece] = Hypothesis(text, hyps[piece].logprob)
+
     def _check(self, job: _Job) -> None:
         """Restore protected spans and number formats; note what is still missing."""
         spans = g.protected_spans(job.norm)
         if spans:
-            job.text, job.lost_items = g.repair_protected([job.norm[a:b] for a, b in spans], job.text)
+            job.text, job.lost_items = g.repair_protected([job.norm[a:b] for a, b in spans], job.text, job.norm)
         numbers = g.quantities(job.norm, self.src, spans)
         if numbers:
-            job.text, job.lost_numbers = g.repair_numbers(numbers, job.text, self.src, self.tgt, g.protected_spans(job.text))
+            job.text, job.lost_numbers = g.repair_numbers(numbers, job.text, self.src, self.tgt, g.protected_spans(job.text), job.norm)
 
     def _retry(self, jobs: list[_Job]) -> None:
         """Translate the clauses holding lost numbers on their own; keep the result if it loses fewer."""
@@ -248,8 +267,10 @@ class TranslationEngine:
     def _final_flags(self, job: _Job) -> None:
         if job.lost_items:
             job.flags.append(g.URL_LOST)
+            job.evidence[g.URL_LOST] = list(job.lost_items)
         if job.lost_numbers:
             job.flags.append(g.NUMBER_MISMATCH)
+            job.evidence[g.NUMBER_MISMATCH] = [q.token for q in job.lost_numbers]
         if g.is_repetitive(job.text, job.norm):
             job.flags.append(g.REPETITION)
         if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0]):  # link targets are not text
@@ -266,19 +287,28 @@ class TranslationEngine:
         if not idx:
             return scores
         scorer = self._scorer()
-        for k, (score, flags) in zip(idx, scorer.score([jobs[k].source for k in idx], [jobs[k].text for k in idx])):
+        sources, targets = [jobs[k].source for k in idx], [jobs[k].text for k in idx]
+        if hasattr(scorer, "back_translate"):  # a PairScorer: round trip, omissions, evidence
+            results = [(r.score, r.flags, r.evidence) for r in scorer.score(sources, targets, guards=False)]
+        else:
+            results = [(score, flags, {}) for score, flags in scorer.score(sources, targets)]
+        for k, (score, flags, evidence) in zip(idx, results):
             jobs[k].flags += flags
+            jobs[k].evidence.update(evidence)
             if scores[k] is None:
                 scores[k] = score
         return scores
 
-    def _scorer(self) -> QualityScorer:
-        """The scorer given, else the engine's own (created on first use)."""
+    def _scorer(self) -> Any:
+        """The scorer given (a ``score.PairScorer`` or a ``quality.QualityScorer``), else the
+        engine's own ``PairScorer`` (round trip through the other direction; created on first use)."""
         with self._lock:
             if self.scorer is None:
-                from ..quality import QualityScorer
+                from ..score import PairScorer
 
-                self.scorer = QualityScorer(self.src, self.tgt, threshold=self.cfg.low_quality_threshold)
+                back_cfg = replace(self.cfg, tgt=self.src, model="", score=False)
+                self.scorer = PairScorer(self.src, self.tgt, self.cfg.low_quality_threshold,
+                                         load_back=lambda: load_engine(self.tgt, self.src, back_cfg))
                 self._owns_scorer = True
             return self.scorer
 
@@ -293,7 +323,7 @@ class TranslationEngine:
 
 # ---- loading ----------------------------------------------------------------------------------
 def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
-                scorer: QualityScorer | None = None) -> TranslationEngine:
+                scorer: PairScorer | QualityScorer | None = None) -> TranslationEngine:
     """Resolve the model for ``src``->``tgt`` (``cfg.model``/``cfg.backend``) and load it; the
     caller owns the engine and closes it (``Resources`` does)."""
     from ..models import resolve

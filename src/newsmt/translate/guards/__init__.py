@@ -4,10 +4,12 @@
   plain spaces, no zero-width characters, ASCII dashes, one line) and the target language's own
   quotation marks, apostrophes and dashes (``restore_typography``); pair balancing for double
   quotes and brackets (``pair_items``, ``locate``, ``insert_pairs``).
-- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags) and Markdown links: extraction,
-  verification and repair of what the model altered (``repair_protected``, ``detach_links``).
-- ``numbers``: numbers and clock times by value in either language's convention (``quantities``,
-  ``repair_numbers``, ``preserved``).
+- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags, HTML tags) and Markdown links:
+  extraction, whole-token verification and repair of the model's broken form of each item
+  (``repair_protected``, ``strip_stray_marks``, ``detach_links``).
+- ``numbers`` (with ``clock``, ``dates``, ``numwords``, ``units``, ``quantity``): numbers, clock
+  times (12/24 h), months, weekdays, decades, ordinals, units and currencies by value in either
+  language's convention (``quantities``, ``repair_numbers``, ``preserved``); wrong forms repaired.
 - ``checks``: the flag names and the cheap flags (``is_repetitive``, ``wrong_script``,
   ``is_copy``, ``length_ratio_ok``).
 
@@ -29,8 +31,23 @@ from .checks import (
     length_ratio_ok,
     wrong_script,
 )
-from .numbers import NUMBER_FORMAT, Quantity, format_number, parse_number, preserved, quantities, repair_numbers
-from .spans import attach_links, detach_links, protected_spans, repair_protected
+from .numbers import (
+    NUMBER_FORMAT,
+    format_number,
+    parse_number,
+    preserved,
+    quantities,
+    repair_numbers,
+)
+from .quantity import Quantity
+from .spans import (
+    attach_links,
+    detach_links,
+    occurrences,
+    protected_spans,
+    repair_protected,
+    strip_stray_marks,
+)
 from .typography import (
     QUOTES,
     PairItem,
@@ -49,7 +66,7 @@ __all__ = [
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "PairItem", "Quantity",
     "attach_links", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
-    "length_ratio_ok", "locate", "normalize_source", "pair_items", "parse_number", "preserved",
+    "length_ratio_ok", "locate", "normalize_source", "occurrences", "pair_items", "parse_number", "preserved",
     "protected_spans", "quantities", "repair_numbers", "repair_protected", "restore_typography",
-    "source_dash", "source_pairs", "straighten_quotes", "wrong_script",
+    "source_dash", "source_pairs", "straighten_quotes", "strip_stray_marks", "wrong_script",
 ]

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_AMPM = r"(?:([ap])\.?\s?m\b\.?)"
+_AMPM = r"(?:([ap])\.\s?m\.?|([ap])\s?m\b)"  # "p.m." keeps its dot, "pm." leaves the sentence's
 _TIME_12 = re.compile(rf"(?<![\d.,:])(\d{{1,2}})(?:[:.](\d{{2}}))?\s?{_AMPM}", re.IGNORECASE)
 _TIME_24 = re.compile(r"(?<![\d.,:])(\d{1,2})(?:(:)(\d{2})|(\.)(\d{2})|h(\d{2})?(?:min)?)(?![\d\w])")
 _PERIOD_PT = re.compile(
     r"(?<![\d.,:])(\d{1,2})(?:[:h](\d{2}))?(?:h|\s?horas?)?\s(?:da|de)\s(manhã|madrugada|tarde|noite)\b", re.IGNORECASE)
 _HOURS_PT = re.compile(r"(?<![\d.,:])(\d{1,2})\s?horas?\b", re.IGNORECASE)
+_MILITARY = re.compile(r"(?<![\d.,:])([01]\d|2[0-3])([0-5]\d)\s?(?=GMT|UTC|hrs\b|hours\b|horas\b)")  # 1200 GMT
 _OCLOCK = re.compile(r"(?<![\d.,:])(\d{1,2}) o'clock\b", re.IGNORECASE)
 _AT_BARE = re.compile(r"\b(?:às|as|at)\s(\d{1,2})(?![\d\w:.,h%])", re.IGNORECASE)
 _NAMED = {"noon": 720, "midday": 720, "midnight": 0, "meio-dia": 720, "meia-noite": 0}
@@ -50,7 +51,8 @@ def clock_times(text: str, lang: str, target: bool = False) -> list[Clock]:
     for m in _TIME_12.finditer(text):
         h, mins = int(m.group(1)), int(m.group(2) or 0)
         if 1 <= h <= 12 and mins < 60:
-            _add(out, Clock(m.start(), m.end(), frozenset({(h % 12 + (12 if m.group(3).lower() == "p" else 0)) * 60 + mins}), "ampm"))
+            late = (m.group(3) or m.group(4)).lower() == "p"
+            _add(out, Clock(m.start(), m.end(), frozenset({(h % 12 + (12 if late else 0)) * 60 + mins}), "ampm"))
     if lang == "pt" or target:
         for m in _PERIOD_PT.finditer(text):
             h, mins = int(m.group(1)), int(m.group(2) or 0)
@@ -61,13 +63,15 @@ def clock_times(text: str, lang: str, target: bool = False) -> list[Clock]:
     for m in _TIME_24.finditer(text):
         h = int(m.group(1))
         mins = int(m.group(3) or m.group(5) or m.group(6) or 0)
-        if h >= 24 or mins >= 60 or (m.group(4) and lang == "en"):
-            continue  # "20.30" is a decimal in English (the number check reads it)
-        style = "colon" if m.group(2) else "dot" if m.group(4) else "h"
+        if h >= 24 or mins >= 60:
+            continue
+        style = "colon" if m.group(2) else "dot" if m.group(4) else "h"  # "20.30" may be a number too
         readings = {h * 60 + mins}
-        if lang == "en" and style == "colon" and 1 <= h <= 12:
-            readings.add((h % 12 + 12) * 60 + mins)  # English "10:16" without am/pm: either
+        if lang == "en" and style == "colon" and 1 <= h <= 12 and not m.group(1).startswith("0"):
+            readings.add((h % 12 + 12) * 60 + mins)  # English "10:16" without am/pm: either ("04:00" is 24 h)
         _add(out, Clock(m.start(), m.end(), frozenset(readings), style))
+    for m in _MILITARY.finditer(text):
+        _add(out, Clock(m.start(), m.end(), frozenset({int(m.group(1)) * 60 + int(m.group(2))}), "dot"))
     for m in _OCLOCK.finditer(text):
         h = int(m.group(1))
         if 1 <= h <= 12:
@@ -87,26 +91,27 @@ def clock_times(text: str, lang: str, target: bool = False) -> list[Clock]:
     return sorted(out, key=lambda c: c.start)
 
 
-def shifted(source: Clock, target: Clock) -> int | None:
+def shifted(source, target) -> int | None:
     """The source's minute of the day when ``target`` is the same time read 12 hours off (same
-    minutes past the hour, hour equal modulo 12); None otherwise."""
-    if len(source.minutes) != 1 or target.style == "named":
+    minutes past the hour, hour equal modulo 12); None otherwise. Both are ``Quantity`` objects."""
+    want, got = source.minutes(), target.minutes()
+    if len(want) != 1 or not got or target.style == "named":
         return None
-    want = next(iter(source.minutes))
-    for got in target.minutes:
-        if got % 60 == want % 60 and (got // 60) % 12 == (want // 60) % 12 and got != want:
-            return want
+    for minute in got:
+        if minute % 60 == want[0] % 60 and (minute // 60) % 12 == (want[0] // 60) % 12 and minute != want[0]:
+            return want[0]
     return None
 
 
-def format_time(minutes: int, like: Clock, token: str, lang: str) -> str:
-    """``minutes`` written as the target time ``like`` (its text ``token``) is written."""
+def format_time(minutes: int, style: str, token: str, lang: str) -> str:
+    """``minutes`` written as the target time ``token`` (written in ``style``) is written; for a
+    Portuguese ``11 horas`` the token is the hour alone."""
     h, m = divmod(minutes, 60)
+    if style == "hours":
+        return str(h)
     if lang == "en":
         suffix = "a.m." if h < 12 else "p.m."
         return f"{h % 12 or 12}{f':{m:02d}' if m or ':' in token else ''} {suffix}"
-    if like.style == "colon":
+    if style == "colon":
         return f"{h:02d}:{m:02d}" if token[:2].isdigit() else f"{h}:{m:02d}"
-    if like.style == "hours":
-        return re.sub(r"^\d{1,2}", str(h), token)
     return f"{h}h{m:02d}" if m else f"{h}h"

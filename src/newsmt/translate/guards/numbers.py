@@ -1,22 +1,34 @@
-"""Numbers and clock times: extraction, matching by value, repair of what the model altered.
+"""Numbers and the facts written with them, matched by value; repair of what the model altered.
 
 What counts as a preserved number: the same value written in the source's or in the target
 language's convention (``1,000`` -> ``1.000`` and ``3.5`` -> ``3,5`` in Portuguese are kept), or
-the same literal (dates such as ``17.07.2017``). A number whose digits survived in a broken
-format (``1,234.56`` -> ``1,234,56``) is rewritten in the target convention.
+the same literal (dates such as ``17.07.2017``), with a compatible unit or currency (``5 miles`` ->
+``5 milhas`` or ``8 km``; not ``5 km``). Clock times match by minute of the day (``clock``), months,
+weekdays, decades and ordinals by their value (``dates``). Repairs, where the model wrote a wrong
+form: a number whose digits survived in a broken format (``1,234.56`` -> ``1,234,56``) is rewritten
+in the target convention; a clock time read 12 hours off (``10:16 pm`` -> ``10:16``) gets its hour;
+a decade written as a year, another month or weekday, ``3o`` for ``3º`` (``dates.repair_fact``).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 
+from .clock import clock_times, format_time, shifted
+from .dates import date_facts, fact_spans, ordinal_form, repair_fact
+from .numwords import fractions, word_numbers
+from .quantity import NUMBER, ORDINAL, TIME, Quantity
 from .spans import protected_spans
 from .typography import normalize_source
+from .units import compatible, converted, unit_of, unit_span
 
 _NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)(?!\d)")
 _DIGIT = re.compile(r"\d")
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2\d{2,4}(?![\d/])")
+_TIME_ONLY = {"ampm", "colon", "h", "period", "oclock", "named"}  # clock styles that are no plain number
+_KIND_ORDER = {TIME: 0, NUMBER: 2}  # facts (decades, ordinals, months, weekdays) in between
 _GROUP_SEPS = " \u00a0\u202f.,"
 _GROUP_SPLIT = re.compile(r"[ \u00a0\u202f.,]")
 _SCALE = re.compile(
@@ -27,9 +39,6 @@ _SCALES = {"mil": 3, "thousand": 3, "тыс": 3, "тыс.": 3, "тысяч": 3, 
            "миллион": 6, "миллиона": 6, "миллионов": 6, "billion": 9, "billions": 9, "bn": 9,
            "bilhão": 9, "bilhões": 9, "млрд": 9, "млрд.": 9, "миллиард": 9, "миллиарда": 9,
            "миллиардов": 9, "trillion": 12, "trilhões": 12}
-# clock times: 8:30 p.m., 2pm | 20:30, 12.00 | 20h30, 15h, 07h19min
-_TIME_12 = re.compile(r"(?<![\d.,:])(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m(?:\.|(?!\w))", re.IGNORECASE)
-_TIME_24 = re.compile(r"(?<![\d.,:])(\d{1,2})(?:[:.](\d{2})|h(\d{2})?(?:min)?)(?![\d\w])")
 _ROMAN = re.compile(r"(?<!\w)[IVXL]{1,7}(?!\w)")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 # (thousands separator, decimal separator) per language
@@ -70,47 +79,36 @@ def _canonical(d: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number or clock time of a text: its token, canonical value and every reading it may have."""
-
-    start: int
-    end: int
-    token: str
-    value: str  # canonical number, or the literal token when it reads as no number (dates, versions)
-    values: frozenset[str]  # value, scaled value ("2.8 bn"), clock time "t:<minutes>", literal
-    grouped: bool = False  # the source wrote thousands separators
-
-
-def _times(text: str) -> list[tuple[int, int, str]]:
-    out = []
-    for m in _TIME_12.finditer(text):
-        h, mins = int(m.group(1)), int(m.group(2) or 0)
-        if 1 <= h <= 12 and mins < 60:
-            out.append((m.start(), m.end(), f"t:{(h % 12 + (12 if m.group(3).lower() == 'p' else 0)) * 60 + mins}"))
-    taken = [(a, b) for a, b, _ in out]
-    for m in _TIME_24.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        h, mins = int(m.group(1)), int(m.group(2) or m.group(3) or 0)
-        if h < 24 and mins < 60:
-            out.append((m.start(), m.end(), f"t:{h * 60 + mins}"))
-    return out
-
-
-def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lang: str = "") -> list[Quantity]:
-    """Numbers and clock times of ``text`` outside the ``skip`` spans, each with all its readings.
+def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lang: str = "",
+               target: bool = False) -> list[Quantity]:
+    """Numbers and facts of ``text`` outside the ``skip`` spans, each with all its readings.
 
     A number is read in the convention of ``lang`` first, then of ``other_lang`` (or the opposite
-    decimal separator); a following scale word ("mil", "million", "млн") adds the scaled value.
+    decimal separator); a following scale word ("mil", "million", "млн") adds the scaled value. Clock
+    times, decades and ordinals take their digits; months and weekdays are words. ``target``: read
+    a translation leniently (a bare hour after "às", a numeric date's month, a Roman numeral).
     """
+    out = [q for q in date_facts(text, lang, target) + fractions(text) if not _inside(q.start, skip)]
+    taken = list(skip) + fact_spans(out)
+    hours: dict[int, tuple[frozenset[str], str]] = {}  # number start -> clock readings, style
+    if _DIGIT.search(text) or out or target:
+        for c in clock_times(text, lang, target):
+            if any(a < c.end and c.start < b for a, b in taken):
+                continue
+            readings = frozenset(f"t:{m}" for m in c.minutes)
+            if c.style in _TIME_ONLY:
+                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings, kind=TIME, style=c.style))
+                taken.append((c.start, c.end))
+            else:
+                hours[c.start] = (readings, c.style)
+    lenient = _roman(text) + [w for w in word_numbers(text, lang) if not _inside(w.start, taken)] if target else []
     if not _DIGIT.search(text):
-        return []
+        return sorted(out + lenient, key=lambda q: q.start)
     decs = list(dict.fromkeys([_decimal_sep(lang), _decimal_sep(other_lang) if other_lang else "", ",", "."]))
-    times = _times(text)
-    out = []
+    months = {m.start(k): f"m:{int(m.group(k))}" for m in _NUMERIC_DATE.finditer(text) for k in (1, 3)
+              if target and 1 <= int(m.group(k)) <= 12}
     for m in _NUMBER.finditer(text):
-        if any(a <= m.start() < b for a, b in skip):
+        if _inside(m.start(), taken):
             continue
         tok = m.group()
         value, grouped, readings = tok, False, {tok}
@@ -123,14 +121,21 @@ def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lan
                 head = tok.rsplit(d, 1)[0] if "." in v else tok
                 grouped = any(c in _GROUP_SEPS for c in head)
             readings.add(v)
-        if len(tok) == 4 and tok.endswith("0") and text[m.end():m.end() + 1] == "s":
-            readings.add(tok[2:])  # the 1960s = the 60s
         scale = _SCALE.match(text, m.end())
         if scale and value != tok:
             readings.add(_canonical(Decimal(value).scaleb(_SCALES[scale.group(1).lower()])))
-        readings.update(t for a, b, t in times if a <= m.start() < b)
-        out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped))
-    return out
+        clock, style = hours.get(m.start(), (frozenset(), ""))
+        readings.update(clock)
+        if m.start() in months:
+            readings.add(months[m.start()])
+        if target and value.isdigit():
+            readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
+        out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
+    return sorted(out + lenient, key=lambda q: q.start)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
 
 
 def _roman(text: str) -> list[Quantity]:
@@ -138,7 +143,7 @@ def _roman(text: str) -> list[Quantity]:
     for m in _ROMAN.finditer(text):
         digits = [_ROMAN_VALUES[c] for c in m.group()]
         total = sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
-        out.append(Quantity(m.start(), m.end(), m.group(), str(total), frozenset({str(total)})))
+        out.append(Quantity(m.start(), m.end(), m.group(), str(total), frozenset({str(total), f"o:{total}"})))
     return out
 
 
@@ -155,29 +160,36 @@ def format_number(num: Quantity, lang: str) -> str:
 
 
 def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang: str,
-                   skip: list[tuple[int, int]] = ()) -> tuple[str, list[Quantity]]:
-    """Match source numbers to target numbers by any reading; fix format-only damage.
+                   skip: list[tuple[int, int]] = (), source: str = "") -> tuple[str, list[Quantity]]:
+    """Match source numbers and facts to the target's by any reading; fix wrong forms.
 
-    Returns (target, the source numbers still missing). A number counts as kept when the target has a number
-    sharing one of its readings (value in either convention, scaled value, clock time, Roman
-    numeral); an unmatched number whose digits appear unchanged in an unmatched target number
-    (``1,234.56`` -> ``1,234,56``) is rewritten there in the target convention, and so is a grouped
-    number copied verbatim whose separator is the target's decimal mark (en ``2,500`` in pt).
+    Returns (target, the source numbers and facts still missing). A number counts as kept when the
+    target has a number sharing one of its readings (value in either convention, scaled value,
+    Roman numeral) with a compatible unit (``source`` is the text ``numbers`` were read from), or
+    the amount converted to another unit of the same kind. An unmatched number whose digits appear
+    unchanged in an unmatched target number (``1,234.56`` -> ``1,234,56``) is rewritten there in the
+    target convention, and so is a grouped number copied verbatim whose separator is the target's
+    decimal mark (en ``2,500`` in pt); clock times, decades, months and weekdays written in a wrong
+    form are rewritten (module docstring).
     """
     if not numbers:
         return target, []
-    found = quantities(target, tgt_lang, skip, src_lang) + _roman(target)
-    used, unmatched = _match(numbers, found)
+    found = quantities(target, tgt_lang, skip, src_lang, target=True)
+    used, unmatched, pairs = _match(numbers, found)
     missing = []
     edits: list[tuple[int, int, str]] = []
+    for num, k in pairs:
+        q = found[k]
+        if num.kind == NUMBER and source and not compatible(unit_of(source, num.start, num.end), unit_of(target, q.start, q.end)):
+            missing.append(_with_unit(num, source))
+        elif q.kind == ORDINAL and ordinal_form(q.token, tgt_lang):
+            edits.append((q.start, q.end, ordinal_form(q.token, tgt_lang)))
     for num in unmatched:
-        digits = _digits(num.token)
-        k = next((i for i, q in enumerate(found) if not used[i] and _digits(q.token) == digits), -1)
-        if k < 0:
-            missing.append(num)
-            continue
-        used[k] = True
-        edits.append((found[k].start, found[k].end, format_number(num, tgt_lang)))
+        edit = _repair(num, found, used, target, source, tgt_lang)
+        if edit is None:
+            missing.append(_with_unit(num, source) if num.kind == NUMBER and source else num)
+        elif edit != ():
+            edits.append(edit)
     dec = _decimal_sep(tgt_lang)
     if dec != _decimal_sep(src_lang):  # "2,500" copied into pt reads 2.5 there: write "2.500"
         misread = {n.token: n for n in numbers if n.grouped and dec in n.token}
@@ -189,17 +201,64 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
     return target, missing
 
 
-def _match(numbers: list[Quantity], found: list[Quantity]) -> tuple[list[bool], list[Quantity]]:
-    """Greedy one-to-one matching by shared reading: (target numbers used, source numbers unmatched)."""
+def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str, source: str,
+            lang: str) -> tuple[int, int, str] | tuple[()] | None:
+    """The edit that writes the unmatched ``num`` where the model wrote it in a wrong form, ``()``
+    when it is there after all (a converted amount), or None when it is missing."""
+    free = [i for i, q in enumerate(found) if not used[i]]
+    if num.kind == TIME:
+        for i in free:
+            minute = shifted(num, found[i])
+            if minute is not None:
+                used[i] = True
+                q = found[i]
+                return q.start, q.end, format_time(minute, q.style, q.token, lang)
+        return None
+    if num.kind != NUMBER:
+        return repair_fact(num, found, used, target, lang)
+    units = unit_of(source, num.start, num.end) if source else frozenset()
+    for i in free:
+        q = found[i]
+        if units and q.kind == NUMBER and _float(q.value) is not None and _float(num.value) is not None and \
+                converted(_float(num.value), units, _float(q.value), unit_of(target, q.start, q.end)):
+            used[i] = True
+            return ()
+    digits = _digits(num.token)
+    k = next((i for i in free if found[i].kind == NUMBER and _digits(found[i].token) == digits), -1)
+    if k < 0:
+        return None
+    used[k] = True
+    return found[k].start, found[k].end, format_number(num, lang)
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _with_unit(num: Quantity, source: str) -> Quantity:
+    """``num`` with the unit written after it in ``source`` in its token (for the flag's evidence)."""
+    a, b = unit_span(source, num.start, num.end)
+    return replace(num, token=source[a:b].strip(), start=a, end=b) if (a, b) != (num.start, num.end) else num
+
+
+def _match(numbers: list[Quantity], found: list[Quantity]) -> tuple[list[bool], list[Quantity], list[tuple[Quantity, int]]]:
+    """Greedy one-to-one matching by shared reading, clock times first and plain numbers last, a
+    target fact of the same kind preferred: (target facts used, source facts unmatched, matched pairs)."""
     used = [False] * len(found)
     unmatched: list[Quantity] = []
-    for num in numbers:
-        k = next((i for i, q in enumerate(found) if not used[i] and num.values & q.values), -1)
+    pairs: list[tuple[Quantity, int]] = []
+    for num in sorted(numbers, key=lambda q: (_KIND_ORDER.get(q.kind, 1), q.start)):
+        cands = [i for i, q in enumerate(found) if not used[i] and num.values & q.values]
+        k = min(cands, key=lambda i: (found[i].kind != num.kind, i), default=-1)
         if k < 0:
             unmatched.append(num)
         else:
             used[k] = True
-    return used, unmatched
+            pairs.append((num, k))
+    return used, sorted(unmatched, key=lambda q: q.start), pairs
 
 
 def preserved(source: str, target: str, src_lang: str, tgt_lang: str) -> tuple[int, int, int, int]:
@@ -210,11 +269,10 @@ def preserved(source: str, target: str, src_lang: str, tgt_lang: str) -> tuple[i
     items = Counter(norm[a:b] for a, b in spans)
     kept_items = sum(min(n, target.count(item)) for item, n in items.items())
     numbers = quantities(norm, src_lang, spans)
-    found = quantities(target, tgt_lang, protected_spans(target), src_lang) + _roman(target)
+    found = quantities(target, tgt_lang, protected_spans(target), src_lang, target=True)
     lost = _match(numbers, found)[1] if numbers else []
     return len(numbers), len(numbers) - len(lost), sum(items.values()), kept_items
 
 
 def _digits(token: str) -> str:
     return "".join(c for c in token if c.isdigit())
-

@@ -1,7 +1,11 @@
 """Protected spans and Markdown links: what a translation must carry over verbatim.
 
-- URLs, e-mail addresses, @handles and #hashtags: ``protected_spans`` finds them in a source,
-  ``repair_protected`` puts back the ones the model altered.
+- URLs, e-mail addresses, @handles, #hashtags and HTML tags: ``protected_spans`` finds them in a
+  source, ``repair_protected`` puts back the ones the model altered. An item counts as kept only as
+  a whole token (``#Pilot`` inside ``#PilotTraining`` is not kept); a repair replaces only the
+  model's broken form of that same item (``-JaneRoe``, ``"BobJones``, ``b>``), one target token
+  per item, never a word the source also has outside its spans nor another item; quotes and
+  brackets the model put around an item are dropped (``strip_stray_marks``).
 - Markdown inline links: ``detach_links`` hands the model ``[text]`` without the target (models
   mangle ``](``), ``attach_links`` puts each target back after its translated ``[text]``.
 """
@@ -11,67 +15,146 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
+from .typography import pair_items
+
 _PROTECTED = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]+"  # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?<![\w@#])[@#][^\W\d]\w{1,49}",  # @handles and #hashtags
+    r"|(?<![\w@#])[@#][^\W\d]\w{1,49}"  # @handles and #hashtags
+    r"|</?[A-Za-z][\w-]*(?:\s[^<>]{0,200})?/?>",  # HTML tags
     re.IGNORECASE,
 )
 _URL_TAIL = ".,;:!?)]'\""
 _TOKEN = re.compile(r"\S+")
-_LEAD = "\"'([{«“"
+_LEAD = "\"'([{«“-*"
 _TRAIL = "\"')]}»”.,;:!?"
+_KEY = re.compile(r"[\W_]+")
+_SOURCE_WORD = re.compile(r"[^\W_]+")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of URLs, e-mails, @handles and #hashtags (trailing punctuation left out)."""
-    if "@" not in text and "#" not in text and "://" not in text and "www." not in text.lower():
+    """(start, end) of URLs, e-mails, @handles, #hashtags and HTML tags (trailing punctuation left out)."""
+    if "@" not in text and "#" not in text and "://" not in text and "www." not in text.lower() and "<" not in text:
         return []
     spans = []
     for m in _PROTECTED.finditer(text):
         s = m.group()
-        trimmed = s.rstrip(_URL_TAIL) if "(" not in s else s.rstrip(_URL_TAIL.replace(")", ""))
+        trimmed = s if s.startswith("<") else s.rstrip(_URL_TAIL) if "(" not in s else s.rstrip(_URL_TAIL.replace(")", ""))
         if trimmed:
             spans.append((m.start(), m.start() + len(trimmed)))
     return spans
 
 
-def repair_protected(source_items: list[str], target: str) -> tuple[str, int]:
-    """Restore protected items the model altered; returns (target, number still missing).
+def occurrences(item: str, text: str) -> list[tuple[int, int]]:
+    """Where ``item`` stands in ``text`` as a whole token (not inside a longer handle, tag or URL)."""
+    if item.startswith("<"):
+        return [(m.start(), m.end()) for m in re.finditer(re.escape(item), text)]
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w@#/.-]){re.escape(item)}(?![\w@/-])", text)]
 
-    An item missing verbatim replaces the most similar run of 1-3 target tokens (their outer
-    punctuation kept) when the similarity is at least 0.6.
+
+def repair_protected(source_items: list[str], target: str, source: str = "") -> tuple[str, list[str]]:
+    """Restore protected items the model altered; returns (target, the items still missing).
+
+    For each item missing as a whole token, the model's broken form of it is replaced: a target
+    token (or a run of up to 3 for a URL or e-mail) that is no kept item and no word the ``source``
+    has outside its spans, whose letters and digits are the item's (a handle, hashtag), or at least
+    0.6 similar (a URL, e-mail); an HTML tag that lost its ``<`` gets it back.
     """
-    missing = 0
+    words = _outside_words(source, source_items)
+    kept = [span for item in set(source_items) for span in occurrences(item, target)]
+    missing: list[str] = []
     for item, n in Counter(source_items).items():
-        for _ in range(n - min(n, target.count(item))):
-            span = _most_similar(item, target)
+        for _ in range(n - min(n, len(occurrences(item, target)))):
+            span = _tag_form(item, target) if item.startswith("<") else _broken_form(item, target, kept, words)
             if span is None:
-                missing += 1
-            else:
-                target = target[:span[0]] + item + target[span[1]:]
-    return target, missing
-
-
-def _most_similar(item: str, target: str) -> tuple[int, int] | None:
-    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(target)]
-    best, best_ratio = None, 0.6
-    low = item.lower()
-    for i in range(len(toks)):
-        for j in range(i, min(i + 3, len(toks))):
-            a, b = toks[i][0], toks[j][1]
-            while a < b and target[a] in _LEAD and target[a] != item[0]:
-                a += 1
-            while b > a and target[b - 1] in _TRAIL and target[b - 1] != item[-1]:
-                b -= 1
-            if a >= b or item in target[a:b]:
+                missing.append(item)
                 continue
-            ratio = SequenceMatcher(None, low, target[a:b].lower(), autojunk=False).ratio()
+            a, b, new = span
+            target = target[:a] + new + target[b:]
+            shift = len(new) - (b - a)
+            kept = [(x + shift if x >= b else x, y + shift if y >= b else y) for x, y in kept] + [(a, a + len(new))]
+    return strip_stray_marks(target, source, source_items), missing
+
+
+def _outside_words(source: str, items: list[str]) -> set[str]:
+    """Lower-cased words of ``source`` outside its protected items (a target token equal to one of
+    them translates a word; it is no broken item)."""
+    for item in set(items):
+        source = source.replace(item, " ")
+    return {w.lower() for w in _SOURCE_WORD.findall(source)}
+
+
+def _broken_form(item: str, target: str, kept: list[tuple[int, int]], words: set[str]) -> tuple[int, int, str] | None:
+    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(target)]
+    key = _KEY.sub("", item).lower()
+    url = not item.startswith(("@", "#"))
+    best, best_ratio = None, 0.6 if url else 0.99
+    for i in range(len(toks)):
+        for j in range(i, min(i + (3 if url else 2), len(toks))):
+            a, b = _core(target, toks[i][0], toks[j][1], item)
+            text = target[a:b]
+            if a >= b or any(x < b and a < y for x, y in kept):
+                continue
+            parts = [_KEY.sub("", w).lower() for w in text.split()]
+            if all(p in words or not p for p in parts) or (j > i and not url and len(parts[0]) > 0 and parts[0] in words):
+                continue  # a translated word of the source, not a broken item
+            ratio = 1.0 if "".join(parts) == key else SequenceMatcher(None, key, "".join(parts), autojunk=False).ratio()
+            if not url and ratio < 1.0 and text[:1] == item[0] and ratio >= 0.8:
+                ratio = 0.9999  # "@AnnSmit": the handle with a letter changed
             if ratio > best_ratio:
                 best, best_ratio = (a, b), ratio
-    if best and best[0] > 0 and best[1] < len(target) and target[best[0] - 1] == '"' == target[best[1]]:
-        best = (best[0] - 1, best[1] + 1)  # the model quoted a token it did not know ("#tag")
-    return best
+    if best is None:
+        return None
+    a, b = best
+    if a > 0 and b < len(target) and target[a - 1] == '"' == target[b]:
+        a, b = a - 1, b + 1  # the model quoted a token it did not know ("#tag")
+    return a, b, item
+
+
+def _core(target: str, a: int, b: int, item: str) -> tuple[int, int]:
+    """``target[a:b]`` without outer punctuation, except a mark that stands where the item's sigil was."""
+    while a < b and target[a] in _LEAD and target[a] != item[0]:
+        a += 1
+    if item[0] in "@#" and a > 0 and target[a - 1] in "-*#@" and a < b and target[a] not in "@#":
+        a -= 1  # "-JaneRoe": the sigil came out as another mark
+    while b > a and target[b - 1] in _TRAIL and target[b - 1] != item[-1]:
+        b -= 1
+    return a, b
+
+
+def _tag_form(item: str, target: str) -> tuple[int, int, str] | None:
+    """An HTML tag the model wrote without its ``<`` (``b>``, ``*b>``, ``/b>``): where and what to write."""
+    body = re.escape(item[1:])
+    m = re.search(rf"(?<!<){body}" if item.startswith("</") else rf"(?<![<\w/]){body}", target)
+    if m is None:
+        return None
+    a = m.start() - 1 if m.start() > 0 and target[m.start() - 1] in "*«‹[(&" else m.start()
+    return a, m.end(), item
+
+
+def strip_stray_marks(target: str, source: str, items: list[str]) -> str:
+    """``target`` without the double quotes and brackets the model put around protected items that
+    the source does not have (``a "@Handle`` -> ``a @Handle``), while it has more than the source."""
+    if not items or not any(c in target for c in '"()'):
+        return target
+    for mark, close in (('"', '"'), ("(", ")")):
+        extra = {mark: target.count(mark) - source.count(mark), close: target.count(close) - source.count(close)}
+        if max(extra.values()) <= 0:
+            continue
+        spans = [span for item in set(items) for span in occurrences(item, target)]
+        drop: list[int] = []
+        for it in pair_items(target, mark):
+            if not any(it.start == a - 1 or (it.kind != "open" and it.end == b) for a, b in spans):
+                continue
+            marks = [it.start, it.end] if it.kind == "pair" else [it.start]
+            need = Counter(target[i] for i in marks)
+            if all(extra[c] >= k for c, k in need.items()):
+                drop += marks
+                for c, k in need.items():
+                    extra[c] -= k
+        if drop:
+            target = "".join(ch for i, ch in enumerate(target) if i not in set(drop))
+    return target
 
 
 # ---- Markdown inline links --------------------------------------------------------------------

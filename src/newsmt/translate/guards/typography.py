@@ -23,7 +23,9 @@ _SOURCE_MAP = str.maketrans(
 )
 _TARGET_QUOTES = str.maketrans(_QUOTE_MAP)
 _TIGHT_DASH = re.compile(r"(?<=\w)[–—―](?=\w)")  # 2015–2016, US–China
+_TIGHT_EM_DASH = re.compile(r"(?<=[^\W\d_])[—―](?=[^\W\d_])")  # "virus—because": a clause dash, not a hyphen
 _DASH = re.compile(r"\s*[–—―]\s*")
+_US_DOLLAR = re.compile(r"\bUS \$ ?(?=\d)")
 _SPACED_DASH = re.compile(r"\s[–—―]\s")
 _WS = re.compile(r"\s+")
 _QUOTED_LINE = re.compile(r"\n[ \t]*>[ \t>]*")  # a wrapped line of a Markdown/e-mail block quote
@@ -53,7 +55,8 @@ _OPENERS = set(" \t([{/-—–\u00a0")
 
 def normalize_source(text: str) -> str:
     """The text the model reads: one line (the ``>`` markers of a wrapped block quote dropped),
-    straight quotes, plain single spaces, ASCII dashes, no zero-width, currency signs the vocabulary
+    straight quotes, plain single spaces, ASCII dashes (an unspaced em dash between words as a spaced
+    clause dash: read as a hyphen it glues two words), no zero-width, currency signs the vocabulary
     lacks as ISO codes (the model drops "£2.8bn" but keeps "GBP 2.8bn")."""
     if "\n" in text:
         text = _QUOTED_LINE.sub(" ", text)
@@ -61,7 +64,7 @@ def normalize_source(text: str) -> str:
     if _CURRENCY.search(text):
         text = _CURRENCY.sub(lambda m: _CURRENCY_CODES[m.group(1)] + " ", text)
     if "–" in text or "—" in text or "―" in text:
-        text = _DASH.sub(" - ", _TIGHT_DASH.sub("-", text))
+        text = _DASH.sub(" - ", _TIGHT_DASH.sub("-", _TIGHT_EM_DASH.sub(" - ", text)))
     return _WS.sub(" ", text).strip()
 
 
@@ -69,6 +72,15 @@ def source_dash(text: str) -> str:
     """The dash the source uses between words (" — " or " – "), or "" when it uses none."""
     m = _SPACED_DASH.search(text)
     return m.group()[1] if m else ""
+
+
+def _target_dash(source: str) -> str:
+    """What the model's " - " becomes: the source's spaced dash, or its unspaced em dash."""
+    dash = source_dash(source)
+    if dash:
+        return f" {dash} "
+    m = _TIGHT_EM_DASH.search(source)
+    return m.group() if m else ""
 
 
 def straighten_quotes(text: str) -> str:
@@ -149,9 +161,11 @@ def restore_typography(text: str, lang: str, source: str = "") -> str:
         glyphs.update(_single_quotes(text, o2, c2))
     if glyphs:
         text = "".join(glyphs.get(i, ch) for i, ch in enumerate(text))
-    dash = source_dash(source)
-    if dash and " - " in text:
-        text = _TARGET_DASH.sub(f" {dash} ", text)
+    dash = _target_dash(source) if " - " in text else ""
+    if dash:
+        text = _TARGET_DASH.sub(dash, text)
+    if "US $" in text:  # the model's spelling of US$ (pt, es)
+        text = _US_DOLLAR.sub("US$ ", text)
     if "…" in source and "..." in text:
         text = text.replace("...", "…")
     if _CURRENCY.search(source):

@@ -1,0 +1,30 @@
+"""The unit every meaning check works on: a fact of a text (number, clock time, decade, ordinal,
+month, weekday) with every value it may be read as, so that two texts can be matched by value."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NUMBER, TIME, DECADE, ORDINAL, MONTH, WEEKDAY = "number", "time", "decade", "ordinal", "month", "weekday"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number or other fact of a text: its token, canonical value and every reading it may have.
+
+    Readings of facts other than plain numbers carry a prefix (``t:1336`` a minute of the day,
+    ``d:2010`` a decade, ``o:3`` an ordinal, ``m:1`` a month, ``w:2`` a weekday), so a fact only
+    matches a fact of the same kind; a Portuguese ``11 horas`` reads both ``t:660`` and ``11``.
+    """
+
+    start: int
+    end: int
+    token: str
+    value: str  # canonical number, or the literal token when it reads as no number (dates, versions)
+    values: frozenset[str]  # value, scaled value ("2.8 bn"), clock time "t:<minutes>", literal, ...
+    grouped: bool = False  # the source wrote thousands separators
+    kind: str = NUMBER
+    style: str = ""  # how a clock time is written (``clock.Clock.style``); "" otherwise
+
+    def minutes(self) -> list[int]:
+        """The minutes of the day a clock time may mean."""
+        return sorted(int(v[2:]) for v in self.values if v.startswith("t:"))

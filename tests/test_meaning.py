@@ -1,0 +1,198 @@
+"""Meaning-level guards (clock times, dates, decades, ordinals, units, protected spans, splitting)
+and the omission/addition checks: one test per kind of error, on sentences written for the tests.
+
+Pure-function tests pin each rule; real-model tests (the bundled Bergamot en->pt model) show the
+engine repairing or flagging what the model really gets wrong.
+"""
+from __future__ import annotations
+
+import pytest
+
+from newsmt.config import TranslateConfig
+from newsmt.models import resolve
+from newsmt.translate import guards as g
+from newsmt.translate.backend import Backend, Hypothesis
+from newsmt.translate.bergamot import BergamotBackend
+from newsmt.translate.engine import TranslationEngine
+from newsmt.translate.lexicon import Lexicon
+from newsmt.translate.meaning import MeaningChecker
+from newsmt.translate.splitting import covers, split_long
+
+
+@pytest.fixture(scope="module")
+def en_pt() -> TranslationEngine:
+    return TranslationEngine(BergamotBackend(resolve("en", "pt").path, threads=2), "en", "pt")
+
+
+class Scripted(Backend):
+    max_input_tokens = 40
+    model_id = "scripted"
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(t.split()) for t in texts]
+
+    def translate(self, texts: list[str]) -> list[Hypothesis]:
+        return [Hypothesis(self.fn(t)) for t in texts]
+
+
+def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[str, list[str]]:
+    """(repaired target, tokens of the source facts still missing)."""
+    fixed, lost = g.repair_numbers(g.quantities(source, src), target, src, tgt, (), source)
+    return fixed, [q.token for q in lost]
+
+
+# ---- clock times, dates, decades, ordinals, units -------------------------------------------------
+@pytest.mark.parametrize("source, target, fixed", [
+    ("The blast was heard at 9:45 pm near the port.", "A explosão foi ouvida às 9:45 perto do porto.",
+     "A explosão foi ouvida às 21:45 perto do porto."),
+    ("Voting ends at 7:15PM on Sunday.", "A votação termina às 7h15 no domingo.", "A votação termina às 21h15 no domingo."
+     .replace("21h15", "19h15")),
+    ("Bars must close at 10 p.m. from Monday.", "Os bares devem fechar às 10 horas a partir de segunda-feira.",
+     "Os bares devem fechar às 22 horas a partir de segunda-feira."),
+])
+def test_a_clock_time_read_12_hours_off_is_rewritten(source: str, target: str, fixed: str) -> None:
+    assert check(source, target) == (fixed, [])
+
+
+def test_clock_times_match_by_minute_of_the_day() -> None:
+    for target in ("às 22h16", "às 22:16", "às 10:16 da noite", "às 22h16min"):
+        assert check("It happened at 10:16 pm.", f"Aconteceu {target}.")[1] == []
+    assert check("It happened at 10:16 pm.", "Aconteceu às 14:16.")[1] == ["10:16 pm"]  # no 12 h shift: flagged
+    assert check("They stayed for 11 hours.", "Ficaram por 11 horas.")[1] == []  # a duration is a number
+    assert check("Aconteceu às 22h16.", "It happened at 10:16 p.m.", "pt", "en")[1] == []
+
+
+def test_decades_months_weekdays_and_ordinals() -> None:
+    assert check("By the early 2010s he had left.", "No início de 2010, ele tinha saído.") == (
+        "No início da década de 2010, ele tinha saído.", [])
+    for decade in ("na década de 1990", "nos anos 1990", "nos anos 90"):
+        assert check("Sales peaked in the 1990s.", f"As vendas atingiram o pico {decade}.")[1] == []
+    assert check("She grew up in the '80s.", "Ela cresceu nos anos 80.")[1] == []
+    assert check("He returned on Jan. 17.", "Ele voltou em 17 de fevereiro.")[0] == "Ele voltou em 17 de janeiro."
+    assert check("The law takes effect on March 3, 2021.", "A lei entra em vigor em 03/03/2021.")[1] == []
+    assert check("The vote is on Tuesday.", "A votação é na quarta-feira.")[0] == "A votação é na terça-feira."
+    assert check("She finished 3rd.", "Ela terminou em 3o lugar.")[0] == "Ela terminou em 3º lugar."
+    assert check("It was the third bridge to close.", "Foi a ponte a fechar.")[1] == ["third"]
+    assert check("It was built in the 16th century.", "Foi construída no século XVI.")[1] == []
+    assert check("About one-third of it is water.", "Cerca de um terço é água.")[1] == []  # a fraction
+
+
+def test_units_and_currencies_by_value() -> None:
+    assert check("The storm dumped 5 inches of rain.", "A tempestade despejou 12,7 cm de chuva.")[1] == []
+    assert check("Winds reached 70 mph.", "Os ventos chegaram a 113 km/h.")[1] == []
+    assert check("The road runs for 30 miles.", "A estrada tem 30 km.")[1] == ["30 miles"]
+    assert check("The company paid $5 million.", "A empresa pagou 5 milhões de euros.")[1] == ["$5 million"]
+    assert check("It costs GBP 15,700.", "Custa 15.700 libras.")[1] == []
+    assert check("He paid $1000 in fines.", "Ele pagou mil dólares em multas.")[1] == []  # a number as a word
+
+
+# ---- handles, hashtags, URLs, tags, stray marks, dashes --------------------------------------------
+def repair(source: str, target: str) -> tuple[str, list[str]]:
+    return g.repair_protected([source[a:b] for a, b in g.protected_spans(source)], target, source)
+
+
+def test_handle_repair_replaces_only_the_broken_form_of_the_same_handle() -> None:
+    assert repair("Follow Ana Lima on Twitter @AnaLima", "Siga Ana Lima no Twitter -AnaLima") == (
+        "Siga Ana Lima no Twitter @AnaLima", [])
+    assert repair("Ask @Reuters, Reuters said.", "Pergunte à Reuters, disse a Reuters.") == (
+        "Pergunte à Reuters, disse a Reuters.", ["@Reuters"])  # a correct word is never overwritten
+    assert repair("Write to @AnnaBell and @BobStone today.", "Escreva para @AnnaBell e @AnnaBell hoje.")[1] == ["@BobStone"]
+    assert repair("Write to @AnnaBell and @BobStone today.", "Escreva para @AnnaBel e BobStone hoje.")[0] == (
+        "Escreva para @AnnaBell e @BobStone hoje.")
+
+
+def test_a_hashtag_inside_a_longer_one_is_not_kept() -> None:
+    assert g.occurrences("#Vote", "Use #VoteEarly today") == []
+    assert repair("Use #VoteEarly and #Vote today.", 'Use #VoteEarly e "Vote" hoje.')[0] == "Use #VoteEarly e #Vote hoje."
+
+
+def test_stray_quotes_and_lost_tag_marks_are_repaired() -> None:
+    assert repair("Call @MaryJones or @TomHill now.", 'Ligue para @MaryJones ou "@TomHill agora".')[0] == (
+        "Ligue para @MaryJones ou @TomHill agora.")
+    assert repair("<i>Live</i> coverage from the court.", "*i>Live/i> cobertura do tribunal.")[0] == (
+        "<i>Live</i> cobertura do tribunal.")
+
+
+def test_an_unspaced_em_dash_is_a_clause_dash() -> None:
+    assert g.normalize_source("the storm—because nobody knew") == "the storm - because nobody knew"
+    assert g.normalize_source("the 2015–2016 season, US–China talks") == "the 2015-2016 season, US-China talks"
+    assert g.restore_typography("a tempestade - porque", "pt", "the storm—because") == "a tempestade—porque"
+
+
+def test_repetition_catches_punctuation_and_token_loops() -> None:
+    assert g.is_repetitive("Ele disse , , , , , , que sim", "He said that yes")
+    assert g.is_repetitive("o gato o gato o gato o gato", "the cat sat on the mat")
+    assert not g.is_repetitive("Ele disse... que sim!!!", "He said... yes!!!")
+
+
+# ---- splitting ------------------------------------------------------------------------------------
+def test_splitting_cuts_at_glued_sentence_ends_and_never_inside_a_name() -> None:
+    text = ("The agency said shipments would arrive by the end of January.The ministry said regional hospitals would "
+            "receive doses first, according to Deputy Minister Maria Fernanda Gonçalves de Almeida and her staff.")
+    parts = [p for p, _ in split_long(text, 40, 20, lambda ts: [len(t.split()) for t in ts])]
+    assert parts[0].endswith("January.") and parts[1].startswith("The ministry")
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
+    assert not any(p.endswith(("Maria", "Fernanda", "Gonçalves")) for p in parts)
+    assert not covers("a long part of a sentence about the weather", "uma parte") and covers("it is 42", "é 42")
+
+
+def test_a_part_whose_translation_falls_short_is_translated_again_in_halves() -> None:
+    def model(text: str) -> str:  # drops the end of any input over 12 words
+        words = text.upper().split()
+        return " ".join(words[:6]) if len(words) > 12 else " ".join(words)
+
+    engine = TranslationEngine(Scripted(model), "en", "pt", TranslateConfig(tgt="pt", max_input_tokens=20))
+    sentence = ("the minister said on monday that the plan would cost more than expected in the north, "
+                "and the opposition leaders said that they would vote against the budget next week.")
+    out = engine.translate_texts([sentence])[0]
+    assert out.text.lower().rstrip(".") == sentence.rstrip(".") and "split" in out.flags
+
+
+# ---- the real model --------------------------------------------------------------------------------
+def test_the_engine_repairs_what_the_model_gets_wrong(en_pt: TranslationEngine) -> None:
+    out = en_pt.translate_texts([
+        "Voting closes at 8:30PM local time.",
+        "The curfew starts at 11 p.m. every night.",
+        "Contact @AnnSmith or @BobJones for details.",
+        "The campaign used #PilotTraining and #Pilot on Twitter.",
+        "<b>Breaking</b> news from the capital.",
+    ])
+    assert "20:30" in out[0].text or "20h30" in out[0].text
+    assert "23" in out[1].text and "11 horas" not in out[1].text
+    assert "@AnnSmith" in out[2].text and "@BobJones" in out[2].text and '"' not in out[2].text
+    assert "#PilotTraining" in out[3].text and g.occurrences("#Pilot", out[3].text)
+    assert out[4].text.startswith("<b>") and "</b>" in out[4].text
+    assert all("number_mismatch" not in t.flags and "url_lost" not in t.flags for t in out)
+
+
+def test_a_dropped_ordinal_is_flagged_with_its_evidence(en_pt: TranslationEngine) -> None:
+    out = en_pt.translate_texts(["It was the second time this year that the third bridge closed."])[0]
+    if "terceir" not in out.text:
+        assert "number_mismatch" in out.flags and out.evidence["number_mismatch"] == ["third"]
+
+
+# ---- omissions and additions -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def checker() -> MeaningChecker:
+    return MeaningChecker("en", "pt", Lexicon.for_pair("en", "pt"))
+
+
+def test_a_dropped_name_is_an_omission(checker: MeaningChecker) -> None:
+    source = "The Kremlin's Russia and Eurasia adviser Pavel Orlov met reporters in Moscow."
+    good = "O assessor do Kremlin para a Rússia e a Eurásia, Pavel Orlov, encontrou repórteres em Moscou."
+    assert checker.check(source, good, "The Kremlin adviser for Russia and Eurasia, Pavel Orlov, met reporters in Moscow.").flags() == {}
+    dropped = "O assessor do Kremlin, Pavel Orlov, encontrou repórteres em Moscou."
+    assert checker.check(source, dropped, "The Kremlin adviser, Pavel Orlov, met reporters in Moscow.").flags() == {
+        "omission": ["Eurasia"]}
+
+
+def test_half_a_sentence_cut_and_invented_numbers(checker: MeaningChecker) -> None:
+    source = "The ministry said hospitals in the northern provinces would receive vaccines before schools and prisons."
+    cut = "O ministério disse que os hospitais"
+    report = checker.check(source, cut, "The ministry said the hospitals")
+    assert "omission" in report.flags() and report.coverage < 0.5
+    added = checker.check("The mayor opened the bridge.", "O prefeito abriu a ponte 45.", "The mayor opened bridge 45.")
+    assert added.flags() == {"addition": ["45"]}

@@ -1,0 +1,91 @@
+"""Scoring any translation (``newsmt.score``): records, flags with evidence, file formats, summary;
+and the engine's own score (round trip through the bundled pt->en model)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+
+from newsmt.config import TranslateConfig
+from newsmt.errors import InputError
+from newsmt.models import resolve
+from newsmt.quality import copied_on_purpose, has_language
+from newsmt.config import PipelineConfig
+from newsmt.pipeline import Resources
+from newsmt.score import PairScorer, read_pairs, score_pairs, summary_line
+from newsmt.translate.bergamot import BergamotBackend
+from newsmt.translate.engine import TranslationEngine
+
+SOURCE = "Amnesty's Russia and Eurasia director Pavel Orlov said the vote would take place at 10:15 pm on Tuesday."
+GOOD = "O diretor da Anistia para a Rússia e a Eurásia, Pavel Orlov, disse que a votação ocorreria às 22h15 de terça-feira."
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    with Resources(PipelineConfig()) as resources:  # the round trip's pt->en engine is the Resources'
+        yield resources.scorer("en", "pt")
+
+
+def test_errors_are_flagged_with_their_evidence(scorer: PairScorer) -> None:
+    bad = {
+        "name": GOOD.replace(" e a Eurásia", ""),
+        "time": GOOD.replace("22h15", "10h15"),
+        "number": "A polícia prendeu 13 pessoas.",
+        "cut": "O diretor da Anistia para a Rússia e a Eurásia, Pavel Orlov, disse",
+    }
+    sources = [SOURCE, SOURCE, "Police arrested 12 people.", SOURCE]
+    records = score_pairs([SOURCE, *sources], [GOOD, *bad.values()], scorer)
+    good, name, time, number, cut = records
+    assert good["flags"] == [] and good["score"] > 0.8 and good["line"] == 1
+    assert name["flags"] == ["omission"] and name["evidence"] == {"omission": ["Eurasia"]}
+    assert time["flags"] == ["number_mismatch"] and time["evidence"]["number_mismatch"] == ["10h15 -> 22h15"]
+    assert number["evidence"]["number_mismatch"] == ["12"] and "addition" in number["flags"]
+    assert {"omission", "low_quality"} & set(cut["flags"]) and cut["score"] < 0.5
+    assert all(set(r) == {"line", "src", "tgt", "score", "flags", "evidence"} for r in records)
+    line = summary_line(records)
+    assert line.startswith("scored 5 pairs (mean score") and "number_mismatch 3" in line and "omission" in line
+
+
+def test_lines_with_nothing_to_judge_are_not_flagged(scorer: PairScorer) -> None:
+    lines = ["Vladimir Gerdo / TASS", "@JaneRoe", "#FreeNavalny https://example.org/a", "2020", "Reuters"]
+    assert not any(has_language(x) for x in lines) and has_language("The house is red.")
+    assert copied_on_purpose("a  b", "a b")
+    records = score_pairs(lines, lines, scorer)
+    assert all(r["flags"] == [] and r["score"] == 1.0 for r in records)
+
+
+def test_human_references_pass(scorer: PairScorer) -> None:
+    root = shared_path("eval", "flores200_devtest")
+    src = (root / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()[100:140]
+    ref = (root / "por_Latn.devtest").read_text(encoding="utf-8").splitlines()[100:140]
+    flagged = [r for r in score_pairs(src, ref, scorer)
+               if {"low_quality", "wrong_language", "omission", "addition"} & set(r["flags"])]
+    assert len(flagged) <= 1, flagged
+
+
+def test_read_pairs_reads_aligned_files_and_jsonl(tmp_path: Path) -> None:
+    (tmp_path / "src.txt").write_text("One.\nTwo.\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("Um.\nDois.\n", encoding="utf-8")
+    assert list(read_pairs(tmp_path / "src.txt", tmp_path / "tgt.txt")) == [("One.", "Um."), ("Two.", "Dois.")]
+    (tmp_path / "pairs.jsonl").write_text(json.dumps({"src": "One.", "tgt": "Um."}) + "\n\n", encoding="utf-8")
+    assert list(read_pairs(tmp_path / "pairs.jsonl")) == [("One.", "Um.")]
+    (tmp_path / "short.txt").write_text("Um.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line-aligned"):
+        list(read_pairs(tmp_path / "src.txt", tmp_path / "short.txt"))
+    (tmp_path / "bad.jsonl").write_text('{"src": "x"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="bad.jsonl:1"):
+        list(read_pairs(tmp_path / "bad.jsonl"))
+
+
+def test_the_engine_scores_with_the_round_trip_and_gives_evidence() -> None:
+    backend = BergamotBackend(resolve("en", "pt").path, threads=2)
+    engine = TranslationEngine(backend, "en", "pt", TranslateConfig(tgt="pt", score=True, threads=2))
+    sentence = ("Rights groups are concerned, Amnesty's Russia and Eurasia media manager Alexander Artemyev told "
+                "the news site Mediazona.")
+    out = engine.translate_texts([sentence, "The government announced new measures on Monday."])
+    assert all(0.0 <= t.score <= 1.0 for t in out) and out[1].flags == []
+    if "Eurásia" not in out[0].text and "Eurasia" not in out[0].text:
+        assert "omission" in out[0].flags and out[0].evidence["omission"] == ["Eurasia"]
+    engine.close()
