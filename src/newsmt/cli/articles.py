@@ -8,12 +8,11 @@ import typer
 
 from ..errors import ConfigError
 from .common import (
-    CONFIG, FORMAT, HTML, INPUTS, OVERRIDES, Sink, app, check_output_formats, handle_errors, process_all,
+    CONFIG, FORMAT, HTML, INPUTS, OVERRIDES, Sink, app, check_output_formats, command, process_all,
 )
 
 
-@app.command("segment")
-@handle_errors
+@command(app, "segment")
 def segment_cmd(
     inputs: List[str] = INPUTS,
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (en, ru, pt, de, fr, es, uk; auto = detect per article)."),
@@ -32,13 +31,12 @@ def segment_cmd(
     tally.close()
 
 
-@app.command("extract")
-@handle_errors
+@command(app, "extract")
 def extract_cmd(
     inputs: List[str] = INPUTS,
-    lang: str = typer.Option("auto", "--lang", "-l", help="Language of the articles (auto = detect per article)."),
     fmt: str = FORMAT,
     html: str = HTML,
+    lang: str = typer.Option("auto", "--lang", "-l", help="Language of the articles (auto = detect per article)."),
     out_format: str = typer.Option("jsonl", "--output-format", "--to", help="jsonl (one record per article) | txt | md."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
 ) -> None:
@@ -55,8 +53,7 @@ def extract_cmd(
     tally.close()
 
 
-@app.command("translate")
-@handle_errors
+@command(app, "translate")
 def translate_cmd(
     inputs: List[str] = INPUTS,
     src: str = typer.Option("en", "--src", "-s", help="Source language (e.g. en; auto = detect per article)."),
@@ -95,19 +92,18 @@ def translate_cmd(
     tally.close()
 
 
-@app.command("summarize")
-@handle_errors
+@command(app, "summarize")
 def summarize_cmd(
     inputs: List[str] = INPUTS,
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the articles (auto = detect per article)."),
-    fmt: str = FORMAT,
-    html: str = HTML,
     method: Optional[str] = typer.Option(None, "--method", "-m", help="extractive (default, no model) | abstractive."),
     model: Optional[str] = typer.Option(None, "--model", help="Abstractive: a transformers or CTranslate2 directory, or a Hugging Face name already cached."),
     to: Optional[str] = typer.Option(None, "--to", help="Also give the summary in this language (e.g. pt), same sources."),
     sentences: Optional[int] = typer.Option(None, "--sentences", "-n", help="Extractive length: N sentences (default 3)."),
     words: Optional[int] = typer.Option(None, "--words", help="Extractive length: at most N words."),
     ratio: Optional[float] = typer.Option(None, "--ratio", help="Extractive length: this share of the sentences (0-1)."),
+    fmt: str = FORMAT,
+    html: str = HTML,
     outdir: Optional[Path] = typer.Option(None, "--outdir", "-o", help="Write <doc>.summary.jsonl and <doc>.summary.md here (default: JSONL on stdout)."),
     config: Optional[Path] = CONFIG,
     overrides: List[str] = OVERRIDES,
@@ -130,8 +126,7 @@ def summarize_cmd(
     tally.close()
 
 
-@app.command("run")
-@handle_errors
+@command(app, "run")
 def run_cmd(
     inputs: List[str] = INPUTS,
     outdir: Path = typer.Option(..., "--outdir", "-o", help="Output directory; re-running resumes."),

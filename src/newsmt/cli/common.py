@@ -76,6 +76,11 @@ def handle_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def command(typer_app: typer.Typer, name: str) -> Callable[[Callable], Callable]:
+    """Register ``fn`` as ``name`` on ``typer_app`` with the error policy (``handle_errors``)."""
+    return lambda fn: typer_app.command(name)(handle_errors(fn))
+
+
 def _drop_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)

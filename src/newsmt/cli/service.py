@@ -6,11 +6,10 @@ from typing import List, Optional
 
 import typer
 
-from .common import CONFIG, OVERRIDES, app, handle_errors
+from .common import CONFIG, OVERRIDES, app, command
 
 
-@app.command("serve")
-@handle_errors
+@command(app, "serve")
 def serve_cmd(
     config: Optional[Path] = CONFIG,
     overrides: List[str] = OVERRIDES,
@@ -31,8 +30,7 @@ def serve_cmd(
     serve(cfg, host, port, workers, engine=engine, **vars(opts))
 
 
-@app.command("score")
-@handle_errors
+@command(app, "score")
 def score_cmd(
     source: Path = typer.Argument(..., help="Source sentences, one per line; or JSONL with src and tgt (then no TRANSLATION)."),
     translation: Optional[Path] = typer.Argument(None, help="Translations, line-aligned with SOURCE."),

@@ -6,11 +6,10 @@ from typing import Optional
 
 import typer
 
-from .common import eval_app, handle_errors, models_app
+from .common import eval_app, command, models_app
 
 
-@eval_app.command("seg")
-@handle_errors
+@command(eval_app, "seg")
 def eval_seg_cmd(
     gold: Path = typer.Option(..., "--gold", help="Gold segments: JSONL (segment or {doc_id, sentences} records) or one sentence per line, blank line between documents."),
     pred: Path = typer.Option(..., "--pred", help="Predicted segments, same formats (e.g. the output of newsmt segment)."),
@@ -22,8 +21,7 @@ def eval_seg_cmd(
     typer.echo(f"precision {s.precision:.4f}  recall {s.recall:.4f}  f1 {s.f1:.4f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
 
 
-@eval_app.command("mt")
-@handle_errors
+@command(eval_app, "mt")
 def eval_mt_cmd(
     hyp: Path = typer.Option(..., "--hyp", help="Translations: one per line, or newsmt translate JSONL (tgt field)."),
     ref: Path = typer.Option(..., "--ref", help="References, line-aligned with --hyp."),
@@ -40,8 +38,7 @@ def eval_mt_cmd(
         typer.echo(f"document-level chrF {r['document']['chrf']:.2f}  ({r['document']['docs']} documents)")
 
 
-@eval_app.command("sum")
-@handle_errors
+@command(eval_app, "sum")
 def eval_sum_cmd(
     hyp: Path = typer.Option(..., "--hyp", help="Summaries: one per line, or JSONL with a summary field (text, or newsmt summary-jsonl sentences)."),
     ref: Path = typer.Option(..., "--ref", help="References, same formats, line-aligned with --hyp."),
@@ -54,8 +51,7 @@ def eval_sum_cmd(
     typer.echo("  ".join(f"{k} {s[k]:.2f}" for k in ("rouge1", "rouge2", "rougeL", "rougeLsum")) + f"  ({int(s['n'])} pairs)")
 
 
-@models_app.command("convert")
-@handle_errors
+@command(models_app, "convert")
 def models_convert_cmd(
     model_dir: Path = typer.Argument(..., help="Hugging Face translation model folder (config.json, weights, tokenizer)"),
     out_dir: Path = typer.Argument(..., help="folder for the CTranslate2 model (created; tokenizer copied in)"),
@@ -68,8 +64,7 @@ def models_convert_cmd(
     typer.echo(f"converted {model_dir} -> {convert_to_ctranslate2(model_dir, out_dir, quantization, force)} ({quantization})")
 
 
-@models_app.command("list")
-@handle_errors
+@command(models_app, "list")
 def models_list_cmd() -> None:
     """Every known model: pairs, backend, size, whether and where it is installed, how to get it."""
     from ..models import format_table, list_models, models_home
@@ -78,8 +73,7 @@ def models_list_cmd() -> None:
     typer.echo(f"\nmodels home: {models_home()}  (set NEWSMT_HOME to move it)")
 
 
-@models_app.command("info")
-@handle_errors
+@command(models_app, "info")
 def models_info_cmd(name: str = typer.Argument(..., help="model name, e.g. bergamot-en-ru")) -> None:
     """Details of one model: source, revision, files with sha256, install location."""
     from ..models import info
@@ -87,8 +81,7 @@ def models_info_cmd(name: str = typer.Argument(..., help="model name, e.g. berga
     typer.echo(info(name).describe())
 
 
-@models_app.command("pull")
-@handle_errors
+@command(models_app, "pull")
 def models_pull_cmd(
     name: str = typer.Argument(..., help="model name (see `newsmt models list`) or a Hugging Face repo id"),
     force: bool = typer.Option(False, "--force", help="download again even if installed"),

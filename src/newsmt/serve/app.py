@@ -28,7 +28,7 @@ from ..config import PipelineConfig
 from ..errors import NewsmtError
 from .libre import check_access
 from .libre import router as libre_router
-from .limits import ServeError, ServeOptions
+from .limits import ServeError, ServeOptions, json_object
 from .middleware import ServeMiddleware, setup_logging
 from .service import (
     ARTICLE_FORMATS,
@@ -86,12 +86,7 @@ async def _json_body(request: Request, model: type[BaseModel]) -> BaseModel:
     body = await request.body()
     if not body.strip():
         raise ServeError(400, "Invalid request: empty body")
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        raise ServeError(400, "Invalid JSON format") from None
-    if not isinstance(data, dict):
-        raise ServeError(400, "Invalid JSON format: the body must be a JSON object")
+    data = json_object(body)
     try:
         return model.model_validate(data)
     except ValidationError as e:

@@ -14,7 +14,6 @@ translated on its own; ``script``, ``style``, ``code`` and ``pre`` are left alon
 from __future__ import annotations
 
 import html
-import json
 import re
 import time
 from html.parser import HTMLParser
@@ -24,7 +23,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from .limits import ServeError
+from .limits import ServeError, json_object
 from .service import Service, norm_lang
 
 router = APIRouter()
@@ -47,13 +46,7 @@ async def read_params(request: Request) -> dict[str, Any]:
         return params
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json") or (ctype in ("", "text/plain") and body.lstrip()[:1] in (b"{", b"[")):
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            raise ServeError(400, "Invalid JSON format") from None
-        if not isinstance(data, dict):
-            raise ServeError(400, "Invalid JSON format")
-        return {**params, **data}
+        return {**params, **json_object(body)}
     if ctype == "multipart/form-data":
         try:
             form = await request.form()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import threading
 import time
@@ -181,3 +182,14 @@ class Access:
         if wait:
             raise ServeError(429, f"Slowdown: {limit} requests per minute; retry in {math.ceil(wait)} s",
                              {"Retry-After": str(math.ceil(wait))})
+
+
+def json_object(body: bytes) -> dict:
+    """A request body parsed as one JSON object; ServeError 400 when it is not one."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ServeError(400, "Invalid JSON format") from None
+    if not isinstance(data, dict):
+        raise ServeError(400, "Invalid JSON format: the body must be a JSON object")
+    return data
