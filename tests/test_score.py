@@ -89,3 +89,14 @@ def test_the_engine_scores_with_the_round_trip_and_gives_evidence() -> None:
     if "Eurásia" not in out[0].text and "Eurasia" not in out[0].text:
         assert "omission" in out[0].flags and out[0].evidence["omission"] == ["Eurasia"]
     engine.close()
+
+
+def test_a_pair_without_a_model_back_still_gets_the_checks_by_value():
+    """en->ru has no ru->en model here: the embedding score, and numbers and times still checked;
+    weekdays and months only where the target's words for them are known (not flagged blindly)."""
+    from newsmt import score_texts
+
+    good, shifted = score_texts(["The vote is on Tuesday at 10:15 pm."] * 2,
+                                ["Голосование во вторник в 22:15.", "Голосование во вторник в 10:15."], "en", "ru")
+    assert good["flags"] == [] and good["score"] > 0.5
+    assert shifted["flags"] == ["number_mismatch"]

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from . import __version__
 from .config import PipelineConfig
 from .document import Document
-from .errors import InputError, ModelError, NewsmtError
+from .errors import InputError, LanguageError, ModelError, NewsmtError
 
 if TYPE_CHECKING:
+    from .quality import QualityScorer
     from .score import PairScorer
     from .translate.engine import TranslationEngine
 
@@ -78,7 +79,7 @@ class Resources:
         self.cfg = cfg
         self._engines: dict[tuple[str, ...], TranslationEngine] = {}
         self._summarizer: Any = None
-        self._scorers: dict[tuple[str, str], PairScorer] = {}
+        self._scorers: dict[tuple[str, str], PairScorer | QualityScorer] = {}
 
     @classmethod
     def load(cls, cfg: PipelineConfig) -> Resources:
@@ -91,22 +92,27 @@ class Resources:
             self._engines[(src, tgt)] = self._load(src, tgt, self.cfg.translate, scorer)
         return self._engines[(src, tgt)]
 
-    def scorer(self, src: str, tgt: str) -> PairScorer:
+    def scorer(self, src: str, tgt: str) -> PairScorer | QualityScorer:
         """The quality scorer for ``src -> tgt``: checks, round trip through the ``tgt -> src``
-        engine (the pair's default model, loaded here without scoring of its own), flags."""
+        engine (the pair's default model, loaded here without scoring of its own), flags; the
+        embedding score (``quality.QualityScorer``) when no model translates the other way."""
         if (src, tgt) not in self._scorers:
+            from .quality import QualityScorer
             from .score import PairScorer
 
+            threshold = self.cfg.translate.low_quality_threshold
             back_key = (tgt, src, "back")
-            if back_key not in self._engines:
-                back_cfg = dataclasses.replace(self.cfg.translate, model="", score=False)
-                self._engines[back_key] = self._load(tgt, src, back_cfg, None)
-            self._scorers[(src, tgt)] = PairScorer(src, tgt, self.cfg.translate.low_quality_threshold,
-                                                   back=self._engines[back_key])
+            try:
+                if back_key not in self._engines:
+                    back_cfg = dataclasses.replace(self.cfg.translate, model="", score=False)
+                    self._engines[back_key] = self._load(tgt, src, back_cfg, None)
+                self._scorers[(src, tgt)] = PairScorer(src, tgt, threshold, back=self._engines[back_key])
+            except (ModelError, LanguageError):  # no model the other way: the embedding score
+                self._scorers[(src, tgt)] = QualityScorer(src, tgt, threshold=threshold)
         return self._scorers[(src, tgt)]
 
     @staticmethod
-    def _load(src: str, tgt: str, cfg: Any, scorer: PairScorer | None) -> TranslationEngine:
+    def _load(src: str, tgt: str, cfg: Any, scorer: PairScorer | QualityScorer | None) -> TranslationEngine:
         from .translate.engine import load_engine
 
         return load_engine(src, tgt, cfg, scorer)

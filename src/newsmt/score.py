@@ -167,12 +167,22 @@ class PairScorer:
             return self._checker
 
 
-def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer) -> list[dict[str, Any]]:
+def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer | QualityScorer) -> list[dict[str, Any]]:
     """One JSON-ready record per pair: ``{"line", "src", "tgt", "score", "flags", "evidence"}``
-    (``line`` 1-based)."""
+    (``line`` 1-based). With a ``QualityScorer`` (no model the other way) the checks by value still
+    run; omissions and additions need the round trip."""
     scored = scorer.score(sources, translations)
+    if isinstance(scorer, QualityScorer):
+        scored = [_with_guards(value, flags, s, t, scorer.src_lang, scorer.tgt_lang)
+                  for (value, flags), s, t in zip(scored, sources, translations)]
     return [{"line": i, "src": s, "tgt": t, "score": r.score, "flags": r.flags, "evidence": r.evidence}
             for i, (s, t, r) in enumerate(zip(sources, translations, scored), 1)]
+
+
+def _with_guards(value: float, flags: list[str], source: str, target: str, src: str, tgt: str) -> Scored:
+    evidence: dict[str, list[str]] = {f: [] for f in flags}
+    evidence.update(guard_flags(source, target, src, tgt))
+    return Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v})
 
 
 def read_pairs(source: Path, translation: Path | None = None) -> list[tuple[str, str]]:

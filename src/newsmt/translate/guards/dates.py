@@ -66,6 +66,12 @@ def _decade_values(n: int) -> set[str]:
     return {f"d:{n}", f"d:{n % 100}"} if n >= 100 else {f"d:{n}"}
 
 
+def date_facts_known(lang: str) -> bool:
+    """Whether months, weekdays, decades and ordinals are read in ``lang`` (a pair is checked for
+    them only when both sides are)."""
+    return lang in _NAMES
+
+
 def date_facts(text: str, lang: str, target: bool = False) -> list[Quantity]:
     """Months, weekdays, decades and ordinals of ``text`` (``lang`` en or pt; others: none).
     ``target``: read leniently, as evidence that a source fact is present."""

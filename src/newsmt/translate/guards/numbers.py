@@ -17,9 +17,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .clock import clock_times, format_time, shifted
-from .dates import date_facts, fact_spans, ordinal_form, repair_fact
+from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
 from .numwords import fractions, word_numbers
-from .quantity import NUMBER, ORDINAL, TIME, Quantity
+from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity
 from .spans import protected_spans
 from .typography import normalize_source
 from .units import compatible, converted, unit_of, unit_span
@@ -159,6 +159,14 @@ def format_number(num: Quantity, lang: str) -> str:
     return head + (dec + frac if frac else "")
 
 
+def checkable(numbers: list[Quantity], tgt_lang: str) -> list[Quantity]:
+    """The source numbers and facts a ``tgt_lang`` translation can be checked for: months,
+    weekdays, decades and ordinals only where the target's words for them are known."""
+    if date_facts_known(tgt_lang):
+        return numbers
+    return [q for q in numbers if q.kind not in (MONTH, WEEKDAY, DECADE, ORDINAL)]
+
+
 def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang: str,
                    skip: list[tuple[int, int]] = (), source: str = "") -> tuple[str, list[Quantity]]:
     """Match source numbers and facts to the target's by any reading; fix wrong forms.
@@ -172,6 +180,7 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
     decimal mark (en ``2,500`` in pt); clock times, decades, months and weekdays written in a wrong
     form are rewritten (module docstring).
     """
+    numbers = checkable(numbers, tgt_lang)
     if not numbers:
         return target, []
     found = quantities(target, tgt_lang, skip, src_lang, target=True)
@@ -268,7 +277,7 @@ def preserved(source: str, target: str, src_lang: str, tgt_lang: str) -> tuple[i
     spans = protected_spans(norm)
     items = Counter(norm[a:b] for a, b in spans)
     kept_items = sum(min(n, target.count(item)) for item, n in items.items())
-    numbers = quantities(norm, src_lang, spans)
+    numbers = checkable(quantities(norm, src_lang, spans), tgt_lang)
     found = quantities(target, tgt_lang, protected_spans(target), src_lang, target=True)
     lost = _match(numbers, found)[1] if numbers else []
     return len(numbers), len(numbers) - len(lost), sum(items.values()), kept_items
