@@ -778,7 +778,8 @@ def test_killed_worker_gives_the_client_an_error_not_a_hang():
 def test_workers_share_out_the_cores(cfg):
     import dataclasses
 
-    from newsmt.serve.runner import ENV_STATE, _with_threads, app_from_env
+    from newsmt.serve.limits import threads_per_worker as _with_threads
+    from newsmt.serve.runner import ENV_STATE, app_from_env
 
     assert _with_threads(cfg, 2).translate.threads >= 1
     fixed = dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=3))
@@ -788,16 +789,22 @@ def test_workers_share_out_the_cores(cfg):
         app_from_env()
 
 
-def test_ray_engine_is_thin_and_checked(cfg, monkeypatch):
+def test_ray_engine_serves_the_same_app(cfg):
+    """``--engine ray``: the app as a Ray Serve deployment on a local Ray instance, answering
+    LibreTranslate's /translate like the local server."""
     from fastapi import FastAPI
 
     from newsmt.serve import serve
-    from newsmt.serve.ray_serve import app_builder, ray_serve_available
+    from newsmt.serve.ray_serve import app_builder
 
-    app = app_builder(cfg, ServeOptions(log_json=False))()
-    assert isinstance(app, FastAPI)
-    if not ray_serve_available():
-        with pytest.raises(ConfigError, match=r"ray\[serve\]"):
-            serve(cfg, engine="ray", port=free_port())
+    assert isinstance(app_builder(cfg, ServeOptions(log_json=False))(), FastAPI)
     with pytest.raises(ConfigError, match="local or ray"):
         serve(cfg, engine="spark")
+    proc, url = start_subprocess_server("--engine", "ray", "--workers", "1", ready_timeout=240)
+    try:
+        r = httpx.post(url + "/translate", json={"q": "The council met on Tuesday.", "source": "en", "target": "pt"},
+                       timeout=60)
+        assert r.status_code == 200 and "terça-feira" in r.json()["translatedText"]
+    finally:
+        stop(proc)
+        subprocess.run(["ray", "stop", "--force"], capture_output=True, timeout=120)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import PipelineConfig, available_cores
 from ..errors import ConfigError
 
 
@@ -193,3 +194,11 @@ def json_object(body: bytes) -> dict:
     if not isinstance(data, dict):
         raise ServeError(400, "Invalid JSON format: the body must be a JSON object")
     return data
+
+
+def threads_per_worker(cfg: PipelineConfig, workers: int) -> PipelineConfig:
+    """Each worker's engine threads: the config's, else the cores shared among the workers."""
+    if cfg.translate.threads:
+        return cfg
+    threads = max(1, available_cores() // max(1, workers))
+    return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..config import PipelineConfig
 from ..errors import ConfigError
-from .limits import ServeOptions
+from .limits import ServeOptions, threads_per_worker
 
 
 def ray_serve_available() -> bool:
@@ -50,8 +50,6 @@ def serve_ray(cfg: PipelineConfig, host: str, port: int, workers: int, opts: Ser
     import ray
     from ray import serve
 
-    from .app import _with_threads
-
     ray.init(ignore_reinit_error=True)
     serve.start(http_options={"host": host, "port": port})
-    serve.run(deployment(_with_threads(cfg, workers), opts, workers), name="newsmt", route_prefix="/", blocking=True)
+    serve.run(deployment(threads_per_worker(cfg, workers), opts, workers), name="newsmt", route_prefix="/", blocking=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -10,22 +9,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from ..config import PipelineConfig, available_cores
+from ..config import PipelineConfig
 from ..errors import ConfigError
 from .app import create_app
-from .limits import ServeOptions
+from .limits import ServeOptions, threads_per_worker
 from .middleware import setup_logging
 from .service import emit
 
 ENV_STATE = "NEWSMT_SERVE_STATE"  # how worker processes get the config and options
-
-
-def _with_threads(cfg: PipelineConfig, workers: int) -> PipelineConfig:
-    """Each worker's engine threads: the config's, else the cores shared among the workers."""
-    if cfg.translate.threads:
-        return cfg
-    threads = max(1, available_cores() // max(1, workers))
-    return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))
 
 
 def app_from_env() -> FastAPI:
@@ -58,7 +49,7 @@ def serve(cfg: PipelineConfig, host: str = "127.0.0.1", port: int = 5000, worker
         raise ConfigError(f"unknown serve engine {engine!r}: use local or ray")
     import uvicorn
 
-    cfg = _with_threads(cfg, workers)
+    cfg = threads_per_worker(cfg, workers)
     setup_logging(opts.log_json)
     emit("serve_start", url=f"http://{host}:{port}/", workers=workers, docs=f"http://{host}:{port}/docs")
     common: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False, "lifespan": "on",
