@@ -188,3 +188,28 @@ def test_temp_names_cannot_be_planted(tmp_path):
     (out / ".records.jsonl.stream.tmp").symlink_to(victim)
     assert newsmt(*COMMANDS["run"], tmp_path / "in.txt", "-o", out).returncode == 0
     assert victim.read_text(encoding="utf-8") == "untouched"
+
+
+def test_bad_web_inputs_are_one_line_each_and_the_rest_is_processed(tmp_path):
+    """A truncated archive, a feed that is not XML, a page without text, a page in an encoding
+    nobody can tell: each reported alone, the good inputs processed."""
+    import gzip
+
+    from test_feeds_warc import build_warc
+
+    page = b"<html><head><title>Bridge opens</title></head><body><article><p>" + GOOD.encode() + b"</p></article></body></html>"
+    warc = build_warc([({"url": "https://news.example/a"}, page), ({"url": "https://news.example/b"}, page.replace(b"budget", b"plan"))], gz=True)
+    (tmp_path / "cut.warc.gz").write_bytes(warc[: len(warc) // 2])  # inside the second page's record
+    (tmp_path / "feed.xml").write_text("this is not a feed at all", encoding="utf-8")
+    (tmp_path / "empty.html").write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
+    (tmp_path / "noise.html").write_bytes(b"<meta charset='x-unknown'><p>" + bytes(range(128, 256)) * 40)
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    assert gzip.decompress(warc)  # the whole archive was valid
+    r = newsmt(*COMMANDS["translate"], ".", "-o", "out", cwd=tmp_path)
+    one_line_error(r, 2)
+    for name in ("cut.warc.gz", "feed.xml", "empty.html"):
+        assert sum(line.startswith(f"newsmt: error: {name}") for line in r.stderr.splitlines()) == 1, (name, r.stderr)
+    # the page in an unknown encoding: decoded by detection, or refused in one line; never a traceback
+    assert sum(line.startswith("newsmt: error: noise.html") for line in r.stderr.splitlines()) <= 1
+    index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
+    assert "good.txt" in {i["source"] for i in index} and any(i["source"].startswith("cut.warc.gz#") for i in index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections import Counter
 from datetime import datetime
 from typing import BinaryIO, Iterator
@@ -129,6 +130,9 @@ def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "articl
                              f"(read up to byte {_tell(stream)}): {reason}")
             return
         if item is None:
+            if not _gzip_complete(stream):
+                yield InputError(f"{source}: archive truncated: its last compressed record ends early "
+                                 f"(after record {n - 1}); the records before it were read")
             return
         reason, headers, body = item
         if reason:
@@ -143,6 +147,34 @@ def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "articl
             yield e
         except Exception as e:  # noqa: BLE001 - one unreadable page must not end the archive
             yield InputError(f"{source}#{n}: unreadable page ({type(e).__name__}: {e})")
+
+
+def _gzip_complete(stream: BinaryIO) -> bool:
+    """False when ``stream`` is gzip data whose last member is cut short (warcio stops there
+    silently); True for complete, uncompressed or unseekable streams. Reads it again in chunks,
+    keeping at most a megabyte of output at a time."""
+    try:
+        stream.seek(0)
+        gz = stream.read(2) == b"\x1f\x8b"
+        stream.seek(0)
+    except (OSError, ValueError, AttributeError):
+        return True
+    if not gz:
+        return True
+    member, fed = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+    try:
+        while chunk := stream.read(1 << 20):
+            while chunk:
+                member.decompress(chunk, 1 << 20)
+                fed = True
+                if member.eof:
+                    chunk = member.unused_data
+                    member, fed = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+                else:
+                    chunk = member.unconsumed_tail
+    except zlib.error:
+        return False
+    return not fed
 
 
 def _tell(stream: BinaryIO) -> str:
