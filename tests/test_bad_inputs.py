@@ -213,3 +213,11 @@ def test_bad_web_inputs_are_one_line_each_and_the_rest_is_processed(tmp_path):
     assert sum(line.startswith("newsmt: error: noise.html") for line in r.stderr.splitlines()) <= 1
     index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
     assert "good.txt" in {i["source"] for i in index} and any(i["source"].startswith("cut.warc.gz#") for i in index)
+
+
+def test_a_repaired_stray_byte_is_counted_in_the_run(tmp_path):
+    (tmp_path / "a.txt").write_bytes("It’s a “quoted” story about a café.\n".encode().replace("é".encode(), b"\xe9"))
+    r = newsmt(*COMMANDS["run"], tmp_path / "a.txt", "-o", tmp_path / "out")
+    assert r.returncode == 0 and "decode_replaced 1" in r.stdout, (r.stdout, r.stderr)
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
+    assert record["meta"]["replaced_bytes"] == 1 and "caf\ufffd" in record["text"]

@@ -72,7 +72,7 @@ class RunSummary:
     duplicates: int = 0  # same body as an earlier article of the job: not processed again
     seconds: float = 0.0
     sentences: int = 0  # sentences processed in this run
-    flags: dict[str, int] = field(default_factory=dict)  # translation flags over all finished articles
+    flags: dict[str, int] = field(default_factory=dict)  # sentence and article flags over all finished articles
 
     def line(self) -> str:
         rate = self.sentences / self.seconds if self.seconds else 0.0
@@ -334,7 +334,8 @@ def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[s
                 continue
             record = stamp(part_path(outdir, item.key).read_text(encoding="utf-8").rstrip("\n"), item)
             records.write(record + "\n")
-            flags.update(f for t in json.loads(record)["translations"].values() for f in t["flags"])
+            rec = json.loads(record)  # sentence flags, and article flags (decode_replaced, extraction_fallback)
+            flags.update([f for t in rec["translations"].values() for f in t["flags"]] + rec["meta"].get("flags", []))
     with open_atomic(outdir / "errors.jsonl", "w", **TEXT) as errors:
         errors.writelines(canonical({"source": i.source, "id": i.id, "reason": i.error}) + "\n"
                           for i in items if i.error)

@@ -31,7 +31,7 @@ from typing import Any
 from .errors import InputError, ModelError
 from .quality import QualityScorer, copied_on_purpose, has_language, round_trip_meaning
 from .translate import guards as g
-from .translate.meaning import MeaningChecker
+from .translate.meaning import MeaningChecker, MeaningReport, translated_alone
 
 ROUND_TRIP_BELOW = 0.75  # lexicon coverage under which a pair is translated back
 
@@ -84,11 +84,15 @@ class PairScorer:
     engine or quality scorer given is left to its owner."""
 
     def __init__(self, src: str, tgt: str, threshold: float | None = None, *, back: Any = None,
-                 load_back: Callable[[], Any] | None = None, quality: QualityScorer | None = None) -> None:
+                 load_back: Callable[[], Any] | None = None, quality: QualityScorer | None = None,
+                 forward: Any = None) -> None:
         """``back``: the ``tgt -> src`` engine to use (its owner closes it); else ``load_back()``
-        makes one on first use, which this scorer owns."""
+        makes one on first use, which this scorer owns. ``forward``: a ``src -> tgt`` backend
+        (``translate(texts) -> hypotheses``) for single words (its owner closes it; see
+        ``use_forward``); else the default model is loaded the first time a name seems omitted."""
         self.src, self.tgt = src, tgt
         self._back, self._load_back, self._owns_back = back, load_back, back is None
+        self._forward, self._owns_forward = forward, False
         self.quality = quality or QualityScorer(src, tgt, threshold=threshold)
         self._owns_quality = quality is None
         if threshold is not None:
@@ -118,6 +122,7 @@ class PairScorer:
         for i, back in backs.items():
             factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
             reports[i] = checker.check(sources[i], targets[i], back)
+        self._words_alone(sources, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []
         for s, t, report, (value, flags) in zip(sources, targets, reports, quality):
@@ -128,6 +133,32 @@ class PairScorer:
                 evidence.update(report.flags())
             out.append(Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v}))
         return out
+
+    def use_forward(self, backend: Any) -> None:
+        """Translate single words with ``backend`` (the engine's own model; its owner closes it)
+        unless this scorer already has one."""
+        with self._lock:
+            if self._forward is None:
+                self._forward = backend
+
+    def _words_alone(self, sources: list[str], reports: list[MeaningReport | None]) -> None:
+        """Names still omitted or added after the round trip, each translated alone: an omitted
+        word the model translates is a word of the language written with a capital, not a name to
+        carry over; an added word that translates back into a word of the source is its translation."""
+        omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
+        if omitted:
+            common = translated_alone(omitted, [h.text for h in self._forward_backend().translate(omitted)])
+            for r in reports:
+                if r is not None and r.omitted:
+                    r.omitted = [w for w in r.omitted if w not in common]
+        added = [(i, w) for i, r in enumerate(reports) if r is not None for w in r.added if not w[:1].isdigit()]
+        if added:
+            words = list(dict.fromkeys(w for _, w in added))
+            back = dict(zip(words, self.back_translate(words)))
+            for i, w in added:
+                report = reports[i]
+                if report is not None and w in self._meaning().explained(sources[i], [w], [back[w]]):
+                    report.added.remove(w)
 
     def back_translate(self, targets: list[str]) -> list[str]:
         """``targets`` translated back into the source language (each distinct text once)."""
@@ -142,6 +173,9 @@ class PairScorer:
                 self._back = None
             if self._owns_quality:
                 self.quality.close()
+            if self._owns_forward and self._forward is not None:
+                self._forward.close()
+                self._forward, self._owns_forward = None, False
 
     def __enter__(self) -> PairScorer:
         return self
@@ -157,6 +191,18 @@ class PairScorer:
                                      "for the round trip; none was given")
                 self._back = self._load_back()
             return self._back
+
+    def _forward_backend(self) -> Any:
+        with self._lock:
+            if self._forward is None:
+                from .config import TranslateConfig
+                from .models import resolve
+                from .translate.registry import create_backend
+
+                resolved = resolve(self.src, self.tgt)
+                self._forward = create_backend(resolved, TranslateConfig(tgt=self.tgt, threads=1), self.src, self.tgt)
+                self._owns_forward = True
+            return self._forward
 
     def _meaning(self) -> MeaningChecker:
         with self._lock:

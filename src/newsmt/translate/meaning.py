@@ -66,9 +66,20 @@ class MeaningReport:
 
 
 def _words(text: str) -> list[str]:
+    """The words of ``text`` outside protected spans; a hyphenated word also gives its parts
+    (``Nord-Kivu`` carries ``Kivu``)."""
     for a, b in reversed(protected_spans(text)):
         text = text[:a] + " " + text[b:]
-    return _WORD.findall(text)
+    words = _WORD.findall(text)
+    return words + [p for w in words if "-" in w for p in w.split("-")]
+
+
+def translated_alone(words: list[str], translations: list[str]) -> set[str]:
+    """Those of ``words`` that the model, given each word alone, renders as another word: a word of
+    the language written with a capital (``Cinematography``, ``Plateau``, ``Norwegians``), not a
+    name a translation carries over (``Veerman`` comes back as itself)."""
+    return {w for w, t in zip(words, translations)
+            if (found := _WORD.findall(t)) and not any(_same(fold(w), fold(x)) or _like(fold(w), {fold(x)}) for x in found)}
 
 
 def _same(a: str, b: str) -> bool:
@@ -150,6 +161,13 @@ class MeaningChecker:
             if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end):
                 added.append(q.token)
         return added
+
+    def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:
+        """Those of ``words`` (names of the target) whose translation alone into the source language
+        is a word of ``source`` (``Platô`` -> ``Plateau``): a translation, not an addition."""
+        pool = {fold(w) for w in _words(source)}
+        prefixes = {w[:5] for w in pool}
+        return {w for w, t in zip(words, translations) if any(_found(fold(x), pool, prefixes) for x in _WORD.findall(t))}
 
     def _lexicon_word(self, word: str) -> bool:
         """Whether ``word`` is a vocabulary word of the target language (a common noun written with
