@@ -161,7 +161,10 @@ class CachedScorer:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.path.write_text(json.dumps(self.cache, ensure_ascii=False), encoding="utf-8")
 
-        return _Scorer(src, tgt)
+        from newsmt.config import TranslateConfig
+        from newsmt.translate.engine import load_engine
+
+        return _Scorer(src, tgt, load_back=lambda: load_engine(tgt, src, TranslateConfig(tgt=src, score=False)))
 
 
 def errors_put_in(scorer, src: list[str], ref: list[str]):

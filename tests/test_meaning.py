@@ -65,6 +65,20 @@ def test_clock_times_match_by_minute_of_the_day() -> None:
     assert check("Aconteceu às 22h16.", "It happened at 10:16 p.m.", "pt", "en")[1] == []
 
 
+def test_an_unmarked_english_time_is_read_from_its_context() -> None:
+    """``10:15`` without am/pm: the end of a range, the sentence's day words, seconds or a 24-hour
+    zone decide; with no such sign either reading is accepted."""
+    assert check("The talks ran from 10:00-11:00 pm on Friday.", "As conversas foram das 10:00 às 11:00 na sexta-feira.")[0] \
+        == "As conversas foram das 22:00 às 23:00 na sexta-feira."
+    assert check("The fire started at 10:15 on Tuesday night.", "O incêndio começou às 22h15 de terça-feira à noite.")[1] == []
+    assert check("The fire started at 10:15 on Tuesday night.", "O incêndio começou às 10h15 de terça-feira à noite.")[0] \
+        == "O incêndio começou às 22h15 de terça-feira à noite."
+    assert check("She won in 4:41.30, a new record.", "Ela venceu em 4:41.30, um novo recorde.")[1] == []
+    assert check("The meeting is at 10:15 GMT.", "A reunião é às 10h15 GMT.")[1] == []
+    for target in ("às 10h15", "às 22h15"):  # no sign in the sentence: either reading
+        assert check("The meeting is at 10:15.", f"A reunião é {target}.")[1] == []
+
+
 def test_decades_months_weekdays_and_ordinals() -> None:
     assert check("By the early 2010s he had left.", "No início de 2010, ele tinha saído.") == (
         "No início da década de 2010, ele tinha saído.", [])

@@ -100,3 +100,14 @@ def test_a_pair_without_a_model_back_still_gets_the_checks_by_value():
                                 ["Голосование во вторник в 22:15.", "Голосование во вторник в 10:15."], "en", "ru")
     assert good["flags"] == [] and good["score"] > 0.5
     assert shifted["flags"] == ["number_mismatch"]
+
+
+def test_a_capitalised_word_translated_is_not_an_omission(scorer: PairScorer) -> None:
+    """A capitalised word that is not a name (a people, a title word) is translated, not carried
+    over: the word translated alone by the forward model shows it is there."""
+    records = score_pairs(["Norwegians and Eskimo hunters met the Mideast envoy on Monday.",
+                           "Norwegians and Eskimo hunters met the Mideast envoy on Monday."],
+                          ["Noruegueses e caçadores esquimós encontraram o enviado do Oriente Médio na segunda-feira.",
+                           "Caçadores encontraram o enviado na segunda-feira."], scorer)
+    assert "omission" not in records[0]["flags"], records[0]
+    assert "omission" in records[1]["flags"]

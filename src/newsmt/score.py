@@ -31,7 +31,7 @@ from typing import Any
 from .errors import InputError, ModelError
 from .quality import QualityScorer, copied_on_purpose, has_language, round_trip_meaning
 from .translate import guards as g
-from .translate.meaning import MeaningChecker, MeaningReport, translated_alone
+from .translate.meaning import MeaningChecker, MeaningReport
 
 ROUND_TRIP_BELOW = 0.75  # lexicon coverage under which a pair is translated back
 
@@ -122,7 +122,7 @@ class PairScorer:
         for i, back in backs.items():
             factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
             reports[i] = checker.check(sources[i], targets[i], back)
-        self._words_alone(sources, reports)
+        self._words_alone(sources, targets, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []
         for s, t, report, (value, flags) in zip(sources, targets, reports, quality):
@@ -141,16 +141,17 @@ class PairScorer:
             if self._forward is None:
                 self._forward = backend
 
-    def _words_alone(self, sources: list[str], reports: list[MeaningReport | None]) -> None:
+    def _words_alone(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
         """Names still omitted or added after the round trip, each translated alone: an omitted
-        word the model translates is a word of the language written with a capital, not a name to
-        carry over; an added word that translates back into a word of the source is its translation."""
+        word whose translation the target has is a word of the language written with a capital,
+        not a name dropped; an added word that translates back into a word of the source is its
+        translation."""
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
         if omitted:
-            common = translated_alone(omitted, [h.text for h in self._forward_backend().translate(omitted)])
-            for r in reports:
+            alone = dict(zip(omitted, (h.text for h in self._forward_backend().translate(omitted))))
+            for r, target in zip(reports, targets):
                 if r is not None and r.omitted:
-                    r.omitted = [w for w in r.omitted if w not in common]
+                    r.omitted = [w for w in r.omitted if not self._meaning().rendered(target, alone[w])]
         added = [(i, w) for i, r in enumerate(reports) if r is not None for w in r.added if not w[:1].isdigit()]
         if added:
             words = list(dict.fromkeys(w for _, w in added))

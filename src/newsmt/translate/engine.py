@@ -71,6 +71,8 @@ class TranslationEngine:
         self.cfg = cfg or TranslateConfig(tgt=tgt)
         self.scorer = scorer
         self._owns_scorer = False
+        if hasattr(scorer, "use_forward"):  # a PairScorer translates single words with this model
+            scorer.use_forward(backend)
         self.max_tokens = self.cfg.max_input_tokens or backend.max_input_tokens
         self.model = resolved.name if resolved else backend.model_id
         settings = {k: getattr(self.cfg, k) for k in ("batch_tokens", "score", "low_quality_threshold")}
@@ -308,7 +310,8 @@ class TranslationEngine:
 
                 back_cfg = replace(self.cfg, tgt=self.src, model="", score=False)
                 self.scorer = PairScorer(self.src, self.tgt, self.cfg.low_quality_threshold,
-                                         load_back=lambda: load_engine(self.tgt, self.src, back_cfg))
+                                         load_back=lambda: load_engine(self.tgt, self.src, back_cfg),
+                                         forward=self.backend)
                 self._owns_scorer = True
             return self.scorer
 

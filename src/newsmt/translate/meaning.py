@@ -74,14 +74,6 @@ def _words(text: str) -> list[str]:
     return words + [p for w in words if "-" in w for p in w.split("-")]
 
 
-def translated_alone(words: list[str], translations: list[str]) -> set[str]:
-    """Those of ``words`` that the model, given each word alone, renders as another word: a word of
-    the language written with a capital (``Cinematography``, ``Plateau``, ``Norwegians``), not a
-    name a translation carries over (``Veerman`` comes back as itself)."""
-    return {w for w, t in zip(words, translations)
-            if (found := _WORD.findall(t)) and not any(_same(fold(w), fold(x)) or _like(fold(w), {fold(x)}) for x in found)}
-
-
 def _same(a: str, b: str) -> bool:
     """Two folded words that share their first five letters (or are equal when shorter)."""
     n = min(5, len(a), len(b))
@@ -92,10 +84,22 @@ def _found(word: str, pool: set[str], prefixes: set[str]) -> bool:
     return word in pool or (len(word) >= 3 and word[:5] in prefixes and any(_same(word, w) for w in pool if w[:5] == word[:5]))
 
 
+_SOUNDS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("y", "i"), ("w", "v"), ("(?<=.)e$", ""))]
+
+
+def _sound(word: str) -> str:
+    """A folded name as it sounds across spellings (``oyapock`` = ``oiapoque`` = ``oiapok``)."""
+    for pattern, repl in _SOUNDS:
+        word = pattern.sub(repl, word)
+    return word
+
+
 def _like(word: str, pool: set[str]) -> bool:
-    """A name written another way (``Navalny``/``Navalni``, ``Smyrna``/``Esmirna``): a word of the
-    pool at least 0.75 similar by characters, of about the same length."""
-    return any(abs(len(w) - len(word)) <= 3 and SequenceMatcher(None, word, w, autojunk=False).ratio() >= 0.75
+    """A name written another way (``Navalny``/``Navalni``, ``Smyrna``/``Esmirna``,
+    ``Oyapock``/``Oiapoque``): a word of the pool at least 0.75 similar by characters, of about
+    the same length, or the same when spelt as it sounds."""
+    return any(abs(len(w) - len(word)) <= 3 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= 0.75
+                                                 or _sound(word) == _sound(w))
                for w in pool if len(w) >= 4)
 
 
@@ -161,6 +165,15 @@ class MeaningChecker:
             if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end):
                 added.append(q.token)
         return added
+
+    def rendered(self, target: str, translation: str) -> bool:
+        """Whether ``target`` has a content word of ``translation`` (a source word translated alone
+        by the model): a word of the language written with a capital (``Ward`` -> ``Ala``,
+        ``Eskimo`` -> ``Esquimó``) that the translation did translate, not a name it dropped."""
+        pool = {fold(w) for w in _words(target)}
+        prefixes = {w[:5] for w in pool}
+        return any(_found(k, pool, prefixes) or (len(k) >= 4 and _like(k, pool)) for w in _WORD.findall(translation)
+                   for k in [fold(w)] if len(k) >= 3 and k not in self._stop_tgt)
 
     def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:
         """Those of ``words`` (names of the target) whose translation alone into the source language

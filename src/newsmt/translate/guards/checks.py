@@ -6,7 +6,7 @@ flag -> items). "Human FP" is the share of FLORES-200 devtest eng->por human ref
 
 | flag | raised when | evidence | human FP | caught |
 |---|---|---|---|---|
-| ``number_mismatch`` | a number, clock time (by minute of the day), date, month, weekday, decade, ordinal, unit or currency of the source has no counterpart of that value in the translation, and no wrong form of it could be rewritten | the source tokens (``10:16 pm``, ``2010s``, ``third``, ``30 miles``); when scoring, also ``wrong -> right`` forms | 0.2% | number changed 100%, clock time 12 h off 83% (the rest read either way: ``10:00``, ``4:41``) |
+| ``number_mismatch`` | a number, clock time (by minute of the day), date, month, weekday, decade, ordinal, unit or currency of the source has no counterpart of that value in the translation, and no wrong form of it could be rewritten | the source tokens (``10:16 pm``, ``2010s``, ``third``, ``30 miles``); when scoring, also ``wrong -> right`` forms | 0.2% | number changed 100%, clock time 12 h off 93.3% (an unmarked ``10:15`` is read from its range, day words, seconds or zone) |
 | ``url_lost`` | a URL, e-mail, @handle, #hashtag or HTML tag of the source is not in the translation as a whole token and its broken form could not be found | the items | 0% | - |
 | ``repetition`` | a 1-4-gram of words or marks repeated back to back (``, , , ,``), or a word trigram 3+ times, beyond the source | - | 0% | loop 100% |
 | ``length_ratio`` | translation length / source length outside 0.45-2.2 (sources of 25+ characters) | the lengths | - | - |
@@ -14,7 +14,7 @@ flag -> items). "Human FP" is the share of FLORES-200 devtest eng->por human ref
 | ``quote_mismatch`` | quotes or brackets balanced in the source are not in the translation and could not be put back | - | - | - |
 | ``split`` | the sentence was longer than the model's input and translated in parts (information, not an error) | - | - | - |
 | ``low_quality`` | (with the score) the quality score is below the threshold (0.5): round-trip chrF x language x length x repetition | - | 0.3% | half cut 99%, shuffled 100% |
-| ``omission`` | (with the score) a name the translation must carry over is in neither the translation nor its back-translation, or under half the source's content words are covered | the names, or ``coverage 0.33`` | 1.1% | name deleted 91.5%, half cut 51% (99.3% with any flag) |
+| ``omission`` | (with the score) a name the translation must carry over is in neither the translation nor its back-translation (nor is the word, translated alone, there: a people or title word is translated, not carried over), or under half the source's content words are covered | the names, or ``coverage 0.33`` | 0.6% | name deleted 90.5%, half cut 51% (99.3% with any flag) |
 | ``addition`` | (with the score) a name or a unitless number of the translation has no counterpart in the source | the names and numbers | 0.3% | - |
 
 ``wrong_language`` and ``low_quality`` never judge a line with nothing to translate (links,

@@ -68,7 +68,7 @@ def clock_times(text: str, lang: str, target: bool = False) -> list[Clock]:
         style = "colon" if m.group(2) else "dot" if m.group(4) else "h"  # "20.30" may be a number too
         readings = {h * 60 + mins}
         if lang == "en" and style == "colon" and 1 <= h <= 12 and not m.group(1).startswith("0"):
-            readings.add((h % 12 + 12) * 60 + mins)  # English "10:16" without am/pm: either ("04:00" is 24 h)
+            readings = _english_readings(text, m, h, mins, out)
         _add(out, Clock(m.start(), m.end(), frozenset(readings), style))
     for m in _MILITARY.finditer(text):
         _add(out, Clock(m.start(), m.end(), frozenset({int(m.group(1)) * 60 + int(m.group(2))}), "dot"))
@@ -89,6 +89,33 @@ def clock_times(text: str, lang: str, target: bool = False) -> list[Clock]:
     for m in _NAMED_RE.finditer(text):
         _add(out, Clock(m.start(), m.end(), frozenset({_NAMED[m.group(1).lower()]}), "named"))
     return sorted(out, key=lambda c: c.start)
+
+
+_SECONDS = re.compile(r"[.:]\d")  # "4:41.30", "1:09:02": a duration, read as written
+_ZONE_24 = re.compile(r"\s?(?:GMT|UTC|BST|CES?T|EES?T|WES?T|MSK)\b")  # "10:15 BST": wire style, 24 h
+_RANGE_TO = re.compile(r"\s?(?:-|–|to|until|till)\s?$")
+_EARLY = re.compile(r"\b(?:morning|dawn|breakfast)\b", re.IGNORECASE)
+_LATE = re.compile(r"\b(?:afternoon|evening|night|tonight|overnight|dinner)\b", re.IGNORECASE)
+
+
+def _english_readings(text: str, m: re.Match, h: int, mins: int, found: list[Clock]) -> set[int]:
+    """What an English ``10:16`` without am/pm may mean: as written when seconds follow (a race
+    time) or a 24-hour zone (``GMT``); the period of the next time when it starts a range
+    (``10:00-11:00 pm``); the one period the sentence's day words name (``morning``, ``night``);
+    else either ("04:00" is 24 h)."""
+    early, late = h * 60 + mins, (h + 12) * 60 + mins
+    after = text[m.end():m.end() + 8]
+    if _SECONDS.match(after) or _ZONE_24.match(after) or h == 12:  # "12:30" is past noon
+        return {h * 60 + mins}
+    for c in found:
+        if c.style == "ampm" and c.start > m.end() and _RANGE_TO.match(text[m.end():c.start]) and len(c.minutes) == 1:
+            end = next(iter(c.minutes))
+            start = late if end >= 720 and late <= end else early
+            return {start}
+    is_early, is_late = bool(_EARLY.search(text)), bool(_LATE.search(text))
+    if is_early != is_late:
+        return {late if is_late else early}
+    return {early, late}
 
 
 def shifted(source, target) -> int | None:
