@@ -221,3 +221,17 @@ def test_a_repaired_stray_byte_is_counted_in_the_run(tmp_path):
     assert r.returncode == 0 and "decode_replaced 1" in r.stdout, (r.stdout, r.stderr)
     record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
     assert record["meta"]["replaced_bytes"] == 1 and "caf\ufffd" in record["text"]
+
+
+@pytest.mark.parametrize("src, tgt", [("EN", "pt-BR"), ("en_US", "PT"), ("en-GB", "pt_br")])
+def test_language_codes_are_bcp47(tmp_path, src, tgt):
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    r = newsmt("translate", tmp_path / "in.txt", "--src", src, "--tgt", tgt)
+    assert r.returncode == 0 and "conselho" in r.stdout.lower(), r.stderr
+
+
+def test_a_language_that_is_no_code_is_exit_3(tmp_path):
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    r = newsmt("translate", tmp_path / "in.txt", "--src", "en", "--tgt", "klingon")
+    one_line_error(r, 3)
+    assert "not a language code" in r.stderr

@@ -178,6 +178,14 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
     return cfg
 
 
+def _standard_languages(cfg: PipelineConfig) -> None:
+    """The configured languages as BCP-47 tags (LanguageError for what is not a language code)."""
+    from .languages import standard
+
+    cfg.translate.tgt, cfg.segment.lang, cfg.summarize.to = (
+        standard(cfg.translate.tgt), standard(cfg.segment.lang), standard(cfg.summarize.to))
+
+
 def validate(cfg: PipelineConfig) -> None:
     """Check values that types alone do not catch."""
     checks = [
@@ -200,6 +208,7 @@ def validate(cfg: PipelineConfig) -> None:
     for ok, msg in checks:
         if not ok:
             raise ConfigError(msg)
+    _standard_languages(cfg)
 
 
 def with_settings(cfg: PipelineConfig, section: str, values: dict[str, Any]) -> PipelineConfig:

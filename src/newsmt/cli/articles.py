@@ -8,7 +8,7 @@ import typer
 
 from ..errors import ConfigError
 from .common import (
-    CONFIG, FORMAT, HTML, INPUTS, OVERRIDES, Sink, app, check_output_formats, command, process_all,
+    CONFIG, FORMAT, HTML, INPUTS, OVERRIDES, Sink, app, check_output_formats, command, language, process_all,
 )
 
 
@@ -24,6 +24,7 @@ def segment_cmd(
     from ..config import load_config
     from ..segment import rules_for
 
+    lang = language(lang)
     if lang != "auto":
         rules_for(lang)
     cfg = load_config(None, [f"input.format={fmt}", f"input.html={html}", "translate.enabled=false", "summarize.enabled=false"])
@@ -44,6 +45,7 @@ def extract_cmd(
     date, site, lang, text, paragraphs, links; one JSONL record per article."""
     from ..config import load_config
 
+    lang = language(lang)
     formats = {"jsonl": "extract", "txt": "extract-txt", "md": "extract-md"}
     if out_format not in formats:
         raise ConfigError(f"unknown --output-format {out_format!r} for extract; use jsonl, txt or md")
@@ -73,6 +75,7 @@ def translate_cmd(
     """Translate articles sentence by sentence; a one-line summary with flag counts goes to stderr."""
     import time
 
+    src, tgt = language(src), language(tgt)
     from ..config import load_config
     from ..translate.engine import summary_line
 
@@ -111,6 +114,7 @@ def summarize_cmd(
     """Summarize articles; every summary sentence lists the source sentence ids it rests on."""
     from ..config import load_config
 
+    lang, to = language(lang), language(to or "")
     lengths = {"sentences": sentences, "words": words, "ratio": ratio}
     chosen = {k: v for k, v in lengths.items() if v is not None}
     if len(chosen) > 1:

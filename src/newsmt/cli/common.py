@@ -160,6 +160,13 @@ class Sink:
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
 
 
+def language(code: str) -> str:
+    """A language option as a BCP-47 tag (``EN`` -> ``en``, ``pt_br`` -> ``pt-BR``); exit 3 otherwise."""
+    from ..languages import standard
+
+    return standard(code)
+
+
 def check_output_formats(formats: list[str]) -> None:
     from ..writers import check_formats
 

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import CONFIG, OVERRIDES, app, command
+from .common import CONFIG, OVERRIDES, app, command, language
 
 
 @command(app, "serve")
@@ -48,6 +48,7 @@ def score_cmd(
     from ..fileio import write_atomic
     from ..score import read_pairs, summary_line
 
+    src, tgt = language(src), language(tgt)
     start = time.perf_counter()
     pairs = read_pairs(source, translation)
     records = score_texts([s for s, _ in pairs], [t for _, t in pairs], src, tgt, threshold)

@@ -8,11 +8,11 @@ known model exists but is not installed, or a given folder is missing or unusabl
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LanguageError, ModelError
+from ..languages import base
 from .folders import (
     detect_backend,
     detect_family,
@@ -37,10 +37,12 @@ class ResolvedModel:
 
 
 def resolve(src: str, tgt: str, model: str = "", backend: str = "auto") -> ResolvedModel:
-    """The installed model to translate ``src`` -> ``tgt``; ModelError naming what to get when none is."""
+    """The installed model to translate ``src`` -> ``tgt``; ModelError naming what to get when none is.
+    Languages are BCP-47 tags; models are looked up by the primary language (``pt-BR`` -> ``pt``)."""
     if backend not in ("auto", *BACKENDS):
         raise ModelError(f"unknown backend {backend!r}; use auto, {', '.join(BACKENDS)}")
     check_pair(src, tgt)
+    src, tgt = base(src), base(tgt)
     if model:
         return _resolve_named(src, tgt, model, backend)
     known = candidates(src, tgt)
@@ -57,12 +59,8 @@ def check_pair(src: str, tgt: str) -> None:
     """LanguageError for a missing or identical source/target language."""
     if not src or not tgt:
         raise LanguageError(f"a translation needs a source and a target language (got {src!r} -> {tgt!r})")
-    if _norm(src) == _norm(tgt):
-        raise LanguageError(f"source and target language are both {src!r}: nothing to translate")
-
-
-def _norm(lang: str) -> str:
-    return re.sub(r"[_\s]", "-", lang.strip().lower())
+    if base(src) == base(tgt):
+        raise LanguageError(f"source and target language are both {base(src)!r}: nothing to translate")
 
 
 def _unsupported_message(src: str, tgt: str) -> str:
