@@ -262,7 +262,7 @@ def test_cli_eval_seg(tmp_path):
     ("missing.txt", None, [], 2, "no such file"),
     ("empty.txt", b"", [], 2, "empty input"),
     ("bin.txt", b"\x7fELF\x02\x01\x00\x00\x00", [], 2, "binary"),
-    ("a.txt", b"Hello. World.", ["--lang", "xx"], 3, "supported: de, en"),
+    ("a.txt", b"Hello. World.", ["--lang", "sw"], 3, "supported: de, en"),
     ("gold.jsonl", b'{"oops": 1}\n', ["eval"], 2, "gold.jsonl:1"),
 ])
 def test_cli_errors_one_line_no_traceback(tmp_path, name, data, args, code, message):
