@@ -210,3 +210,16 @@ def test_half_a_sentence_cut_and_invented_numbers(checker: MeaningChecker) -> No
     assert "omission" in report.flags() and report.coverage < 0.5
     added = checker.check("The mayor opened the bridge.", "O prefeito abriu a ponte 45.", "The mayor opened bridge 45.")
     assert added.flags() == {"addition": ["45"]}
+
+
+def test_a_dropped_modifier_of_a_name_is_an_omission(checker: MeaningChecker) -> None:
+    source = "Police questioned the exiled Belarusian activist Ivan Petrov in Vilnius on Monday."
+    kept = "A polícia interrogou o ativista bielorrusso exilado Ivan Petrov em Vilnius na segunda-feira."
+    assert checker.check(source, kept, "Police questioned exiled Belarusian activist Ivan Petrov in Vilnius on Monday.").flags() == {}
+    dropped = "A polícia interrogou o ativista bielorrusso Ivan Petrov em Vilnius na segunda-feira."
+    assert checker.check(source, dropped, "Police questioned Belarusian activist Ivan Petrov in Vilnius on Monday.").flags() == {
+        "omission": ["exiled"]}
+    # a verb after its subject is no modifier of the name that follows it
+    verb = checker.check("Voters ousted Mayor Ana Lima in May.", "Os eleitores destituíram a prefeita Ana Lima em maio.",
+                         "Voters removed Mayor Ana Lima in May.")
+    assert verb.flags() == {}

@@ -111,3 +111,14 @@ def test_a_capitalised_word_translated_is_not_an_omission(scorer: PairScorer) ->
                            "Caçadores encontraram o enviado na segunda-feira."], scorer)
     assert "omission" not in records[0]["flags"], records[0]
     assert "omission" in records[1]["flags"]
+
+
+def test_a_dropped_modifier_of_a_name_is_an_omission(scorer: PairScorer) -> None:
+    """A modifier the lexicon cannot check (``exiled``) is found by the round trip or by its
+    translation alone; dropped, it is the evidence of the omission."""
+    source = "Police questioned the exiled Belarusian activist Ivan Petrov in Vilnius on Monday."
+    records = score_pairs([source, source],
+                          ["A polícia interrogou o ativista bielorrusso exilado Ivan Petrov em Vilnius na segunda-feira.",
+                           "A polícia interrogou o ativista bielorrusso Ivan Petrov em Vilnius na segunda-feira."], scorer)
+    assert "omission" not in records[0]["flags"], records[0]
+    assert records[1]["evidence"].get("omission") == ["exiled"], records[1]

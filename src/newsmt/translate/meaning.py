@@ -6,6 +6,11 @@ Evidence, per sentence pair (``check``):
   acronym) that the bilingual ``Lexicon`` cannot translate (``Navalny``, ``Eurasia``, ``TASS``: a
   translation carries it over) and that neither the translation nor its back-translation has
   (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``);
+* modifiers: a lower-case word opening a noun phrase before a capitalized word (after an article
+  or a preposition: ``from jailed Russian opposition leader``) that the lexicon cannot check (not
+  one vocabulary piece) and that neither the translation nor its back-translation has; the scorer
+  then drops it if the target has its translation alone (measured: words the lexicon knows flag
+  human references that paraphrase them, so they count for coverage only);
 * coverage: the share of the source's content words found in the translation (a name, cognate or
   lexicon translation), or in the back-translation into the source language: a translation that
   keeps too little of it lost a clause (half a sentence cut);
@@ -135,9 +140,20 @@ class MeaningChecker:
                     and not (self.lexicon and self.lexicon.known_source(word.lower())) \
                     and not source[m.start() - 1:m.start()].isdigit():
                 report.omitted.append(word)
+            elif not translations and self._modifies_name(word, source, m.start(), m.end()) and not _like(key, pool):
+                report.omitted.append(word)
         report.content_words, report.coverage = total, covered / total if total else 1.0
         report.added = self._added(source, target, back)
         return report
+
+    def _modifies_name(self, word: str, text: str, start: int, end: int) -> bool:
+        """Whether ``word`` (lower case) opens a noun phrase before a capitalized word, mid-sentence:
+        right after a function word (an article, a preposition) and right before the name or its
+        title (``from jailed Russian opposition leader``), an attributive modifier of the name."""
+        before = re.search(r"([^\W\d_]+)[ \t\n]+$", text[max(0, start - 30):start])
+        after = re.match(r"[ \t\n]+([^\W\d_]+)", text[end:])
+        return word.islower() and len(word) >= 4 and before is not None and fold(before.group(1)) in self._stop_src \
+            and after is not None and after.group(1)[:1].isupper()
 
     def _is_name(self, word: str, text: str, start: int) -> bool:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a
