@@ -45,7 +45,7 @@ def summarize_text(text: str, lang: str = "en", to: str = "", format: str = "txt
     ``method="abstractive", model="path/to/bart"``). With ``to``, the summary is returned in that
     language (translated with the default engine for the pair), with the same sources."""
     cfg = with_settings(PipelineConfig(), "translate", {"enabled": False})
-    cfg = with_settings(cfg, "summarize", {**settings, "translate": bool(to and to != lang), "to": to})
+    cfg = with_settings(cfg, "summarize", {**settings, "translate": bool(to), "to": to})
     return _one(text, format, lang, cfg, resources).summaries[-1]
 
 

@@ -112,15 +112,16 @@ def article_key(doc: Document, run_settings: dict[str, Any], models: dict[str, s
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
 
 
-def stamp(record: str, item: Item) -> str:
-    """A finished record with the id and source of ``item`` (they differ after a rename)."""
+def stamp(record: str, item: Item) -> tuple[str, dict[str, Any]]:
+    """A finished record with the id and source of ``item`` (they differ after a rename): the line
+    (``record`` itself when nothing changed) and its parsed form."""
     d = json.loads(record)
     if d["id"] == item.id and d["meta"].get("source", item.source) == item.source:
-        return record
+        return record, d
     d["id"] = item.id
     if "source" in d["meta"]:
         d["meta"]["source"] = item.source
-    return canonical(d)
+    return canonical(d), d
 
 
 def part_path(outdir: Path, key: str) -> Path:
@@ -201,8 +202,9 @@ def scan(inputs: list[str], cfg: PipelineConfig, outdir: Path,
             yield item, doc
             continue
         record = part.read_text(encoding="utf-8").rstrip("\n")
-        if stamp(record, item) != record:
-            _write_outputs(Document.from_json(stamp(record, item)), outdir, cfg.output.formats)
+        stamped, d = stamp(record, item)
+        if stamped != record:
+            _write_outputs(Document.from_dict(d), outdir, cfg.output.formats)
         yield item, None
 
 
@@ -332,9 +334,8 @@ def _finish(outdir: Path, items: list[Item], cfg: PipelineConfig, models: dict[s
             index.write(canonical({"source": item.source, "id": item.id, "key": item.key, "status": status}) + "\n")
             if item.error:
                 continue
-            record = stamp(part_path(outdir, item.key).read_text(encoding="utf-8").rstrip("\n"), item)
-            records.write(record + "\n")
-            rec = json.loads(record)  # sentence flags, and article flags (decode_replaced, extraction_fallback)
+            record, rec = stamp(part_path(outdir, item.key).read_text(encoding="utf-8").rstrip("\n"), item)
+            records.write(record + "\n")  # and its sentence and article flags (decode_replaced, extraction_fallback)
             flags.update([f for t in rec["translations"].values() for f in t["flags"]] + rec["meta"].get("flags", []))
     with open_atomic(outdir / "errors.jsonl", "w", **TEXT) as errors:
         errors.writelines(canonical({"source": i.source, "id": i.id, "reason": i.error}) + "\n"

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, Union
 
 from .errors import ConfigError, InputError
-from .sources.decode import decode
-from .sources.files import display, open_binary
+from .sources import file_lines
 from .sources.jsonl import parse_record
 
 
@@ -67,12 +66,6 @@ def boundary_prf(gold: Sequence[Segmentation], pred: Sequence[Segmentation],
     return BoundaryScore(precision, recall, f1, tp, fp, fn)
 
 
-def read_lines(path: Path) -> list[str]:
-    """The lines of a text file, decoded as every input is (binary, empty, undecodable: InputError)."""
-    with open_binary(path) as f:
-        return decode(f.read(), display(path)).text.splitlines()
-
-
 def read_segmentation(path: str | Path) -> dict[str, list[str]]:
     """Sentences per document from a file, in document order.
 
@@ -81,7 +74,7 @@ def read_segmentation(path: str | Path) -> dict[str, list[str]]:
     separated by blank lines, keyed "1", "2", ... in order.
     """
     p = Path(path)
-    lines = read_lines(p)
+    lines = file_lines(p)
     docs: dict[str, list[str]] = {}
     if p.suffix == ".jsonl":
         for n, line in enumerate(lines, 1):
@@ -191,7 +184,7 @@ def doc_chrf(hyp_docs: Sequence[str], ref_docs: Sequence[str]) -> dict[str, Any]
 def read_hypotheses(path: str | Path) -> list[str]:
     """Hypotheses of a file: one per line, or the ``tgt`` field of ``newsmt translate`` jsonl records."""
     p = Path(path)
-    lines = read_lines(p)
+    lines = file_lines(p)
     if p.suffix != ".jsonl":
         return lines
     out = []
@@ -324,7 +317,7 @@ def read_summaries(path: str | Path, lang: str = "en") -> list[str]:
     from .segment import split_sentences
 
     p = Path(path)
-    lines = read_lines(p)
+    lines = file_lines(p)
     if p.suffix.lower() == ".jsonl":
         texts = [_summary_text(parse_record(line, f"{p}:{i}").get("summary"), f"{p}:{i}")
                  for i, line in enumerate(lines, 1) if line.strip()]

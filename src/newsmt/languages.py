@@ -27,3 +27,16 @@ def standard(code: str) -> str:
 def base(code: str) -> str:
     """The primary language of a tag (``pt-BR`` -> ``pt``), lower case."""
     return code.replace("_", "-").split("-")[0].lower()
+
+
+def same_language(a: str, b: str) -> bool:
+    """Whether two tags name one language for translation (``pt`` and ``pt-BR`` do)."""
+    return base(a) == base(b)
+
+
+def display_name(code: str) -> str:
+    """The English name of a language (``pt`` -> ``Portuguese``); the code itself when unknown."""
+    import langcodes
+
+    language = langcodes.Language.get(code)
+    return language.display_name() if language.is_valid() and language.language else code

@@ -18,6 +18,7 @@ from . import __version__
 from .config import PipelineConfig
 from .document import Document
 from .errors import InputError, LanguageError, ModelError, NewsmtError
+from .languages import same_language
 
 if TYPE_CHECKING:
     from .quality import QualityScorer
@@ -41,11 +42,6 @@ def summary_target(cfg: PipelineConfig) -> str:
     if not (cfg.summarize.enabled and cfg.summarize.translate):
         return ""
     return cfg.summarize.to or (cfg.translate.tgt if cfg.translate.enabled else "")
-
-
-def same_language(a: str, b: str) -> bool:
-    """Whether two language codes name one language for translation ("pt" and "pt-BR" do)."""
-    return a.lower().replace("_", "-").split("-")[0] == b.lower().replace("_", "-").split("-")[0]
 
 
 def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:

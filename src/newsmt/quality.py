@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .languages import base
 from .translate.guards import LOW_QUALITY, WRONG_LANGUAGE
 
 DEFAULT_THRESHOLD = 0.5
@@ -62,7 +63,7 @@ class QualityScorer:
     """
 
     def __init__(self, src_lang: str, tgt_lang: str, threshold: float | None = None) -> None:
-        self.src_lang, self.tgt_lang = (code.split("-")[0].lower() for code in (src_lang, tgt_lang))  # pt-BR -> pt
+        self.src_lang, self.tgt_lang = base(src_lang), base(tgt_lang)  # pt-BR -> pt
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         src_ratio, src_sd = LENGTH_VS_ENGLISH.get(src_lang, _UNKNOWN_LENGTH)
         tgt_ratio, tgt_sd = LENGTH_VS_ENGLISH.get(tgt_lang, _UNKNOWN_LENGTH)

@@ -236,19 +236,19 @@ def read_pairs(source: Path, translation: Path | None = None) -> list[tuple[str,
     """(source, translation) per line: two line-aligned text files, or one JSONL file whose records
     have ``src`` and ``tgt``. Files are decoded as every input is; InputError (exit 2) names the
     file and line of what is wrong."""
-    from .evaluate import read_lines
+    from .sources import file_lines
     from .sources.jsonl import parse_record
 
     if translation is None:
         pairs = []
-        for n, line in enumerate(read_lines(source), 1):
+        for n, line in enumerate(file_lines(source), 1):
             if line.strip():
                 rec = parse_record(line, f"{source}:{n}")
                 if not (isinstance(rec.get("src"), str) and isinstance(rec.get("tgt"), str)):
                     raise InputError(f"{source}:{n}: expected string fields \"src\" and \"tgt\"")
                 pairs.append((rec["src"], rec["tgt"]))
         return pairs
-    src_lines, tgt_lines = read_lines(source), read_lines(translation)
+    src_lines, tgt_lines = file_lines(source), file_lines(translation)
     if len(src_lines) != len(tgt_lines):
         raise InputError(f"{source} has {len(src_lines)} lines but {translation} has {len(tgt_lines)}: "
                          "they must be line-aligned")

@@ -21,6 +21,7 @@ else:  # pragma: no cover
 
 from .document import Document, Sentence
 from .errors import LanguageError
+from .languages import base
 
 _RULES_DIR = resources.files("newsmt").joinpath("rules")
 SUPPORTED_LANGS: frozenset[str] = frozenset(f.name[:-5] for f in _RULES_DIR.iterdir() if f.name.endswith(".toml"))
@@ -54,7 +55,7 @@ class Rules:
 @lru_cache(maxsize=None)
 def rules_for(lang: str) -> Rules:
     """Load and compile the rules of ``lang`` ("pt-BR" -> "pt"; cached; LanguageError when none)."""
-    key = lang.lower().replace("_", "-").split("-")[0]
+    key = base(lang)
     if key not in SUPPORTED_LANGS:
         raise LanguageError(
             f"no sentence segmentation rules for language {lang!r}; supported: {', '.join(sorted(SUPPORTED_LANGS))}"

@@ -136,7 +136,10 @@ class Sink:
 
         if self.outdir is None:
             text = "".join(render(doc, f) for f in self.formats)
-            self.buffer.append(text) if self.file is not None else typer.echo(text, nl=False)
+            if self.file is None:
+                typer.echo(text, nl=False)
+            else:
+                self.buffer.append(text)
             return
         doc.id = self.namer.claim(doc.id)
         try:
@@ -146,13 +149,15 @@ class Sink:
         self.index.append({"id": doc.id, "source": doc.meta.get("source", doc.id), "files": [p.name for p in paths]})
 
     def close(self) -> None:
+        """Write the file, or the output folder's index; nothing for stdout."""
         from ..fileio import write_atomic
 
-        path, data = self.file, "".join(self.buffer)
-        if self.outdir is not None:
-            path = self.outdir / "index.jsonl"
-            data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self.index)
-        if path is None or (self.outdir is not None and not self.index):
+        if self.outdir is not None and self.index:
+            lines = (json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self.index)
+            path, data = self.outdir / "index.jsonl", "".join(lines)
+        elif self.file is not None:
+            path, data = self.file, "".join(self.buffer)
+        else:
             return
         try:
             write_atomic(path, data)

@@ -7,7 +7,7 @@ returns the FastAPI app (for tests, or your own ASGI server). ``limits`` are the
 from __future__ import annotations
 
 from .app import create_app
-from .runner import serve
 from .limits import ServeOptions
+from .runner import serve
 
 __all__ = ["ServeOptions", "create_app", "serve"]

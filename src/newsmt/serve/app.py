@@ -39,7 +39,6 @@ from .service import (
 )
 
 
-
 # ---- API models (for the OpenAPI documentation and validation) --------------------------------
 class ArticleRequest(BaseModel):
     text: str = Field(..., description="The article: plain text, Markdown or HTML (see format)")

