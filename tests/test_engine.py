@@ -207,7 +207,7 @@ def test_long_sentences_are_cut_at_clause_boundaries_and_rejoined() -> None:
 
 def test_number_formats_are_checked_by_value_and_repaired() -> None:
     nums = g.quantities("It cost $1,234.56, 3.5% more, at 8:30 p.m. for 330,000 people", "en")
-    fixed, lost = g.repair_numbers(nums, "Custou $1,234,56, 3,5% mais, às 20h30 para 330 mil pessoas", "en", "pt")
+    fixed, lost, _ = g.repair_numbers(nums, "Custou $1,234,56, 3,5% mais, às 20h30 para 330 mil pessoas", "en", "pt")
     assert fixed == "Custou $1.234,56, 3,5% mais, às 20h30 para 330 mil pessoas" and lost == []
     assert g.parse_number("1.234.567", ",") == "1234567" and g.parse_number("1.234.567", ".") is None
 

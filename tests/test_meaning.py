@@ -40,7 +40,7 @@ class Scripted(Backend):
 
 def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[str, list[str]]:
     """(repaired target, tokens of the source facts still missing)."""
-    fixed, lost = g.repair_numbers(g.quantities(source, src), target, src, tgt, (), source)
+    fixed, lost, _ = g.repair_numbers(g.quantities(source, src), target, src, tgt, (), source)
     return fixed, [q.token for q in lost]
 
 
@@ -55,6 +55,8 @@ def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[s
 ])
 def test_a_clock_time_read_12_hours_off_is_rewritten(source: str, target: str, fixed: str) -> None:
     assert check(source, target) == (fixed, [])
+    changed = g.repair_numbers(g.quantities(source, "en"), target, "en", "pt", (), source).changed
+    assert len(changed) == 1 and changed[0].split(" -> ")[1] in fixed  # what the model got wrong, for the flag
 
 
 def test_clock_times_match_by_minute_of_the_day() -> None:
@@ -230,3 +232,30 @@ def test_a_dropped_modifier_of_a_name_is_an_omission(checker: MeaningChecker) ->
     verb = checker.check("Voters ousted Mayor Ana Lima in May.", "Os eleitores destituíram a prefeita Ana Lima em maio.",
                          "Voters removed Mayor Ana Lima in May.")
     assert verb.flags() == {}
+
+
+def test_a_value_the_model_got_wrong_is_repaired_and_flagged_repaired() -> None:
+    """A changed value (decade as a year, a time 12 h off) is rewritten and flagged ``repaired`` with
+    what the model wrote; a number merely in another form is rewritten without a flag."""
+    wrote = {"By the early 2010s the plant had closed.": "No início de 2010, a fábrica tinha fechado.",
+             "The polls close at 8:30 pm.": "As urnas fecham às 8:30.",
+             "It cost 1,234.56 euros.": "Custou 1,234,56 euros."}
+    engine = TranslationEngine(Scripted(wrote.get), "en", "pt")
+    decade, clock, form = engine.translate_texts(list(wrote))
+    assert decade.text == "No início da década de 2010, a fábrica tinha fechado."
+    assert decade.flags == ["repaired"] and decade.evidence == {"repaired": ["de 2010 -> da década de 2010"]}
+    assert clock.text == "As urnas fecham às 20:30." and clock.evidence == {"repaired": ["8:30 -> 20:30"]}
+    assert form.text == "Custou 1.234,56 euros." and form.flags == []
+
+
+def test_the_sample_article_flags_its_real_errors(sample_article) -> None:
+    """The bundled model on the sample article with the score: the dropped "jailed" (p2s1) and
+    "Russia and Eurasia" (p11s1) are flagged ``omission``, the decade written as a year (p8s1) is
+    repaired and flagged ``repaired``; at most 2 of the other 16 sentences carry a flag."""
+    from newsmt import translate_text
+
+    doc = translate_text(sample_article.read_text(encoding="utf-8"), "en", "pt", score=True)
+    flagged = {sid: t.flags for sid, t in doc.translations.items() if set(t.flags) - {"split"}}
+    assert "omission" in flagged.pop("p2s1") and "omission" in flagged.pop("p11s1")
+    assert "repaired" in flagged.pop("p8s1")
+    assert len(doc.translations) == 19 and len(flagged) <= 2, flagged

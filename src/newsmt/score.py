@@ -57,7 +57,7 @@ def guard_flags(source: str, target: str, src: str, tgt: str) -> dict[str, list[
             out[g.URL_LOST] = lost
     numbers = g.quantities(norm, src, spans)
     if numbers:
-        fixed, lost_numbers = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
+        fixed, lost_numbers, _ = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
         wrong = [q.token for q in lost_numbers] + _changes(target, fixed)
         if wrong:
             out[g.NUMBER_MISMATCH] = wrong

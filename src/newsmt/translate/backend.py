@@ -38,6 +38,10 @@ class Backend(ABC):
     #: internally (CTranslate2) is fastest on large calls; the engine uses the larger of this and
     #: its own ``batch_tokens``
     min_call_tokens: int = 0
+    #: ``translate`` calls the engine may have running at once: a backend that spreads a call's
+    #: sentences over a pool of its own (Bergamot) stays busy at the end of one call when the next
+    #: one is already queued
+    concurrent_calls: int = 1
 
     @abstractmethod
     def count_tokens(self, texts: list[str]) -> list[int]:

@@ -112,6 +112,7 @@ class BergamotBackend(Backend):
     name = "bergamot"
     beam = 1  # the engine decodes greedily (the models' config: beam-size 1)
     max_input_tokens = MAX_INPUT_TOKENS
+    concurrent_calls = 2  # the next call's sentences queue in the pool while this call's last ones run
 
     def __init__(self, model_dir: Path | str, threads: int = 0) -> None:
         import sentencepiece

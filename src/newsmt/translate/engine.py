@@ -7,11 +7,14 @@ For each source sentence the engine
    window) so nothing is silently truncated, and rejoins the translated parts (flag ``split``;
    ``splitting``); a part whose translation does not cover it (much shorter, digits lost) is
    translated again in two halves;
-3. translates the unique model inputs in token-length order, in batches of ``batch_tokens``,
-   and restores the order (a text's result does not depend on its batch mates);
+3. translates the unique model inputs in token-length order, in batches of ``batch_tokens``, on
+   feeder threads (``flows``): each sentence is a flow that goes on with its checks as soon as its
+   inputs are translated, while the model works on the next batch, and its repairs join that
+   batch (a text's result does not depend on its batch mates);
 4. restores protected spans and number formats the model altered, re-balances quotes and brackets
    that were balanced in the source (locating the separately translated quoted text), writes the
-   target language's own quotation marks, and raises flags for what it could not repair;
+   target language's own quotation marks, and raises flags for what it could not repair (and
+   ``repaired`` where the model wrote another value, with ``wrong -> right`` as evidence);
 5. scores: ``exp(mean log-prob)`` when the backend has log-probs, else the quality score when
    ``cfg.score`` is on (the ``scorer`` given, else a ``score.PairScorer`` the engine creates, owns
    and closes: the round trip through the other direction, with ``omission``/``addition``), else
@@ -31,6 +34,7 @@ from ..document import Document, Translation
 from ..errors import LanguageError
 from . import guards as g
 from .backend import Backend, Hypothesis
+from .flows import Flow, run_flows
 from .splitting import covers, fit_parts, halve, isolate, join_pieces, split_long
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,6 +58,7 @@ class _Job:
     flags: list[str] = field(default_factory=list)
     lost_numbers: list[g.Quantity] = field(default_factory=list)  # source numbers not in the target
     lost_items: list[str] = field(default_factory=list)  # URLs, e-mails, handles, tags not in the target
+    changed: list[str] = field(default_factory=list)  # values the model got wrong and the guards rewrote
     evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
 
@@ -92,19 +97,11 @@ class TranslationEngine:
         jobs = [_Job(t, norm, links=links) for t in texts for norm, links in [g.detach_links(g.normalize_source(t))]]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
-        pieces = list(dict.fromkeys(p for j in todo for p in j.pieces))
-        hyps = dict(zip(pieces, self._run(pieces, self._progress_for(jobs, progress), [lengths[p] for p in pieces])))
-        self._cover(list(dict.fromkeys(p for j in todo if len(j.pieces) > 1 for p in j.pieces)), hyps)
-        for job in todo:
-            self._assemble(job, hyps)
-            self._check(job)
-        self._retry([j for j in todo if j.lost_numbers])
-        for job in todo:
-            job.text = g.attach_links(job.text, job.links)
-        self._fix_pairs([(j, mark) for j in todo for mark in ('"', "(") if self._pairs_off(j, mark)])
-        for job in todo:
-            job.text = g.restore_typography(job.text, self.tgt, job.source)
-            self._final_flags(job)
+        if progress and len(todo) < len(jobs):
+            progress(len(jobs) - len(todo))
+        hyps: dict[str, Hypothesis] = {}
+        run_flows(self.backend, [self._flow(j, hyps) for j in todo], hyps,
+                  max(self.cfg.batch_tokens, self.backend.min_call_tokens), lengths, progress)
         scores = self._scores(jobs)
         self._count(jobs)
         return [Translation(j.text if j.pieces else j.source, s, sorted(set(j.flags)), self.model,
@@ -129,7 +126,7 @@ class TranslationEngine:
             self.scorer.close()
             self.scorer, self._owns_scorer = None, False
 
-    # ---- planning and batching ------------------------------------------------------------------
+    # ---- planning ------------------------------------------------------------------------------
     def _plan(self, jobs: list[_Job]) -> dict[str, int]:
         """Cut every sentence into model inputs; returns the token count of each input."""
         todo = [j for j in jobs if j.norm]
@@ -142,53 +139,26 @@ class TranslationEngine:
                 job.flags.append(g.SPLIT)
         return lengths
 
-    def _run(self, texts: list[str], done: Callable[[list[str]], None], lengths: list[int] | None = None) -> list[Hypothesis]:
-        """Translate in token-length order, ``batch_tokens`` (padded) per batch; results in input order."""
-        if not texts:
-            return []
-        lengths = lengths or self.backend.count_tokens(texts)
-        limit = max(self.cfg.batch_tokens, self.backend.min_call_tokens)
-        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
-        out: list[Hypothesis | None] = [None] * len(texts)
-        batch: list[int] = []
-        for pos, i in enumerate(order):
-            batch.append(i)
-            nxt = order[pos + 1] if pos + 1 < len(order) else None
-            if nxt is None or (lengths[nxt] + 1) * (len(batch) + 1) > limit:
-                for k, hyp in zip(batch, self.backend.translate([texts[k] for k in batch])):
-                    out[k] = hyp
-                done([texts[k] for k in batch])
-                batch = []
-        return out  # type: ignore[return-value]
+    # ---- one sentence's way: translate, assemble, check, repair ----------------------------------
+    def _flow(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:
+        """The steps of one sentence; yields the texts it needs translated (``flows.run_flows``)."""
+        yield job.pieces
+        found = [hyps[p] for p in job.pieces]
+        if len(found) > 1:
+            yield from self._cover(job.pieces, found, hyps)
+        self._assemble(job, found)
+        self._check(job)
+        if job.lost_numbers:
+            yield from self._retry(job, hyps)
+        job.text = g.attach_links(job.text, job.links)
+        marks = [mark for mark in ('"', "(") if self._pairs_off(job, mark)]
+        if marks:
+            yield from self._fix_pairs(job, marks, hyps)
+        job.text = g.restore_typography(job.text, self.tgt, job.source)
+        self._final_flags(job)
 
     @staticmethod
-    def _progress_for(jobs: list[_Job], progress: Progress | None) -> Callable[[list[str]], None]:
-        """A callback for finished model inputs that advances ``progress`` by finished sentences."""
-        if progress is None:
-            return lambda _: None
-        remaining = [len(set(j.pieces)) for j in jobs]
-        users: dict[str, list[int]] = {}
-        for k, j in enumerate(jobs):
-            for p in set(j.pieces):
-                users.setdefault(p, []).append(k)
-        empty = sum(1 for r in remaining if r == 0)
-        if empty:
-            progress(empty)
-
-        def done(pieces: list[str]) -> None:
-            n = 0
-            for p in pieces:
-                for k in users.pop(p, ()):
-                    remaining[k] -= 1
-                    n += remaining[k] == 0
-            if n:
-                progress(n)
-
-        return done
-
-    # ---- assembling and repairs ------------------------------------------------------------------
-    def _assemble(self, job: _Job, hyps: dict[str, Hypothesis]) -> None:
-        parts = [hyps[p] for p in job.pieces]
+    def _assemble(job: _Job, parts: list[Hypothesis]) -> None:
         logprobs = [h.logprob for h in parts if h.logprob is not None]
         job.logprob = sum(logprobs) / len(logprobs) if len(logprobs) == len(parts) else None
         if len(parts) == 1:
@@ -196,19 +166,20 @@ class TranslationEngine:
             return
         job.text = g.straighten_quotes(join_pieces(job.pieces, [h.text.strip() for h in parts], job.seps).strip())
 
-    def _cover(self, pieces: list[str], hyps: dict[str, Hypothesis]) -> None:
+    @staticmethod
+    def _cover(pieces: list[str], found: list[Hypothesis], hyps: dict[str, Hypothesis]) -> Flow:
         """Translate again, cut in two, every part of a split sentence whose translation does not cover
         it (much shorter, or digits lost); keep the new translation when it covers the part or is longer."""
-        halves = {p: parts for p in pieces if not covers(p, hyps[p].text) for parts in [halve(p)] if len(parts) > 1}
+        halves = {i: parts for i, p in enumerate(pieces) if not covers(p, found[i].text)
+                  for parts in [halve(p)] if len(parts) > 1}
         if not halves:
             return
-        subs = list(dict.fromkeys(h for parts in halves.values() for h, _ in parts))
-        sub_hyps = dict(zip(subs, self._run(subs, lambda _: None)))
-        for piece, parts in halves.items():
-            texts = [sub_hyps[h].text.strip() for h, _ in parts]
+        yield [h for parts in halves.values() for h, _ in parts]
+        for i, parts in halves.items():
+            texts = [hyps[h].text.strip() for h, _ in parts]
             text = join_pieces([h for h, _ in parts], texts, [sep for _, sep in parts]).strip()
-            if covers(piece, text) or len(text) > len(hyps[piece].text.strip()):
-                hyps[piece] = Hypothesis(text, hyps[piece].logprob)
+            if covers(pieces[i], text) or len(text) > len(found[i].text.strip()):
+                found[i] = Hypothesis(text, found[i].logprob)
 
     def _check(self, job: _Job) -> None:
         """Restore protected spans and number formats; note what is still missing."""
@@ -217,26 +188,23 @@ class TranslationEngine:
             job.text, job.lost_items = g.repair_protected([job.norm[a:b] for a, b in spans], job.text, job.norm)
         numbers = g.quantities(job.norm, self.src, spans)
         if numbers:
-            job.text, job.lost_numbers = g.repair_numbers(numbers, job.text, self.src, self.tgt, g.protected_spans(job.text), job.norm)
+            job.text, job.lost_numbers, job.changed = g.repair_numbers(numbers, job.text, self.src, self.tgt,
+                                                                       g.protected_spans(job.text), job.norm)
 
-    def _retry(self, jobs: list[_Job]) -> None:
+    def _retry(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:
         """Translate the clauses holding lost numbers on their own; keep the result if it loses fewer."""
-        plans = []
-        for job in jobs:
-            parts = isolate(job.norm, [(q.start, q.end) for q in job.lost_numbers])
-            if len(parts) > 1:
-                plans.append((job, fit_parts(parts, self.max_tokens, self.backend.count_tokens)))
-        if not plans:
+        parts = isolate(job.norm, [(q.start, q.end) for q in job.lost_numbers])
+        if len(parts) < 2:
             return
-        pieces = list(dict.fromkeys(p for _, parts in plans for p, _ in parts))
-        hyps = dict(zip(pieces, self._run(pieces, lambda _: None)))
-        for job, parts in plans:
-            trial = _Job(job.source, job.norm, [p for p, _ in parts], [s for _, s in parts])
-            self._assemble(trial, hyps)
-            self._check(trial)
-            if len(trial.lost_numbers) < len(job.lost_numbers):
-                trial.flags = job.flags + [g.SPLIT]
-                job.__dict__.update(trial.__dict__)
+        parts = fit_parts(parts, self.max_tokens, self.backend.count_tokens)
+        trial = _Job(job.source, job.norm, [p for p, _ in parts], [s for _, s in parts])
+        yield trial.pieces
+        self._assemble(trial, [hyps[p] for p in trial.pieces])
+        self._check(trial)
+        if len(trial.lost_numbers) < len(job.lost_numbers):
+            job.pieces, job.seps, job.text, job.logprob = trial.pieces, trial.seps, trial.text, trial.logprob
+            job.lost_numbers, job.lost_items, job.changed = trial.lost_numbers, trial.lost_items, trial.changed
+            job.flags.append(g.SPLIT)
 
     def _pairs_off(self, job: _Job, mark: str) -> bool:
         """Whether ``mark`` pairs are balanced in the source but some are open or lost in the target
@@ -247,20 +215,12 @@ class TranslationEngine:
         items = g.pair_items(job.text, mark)
         return len(items) < len(pairs) or any(it.kind != "pair" for it in items)
 
-    def _fix_pairs(self, fixes: list[tuple[_Job, str]]) -> None:
+    def _fix_pairs(self, job: _Job, marks: list[str], hyps: dict[str, Hypothesis]) -> Flow:
         """Re-insert lost quote/bracket marks where the separately translated pair content lies."""
-        if not fixes:
-            return
-        contents = {id(job): {} for job, _ in fixes}
-        segs: list[str] = []
-        for job, mark in fixes:
-            pairs = g.source_pairs(job.norm, mark) or []
-            contents[id(job)][mark] = [job.norm[a + 1:b].strip() for a, b in pairs]
-            segs += contents[id(job)][mark]
-        unique = list(dict.fromkeys(s for s in segs if s))
-        translated = dict(zip(unique, (h.text for h in self._run(unique, lambda _: None))))
-        for job, mark in fixes:
-            fixed = g.insert_pairs(job.text, mark, [translated.get(s, "") for s in contents[id(job)][mark]])
+        contents = {mark: [job.norm[a + 1:b].strip() for a, b in g.source_pairs(job.norm, mark) or []] for mark in marks}
+        yield [s for segs in contents.values() for s in segs if s]
+        for mark in marks:
+            fixed = g.insert_pairs(job.text, mark, [hyps[s].text if s else "" for s in contents[mark]])
             if fixed is None:
                 job.flags.append(g.QUOTE_MISMATCH)
             else:
@@ -273,6 +233,9 @@ class TranslationEngine:
         if job.lost_numbers:
             job.flags.append(g.NUMBER_MISMATCH)
             job.evidence[g.NUMBER_MISMATCH] = [q.token for q in job.lost_numbers]
+        if job.changed:
+            job.flags.append(g.REPAIRED)
+            job.evidence[g.REPAIRED] = list(job.changed)
         if g.is_repetitive(job.text, job.norm):
             job.flags.append(g.REPETITION)
         if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0]):  # link targets are not text

@@ -22,6 +22,7 @@ from .checks import (
     LOW_QUALITY,
     NUMBER_MISMATCH,
     QUOTE_MISMATCH,
+    REPAIRED,
     REPETITION,
     SPLIT,
     URL_LOST,
@@ -62,7 +63,7 @@ from .typography import (
 )
 
 __all__ = [
-    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_FORMAT", "NUMBER_MISMATCH", "QUOTES", "QUOTE_MISMATCH",
+    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_FORMAT", "NUMBER_MISMATCH", "QUOTES", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "PairItem", "Quantity",
     "attach_links", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",

@@ -12,6 +12,7 @@ flag -> items). "Human FP" is the share of FLORES-200 devtest eng->por human ref
 | ``length_ratio`` | translation length / source length outside 0.45-2.2 (sources of 25+ characters) | the lengths | - | - |
 | ``wrong_language`` | the translation is in another script, or a sentence of 6+ words came back verbatim, or (with the score) the language identifier says source language | - | 0.1% | copied source 100% |
 | ``quote_mismatch`` | quotes or brackets balanced in the source are not in the translation and could not be put back | - | - | - |
+| ``repaired`` | the model wrote another value than the source's (a clock time 12 hours off, a decade as a year, another month or weekday) and it was rewritten: the translation is right now, the model was wrong (information, for reviewers) | ``wrong -> right`` as the model wrote it | 0% (never raised when scoring) | - |
 | ``split`` | the sentence was longer than the model's input and translated in parts (information, not an error) | - | - | - |
 | ``low_quality`` | (with the score) the quality score is below the threshold (0.5): round-trip chrF x language x length x repetition | - | 0.3% | half cut 99%, shuffled 100% |
 | ``omission`` | (with the score) a name the translation must carry over is in neither the translation nor its back-translation (nor is the word, translated alone, there: a people or title word is translated, not carried over), or under half the source's content words are covered | the names, or ``coverage 0.33`` | 0.6% | name deleted 90.5%, half cut 51% (99.3% with any flag) |
@@ -34,6 +35,7 @@ URL_LOST = "url_lost"
 SPLIT = "split"
 LOW_QUALITY = "low_quality"
 QUOTE_MISMATCH = "quote_mismatch"  # quotes/brackets balanced in the source but not in the target
+REPAIRED = "repaired"  # the model wrote another value (time, decade, month, weekday); newsmt rewrote it
 
 # ---- cheap checks --------------------------------------------------------------------------------
 _CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "kk", "ky", "tt", "ba", "bg", "mk", "sr", "mn", "tg"})

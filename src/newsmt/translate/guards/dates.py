@@ -82,6 +82,8 @@ def date_facts(text: str, lang: str, target: bool = False) -> list[Quantity]:
     for m in _WORD.finditer(text):
         word = m.group().rstrip(".").lower()
         base = word.removesuffix("-feira")
+        if word not in months and word not in abbr and base not in days:
+            continue
         before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 3]
         near = bool(_NEAR_NUMBER.search(after) or _NEAR_NUMBER.search(before[-2:]))
         if word in months:

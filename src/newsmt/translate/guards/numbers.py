@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from .clock import clock_times, format_time, shifted
 from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
@@ -167,11 +168,18 @@ def checkable(numbers: list[Quantity], tgt_lang: str) -> list[Quantity]:
     return [q for q in numbers if q.kind not in (MONTH, WEEKDAY, DECADE, ORDINAL)]
 
 
+class Repaired(NamedTuple):
+    text: str  # the target, wrong forms rewritten
+    missing: list[Quantity]  # source numbers and facts with no counterpart
+    changed: list[str]  # ``"wrong -> right"`` where the model wrote another value (a clock time
+    # 12 hours off, a decade as a year, another month or weekday), not merely another form
+
+
 def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang: str,
-                   skip: list[tuple[int, int]] = (), source: str = "") -> tuple[str, list[Quantity]]:
+                   skip: list[tuple[int, int]] = (), source: str = "") -> Repaired:
     """Match source numbers and facts to the target's by any reading; fix wrong forms.
 
-    Returns (target, the source numbers and facts still missing). A number counts as kept when the
+    A number counts as kept when the
     target has a number sharing one of its readings (value in either convention, scaled value,
     Roman numeral) with a compatible unit (``source`` is the text ``numbers`` were read from), or
     the amount converted to another unit of the same kind. An unmatched number whose digits appear
@@ -182,10 +190,10 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
     """
     numbers = checkable(numbers, tgt_lang)
     if not numbers:
-        return target, []
+        return Repaired(target, [], [])
     found = quantities(target, tgt_lang, skip, src_lang, target=True)
     used, unmatched, pairs = _match(numbers, found)
-    missing = []
+    missing, changed = [], []
     edits: list[tuple[int, int, str]] = []
     for num, k in pairs:
         q = found[k]
@@ -199,6 +207,8 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
             missing.append(_with_unit(num, source) if num.kind == NUMBER and source else num)
         elif edit != ():
             edits.append(edit)
+            if num.kind != NUMBER:
+                changed.append(f"{target[edit[0]:edit[1]]} -> {edit[2]}")
     dec = _decimal_sep(tgt_lang)
     if dec != _decimal_sep(src_lang):  # "2,500" copied into pt reads 2.5 there: write "2.500"
         misread = {n.token: n for n in numbers if n.grouped and dec in n.token}
@@ -207,7 +217,7 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
                   for q in found if q.token in misread and q.start not in edited]
     for a, b, s in sorted(edits, reverse=True):
         target = target[:a] + s + target[b:]
-    return target, missing
+    return Repaired(target, missing, changed)
 
 
 def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str, source: str,
