@@ -24,6 +24,7 @@ from newsmt.translate.backend import Backend, Hypothesis
 from newsmt.translate.bergamot import BergamotBackend
 from newsmt import translate_text
 from newsmt.translate.engine import TranslationEngine, load_engine
+from newsmt.translate.flows import run_flows
 
 QUOTE_SENTENCE = ("Amnesty declared Navalny a prisoner of conscience after he was detained upon his Jan. 17 return "
                   "from Germany, where he had spent months recovering from nerve agent poisoning, citing the Russian "
@@ -308,3 +309,42 @@ def test_a_given_scorer_is_used_and_left_to_its_owner() -> None:
     assert out.score == 0.25 and out.flags == ["low_quality"]
     engine.close()
     assert not scorer.closed and engine.scorer is scorer
+
+
+@pytest.mark.parametrize("calls", [1, 2])
+def test_flows_send_each_text_once_and_repairs_join_the_next_batch(calls: int) -> None:
+    """What a flow asks for after its first translation rides along with the remaining batches
+    (no round of its own), every text is translated once, and the results do not depend on how
+    many calls the backend takes at once."""
+    class Upper(Backend):
+        concurrent_calls = calls
+
+        def __init__(self) -> None:
+            self.batches: list[list[str]] = []
+
+        def count_tokens(self, texts: list[str]) -> list[int]:
+            return [len(t.split()) for t in texts]
+
+        def translate(self, texts: list[str]) -> list[Hypothesis]:
+            self.batches.append(list(texts))
+            return [Hypothesis(t.upper()) for t in texts]
+
+    out: dict[int, list[str]] = {}
+
+    def flow(k: int, hyps: dict[str, Hypothesis]):
+        text = f"sentence {k} " + "word " * (k % 7)
+        yield [text]
+        got = [hyps[text].text]
+        if k % 3 == 0:  # a repair: a part of it again, and a text another flow asks for too
+            yield [f"part {k}", "shared part"]
+            got += [hyps[f"part {k}"].text, hyps["shared part"].text]
+        out[k] = got
+
+    backend, hyps, done = Upper(), {}, []
+    run_flows(backend, [flow(k, hyps) for k in range(60)], hyps, limit=40, lengths={}, progress=done.append)
+    sent = [t for b in backend.batches for t in b]
+    assert len(sent) == len(set(sent)) == 60 + 20 + 1 and sum(done) == 60
+    assert all(out[k][0].startswith(f"SENTENCE {k} ") for k in range(60)) and out[3][1:] == ["PART 3", "SHARED PART"]
+    first_repair = next(i for i, b in enumerate(backend.batches) if "part 0" in b)
+    last_first_try = max(i for i, b in enumerate(backend.batches) if any(t.startswith("sentence") for t in b))
+    assert first_repair < last_first_try  # the repairs rode along with the first translations

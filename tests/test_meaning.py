@@ -234,6 +234,38 @@ def test_a_dropped_modifier_of_a_name_is_an_omission(checker: MeaningChecker) ->
     assert verb.flags() == {}
 
 
+def test_a_repeated_name_found_fewer_times_is_an_omission(checker: MeaningChecker) -> None:
+    source = "After the vote, Okafor praised Lindqvist but attacked the committee that had backed Lindqvist."
+    both = "Após a votação, Okafor elogiou Lindqvist, mas atacou o comitê que havia apoiado Lindqvist."
+    one = "Após a votação, Okafor elogiou, mas atacou o comitê que havia apoiado Lindqvist."
+    assert checker.check(source, both, "After the vote, Okafor praised Lindqvist but attacked the committee "
+                                       "that had supported Lindqvist.").flags() == {}
+    assert checker.check(source, one, "After the vote, Okafor praised, but attacked the committee that had "
+                                      "supported Lindqvist.").flags() == {"omission": ["Lindqvist (1 of 2)"]}
+
+
+@pytest.mark.parametrize("source, target, back", [
+    # a pronoun, a title abbreviation and an ordinal are no names; a headline's capitals mark none
+    ("Then she said: 'I'm expecting the council to vote on it next week.'",
+     "Então ela disse: 'Espero que o conselho vote na próxima semana.'", "Then she said, 'I hope the council votes next week.'"),
+    ("Fire Capt. Rosa Mendes said the blaze was under control by noon.",
+     "A capitã dos bombeiros Rosa Mendes disse que o incêndio estava controlado ao meio-dia.",
+     "Fire captain Rosa Mendes said the fire was under control at noon."),
+    ("Residents of the Ninth Ward were told to leave their homes on Sunday.",
+     "Os moradores da Ala Nove foram orientados a deixar suas casas no domingo.",
+     "Residents of Ward Nine were told to leave their homes on Sunday."),
+    ("Stray Dog Pack Chases Postman Across Village Green", "Matilha de cães persegue carteiro pela praça da vila",
+     "Pack of dogs chases postman across village square"),
+    # a verb after "to" or a subject is no modifier of the name that follows it
+    ("The defeat was enough to consign Pedro Alves to a second straight loss.",
+     "A derrota bastou para impor a Pedro Alves uma segunda derrota seguida.",
+     "The defeat was enough to impose on Pedro Alves a second straight defeat."),
+])
+def test_words_a_human_translates_freely_are_no_omission(checker: MeaningChecker, source: str, target: str,
+                                                         back: str) -> None:
+    assert checker.check(source, target, back).flags() == {}
+
+
 def test_a_value_the_model_got_wrong_is_repaired_and_flagged_repaired() -> None:
     """A changed value (decade as a year, a time 12 h off) is rewritten and flagged ``repaired`` with
     what the model wrote; a number merely in another form is rewritten without a flag."""
@@ -259,3 +291,20 @@ def test_the_sample_article_flags_its_real_errors(sample_article) -> None:
     assert "omission" in flagged.pop("p2s1") and "omission" in flagged.pop("p11s1")
     assert "repaired" in flagged.pop("p8s1")
     assert len(doc.translations) == 19 and len(flagged) <= 2, flagged
+
+
+def test_a_sentence_translated_again_for_a_lost_number_keeps_its_link() -> None:
+    """The clause retry replaces the translation, not the Markdown link detached from the source."""
+    words = {"Read the [report] on": "Leia o [relatório] sobre", "schools in the north": "escolas no norte",
+             "the minister said on Monday": "disse o ministro na segunda-feira"}
+
+    def model(text: str) -> str:
+        for en, pt in words.items():
+            text = text.replace(en, pt)
+        return text.replace(" 42", "") if text.endswith("segunda-feira.") and text.startswith("Leia") else text
+
+    engine = TranslationEngine(Scripted(model), "en", "pt")
+    [out] = engine.translate_texts(["Read the [report](https://example.org/r) on 42 schools in the north, "
+                                    "the minister said on Monday."])
+    assert out.text == "Leia o [relatório](https://example.org/r) sobre 42 escolas no norte, disse o ministro na segunda-feira."
+    assert out.flags == ["split"]

@@ -113,7 +113,7 @@ class PairScorer:
         # the round trip only where the cheap checks leave doubt: a name not found, or too little of
         # the source covered by the translation's words and the lexicon (measured: a fifth of
         # Bergamot translations, a third of human ones, nearly every corrupted one)
-        doubt = [i for i, r in enumerate(reports) if r is not None and (r.omitted or r.coverage < ROUND_TRIP_BELOW)]
+        doubt = [i for i, r in enumerate(reports) if r is not None and (r.omitted or r.fewer or r.coverage < ROUND_TRIP_BELOW)]
         backs = dict(zip(doubt, self.back_translate([targets[i] for i in doubt])))
         from sacrebleu.metrics import CHRF
 
