@@ -249,7 +249,7 @@ def cost_table(scorer, src: list[str], hyps: list[str], threads: int) -> None:
         engine.translate_texts(sample_src)
         t_translate = time.perf_counter() - t0
         fresh = PairScorer("en", "pt", back=back)
-        fresh.score(sample_src[:5], sample_hyp[:5])  # models loaded
+        fresh.score(sample_src, sample_hyp)  # every model loaded (the forward one only when a name seems omitted)
         t0 = time.perf_counter()
         fresh.score(sample_src, sample_hyp)
         t_score = time.perf_counter() - t0

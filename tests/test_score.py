@@ -122,3 +122,20 @@ def test_a_dropped_modifier_of_a_name_is_an_omission(scorer: PairScorer) -> None
                            "A polícia interrogou o ativista bielorrusso Ivan Petrov em Vilnius na segunda-feira."], scorer)
     assert "omission" not in records[0]["flags"], records[0]
     assert records[1]["evidence"].get("omission") == ["exiled"], records[1]
+
+
+def test_an_english_title_or_names_in_a_portuguese_translation_are_no_wrong_language():
+    """Language is also read without quoted titles and names: a Portuguese sentence carrying an
+    English book title is not 'in English'; a range converted with its unit is no new number."""
+    from newsmt import score_texts
+
+    title, rain = score_texts(
+        ['Zhang, whose memoir "Rising Tides: Power, Money and the Future of the Pacific" came out this week, '
+         "is chief executive of Harbor Point Capital.", "Up to 2 to 4 inches of rain fell on the hills overnight."],
+        ['Zhang, cujo livro de memórias "Rising Tides: Power, Money and the Future of the Pacific" saiu esta semana, '
+         "é presidente-executivo da Harbor Point Capital.", "Caíram de 5 a 10 cm de chuva nas colinas durante a noite."],
+        "en", "pt")
+    assert title["flags"] == [] and rain["flags"] == []
+    untranslated = score_texts(["The minister said the new bridge would open to traffic next spring."],
+                               ["The minister said the new bridge would open to traffic in the spring."], "en", "pt")[0]
+    assert "wrong_language" in untranslated["flags"]

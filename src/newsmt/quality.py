@@ -53,6 +53,14 @@ WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% o
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words of letters
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
+
+
+def language_words(text: str) -> str:
+    """``text`` without quoted titles and capitalized words (names: ``Sergio Aguero do Manchester
+    City dribla ...``): a second reading of its language ("" when under 5 words remain)."""
+    words = [w for w in _LETTERS.findall(_QUOTED.sub(" ", text)) if not w[:1].isupper()]
+    return " ".join(words) if len(words) >= 5 else ""
 
 
 class QualityScorer:
@@ -128,15 +136,19 @@ class QualityScorer:
         evidence = min(1.0, max(0.0, confidence)) * min(1.0, max(0.0, amount))
         if evidence == 0.0:
             return 1.0, False
-        probs = self._lang_probs(tgt)
-        p_tgt, p_src = probs.get(self.tgt_lang, 0.0), probs.get(self.src_lang, 0.0)
         # target vs source language decides "untranslated"; a third language counts only when the
-        # target gets under WRONG_LANGUAGE_SHARE of the top probability (pt/es/gl confusions do not)
-        vs_source = p_tgt / (p_tgt + p_src) if p_tgt + p_src > 0 else 0.0
-        vs_top = p_tgt / max(max(probs.values(), default=0.0), 1e-9) / WRONG_LANGUAGE_SHARE
-        support = min(1.0, vs_source, vs_top)
+        # target gets under WRONG_LANGUAGE_SHARE of the top probability (pt/es/gl confusions do not);
+        # the better of two readings: the whole target, and its words without names and quoted titles
+        support = max(self._support(probs) for probs in (self._lang_probs(tgt), self._lang_probs(language_words(tgt))))
         wrong = evidence >= 0.5 and support < 0.5
         return 1.0 - evidence * (1.0 - support), wrong
+
+    def _support(self, probs: dict[str, float]) -> float:
+        """How much language probabilities ``probs`` of a target support the target language (0-1)."""
+        p_tgt, p_src = probs.get(self.tgt_lang, 0.0), probs.get(self.src_lang, 0.0)
+        vs_source = p_tgt / (p_tgt + p_src) if p_tgt + p_src > 0 else 0.0
+        vs_top = p_tgt / max(max(probs.values(), default=0.0), 1e-9) / WRONG_LANGUAGE_SHARE
+        return min(1.0, vs_source, vs_top)
 
     def _length(self, src: str, tgt: str) -> float:
         """1 within LENGTH_TOLERANCE standard deviations of the expected length ratio, then Gaussian decay."""

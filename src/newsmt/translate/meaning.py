@@ -43,14 +43,19 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\s[-–—]\s|\n\s*)$")
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _PRONOUN = re.compile(r"^I['’]")  # "I'm", "I've": a pronoun, not a name
-# words that open a noun phrase (articles, determiners, prepositions): a lower-case word right after
+# words that open a noun phrase (articles, determiners; prepositions): a lower-case word right after
 # one and right before a name modifies the name ("from jailed Russian opposition leader ...")
-_OPENERS = {
-    "en": frozenset("""a an the of from by for with at in on about against among between into over under after before
-        during through without within across around his her their its our my your this that these those""".split()),
-    "pt": frozenset("""o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela pelos pelas para com sem
-        sob sobre entre seu sua seus suas este esta estes estas esse essa""".split()),
+_DETERMINERS = {
+    "en": frozenset("a an the his her their its our my your this these those".split()),
+    "pt": frozenset("o a os as um uma uns umas do da dos das no na nos nas pelo pela pelos pelas seu sua seus suas "
+                    "este esta estes estas esse essa".split()),
 }
+_PREPOSITIONS = {
+    "en": frozenset("""of from by for with at in on about against among between into over under after before during
+        through without within across around""".split()),
+    "pt": frozenset("de em por para com sem sob sobre entre".split()),
+}
+_GERUND = {"en": re.compile(r"ing$")}  # after a preposition, a verb taking the name as its object ("after questioning Lee")
 _STOP = {
     "en": frozenset("""a an the of to in on at by for with from as than and or but if then so that this these those there here is
         are was were be been being have has had do does did will would shall should can could may might must not no nor it its they
@@ -141,7 +146,8 @@ class MeaningChecker:
         self.src, self.tgt = src, tgt
         self.lexicon = lexicon
         self._stop_src, self._stop_tgt = _STOP.get(src, frozenset()), _STOP.get(tgt, frozenset())
-        self._openers = _OPENERS.get(src, frozenset())
+        self._determiners, self._prepositions = _DETERMINERS.get(src, frozenset()), _PREPOSITIONS.get(src, frozenset())
+        self._gerund = _GERUND.get(src)
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
@@ -179,8 +185,10 @@ class MeaningChecker:
         report.content_words, report.coverage = total, covered / total if total else 1.0
         omitted = {fold(w) for w in report.omitted}
         for key, seen in names.items():
+            if len(seen) < 2 or key in omitted:
+                continue
             found = max(_count(key, _words(target)), _count(key, _words(back)))
-            if len(seen) > 1 and found < len(seen) and key not in omitted:
+            if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back)
         return report
@@ -191,8 +199,10 @@ class MeaningChecker:
         title (``from jailed Russian opposition leader``), an attributive modifier of the name."""
         before = re.search(r"([^\W\d_]+)[ \t\n]+$", text[max(0, start - 30):start])
         after = re.match(r"[ \t\n]+([^\W\d_]+)", text[end:])
-        return word.isalpha() and word.islower() and len(word) >= 4 and before is not None \
-            and fold(before.group(1)) in self._openers and after is not None and after.group(1)[:1].isupper()
+        if not (word.isalpha() and word.islower() and len(word) >= 4 and before and after and after.group(1)[:1].isupper()):
+            return False
+        opener = fold(before.group(1))
+        return opener in self._determiners or (opener in self._prepositions and not (self._gerund and self._gerund.search(word)))
 
     def _is_name(self, word: str, text: str, start: int) -> bool:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a

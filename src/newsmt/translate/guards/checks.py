@@ -10,13 +10,13 @@ flag -> items). "Human FP" is the share of FLORES-200 devtest eng->por human ref
 | ``url_lost`` | a URL, e-mail, @handle, #hashtag or HTML tag of the source is not in the translation as a whole token and its broken form could not be found | the items | 0% | - |
 | ``repetition`` | a 1-4-gram of words or marks repeated back to back (``, , , ,``), or a word trigram 3+ times, beyond the source | - | 0% | loop 100% |
 | ``length_ratio`` | translation length / source length outside 0.45-2.2 (sources of 25+ characters) | the lengths | - | - |
-| ``wrong_language`` | the translation is in another script, or a sentence of 6+ words came back verbatim, or (with the score) the language identifier says source language | - | 0.1% | copied source 100% |
+| ``wrong_language`` | the translation is in another script, or a sentence of 6+ words came back verbatim, or (with the score) the language identifier says source language, both for the whole translation and for its words without names and quoted titles | - | 0.1% | copied source 100% |
 | ``quote_mismatch`` | quotes or brackets balanced in the source are not in the translation and could not be put back | - | - | - |
 | ``repaired`` | the model wrote another value than the source's (a clock time 12 hours off, a decade as a year, another month or weekday) and it was rewritten: the translation is right now, the model was wrong (information, for reviewers) | ``wrong -> right`` as the model wrote it | 0% (never raised when scoring) | - |
 | ``split`` | the sentence was longer than the model's input and translated in parts (information, not an error) | - | - | - |
 | ``low_quality`` | (with the score) the quality score is below the threshold (0.5): round-trip chrF x language x length x repetition | - | 0.3% | half cut 99%, shuffled 100% |
 | ``omission`` | (with the score) a name the translation must carry over is in neither the translation nor its back-translation (nor is the word, translated alone, there: a people or title word is translated, not carried over), or a name the source repeats is there fewer times, or under 40% of the source's content words are covered. Not names: ``I'm``, title abbreviations (``Capt.``), ordinals (``Ninth Ward``, checked by value), the words of a title-case headline | the names (``Gingrich (1 of 2)`` for a repeated one), or ``coverage 0.33`` | 0.5% | name deleted 95.5%, half cut 34% (99.1% with any flag) |
-| ``addition`` | (with the score) a name or a unitless number of the translation has no counterpart in the source | the names and numbers | 0.3% | - |
+| ``addition`` | (with the score) a name or a unitless number of the translation has no counterpart in the source (the first number of a range has the unit of the second: ``5 a 10 cm``) | the names and numbers | 0.2% | - |
 
 ``wrong_language`` and ``low_quality`` never judge a line with nothing to translate (links,
 handles, hashtags, numbers, names only; ``quality.has_language``) nor one copied on purpose.

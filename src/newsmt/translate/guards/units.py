@@ -1,8 +1,8 @@
 """Units and currencies of numbers, in English and Portuguese: the same unit, or the same amount
 converted into the target's convention (``5 miles`` -> ``8 km``, ``70 °F`` -> ``21 °C``).
 
-``unit_of`` reads the unit written after a number (``5 milhões de dólares``, ``45%``, ``40-acre``)
-or the currency before it (``$``, ``US$``, ``R$``, ``EUR``); ``compatible`` says whether two units
+``unit_of`` reads the unit written after a number (``5 milhões de dólares``, ``45%``, ``40-acre``;
+the first number of a range ``2 to 4 inches`` has the unit of the second) or the currency before it (``$``, ``US$``, ``R$``, ``EUR``); ``compatible`` says whether two units
 may name the same amount; ``converted`` whether a target number is a source amount converted.
 """
 from __future__ import annotations
@@ -45,6 +45,8 @@ _ALTERNATIVES = "|".join(re.escape(f) for f in sorted(_FORMS, key=len, reverse=T
 _AFTER = re.compile(rf"[\s-]?(?:{_SCALE_WORDS}\s)?(?:de\s|of\s)?({_ALTERNATIVES})(?![\w$])", re.IGNORECASE)
 _SCALE_AFTER = re.compile(rf"\s{_SCALE_WORDS}(?!\w)", re.IGNORECASE)
 _BEFORE = re.compile(r"(US\s?\$|R\$|\$|€|£|¥|₽|\b(?:USD|EUR|GBP|JPY|RUB|BRL))\s?$", re.IGNORECASE)
+# the first number of a range takes the unit written after the second ("2 to 4 inches", "5 a 10 cm")
+_RANGE = re.compile(r"\s?(?:-|–|\s(?:to|and|or|a|e|ou|até)\s)\s?\d[\d.,]*(?=[\s-]?[^\W\d])", re.IGNORECASE)
 
 
 def unit_of(text: str, start: int, end: int) -> frozenset[str]:
@@ -54,6 +56,8 @@ def unit_of(text: str, start: int, end: int) -> frozenset[str]:
     if m:
         units.update(_FORMS[re.sub(r"\s", "", m.group(1).lower())].split())
     m = _AFTER.match(text, end)
+    if m is None and (r := _RANGE.match(text, end)):
+        m = _AFTER.match(text, r.end())
     if m:
         units.update(_FORMS[m.group(1).lower()].split())
     return frozenset(units)
