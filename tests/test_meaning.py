@@ -248,6 +248,9 @@ def test_a_repeated_name_found_fewer_times_is_an_omission(checker: MeaningChecke
     # a pronoun, a title abbreviation and an ordinal are no names; a headline's capitals mark none
     ("Then she said: 'I'm expecting the council to vote on it next week.'",
      "Então ela disse: 'Espero que o conselho vote na próxima semana.'", "Then she said, 'I hope the council votes next week.'"),
+    ("Det Insp Alan Reeve said the gates and the building itself were damaged.",
+     "O investigador Alan Reeve disse que os portões e o próprio prédio foram danificados.",
+     "Investigator Alan Reeve said the gates and the building itself were damaged."),
     ("Fire Capt. Rosa Mendes said the blaze was under control by noon.",
      "A capitã dos bombeiros Rosa Mendes disse que o incêndio estava controlado ao meio-dia.",
      "Fire captain Rosa Mendes said the fire was under control at noon."),
@@ -308,3 +311,13 @@ def test_a_sentence_translated_again_for_a_lost_number_keeps_its_link() -> None:
                                     "the minister said on Monday."])
     assert out.text == "Leia o [relatório](https://example.org/r) sobre 42 escolas no norte, disse o ministro na segunda-feira."
     assert out.flags == ["split"]
+
+
+def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_source() -> None:
+    """A free rendering shares few words with the source but its back-translation reads the same; a
+    translation that lost a clause does not."""
+    from newsmt.translate.meaning import MeaningReport
+
+    assert MeaningReport(coverage=0.3, content_words=8).flags() == {"omission": ["coverage 0.30"]}
+    assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5).flags() == {"omission": ["coverage 0.30"]}
+    assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.97).flags() == {}

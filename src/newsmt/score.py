@@ -122,6 +122,7 @@ class PairScorer:
         for i, back in backs.items():
             factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
             reports[i] = checker.check(sources[i], targets[i], back)
+            reports[i].round_trip = factors[i]
         self._words_alone(sources, targets, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []

@@ -16,7 +16,8 @@ Evidence, per sentence pair (``check``):
   human references that paraphrase them, so they count for coverage only);
 * coverage: the share of the source's content words found in the translation (a name, cognate or
   lexicon translation), or in the back-translation into the source language: a translation that
-  keeps too little of it lost a clause (half a sentence cut);
+  keeps too little of it lost a clause (half a sentence cut), unless its back-translation reads as
+  the source (``round_trip`` >= ``ROUND_TRIP_AGREES``: a free rendering, not a cut);
 * additions: a capitalized word of the translation with no translation in the lexicon and nothing
   like it in the source (a name the model invented), or a number with no counterpart in the source.
 
@@ -36,6 +37,7 @@ from .guards.units import unit_of
 from .lexicon import Lexicon, fold
 
 OMISSION, ADDITION = "omission", "addition"
+ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
 MIN_COVERAGE = 0.4  # below: a clause is missing (0.5 flagged 2.5% of the freer NTREX human references, 0.4 1.3%;
 # half the sentence cut is still flagged in 99% of lines, by low_quality where not by this)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -43,6 +45,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\s[-–—]\s|\n\s*)$")
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _PRONOUN = re.compile(r"^I['’]")  # "I'm", "I've": a pronoun, not a name
+# titles written without a period in British style ("Det Insp Bob Blemmings"): translated, no names
+_TITLES = {"en": frozenset("capt det insp supt sgt lt col gen maj cpl pte cllr rev gov sen rep atty cmdr adm".split())}
 # words that open a noun phrase (articles, determiners; prepositions): a lower-case word right after
 # one and right before a name modifies the name ("from jailed Russian opposition leader ...")
 _DETERMINERS = {
@@ -79,11 +83,13 @@ class MeaningReport:
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
+    round_trip: float | None = None  # the round trip's meaning factor (0-1), when there was one
 
     def flags(self, min_coverage: float = MIN_COVERAGE) -> dict[str, list[str]]:
         """``{flag: evidence}`` for ``omission`` and ``addition``."""
         out: dict[str, list[str]] = {}
-        if self.omitted or self.fewer or (self.content_words >= 6 and self.coverage < min_coverage):
+        low = self.content_words >= 6 and self.coverage < min_coverage and (self.round_trip or 0.0) < ROUND_TRIP_AGREES
+        if self.omitted or self.fewer or low:
             out[OMISSION] = list(self.omitted) + list(self.fewer) or [f"coverage {self.coverage:.2f}"]
         if self.added:
             out[ADDITION] = list(self.added)
@@ -148,6 +154,7 @@ class MeaningChecker:
         self._stop_src, self._stop_tgt = _STOP.get(src, frozenset()), _STOP.get(tgt, frozenset())
         self._determiners, self._prepositions = _DETERMINERS.get(src, frozenset()), _PREPOSITIONS.get(src, frozenset())
         self._gerund = _GERUND.get(src)
+        self._titles = _TITLES.get(src, frozenset())
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
@@ -209,7 +216,7 @@ class MeaningChecker:
         short acronym (``UN``, ``ISIS`` are translated), not a short abbreviation (``Capt.``), not ``I'm``."""
         if not word[:1].isupper() or _START.search(text[max(0, start - 4):start]) or "-" in word or _PRONOUN.match(word):
             return False
-        if len(word) <= 5 and _ABBREVIATION.match(text, start + len(word)):
+        if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
             return False
         return not (sum(c.isupper() for c in word) >= 2 and len(word) <= 5) and len(word) > 2
 
