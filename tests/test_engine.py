@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from newsmt.cli import app
 from newsmt.config import TranslateConfig
-from newsmt.errors import LanguageError
+from newsmt.errors import LanguageError, ModelError
 from newsmt.models import resolve
 from newsmt.translate import guards as g
 from newsmt.translate.backend import Backend, Hypothesis
@@ -348,3 +348,18 @@ def test_flows_send_each_text_once_and_repairs_join_the_next_batch(calls: int) -
     first_repair = next(i for i, b in enumerate(backend.batches) if "part 0" in b)
     last_first_try = max(i for i, b in enumerate(backend.batches) if any(t.startswith("sentence") for t in b))
     assert first_repair < last_first_try  # the repairs rode along with the first translations
+
+
+def test_a_backend_that_returns_too_few_translations_is_a_model_error() -> None:
+    """Nothing silently dropped: a backend answering fewer texts than it was sent stops the job."""
+    class Short(Backend):
+        model_id = "short"
+
+        def count_tokens(self, texts: list[str]) -> list[int]:
+            return [len(t.split()) for t in texts]
+
+        def translate(self, texts: list[str]) -> list[Hypothesis]:
+            return [Hypothesis(t) for t in texts[:-1]]
+
+    with pytest.raises(ModelError, match="short: 1 translations for 2 inputs"):
+        TranslationEngine(Short(), "en", "pt").translate_texts(["One sentence here.", "Another one there."])

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from ..errors import ModelError
 from .backend import Backend, Hypothesis
 
 Flow = Generator[list[str], None, None]
@@ -62,6 +63,9 @@ class _Runner:
 
     def done(self, batch: list[str], hyps: list[Hypothesis]) -> int:
         """Store a batch's results and advance the flows they complete; returns the flows ended."""
+        if len(hyps) != len(batch):
+            raise ModelError(f"{self.backend.model_id or type(self.backend).__name__}: {len(hyps)} translations "
+                             f"for {len(batch)} inputs")
         ended = 0
         for t, h in zip(batch, hyps):
             self.hyps[t] = h
