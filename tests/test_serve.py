@@ -753,7 +753,13 @@ def _children(pid: int) -> list[int]:
 def test_killed_worker_gives_the_client_an_error_not_a_hang():
     proc, url = start_subprocess_server("--workers", "2", ready_timeout=150)
     try:
-        r = httpx.post(url + "/translate", json={"q": SENTENCES[0], "source": "en", "target": "pt"}, timeout=30)
+        # /health answered from one worker; the other may still be loading (503 + Retry-After, as a
+        # client is told to wait)
+        deadline = time.time() + 120
+        while (r := httpx.post(url + "/translate", json={"q": SENTENCES[0], "source": "en", "target": "pt"},
+                               timeout=30)).status_code == 503 and time.time() < deadline:
+            assert "Retry-After" in r.headers
+            time.sleep(float(r.headers["Retry-After"]))
         assert r.status_code == 200
         workers = _children(proc.pid)  # the worker processes (and multiprocessing's helper, if any)
         assert len(workers) >= 2, workers
