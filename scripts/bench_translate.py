@@ -82,7 +82,7 @@ def best_of(repeat: int, fn: Callable[[], Any], counter: Counting | None = None)
 
 
 class Counting(Backend):
-    """A backend wrapper that counts the model inputs the engine sends and the time they take."""
+    """A backend wrapper that counts the model inputs the engine sends."""
 
     def __init__(self, inner: Backend) -> None:
         self.inner, self.inputs = inner, 0

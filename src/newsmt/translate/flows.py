@@ -35,15 +35,14 @@ class _Runner:
     def advance(self, k: int) -> bool:
         """Run flow ``k`` until it needs an untranslated text (False) or ends (True)."""
         for texts in self.flows[k]:
-            missing = {t for t in texts if t not in self.hyps}
+            missing = [t for t in dict.fromkeys(texts) if t not in self.hyps]
             if missing:
-                self.need[k] = missing
-                for t in dict.fromkeys(texts):
-                    if t in missing:
-                        if t not in self.waiting:
-                            self.pending.append(t)
-                            self.waiting[t] = []
-                        self.waiting[t].append(k)
+                self.need[k] = set(missing)
+                for t in missing:
+                    if t not in self.waiting:  # not requested yet: send it
+                        self.pending.append(t)
+                        self.waiting[t] = []
+                    self.waiting[t].append(k)
                 return False
         return True
 

@@ -59,7 +59,7 @@ _PREPOSITIONS = {
         through without within across around""".split()),
     "pt": frozenset("de em por para com sem sob sobre entre".split()),
 }
-_GERUND = {"en": re.compile(r"ing$")}  # after a preposition, a verb taking the name as its object ("after questioning Lee")
+_GERUND = {"en": "ing"}  # after a preposition, a verb taking the name as its object ("after questioning Lee")
 _STOP = {
     "en": frozenset("""a an the of to in on at by for with from as than and or but if then so that this these those there here is
         are was were be been being have has had do does did will would shall should can could may might must not no nor it its they
@@ -140,9 +140,9 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and all(w[:1].isupper() for w in words)
 
 
-def _count(key: str, words: list[str]) -> int:
-    """How many of ``words`` are the folded name ``key``, in any spelling (``_same``, ``_like``)."""
-    return sum(1 for w in words for k in [fold(w)] if k == key or _same(key, k) or _like(key, {k}))
+def _count(key: str, folded: list[str]) -> int:
+    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``_same``, ``_like``)."""
+    return sum(1 for k in folded if k == key or _same(key, k) or _like(key, {k}))
 
 
 class MeaningChecker:
@@ -158,28 +158,30 @@ class MeaningChecker:
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
-        tgt_words = {fold(w) for w in _words(target)}
-        pool = tgt_words | {fold(w) for w in _words(back)}
+        tgt_list, back_list = [fold(w) for w in _words(target)], [fold(w) for w in _words(back)]
+        tgt_words, back_words = set(tgt_list), set(back_list)
+        pool = tgt_words | back_words
         prefixes = {w[:5] for w in pool}
         report = MeaningReport()
         covered = total = 0
         spans = protected_spans(source)
-        facts = [(q.start, q.end) for q in quantities(source, self.src, spans)]  # checked by value ("Ninth Ward")
+        # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans
+        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
         names: dict[str, list[str]] = {}
         headline = _title_case(source)  # capitals mark no names there
         for m in _WORD.finditer(source):
             word = _POSSESSIVE.sub("", m.group())
             key = fold(word)
-            if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in spans + facts):
+            if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in skip):
                 continue
             total += 1
+            translations = self.lexicon.translations(word) if self.lexicon else frozenset()
             name = not headline and self._is_name(word, source, m.start())
-            if name and not (self.lexicon and self.lexicon.translations(word)):
+            if name and not translations:
                 names.setdefault(key, []).append(word)
             if _found(key, pool, prefixes):
                 covered += 1
                 continue
-            translations = self.lexicon.translations(word) if self.lexicon else frozenset()
             if any(_found(t, tgt_words, prefixes) for t in translations):
                 covered += 1
             elif name and not translations and not _like(key, pool) \
@@ -194,10 +196,10 @@ class MeaningChecker:
         for key, seen in names.items():
             if len(seen) < 2 or key in omitted:
                 continue
-            found = max(_count(key, _words(target)), _count(key, _words(back)))
+            found = max(_count(key, tgt_list), _count(key, back_list))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
-        report.added = self._added(source, target, back)
+        report.added = self._added(source, target, back_words)
         return report
 
     def _modifies_name(self, word: str, text: str, start: int, end: int) -> bool:
@@ -209,7 +211,7 @@ class MeaningChecker:
         if not (word.isalpha() and word.islower() and len(word) >= 4 and before and after and after.group(1)[:1].isupper()):
             return False
         opener = fold(before.group(1))
-        return opener in self._determiners or (opener in self._prepositions and not (self._gerund and self._gerund.search(word)))
+        return opener in self._determiners or (opener in self._prepositions and not (self._gerund and word.endswith(self._gerund)))
 
     def _is_name(self, word: str, text: str, start: int) -> bool:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a
@@ -220,9 +222,10 @@ class MeaningChecker:
             return False
         return not (sum(c.isupper() for c in word) >= 2 and len(word) <= 5) and len(word) > 2
 
-    def _added(self, source: str, target: str, back: str) -> list[str]:
-        """Names of the target that nothing in the source or the lexicon explains, and numbers of
-        the target (without a unit: a converted amount has one) with no counterpart in the source."""
+    def _added(self, source: str, target: str, back_words: set[str]) -> list[str]:
+        """Names of the target that nothing in the source or the lexicon explains (and that its
+        back-translation, folded ``back_words``, carries over), and numbers of the target (without a
+        unit: a converted amount has one) with no counterpart in the source."""
         src_pool = {fold(w) for w in _words(source)}
         prefixes = {w[:5] for w in src_pool}
         added = []
@@ -232,7 +235,7 @@ class MeaningChecker:
             if key in self._stop_tgt or len(key) < 5 or not self._is_name(word, target, m.start()) or "-" in word:
                 continue
             if not _found(key, src_pool, prefixes) and not self._translatable_back(word) and not _like(key, src_pool) \
-                    and fold(word) in {fold(w) for w in _words(back)} and not self._lexicon_word(word):
+                    and key in back_words and not self._lexicon_word(word):
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
         for q in quantities(target, self.tgt, protected_spans(target), self.src):

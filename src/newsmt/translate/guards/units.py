@@ -2,8 +2,8 @@
 converted into the target's convention (``5 miles`` -> ``8 km``, ``70 °F`` -> ``21 °C``).
 
 ``unit_of`` reads the unit written after a number (``5 milhões de dólares``, ``45%``, ``40-acre``;
-the first number of a range ``2 to 4 inches`` has the unit of the second) or the currency before it (``$``, ``US$``, ``R$``, ``EUR``); ``compatible`` says whether two units
-may name the same amount; ``converted`` whether a target number is a source amount converted.
+the first number of a range ``2 to 4 inches`` has the unit of the second) or the currency before
+it (``$``, ``US$``, ``R$``, ``EUR``); ``compatible`` says whether two units may name the same amount; ``converted`` whether a target number is a source amount converted.
 """
 from __future__ import annotations
 
