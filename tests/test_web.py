@@ -15,7 +15,7 @@ from conftest import shared_path
 
 from newsmt.document import Document
 from newsmt.errors import InputError
-from newsmt.sources.langid import detect_language
+from newsmt.languages.identify import detect_language
 from newsmt.sources.web import article_body, decode_page, read_page
 
 DEV = ("eval", "web_pages_trafilatura_eval")

@@ -1,7 +1,9 @@
-"""Sentence segmentation: one rule engine, per-language rules as data (``newsmt/rules/<lang>.toml``).
+"""Sentence segmentation: one rule engine, each language's rules as data (the ``segment`` section of
+its pack, ``languages/packs/<code>/segment.toml``; the generic pack for a language without one).
 
-A compiled regex finds candidate ends (a run of ``.!?…`` with closing quotes/brackets, then
-whitespace); a small decision function looks at the word before and the word after each candidate.
+A compiled regex finds candidate ends (a run of terminators such as ``. ! ? … ؟ । 。`` with closing
+quotes/brackets, then whitespace; CJK full stops need none); a small decision function looks at the
+word before and the word after each candidate.
 Lowercase next word: never a boundary. Titles (``Mr.``): never. Abbreviations, dotted forms
 (``U.S.``) and single letters (initials): a boundary only before a common sentence starter ("The",
 "В"). A blank line is always a boundary; a single newline is ordinary whitespace.
@@ -9,22 +11,12 @@ Lowercase next word: never a boundary. Titles (``Mr.``): never. Abbreviations, d
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from .document import Document, Sentence
-from .errors import LanguageError
-from .languages import base
-
-_RULES_DIR = resources.files("newsmt").joinpath("rules")
-SUPPORTED_LANGS: frozenset[str] = frozenset(f.name[:-5] for f in _RULES_DIR.iterdir() if f.name.endswith(".toml"))
+from .languages import Language, resolve
+from .languages.packs import GENERIC, read_section
 
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}")  # U.S, a.m, Ph.D, т.е, куб.м
 _NUMBER = re.compile(r"\d+")
@@ -35,36 +27,39 @@ _NOTE = r"(?:[ \u00a0]?\[(?:\d+(?:\s*[-–,]\s*\d+)*|\.\.\.|…)\]){0,4}"  # "[1
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NOTHING = re.compile(rf"[\s{re.escape(_BULLETS)}]*")  # only space and bullets: still at a sentence start
 _ENUM = re.compile(rf"(?<!\S)(?:[{_BULLET_MARKS}]\s*)?(\d{{1,3}}|[a-z])(?:\.\)|[.)])(?=\s)")
-_FOLLOWING = re.compile(r"\s+(?P<lead>(?:[^\w\s]{1,8}\s*){0,4})(?P<word>\w*)(?P<dot>\.?)")  # openers, next word
+_FOLLOWING = re.compile(r"\s*(?P<lead>(?:[^\w\s]{1,8}\s*){0,4})(?P<word>\w*)(?P<dot>\.?)")  # openers, next word
 
 
 @dataclass(frozen=True)
 class Rules:
-    """One language's rules, compiled."""
+    """One pack's rules, compiled."""
 
     nonbreaking: frozenset[str]
     before_number: frozenset[str]
     abbreviations: frozenset[str]
     starters: frozenset[str]
     ordinal_period: bool
-    candidate: re.Pattern  # prev word + terminal punctuation + closers, followed by space or end
+    candidate: re.Pattern  # prev word + terminators + closers, then space or end (or a spaceless terminator)
     openers: str
+    strong: frozenset[str]  # terminators that end a sentence before any capitalised word (not "." or "…")
     unpunctuated: re.Pattern | None  # a sentence start with no punctuation before it (glued headline)
 
 
+def rules_for(lang: Language | str) -> Rules:
+    """The compiled rules of a language's pack (``pt-BR`` -> ``pt``; the generic pack for a
+    language without one)."""
+    return _compiled(resolve(lang).pack)
+
+
 @lru_cache(maxsize=None)
-def rules_for(lang: str) -> Rules:
-    """Load and compile the rules of ``lang`` ("pt-BR" -> "pt"; cached; LanguageError when none)."""
-    key = base(lang)
-    if key not in SUPPORTED_LANGS:
-        raise LanguageError(
-            f"no sentence segmentation rules for language {lang!r}; supported: {', '.join(sorted(SUPPORTED_LANGS))}"
-        )
-    data = tomllib.loads(_RULES_DIR.joinpath(f"{key}.toml").read_text(encoding="utf-8"))
+def _compiled(pack: str) -> Rules:
+    data = {**read_section(GENERIC, "segment"), **(read_section(pack, "segment") or {})}
     closers = rf"[{re.escape(data['close_quotes'] + _CLOSERS)}]"
     if data.get("spaced_close_quotes"):
         closers = rf"(?:{closers}|[ \u00a0\u202f][{re.escape(data['spaced_close_quotes'])}])"
     openers = data["open_quotes"] + _OPENERS
+    spaced, spaceless = data["terminators"], data.get("spaceless_terminators", "")
+    term, free = f"[{re.escape(spaced)}]", f"[{re.escape(spaceless)}]" if spaceless else "(?!)"
     low = lambda key: frozenset(w.lower() for w in data.get(key, []))  # noqa: E731
     return Rules(
         nonbreaking=low("nonbreaking"),
@@ -73,10 +68,12 @@ def rules_for(lang: str) -> Rules:
         starters=frozenset(data.get("starters", [])),
         ordinal_period=bool(data.get("ordinal_period", False)),
         candidate=re.compile(
-            rf"(?<!\S)(?P<prev>\S*?)(?<![.!?…‽])(?P<term>[.!?…‽]+(?:(?:{closers}|[ \u00a0](?=\.))[.!?…‽]*){{0,8}})"
-            rf"{_NOTE}(?=\s|$)"
+            rf"(?<![^\s{re.escape(spaceless)}])(?P<prev>[^\s{re.escape(spaceless)}]*?)(?<!{term})"
+            rf"(?P<term>{term}+(?:(?:{closers}|[ \u00a0](?=\.)){term}*){{0,8}}){_NOTE}(?=\s|$)"
+            rf"|(?P<free>{free}+(?:{closers}|{free}){{0,8}})"
         ),
         openers=openers,
+        strong=frozenset(spaced + spaceless) - {".", "…"},
         unpunctuated=_unpunctuated(data.get("unpunctuated_starters", [])),
     )
 
@@ -97,7 +94,7 @@ def _decide(r: Rules, prev: str, term: str, lead: str, word: str, dot: str, at_s
         return True
     if word[0].islower():
         return False
-    if "?" in term or "!" in term or "‽" in term:
+    if not r.strong.isdisjoint(term):
         return True
     dots = term.count(".") + 3 * term.count("…")
     if dots > 1:  # an ellipsis; four dots are an ellipsis and a period
@@ -145,7 +142,7 @@ def _enumeration_starts(text: str, pos: int) -> list[int]:
     return starts
 
 
-def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, lang: Language) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of ``text``, without surrounding whitespace."""
     r = rules_for(lang)
     first = len(text) - len(text.lstrip())
@@ -158,6 +155,10 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     for m in r.candidate.finditer(text):
         while pending and pending[-1] <= m.start():
             last = max(last, pending.pop())
+        if m.group("free"):  # a CJK full stop: an end wherever it stands
+            ends.append(m.end())
+            last = m.end()
+            continue
         nxt = _FOLLOWING.match(text, m.end())
         lead, word, dot = nxt.group("lead", "word", "dot") if nxt else ("", "", "")
         at_start = _NOTHING.fullmatch(text, last, m.start()) is not None
@@ -183,10 +184,14 @@ def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
 
 def segment_document(doc: Document) -> Document:
     """Fill the sentences of translatable paragraphs that have none (ids ``{paragraph id}s{j}``,
-    offsets into ``doc.text``); returns ``doc`` itself."""
+    offsets into ``doc.text``); returns ``doc`` itself. An article in a language without a pack of
+    its own is split by the generic rules and flagged ``generic_rules``."""
+    lang = resolve(doc.lang)
+    if lang.generic:
+        doc.meta["flags"] = sorted({*doc.meta.get("flags", []), "generic_rules"})
     for p in doc.paragraphs:
         if p.translatable and not p.sentences:
-            spans = split_sentences(doc.text[p.start:p.end], doc.lang)
+            spans = split_sentences(doc.text[p.start:p.end], lang)
             p.sentences = [
                 Sentence(f"{p.id}s{j}", p.start + a, p.start + b, doc.text[p.start + a:p.start + b])
                 for j, (a, b) in enumerate(spans, 1)
@@ -198,5 +203,5 @@ def segment_text(text: str, lang: str = "en", fmt: str = "txt", doc_id: str = "d
     """Read ``text`` as format ``fmt`` (the first document for "jsonl") and segment it."""
     from .sources import read_text
 
-    rules_for(lang)  # fail on the language before reading
+    resolve(lang)  # fail on the language before reading
     return segment_document(read_text(text, fmt, lang, doc_id)[0])

@@ -15,18 +15,15 @@ from .common import (
 @command(app, "segment")
 def segment_cmd(
     inputs: List[str] = INPUTS,
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (en, ru, pt, de, fr, es, uk; auto = detect per article)."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the text (a BCP-47 tag: en, pt-BR, ja, ...; auto = detect per article)."),
     fmt: str = FORMAT,
     html: str = HTML,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
 ) -> None:
     """Split articles into sentences: JSONL, one {"doc","id","paragraph","start","end","text"} per sentence."""
     from ..config import load_config
-    from ..segment import rules_for
 
     lang = language(lang)
-    if lang != "auto":
-        rules_for(lang)
     cfg = load_config(None, [f"input.format={fmt}", f"input.html={html}", "translate.enabled=false", "summarize.enabled=false"])
     tally, _ = process_all(inputs, cfg, lang, Sink(["segments"], file=output), "segmenting")
     tally.close()

@@ -20,7 +20,7 @@ from .text import read_lines, read_md, read_txt
 
 FORMATS = ("txt", "md", "html", "jsonl", "lines", "feed", "warc")
 if TYPE_CHECKING:
-    from .langid import LanguageIdentifier
+    from ..languages.identify import LanguageIdentifier
 
 _TEXT_READERS = {"txt": read_txt, "md": read_md, "lines": read_lines}
 
@@ -39,7 +39,7 @@ def documents(inputs: list[str], cfg: InputConfig | None = None, lang: str = "en
 
     ``cfg.format`` "auto" picks the reader by suffix; ``lang`` "auto" detects each article's
     language; ``skip``: the output folder (see ``files.expand_inputs``)."""
-    from .langid import LanguageIdentifier
+    from ..languages.identify import LanguageIdentifier
 
     cfg = cfg or InputConfig()
     with LanguageIdentifier() as identifier:  # its model loads only if a document needs it
@@ -144,7 +144,7 @@ def read_text(text: str, fmt: str = "txt", lang: str = "en", doc_id: str = "doc"
     else:
         docs = [_read(fmt, text, lang, doc_id, doc_id, cfg)]
     if lang == "auto":
-        from .langid import LanguageIdentifier
+        from ..languages.identify import LanguageIdentifier
 
         with LanguageIdentifier() as identifier:  # one model for every document of the text
             docs = [detect_language(doc, identifier) for doc in docs]
