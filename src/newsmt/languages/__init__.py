@@ -23,6 +23,8 @@ from ..errors import LanguageError
 from .packs import GENERIC, Section, pack_codes, read_section
 
 AUTO = "auto"  # detect per article
+# scripts written without spaces between words: text is measured in characters, not words
+UNSPACED_SCRIPTS = frozenset({"Hani", "Hans", "Hant", "Jpan", "Hira", "Kana", "Thai", "Laoo", "Khmr", "Mymr", "Tibt"})
 
 
 def standard(code: str) -> str:
@@ -80,6 +82,11 @@ class Language:
     def generic(self) -> bool:
         """Whether this language has no pack of its own (segmented by the generic Unicode rules)."""
         return self.pack == GENERIC
+
+    @property
+    def spaced(self) -> bool:
+        """Whether words are separated by spaces (not in Chinese, Japanese, Thai, Khmer, ...)."""
+        return self.script not in UNSPACED_SCRIPTS
 
     @property
     def name(self) -> str:
