@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_serve import CONFIG, LiveServer
+from serving import CONFIG, LiveServer
 
 from newsmt.config import load_config
 from newsmt.serve import create_app
