@@ -71,6 +71,7 @@ def translate_texts(items: list[str], fmt: str, cfg: PipelineConfig, resources: 
         whole = process(whole, cfg, resources)
         split(whole, todo, ranges)
         sentences = sum(1 for _ in whole.sentences())
-    out = [normalize_newlines(t) if d is None else render_markup(d, sanitize) if fmt == "html"
+    done = {id(d) for d in todo}
+    out = [t if d is None or (id(d) not in done and not sanitize) else render_markup(d, sanitize) if fmt == "html"
            else substituted(d, 0, len(d.text)) for t, d in zip(items, docs)]
     return out, sentences

@@ -36,6 +36,7 @@ SPAN_KINDS = {"a": "link", "em": "emphasis", "i": "emphasis", "cite": "emphasis"
 _WORDS = re.compile(r"[^\W_]")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WHOLE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype|html[\s>])", re.I | re.S)
+_PAGE_PARSER = lxml_html.HTMLParser(default_doctype=False)  # a page without a doctype gets none
 
 
 @dataclass
@@ -59,7 +60,7 @@ def parse(source: str) -> tuple[Any, bool]:
     source = _INVALID_XML.sub("", source)
     try:
         if _WHOLE.match(source):
-            return lxml_html.document_fromstring(source), True
+            return lxml_html.document_fromstring(source, parser=_PAGE_PARSER), True
         return lxml_html.fragment_fromstring(source, create_parent="div"), False
     except (etree.ParserError, ValueError) as e:
         raise InputError(f"cannot parse the HTML ({e})") from None
