@@ -47,6 +47,18 @@ def read_until_closed(sock: socket.socket, limit: float) -> tuple[bytes, float]:
     return data, time.monotonic() - t0
 
 
+def trickle(sock: socket.socket, byte: bytes, seconds: float, every: float) -> float:
+    """Send ``byte`` every ``every`` seconds for ``seconds``; how long until the server cut it off."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        try:
+            sock.sendall(byte)
+        except OSError:
+            break
+        time.sleep(every)
+    return time.monotonic() - t0
+
+
 def translate_ok(url: str, source: str = "127.0.0.1") -> bool:
     with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=20) as http:
         return http.post(url + "/translate", json={"q": SENTENCES[0], "source": "en", "target": "pt"}).status_code == 200
@@ -63,16 +75,11 @@ def test_slow_bodies_hold_no_work_slot_and_get_408(cfg):
             s.sendall(SLOW_HEAD)
             slow.append(s)
         assert all(translate_ok(server.url) for _ in range(3))
-        trickle = connect(server.url)
-        trickle.sendall(SLOW_HEAD)
+        slowest = connect(server.url)
+        slowest.sendall(SLOW_HEAD)
         t0 = time.monotonic()
-        while time.monotonic() - t0 < 5:
-            try:
-                trickle.sendall(b" ")
-            except OSError:
-                break
-            time.sleep(0.3)
-        answer, _ = read_until_closed(trickle, 5)
+        trickle(slowest, b" ", 5, 0.3)
+        answer, _ = read_until_closed(slowest, 5)
         assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - t0 < 6
         answers = [read_until_closed(s, 5)[0] for s in slow[:20]]
         assert all(a.startswith(b"HTTP/1.1 408") and b"did not arrive" in a for a in answers)
@@ -85,16 +92,9 @@ def test_headers_must_arrive_in_time(cfg):
     app = create_app(cfg, log_json=False, read_timeout=1.5, max_client_connections=0)
     with LiveServer(app) as server:
         silent = connect(server.url)
-        trickle = connect(server.url)
-        trickle.sendall(b"GET /health HTTP/1.1\r\nHo")
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 4:
-            try:
-                trickle.sendall(b"o")
-            except OSError:
-                break
-            time.sleep(0.25)
-        assert time.monotonic() - t0 < 3.5  # cut, not served after 4 s of trickling
+        slowest = connect(server.url)
+        slowest.sendall(b"GET /health HTTP/1.1\r\nHo")
+        assert trickle(slowest, b"o", 4, 0.25) < 3.5  # cut, not served after 4 s of trickling
         assert read_until_closed(silent, 4)[1] < 3.5  # a connection that sends nothing is closed too
         keep = connect(server.url)  # a normal request on a connection is answered
         keep.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
