@@ -305,6 +305,9 @@ class Service:
             scorer = await asyncio.wrap_future(self.models.submit(load))
         except (ImportError, OSError, ModelError, LanguageError) as e:
             raise ServeError(501, f"quality scoring is not available on this server ({type(e).__name__}: {e})") from None
-        records = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
-            self.scoring, score_pairs, sources, targets, scorer), self.opts.timeout)
+        try:
+            records = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
+                self.scoring, score_pairs, sources, targets, scorer), self.opts.timeout)
+        except (TimeoutError, asyncio.TimeoutError):
+            raise ServeError(504, f"scoring took longer than {self.opts.timeout:g} s") from None
         return type(scorer).__name__, records
