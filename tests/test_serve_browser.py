@@ -2,7 +2,8 @@
 through Debian's chromedriver (``make setup`` installs both; never a downloaded browser build).
 
 Loads ``/``, pastes the sample article, translates it, and checks the aligned sentences with their
-flags, the summary's links to its source sentences, and the JSONL/TMX/XLIFF downloads.
+flags (each explained by the legend), the summary's links to its source sentences, and the
+JSONL/TMX/XLIFF downloads; on a server that requires keys, the key field (kept in the browser).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_serve import CONFIG, LiveServer
+from serving import CONFIG, LiveServer
 
 from newsmt.config import load_config
 from newsmt.serve import create_app
@@ -91,6 +92,12 @@ def test_page_translates_the_sample_article(browser, server, sample_article):
     shown = [r.get_attribute("id")[2:] for r in rows if r.find_elements(By.CSS_SELECTOR, ".flag")]
     assert shown == flagged and flagged  # the run-on sentence at least
     assert "split" in rows[-1].find_element(By.CSS_SELECTOR, "td.flags").text
+    # every flag shown is explained: a tooltip, and a line of the legend
+    legend = {dt.text: dt.find_element(By.XPATH, "following-sibling::dd[1]").text
+              for dt in browser.find_elements(By.CSS_SELECTOR, "#legend dt")}
+    for chip in browser.find_elements(By.CSS_SELECTOR, "#aligned .flag"):
+        assert chip.text in legend and chip.get_attribute("title") == legend[chip.text] and len(legend[chip.text]) > 20
+    assert not browser.find_element(By.ID, "key-field").is_displayed()  # this server wants no key
 
     # the summary links to its source sentences
     links = browser.find_elements(By.CSS_SELECTOR, "#summaries a.source-link")
@@ -132,3 +139,40 @@ def test_page_shows_errors(browser, server):
     browser.find_element(By.ID, "translate").click()
     WebDriverWait(browser, 30).until(EC.text_to_be_present_in_element((By.ID, "status"), "Error"))
     assert "not supported" in browser.find_element(By.ID, "status").text
+
+
+@pytest.fixture(scope="module")
+def keyed_server(tmp_path_factory):
+    keys = tmp_path_factory.mktemp("keys") / "keys.txt"
+    keys.write_text("page-key\n", encoding="utf-8")
+    with LiveServer(create_app(load_config(CONFIG), log_json=False, api_keys=keys, require_api_key=True)) as s:
+        yield s
+
+
+def test_page_sends_the_key_kept_in_the_browser(browser, keyed_server):
+    """A server that requires keys: the page shows the key field; without a key the server's
+    refusal is shown; with it the article is translated; the key stays in this browser's storage
+    (a reload keeps it) and is sent to this server alone."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 60)
+    browser.get(keyed_server.url + "/")
+    browser.execute_script("localStorage.clear();")
+    browser.get(keyed_server.url + "/")
+    wait.until(lambda d: d.find_element(By.ID, "key-field").is_displayed())
+    browser.execute_script("document.getElementById('text').value = arguments[0];",
+                           "Heavy rain caused flooding in several neighbourhoods overnight.")
+    browser.find_element(By.ID, "translate").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "Error"))
+    assert "API key" in browser.find_element(By.ID, "status").text
+    browser.find_element(By.ID, "apikey").send_keys("page-key")
+    browser.find_element(By.ID, "translate").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "Done"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#aligned tbody tr.sentence")
+    assert browser.execute_script("return localStorage.getItem('newsmt.apiKey');") == "page-key"
+    browser.refresh()
+    wait.until(lambda d: d.find_element(By.ID, "apikey").get_attribute("value") == "page-key")
+    assert "connect-src 'self'" in browser.execute_script(
+        "return fetch('/').then(r => r.headers.get('content-security-policy'));")

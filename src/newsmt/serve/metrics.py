@@ -1,11 +1,14 @@
-"""``/metrics`` in the Prometheus text format (one registry per app, so apps never share counters).
+"""``/metrics`` in the Prometheus text format, one view of all workers.
 
-With several uvicorn workers each process keeps its own counters and a scrape reaches one of them
-(label the target per worker, or scale out with Ray Serve, whose replicas each expose theirs).
+With several workers (``runner.serve``) every process writes its metrics into the shared folder
+named by ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode, set before the workers
+start) and a scrape, whichever worker answers it, merges them: counters and histograms summed,
+the gauges summed over the live workers (``newsmt_ready`` counts the workers that are ready). In a
+single process without that variable each app keeps its own registry.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -25,10 +28,16 @@ except ImportError:  # pragma: no cover - older prometheus_client
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0, 30.0, 60.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def shared_folder() -> str | None:
+    """The multiprocess folder when this process writes into one, else None."""
+    return os.environ.get(MULTIPROC_ENV) or None
 
 
 class Metrics:
-    def __init__(self, queue_length: Callable[[], float], in_flight: Callable[[], float], ready: Callable[[], float]) -> None:
+    def __init__(self) -> None:
         r = self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("newsmt_requests", "HTTP requests answered", ["endpoint", "status"], registry=r)
         self.latency = Histogram("newsmt_request_seconds", "Request latency (seconds)", ["endpoint"],
@@ -37,9 +46,11 @@ class Metrics:
         self.batch_size = Histogram("newsmt_batch_sentences", "Sentences per engine batch", buckets=BATCH_BUCKETS, registry=r)
         self.batch_seconds = Histogram("newsmt_batch_seconds", "Seconds per engine batch", buckets=LATENCY_BUCKETS, registry=r)
         self.rejected = Counter("newsmt_rejected", "Requests refused by a limit", ["reason"], registry=r)
-        Gauge("newsmt_queue_sentences", "Sentences waiting for a batch", registry=r).set_function(queue_length)
-        Gauge("newsmt_requests_in_flight", "Requests being handled", registry=r).set_function(in_flight)
-        Gauge("newsmt_ready", "1 when the models are loaded", registry=r).set_function(ready)
+        self.queue = Gauge("newsmt_queue_sentences", "Sentences waiting for a batch", registry=r,
+                           multiprocess_mode="livesum")
+        self.in_flight = Gauge("newsmt_requests_in_flight", "Requests being worked on", registry=r,
+                               multiprocess_mode="livesum")
+        self.ready = Gauge("newsmt_ready", "Workers with their models loaded", registry=r, multiprocess_mode="livesum")
 
     def on_batch(self, pair: tuple[str, str], size: int, seconds: float) -> None:
         self.sentences.labels(f"{pair[0]}-{pair[1]}").inc(size)
@@ -51,4 +62,19 @@ class Metrics:
         self.latency.labels(endpoint).observe(seconds)
 
     def render(self) -> tuple[bytes, str]:
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        folder = shared_folder()
+        if folder is None:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        from prometheus_client import multiprocess
+
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged, path=folder)
+        return generate_latest(merged), CONTENT_TYPE_LATEST
+
+    @staticmethod
+    def close() -> None:
+        """This worker is stopping: its live gauges leave the merged view."""
+        if shared_folder() is not None:
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(os.getpid())

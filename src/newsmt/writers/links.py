@@ -171,18 +171,75 @@ def _approximate(src: str, tgt: str, a: int, b: int) -> Iterator[tuple[int, int]
         yield tgt_words[first].start(), tgt_words[end - 1].end()
 
 
-def translated(src: str, base: int, tgt: str, links: list[Link]) -> tuple[list[Wrap], list[Link]]:
+def translated(src: str, base: int, tgt: str, links: list[Link],
+               inline: bool = False) -> tuple[list[Wrap], list[Link]]:
     """Links of the source sentence ``src`` (at offset ``base``) placed in its translation ``tgt``
     (see the module docstring): first every link found verbatim, then the others in text order.
-    Returns the wraps and the links left to append after the sentence."""
+    Returns the wraps and the links left to append after the sentence.
+
+    ``inline``: the spans are any inline elements (``href`` their key): a span nested in another
+    in the source may be nested the same way in the translation, and an empty span (an image, a
+    line break, an emoji taken out of the text) is placed at a point (``point``), never left over."""
     wraps: list[Wrap] = []
     spans = [(max(x.start, base) - base, min(x.end, base + len(src)) - base) for x in links]
-    placed = [False] * len(links)
+    placed: dict[int, Wrap] = {}
     for find, cls in ((_verbatim, ""), (_approximate, "approx")):
         for i, (link, (a, b)) in enumerate(zip(links, spans)):
-            if not placed[i]:
-                span = next((x for x in find(src, tgt, a, b) if _free(*x, wraps)), None)
+            if i not in placed and (a < b or not inline):
+                span = next((x for x in find(src, tgt, a, b) if _fits(x, spans[i], placed, spans, inline)), None)
                 if span is not None:
-                    wraps.append(Wrap(*span, link.href, cls))
-                    placed[i] = True
-    return sorted(wraps, key=lambda w: w.start), [x for x, done in zip(links, placed) if not done]
+                    placed[i] = Wrap(*span, link.href, cls)
+    if inline:
+        for i, (link, (a, b)) in enumerate(zip(links, spans)):
+            if a >= b and i not in placed:
+                at = point(src, tgt, a)
+                placed[i] = Wrap(at, at, link.href, "" if at in (0, len(tgt)) else "approx")
+    wraps = list(placed.values())
+    return sorted(wraps, key=lambda w: (w.start, -w.end)), [x for i, x in enumerate(links) if i not in placed]
+
+
+def _fits(x: tuple[int, int], source: tuple[int, int], placed: dict[int, Wrap], spans: list[tuple[int, int]],
+          inline: bool) -> bool:
+    """Whether a wrap on ``x`` (for the source span ``source``) keeps clear of the wraps placed:
+    no overlap at all, or (``inline``) nested the way the two spans nest in the source."""
+    a, b = x
+    if b <= a:
+        return False
+    for j, w in placed.items():
+        if b <= w.start or a >= w.end or (w.start == w.end and inline):
+            continue
+        sa, sb = spans[j]
+        if not inline:
+            return False
+        outer = source[0] <= sa and sb <= source[1] and a <= w.start and w.end <= b
+        inner = sa <= source[0] and source[1] <= sb and w.start <= a and b <= w.end
+        if not (outer or inner):
+            return False
+    return True
+
+
+_TRAILING = re.compile(r"[\s.!?…:;,\"'”’»)\]]*$")
+
+
+def point(src: str, tgt: str, at: int) -> int:
+    """Where in the translation ``tgt`` a point ``at`` of the source sentence ``src`` goes: the
+    start, before the final punctuation or the end as in the source; else after the translation of
+    the word before it (an alike word near its relative position, else the word at that position)."""
+    if not src[:at].strip():
+        return 0
+    tail = src[at:]
+    if not tail.strip():
+        return len(tgt)
+    if _TRAILING.fullmatch(tail):
+        return _TRAILING.search(tgt).start()
+    src_words = list(_WORD.finditer(src))
+    tgt_words = list(_WORD.finditer(tgt))
+    before = [w for w in src_words if w.end() <= at]
+    if not tgt_words or not before:
+        return 0
+    k, m, n = len(before), len(tgt_words), len(src_words)
+    ideal = min(m - 1, max(0, round(k * m / n) - 1))
+    word = _fold(before[-1].group())
+    alike = [j for j, w in enumerate(tgt_words) if _alike(word, _fold(w.group())) and abs(j - ideal) <= _NEAR + 1]
+    j = min(alike, key=lambda j: (abs(j - ideal), j)) if alike else ideal
+    return tgt_words[j].end()

@@ -1,10 +1,27 @@
 // newsmt web page: POST /v1/articles, show the aligned record, download renderings via /v1/render.
-// Only textContent is used for text from the server or the user (no HTML injection).
+// Only textContent is used for text from the server or the user (no HTML injection). An API key is
+// kept in this browser's local storage and sent to this server only (Authorization header).
 "use strict";
 
 (function () {
   const $ = (id) => document.getElementById(id);
+  const KEY = "newsmt.apiKey";
   let record = null;
+  const meaning = {};  // flag -> its explanation, from the legend
+
+  function headers() {
+    const h = { "Content-Type": "application/json" };
+    const key = $("apikey").value.trim();
+    if (key) h["Authorization"] = "Bearer " + key;
+    return h;
+  }
+
+  function keepKey() {
+    const key = $("apikey").value.trim();
+    try {
+      if (key) localStorage.setItem(KEY, key); else localStorage.removeItem(KEY);
+    } catch (e) { /* storage disabled: the key lives in the field only */ }
+  }
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -40,7 +57,9 @@
 
   async function loadLanguages() {
     try {
-      const [langs, models] = await Promise.all([fetchJSON("/languages"), fetchJSON("/v1/models")]);
+      const [langs, models, settings] = await Promise.all([
+        fetchJSON("/languages"), fetchJSON("/v1/models"), fetchJSON("/frontend/settings")]);
+      $("key-field").hidden = !settings.apiKeys;
       const src = $("src"), tgt = $("tgt");
       const names = {};
       for (const l of langs) names[l.code] = l.name;
@@ -59,7 +78,7 @@
 
   function flagList(flags) {
     const cell = el("td", { class: "flags" });
-    for (const f of flags || []) cell.append(el("span", { class: "flag flag-" + f, text: f }));
+    for (const f of flags || []) cell.append(flag(f));
     if (!cell.childElementCount) cell.append(el("span", { class: "noflag", title: "no flags", text: "—" }));
     return cell;
   }
@@ -107,8 +126,12 @@
 
   function flagSpan(flags) {
     const span = el("span", { class: "flags" });
-    for (const f of flags || []) span.append(el("span", { class: "flag flag-" + f, text: f }));
+    for (const f of flags || []) span.append(flag(f));
     return span;
+  }
+
+  function flag(name) {
+    return el("span", { class: "flag flag-" + name, text: name, title: meaning[name] || name });
   }
 
   function highlight(sid) {
@@ -129,9 +152,8 @@
     status("Translating…");
     const t0 = performance.now();
     try {
-      const rec = await fetchJSON("/v1/articles", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
-      });
+      keepKey();
+      const rec = await fetchJSON("/v1/articles", { method: "POST", headers: headers(), body: JSON.stringify(payload) });
       show(rec);
       const n = Object.keys(rec.translations || {}).length;
       status("Done: " + n + " sentences in " + ((performance.now() - t0) / 1000).toFixed(1) + " s.");
@@ -147,7 +169,7 @@
     const fmt = event.currentTarget.dataset.format;
     try {
       const resp = await fetch("/v1/render?format=" + encodeURIComponent(fmt), {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(record),
+        method: "POST", headers: headers(), body: JSON.stringify(record),
       });
       if (!resp.ok) {
         let msg = resp.status + "";
@@ -155,9 +177,10 @@
         throw new Error(msg);
       }
       const cd = resp.headers.get("Content-Disposition") || "";
-      const m = /filename="([^"]+)"/.exec(cd);
+      const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(cd), plain = /filename="([^"]+)"/.exec(cd);
+      const name = utf8 ? decodeURIComponent(utf8[1]) : plain ? plain[1] : "newsmt." + fmt;
       const blob = await resp.blob();
-      const a = el("a", { href: URL.createObjectURL(blob), download: m ? m[1] : "newsmt." + fmt });
+      const a = el("a", { href: URL.createObjectURL(blob), download: name });
       document.body.append(a);
       a.click();
       setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
@@ -167,6 +190,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    for (const dt of document.querySelectorAll("#legend dt")) meaning[dt.textContent.trim()] = dt.nextElementSibling.textContent;
+    try { $("apikey").value = localStorage.getItem(KEY) || ""; } catch (e) { /* storage disabled */ }
     $("form").addEventListener("submit", submit);
     for (const b of document.querySelectorAll("button.download")) b.addEventListener("click", download);
     loadLanguages();
