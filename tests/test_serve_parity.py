@@ -50,7 +50,7 @@ def test_translate_is_newsmt_translate(client, sample_article, tmp_path):
 
 
 def test_detect_is_the_language_identifier(client):
-    from newsmt.sources.langid import detect_language
+    from newsmt.languages.identify import detect_language
 
     text = "Os bombeiros resgataram uma família do carro durante a tempestade."
     code, confidence = detect_language(text)

@@ -1,4 +1,4 @@
-"""Web pages -> the article (sources/web.py) and language identification (sources/langid.py).
+"""Web pages -> the article (sources/web.py) and language identification (languages/identify.py).
 
 Real pages come from the shared dev set (../shared/eval/web_pages_trafilatura_eval; skipped when
 absent); the small pages below are written for these tests.

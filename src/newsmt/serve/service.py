@@ -24,7 +24,7 @@ from ..config import PipelineConfig
 from ..errors import ConfigError, InputError, LanguageError, ModelError, NewsmtError
 from ..languages import display_name
 from ..pipeline import Resources
-from ..sources.langid import LanguageIdentifier
+from ..languages.identify import LanguageIdentifier
 from .batching import BatchedResources, Batcher, Cancelled, Closed, ModelThread, QueueFull
 from .files import FileStore
 from .limits import Access, ServeError, ServeOptions

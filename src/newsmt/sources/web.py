@@ -72,7 +72,7 @@ def read_page(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", 
 
     ``meta``: url, canonical_url, title, author, date, site, description, source, extraction
     ("article", "page" or "fallback") and ``flags`` when there are any. ``lang`` is kept as given
-    (detection is the caller's: ``newsmt.sources.langid``). Raises InputError for an undecodable
+    (detection is the caller's: ``newsmt.languages.identify``). Raises InputError for an undecodable
     page or one without any text."""
     return read_html_document(html, doc_id, lang, url=url, mode=mode, source=source)
 
