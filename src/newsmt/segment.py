@@ -11,7 +11,6 @@ starter ("The", "В"). A blank line is always a boundary; a single newline is or
 """
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,7 +51,8 @@ class Rules:
     abbreviations: frozenset[str]
     starters: frozenset[str]
     ordinal_period: bool
-    candidate: re.Pattern  # prev word + terminators + closers, then space or end (or a spaceless terminator)
+    candidate: re.Pattern  # terminators + closers, then space or end (or a spaceless terminator)
+    spaceless: str  # terminators that need no space after them
     openers: str
     close_set: str  # closing quotes and brackets
     terminators: str  # every terminator, spaced or not
@@ -91,11 +91,11 @@ def _compiled(pack: str) -> Rules:
         abbreviations=low("abbreviations"),
         starters=frozenset(data.get("starters", [])),
         ordinal_period=bool(data.get("ordinal_period", False)),
-        candidate=re.compile(
-            rf"(?<![^\s{re.escape(spaceless)}])(?P<prev>[^\s{re.escape(spaceless)}]*?)(?<!{term})"
+        candidate=re.compile(  # starts with a terminator: the regex engine skips to them fast
             rf"(?P<term>{term}+(?:(?:{closers}|[ \u00a0](?={term})){term}*){{0,8}}){_NOTE}(?=\s|$)"
             rf"|(?P<free>{free}+(?:{closers}|{free}){{0,8}})"
         ),
+        spaceless=spaceless,
         openers=openers,
         close_set=data["close_quotes"] + _CLOSERS,
         terminators=spaced + spaceless,
@@ -116,7 +116,23 @@ def _unpunctuated(words: list[str]) -> re.Pattern | None:
     if not words:
         return None
     alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[\"'’”»]))\s+(?=(?:{alternatives})\s+[^\W\d_])")  # not after "1)"
+    return re.compile(rf"\s+(?=(?:{alternatives})\s+[^\W\d_])")
+
+
+def _glued(text: str, gap: int, word: int) -> bool:
+    """Whether the sentence starter at ``word`` (after whitespace from ``gap``) follows a letter or
+    a closing quote (not "1)") and a lowercase word follows it."""
+    before = text[gap - 1:gap]
+    after = text.find(" ", word) + 1
+    return (before.isalpha() or before in "\"'’”»") and bool(before) and text[after:after + 1].islower()
+
+
+def _prev_word(r: Rules, text: str, end: int) -> str:
+    """The word before a terminator at ``end``: back to whitespace or a spaceless terminator."""
+    start, stop = end, max(0, end - 64)
+    while start > stop and not text[start - 1].isspace() and text[start - 1] not in r.spaceless:
+        start -= 1
+    return text[start:end]
 
 
 def _syllables(word: str) -> int:
@@ -181,12 +197,27 @@ def _decide(r: Rules, prev: str, term: str, lead: str, word: str, dot: str, at_s
     return word in r.starters and not initial_next
 
 
-def _free_end(r: Rules, text: str, start: int, end: int, quotes: list[int]) -> int | None:
+class _QuoteCount:
+    """Straight double quotes before an offset, counted on from the last offset asked (linear over
+    a text scanned left to right)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.count = text, 0, 0
+
+    def before(self, pos: int) -> int:
+        if pos >= self.pos:
+            self.count += self.text.count('"', self.pos, pos)
+        else:
+            self.count -= self.text.count('"', pos, self.pos)
+        self.pos = pos
+        return self.count
+
+
+def _free_end(r: Rules, text: str, start: int, end: int, quotes: _QuoteCount) -> int | None:
     """Where a run of CJK terminators (``text[start:end]``) ends a sentence, or None where it does
-    not: before a comma ("？！，”"), or before a quotation's continuation ("。」と言った").
-    ``quotes``: the offsets of straight double quotes in ``text``."""
+    not: before a comma ("？！，”"), or before a quotation's continuation ("。」と言った")."""
     while end - start > 1 and text[end - 1] in r.ambiguous_quotes and end < len(text) and not text[end].isspace():
-        if text[end - 1] == '"' and bisect.bisect_left(quotes, end - 1) % 2:
+        if text[end - 1] == '"' and quotes.before(end - 1) % 2:
             break  # an odd number of straight quotes before it: this one closes
         end -= 1  # 。"次の文: the quote opens the next sentence
     nxt = text[end:end + 1]
@@ -221,17 +252,15 @@ def split_sentences(text: str, lang: Language | str) -> list[tuple[int, int]]:
     first = len(text) - len(text.lstrip())
     cuts = [m.start() for m in _BLANK_LINE.finditer(text)] + _enumeration_starts(text, first)
     if r.unpunctuated is not None:
-        cuts += [m.start() for m in r.unpunctuated.finditer(text) if text[text.find(" ", m.end()) + 1:][:1].islower()]
+        cuts += [m.start() for m in r.unpunctuated.finditer(text) if _glued(text, m.start(), m.end())]
     pending = sorted(cuts, reverse=True)  # forced cuts not yet passed, nearest last
     ends: list[int] = []
     last = 0  # where the current sentence began
-    quotes: list[int] | None = None
+    quotes = _QuoteCount(text)
     for m in r.candidate.finditer(text):
         while pending and pending[-1] <= m.start():
             last = max(last, pending.pop())
         if m.group("free"):  # a CJK full stop: an end wherever it stands
-            if quotes is None:
-                quotes = [i for i, c in enumerate(text) if c == '"']
             end = _free_end(r, text, m.start(), m.end(), quotes)
             if end is not None:
                 ends.append(end)
@@ -239,8 +268,9 @@ def split_sentences(text: str, lang: Language | str) -> list[tuple[int, int]]:
             continue
         nxt = _FOLLOWING.match(text, m.end())
         lead, word, dot = nxt.group("lead", "word", "dot") if nxt else ("", "", "")
-        at_start = _NOTHING.fullmatch(text, last, m.start()) is not None
-        if _decide(r, m.group("prev"), m.group("term"), lead, word, dot, at_start):
+        prev = _prev_word(r, text, m.start())
+        at_start = _NOTHING.fullmatch(text, last, m.start() - len(prev)) is not None
+        if _decide(r, prev, m.group("term"), lead, word, dot, at_start):
             ends.append(m.end())
             last = m.end()
     return _spans(text, sorted(set(ends) | set(cuts)))

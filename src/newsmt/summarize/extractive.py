@@ -135,12 +135,13 @@ def fragments(doc: Document, sentences: list[Sentence], measure: Measure = SPACE
     return np.array([s.id in frag for s in sentences], dtype=bool)
 
 
-def rank_scores(texts: list[str], vectors: NgramVectors, measure: Measure = SPACED) -> tuple[np.ndarray, np.ndarray]:
-    """(normalized centrality, selection score) per sentence, sentences in document order."""
-    m = len(texts)
+def rank_scores(vectors: NgramVectors, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(normalized centrality, selection score) per sentence, sentences in document order;
+    ``words``: the length of each sentence in words."""
+    m = len(words)
     cent = vectors.centrality()
     cent = cent / cent.max() if cent.max() > 0 else np.ones(m)
-    words = np.array([max(measure.words(t), 1) for t in texts], dtype=float)
+    words = np.maximum(words, 1).astype(float)
     score = np.maximum(cent, 1e-6) * np.exp(-np.arange(m) / LEAD_DECAY) * (words / words.mean()) ** LENGTH_EXPONENT
     return cent, score / score.max()
 
@@ -150,8 +151,8 @@ def select(texts: list[str], max_sentences: int, max_words: int = 0,
     """Indices picked by MMR (returned in document order) and the centrality of every sentence;
     ``last_resort`` sentences are picked only once all others are."""
     vectors = NgramVectors.build(texts, measure)
-    cent, score = rank_scores(texts, vectors, measure)
     words = np.array([measure.words(t) for t in texts])
+    cent, score = rank_scores(vectors, words)
     redundancy = np.zeros(len(texts))
     left = max_words or math.inf
     picked: list[int] = []

@@ -22,7 +22,7 @@ from ..languages import Language, resolve
 CHARS_PER_WORD = 2  # letters per word where words are not spaced (a Chinese word averages about two)
 SPACED_NGRAM, UNSPACED_NGRAM = 4, 2
 _WORD = re.compile(r"\w+")
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Measure:
         """Length in words: counted where spaced, letters / CHARS_PER_WORD elsewhere."""
         if self.spaced:
             return len(_WORD.findall(text))
-        return math.ceil(len(_LETTER.findall(text)) / CHARS_PER_WORD)
+        return math.ceil(sum(map(len, _LETTERS.findall(text))) / CHARS_PER_WORD)
 
     def content(self, text: str) -> str:
         """``text`` with its stopwords blanked out (for n-grams only)."""
@@ -64,6 +64,8 @@ def _measure(pack: str, spaced: bool) -> Measure:
     words = sorted((read_section(pack, "stopwords") or {}).get("words", []), key=len, reverse=True)
     pattern = None
     if words:
-        alternatives = "|".join(map(re.escape, words))
+        longer = "|".join(re.escape(w) for w in words if len(w) > 1)
+        single = "".join(re.escape(w) for w in words if len(w) == 1)
+        alternatives = "|".join(filter(None, (longer, f"[{single}]" if single else "")))  # a class is faster
         pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if spaced else f"(?:{alternatives})", re.IGNORECASE)
     return Measure(spaced, SPACED_NGRAM if spaced else UNSPACED_NGRAM, pattern)
