@@ -18,6 +18,7 @@ import numpy as np
 
 from ..config import SummarizeConfig
 from ..document import Document, Sentence, Summary, SummarySentence
+from ..segment import GENERIC_FLAG
 from .measure import SPACED, Measure, measure_for
 
 EXTRACTIVE_MODEL = "lexrank-char4"  # recorded as Summary.model of extractive summaries
@@ -119,7 +120,10 @@ def _budget(cfg: SummarizeConfig, m: int) -> tuple[int, int]:
 
 def make_summary(doc: Document, method: str, model: str, sentences: list[SummarySentence],
                  flags: list[str]) -> Summary:
-    """A summary in the article's own language."""
+    """A summary in the article's own language; an article split by the generic rules (no
+    language pack of its own) passes its ``generic_rules`` flag on to the summary."""
+    if GENERIC_FLAG in doc.meta.get("flags", ()):
+        flags = [*flags, GENERIC_FLAG]
     return Summary(doc.lang, method, model, sentences, source_lang=doc.lang, flags=flags)
 
 
