@@ -19,9 +19,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import html  # noqa: E402
 import json  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
+
+from bench_summarize import best_of  # noqa: E402  (scripts/ is on the path of a script)
 
 from newsmt.config import SummarizeConfig  # noqa: E402
 from newsmt.segment import segment_document, segment_text  # noqa: E402
@@ -58,16 +58,6 @@ def as_html(paragraphs: list[str], lang: str) -> str:
     title = html.escape(paragraphs[0])
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
             f"<body><article><h1>{title}</h1>{body}</article></body></html>")
-
-
-def best_of(passes: int, fn: Callable[[], object]) -> float:
-    """Fastest of ``passes`` runs, in seconds (the least disturbed by other processes)."""
-    times = []
-    for _ in range(passes):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
