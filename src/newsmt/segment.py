@@ -124,7 +124,7 @@ def _glued(text: str, gap: int, word: int) -> bool:
     a closing quote (not "1)") and a lowercase word follows it."""
     before = text[gap - 1:gap]
     after = text.find(" ", word) + 1
-    return (before.isalpha() or before in "\"'’”»") and bool(before) and text[after:after + 1].islower()
+    return bool(before) and (before.isalpha() or before in "\"'’”»") and text[after:after + 1].islower()
 
 
 def _prev_word(r: Rules, text: str, end: int) -> str:
