@@ -1,11 +1,22 @@
-"""Compare sentence segmenters on the shared evaluation sets: newsmt's rules vs pysbd, razdel (ru)
-and NLTK Punkt (trained unsupervised on each set's own text, when nltk is installed).
+"""Compare sentence segmenters on the shared evaluation sets: newsmt's rules vs pysbd, razdel (ru),
+NLTK Punkt (trained unsupervised on each set's own text, when nltk is installed), spaCy's rule-based
+sentencizer (``spacy.blank(lang)`` + ``sentencizer``, no model) and ICU's sentence break iterator
+(PyICU, from the icukit-pyicu wheel, when installed).
 
-    python scripts/eval_segment.py [--shared ../shared/eval]
+    python scripts/eval_segment.py [--shared ../shared/eval] [--sets news,multilingual,packs]
 
-Golden rules: share of cases split exactly as the gold. Corpora: boundary F1 (P/R), whitespace-
-insensitive, over units (paragraphs where the data has them, else documents): a unit's own end is
-not counted, so every tool is given the same paragraph breaks. Prints a Markdown table.
+news: the English/Russian/NTREX sets. Golden rules: share of cases split exactly as the gold.
+Corpora: boundary F1 (P/R), whitespace-insensitive, over units (paragraphs where the data has them,
+else documents): a unit's own end is not counted, so every tool is given the same paragraph breaks.
+
+multilingual: ../shared/eval/seg_multilingual_news_dev (22 languages, documents of 10 sentences)
+with the set's own protocol (boundaries as positions in the text without whitespace, document end
+excluded, micro P/R/F1 per language). Even-numbered documents (0, 2, 4, ...) are the TUNING part
+(the pack rules were tuned looking at their errors), odd-numbered ones the REPORTING part (never
+looked at). Prints F1 per language and part for every tool, and macro F1 over the languages.
+
+packs: every pack's golden cases (tests/packs/<code>.toml), share split exactly, for each tool.
+Prints Markdown tables.
 """
 from __future__ import annotations
 
@@ -37,6 +48,35 @@ def razdel_splitter(lang: str) -> Splitter:
     import razdel
 
     return lambda text: [s.text for s in razdel.sentenize(text)]
+
+
+def spacy_splitter(lang: str) -> tuple[Splitter, bool]:
+    """spaCy's rule-based sentencizer on a blank pipeline; (splitter, whether spaCy has the language:
+    otherwise its multi-language tokenizer "xx" is used)."""
+    import spacy
+
+    try:
+        nlp, own = spacy.blank(lang), True
+    except ImportError:  # no such language in spaCy (or one that needs an extra package, as ja)
+        nlp, own = spacy.blank("xx"), False
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10**8
+    return (lambda text: [s.text for s in nlp(text).sents]), own
+
+
+def icu_splitter(lang: str) -> Splitter:
+    """ICU's sentence break iterator for the language's locale (ImportError without PyICU)."""
+    import icu
+
+    breaker = icu.BreakIterator.createSentenceInstance(icu.Locale(lang))
+
+    def split(text: str) -> list[str]:
+        units = icu.UnicodeString(text)  # ICU counts UTF-16 code units
+        breaker.setText(units)
+        cuts = [0, *breaker]
+        return [str(units[a:b]) for a, b in zip(cuts, cuts[1:])]
+
+    return split
 
 
 def punkt_splitter(train_text: str) -> Splitter:
@@ -129,21 +169,105 @@ def score_golden(cases: list[dict], split: Splitter) -> str:
     return f"{ok}/{len(cases)}"
 
 
+MULTI_TOOLS = ("newsmt", "pysbd", "spacy", "icu")
+
+
+def multilingual_tools(lang: str) -> dict[str, Splitter | None]:
+    """newsmt, pysbd, spaCy and ICU for one language; None where a tool lacks it (spaCy falls
+    back to its multi-language pipeline, marked with a star in the table)."""
+    tools: dict[str, Splitter | None] = {"newsmt": ours(lang)}
+    try:
+        tools["pysbd"] = pysbd_splitter(lang)
+    except ValueError:
+        tools["pysbd"] = None
+    tools["spacy"], own = spacy_splitter(lang)
+    if not own:
+        tools["spacy*"] = tools.pop("spacy")
+    try:
+        tools["icu"] = icu_splitter(lang)
+    except ImportError:
+        tools["icu"] = None
+    return tools
+
+
+def multilingual(root: Path) -> None:
+    """F1 per language, tool and part (tuning: even documents, reporting: odd ones), and macro F1."""
+    folder = root / "seg_multilingual_news_dev"
+    langs = sorted(p.name.split(".")[0] for p in folder.glob("*.gold.jsonl"))
+    print("\n| lang | docs | " + " | ".join(f"{t} tune | {t} report" for t in MULTI_TOOLS) + " |")
+    print("|---|---|" + "---|---|" * len(MULTI_TOOLS))
+    scores: dict[tuple[str, str], list[float]] = {}
+    for lang in langs:
+        texts = [json.loads(line)["text"] for line in (folder / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()]
+        gold = [json.loads(line)["sentences"]
+                for line in (folder / f"{lang}.gold.jsonl").read_text(encoding="utf-8").splitlines()]
+        tools = multilingual_tools(lang)
+        cells = []
+        for tool in MULTI_TOOLS:
+            split = tools.get(tool) or tools.get(tool + "*")
+            star = "*" if tool + "*" in tools else ""
+            for part, first in (("tune", 0), ("report", 1)):
+                if split is None:
+                    cells.append("-")
+                    continue
+                idx = range(first, len(texts), 2)
+                f1 = boundary_prf([gold[i] for i in idx], [split(texts[i]) for i in idx]).f1
+                scores.setdefault((tool, part), []).append(f1)
+                cells.append(f"{f1:.3f}{star}")
+        print(f"| {lang} | {len(texts)} | " + " | ".join(cells) + " |")
+    for label, agg in (("macro F1 (languages it has)", lambda v: sum(v) / len(v)), ("lowest", min)):
+        cells = [f"{agg(scores[(t, part)]):.3f} ({len(scores[(t, part)])})" if (t, part) in scores else "-"
+                 for t in MULTI_TOOLS for part in ("tune", "report")]
+        print(f"| {label} | | " + " | ".join(cells) + " |")
+    print("\nTuning part: even-numbered documents; reporting part: odd-numbered ones. "
+          "*: spaCy has no such language, its multi-language pipeline (xx) is used.")
+
+
+def packs_golden() -> None:
+    """Share of each pack's golden cases (tests/packs/<code>.toml) split exactly, per tool."""
+    import tomllib
+
+    from newsmt.languages.packs import pack_codes
+
+    print("\n| pack | cases | " + " | ".join(MULTI_TOOLS) + " |")
+    print("|---|---|" + "---|" * len(MULTI_TOOLS))
+    for code in pack_codes():
+        cases = tomllib.loads((REPO / "tests" / "packs" / f"{code}.toml").read_text(encoding="utf-8"))["case"]
+        tools = multilingual_tools(code)
+        cells = []
+        for tool in MULTI_TOOLS:
+            split = tools.get(tool) or tools.get(tool + "*")
+            cells.append(score_golden(cases, split) + ("*" if tool + "*" in tools else "") if split else "-")
+        print(f"| {code} | {len(cases)} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "eval")
+    ap.add_argument("--sets", default="news,multilingual,packs", help="comma-separated: news, multilingual, packs")
     args = ap.parse_args()
+    sets = set(args.sets.split(","))
+    if "news" in sets:
+        news(args.shared)
+    if "multilingual" in sets:
+        multilingual(args.shared)
+    if "packs" in sets:
+        packs_golden()
+
+
+def news(root: Path) -> None:
+    """The English, Russian and NTREX news sets (see the module docstring)."""
     names = ["newsmt", "pysbd", "razdel", "punkt*"]
     print("| set | lang | units | " + " | ".join(names) + " |")
     print("|---|---|---|" + "---|" * len(names))
     for lang in ("en", "ru", "de"):
-        path = args.shared / "seg_golden_rules_pysbd" / f"{lang}.jsonl"
+        path = root / "seg_golden_rules_pysbd" / f"{lang}.jsonl"
         cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         tools = splitters(lang, "")
         cells = [score_golden(cases, f) if (f := tools[n]) and n != "punkt*" else "-" for n in names]
         print(f"| golden rules (cases split exactly) | {lang} | {len(cases)} | " + " | ".join(cells) + " |")
     speeds: dict[str, list[float]] = {}
-    for name, (lang, units) in datasets(args.shared).items():
+    for name, (lang, units) in datasets(root).items():
         tools = splitters(lang, "\n\n".join(" ".join(u) for u in units))
         cells = []
         for n in names:

@@ -12,7 +12,7 @@ from newsmt.cli import app
 from newsmt.document import Document, Paragraph
 from newsmt.errors import InputError, LanguageError
 from newsmt.evaluate import boundary_prf, evaluate_segmentation, read_conllu
-from newsmt.languages import packs, resolve
+from newsmt.languages import resolve
 from newsmt.segment import segment_document, segment_text, split_sentences
 
 # Golden-rule cases (pySBD's test suite) whose gold we judge wrong or undecidable from the text.
@@ -24,10 +24,6 @@ GOLDEN_DISPUTED = {
     "compounds. . . . The practice was not abandoned. . . .":
         "gold moves the ellipsis after 'compounds.' to the start of the next sentence; keeping 'compounds. . . .' "
         "(period + ellipsis) together, as the same gold does for 'that....', is the consistent reading",
-    "«К чему ты готовишься? – спросила мама. – Завтра ведь выходной».":
-        "after the author's words ending with a period, '– Завтра…' starts a new sentence of the direct speech "
-        "(Rosenthal: «П, – а. – П».); treating the whole quotation as one unit would also stop the splits "
-        "inside quotes that the WMT news gold makes",
     "Л.Н. Толстой написал \"Войну и мир\". Кроме Волконских, Л. Н. Толстой состоял в близком родстве с некоторыми "
     "другими аристократическими родами. Дом, где родился Л.Н.Толстой, 1898 г. В 1854 году дом продан по "
     "распоряжению писателя на вывоз в село Долгое.":
@@ -196,14 +192,8 @@ def test_pathological_input_stays_linear(text):
     check_spans(text, split_sentences(text, "en"))
 
 
-def test_every_pack_splits():
-    assert {"en", "ru", "pt", "de", "fr", "es", "uk"} <= {lang.code for lang in packs()}
-    for lang in packs():
-        assert len(split_sentences("One. Two!", lang)) == 2
-
-
 def test_language_errors_and_regional_codes():
-    with pytest.raises(LanguageError, match="own pack: de, en"):
+    with pytest.raises(LanguageError, match="own pack: ar, cs, de"):
         resolve("xx")
     assert split_sentences("Olá. Tudo bem?", resolve("pt-BR")) == [(0, 4), (5, 14)]
     assert resolve("pt_br").pack == "pt" and resolve("pt_br").region == "BR"
@@ -264,7 +254,7 @@ def test_cli_eval_seg(tmp_path):
     ("missing.txt", None, [], 2, "no such file"),
     ("empty.txt", b"", [], 2, "empty input"),
     ("bin.txt", b"\x7fELF\x02\x01\x00\x00\x00", [], 2, "binary"),
-    ("a.txt", b"Hello. World.", ["--lang", "xx"], 3, "own pack: de, en"),
+    ("a.txt", b"Hello. World.", ["--lang", "xx"], 3, "own pack: ar, cs, de"),
     ("gold.jsonl", b'{"oops": 1}\n', ["eval"], 2, "gold.jsonl:1"),
 ])
 def test_cli_errors_one_line_no_traceback(tmp_path, name, data, args, code, message):

@@ -1,7 +1,9 @@
-"""The package's shape: no import cycles (lazy imports included), no module over 400 lines."""
+"""The package's shape: no import cycles (lazy imports included), no module over 400 lines, and
+no module outside the language layer keying on a raw language tag."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "newsmt"
@@ -69,3 +71,98 @@ def test_no_module_over_400_lines():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, long
+
+
+# -- language tags: only the language layer knows language codes -------------------------------
+LANGUAGE_LAYER = PACKAGE / "languages"
+# a name that holds a language: lang, src_lang, tgt, source, to, code, ...
+LANGUAGE_NAME = re.compile(r"lang|^(src|tgt|to|code|source|target|pair|locale)$", re.IGNORECASE)
+# Modules of other work in progress that still key on raw tags (issue 18's translation checks and
+# models: numbers, dates, clock times, units, typography, meaning, quality, the Hugging Face model
+# names). Each entry goes when its module reads its words from the packs; the lead removes them
+# after merging. Nothing else may be added here.
+LANGUAGE_LITERAL_ALLOWED = {
+    "quality.py",
+    "translate/guards/checks.py",
+    "translate/guards/clock.py",
+    "translate/guards/dates.py",
+    "translate/guards/numbers.py",
+    "translate/guards/numwords.py",
+    "translate/guards/typography.py",
+    "translate/guards/units.py",
+    "translate/hf.py",
+    "translate/meaning.py",
+}
+
+
+def _language_code(value: object) -> bool:
+    """A string that is a language tag with a two-letter primary subtag ("en", "pt-BR", "zh_Hant")."""
+    import langcodes
+
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2}(?:[-_][A-Za-z0-9]{2,8})*", value):
+        return False
+    try:
+        return langcodes.tag_is_valid(langcodes.standardize_tag(value))
+    except (ValueError, LookupError):
+        return False
+
+
+def _names_language(node: ast.AST) -> bool:
+    while isinstance(node, (ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return bool(name) and LANGUAGE_NAME.search(name) is not None
+
+
+def _codes(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant):
+        return [node.value] if _language_code(node.value) else []
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return [c for e in node.elts for c in _codes(e)]
+    return []
+
+
+def language_literals(path: Path, root: Path = PACKAGE) -> list[str]:
+    """Where ``path`` keys on a raw language tag: a comparison or ``in`` test of a language-named
+    value with a language-code literal, ``.startswith("zh")`` on one, a dict keyed by codes, or a
+    set/tuple/list of codes."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        what = ""
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(map(_names_language, sides)) and any(map(_codes, sides)):
+                what = "comparison"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("startswith", "endswith") and _names_language(node.func.value) \
+                    and node.args and _codes(node.args[0]):
+                what = "prefix test"
+        elif isinstance(node, ast.Dict):
+            keys = [k for k in node.keys if k is not None]
+            if len(keys) >= 2 and all(map(_codes, keys)):
+                what = "dict keyed by language codes"
+        elif isinstance(node, (ast.Set, ast.Tuple, ast.List)):
+            if len(node.elts) >= 2 and all(map(_codes, node.elts)):
+                what = "collection of language codes"
+        if what:
+            found.append(f"{path.relative_to(root)}:{node.lineno}: {what}: {ast.unparse(node)[:70]}")
+    return found
+
+
+def test_language_literal_check_finds_what_it_should(tmp_path):
+    module = tmp_path / "x.py"
+    module.write_text('if lang == "pt": pass\nif src_lang in ("zh", "ja"): pass\nUNITS = {"en": 1, "ru": 2}\n'
+                      'if doc.lang.startswith("zh"): pass\n'
+                      'if kind == "en": pass\nHEADERS = {"id": 1, "text": 2}\nif tgt == "auto": pass\n',
+                      encoding="utf-8")
+    hits = sorted((int(h.split(":")[1]), h.split(": ")[1]) for h in language_literals(module, tmp_path))
+    assert hits == [(1, "comparison"), (2, "collection of language codes"), (2, "comparison"),
+                    (3, "dict keyed by language codes"), (4, "prefix test")]
+
+
+def test_no_module_outside_the_language_layer_keys_on_a_language_tag():
+    found = [hit for p in sorted(PACKAGE.rglob("*.py")) if LANGUAGE_LAYER not in p.parents
+             and p.relative_to(PACKAGE).as_posix() not in LANGUAGE_LITERAL_ALLOWED for hit in language_literals(p)]
+    assert not found, "ask the Language (its pack's sections, .spaced, ...) instead:\n" + "\n".join(found)
+    stale = {f for f in LANGUAGE_LITERAL_ALLOWED if not language_literals(PACKAGE / f)}
+    assert not stale, f"allowed but clean now, remove from LANGUAGE_LITERAL_ALLOWED: {sorted(stale)}"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, Union
 
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, LanguageError
+from .languages import Language, resolve
 from .sources import file_lines
 from .sources.jsonl import parse_record
 
@@ -138,7 +139,19 @@ def read_conllu(path: str | Path) -> list[tuple[str, list[list[str]]]]:
 
 
 # ---- machine translation (issue 3) -----------------------------------------------------------
-_BLEU_TOKENIZE = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
+def _bleu_tokenize(lang: str) -> str:
+    """sacrebleu's BLEU tokenizer for a language: its pack's ``metrics.bleu_tokenize`` (zh, ja-mecab,
+    ko-mecab), else 13a."""
+    language = _language(lang)
+    return str(((language.section("metrics") if language else None) or {}).get("bleu_tokenize", "13a"))
+
+
+def _language(lang: str) -> Language | None:
+    """The Language of ``lang``, or None for "" and what is not a language (scored as unknown)."""
+    try:
+        return resolve(lang)
+    except LanguageError:
+        return None
 
 
 def mt_scores(hyps: Sequence[str], refs: Sequence[str], lang: str = "") -> dict[str, Any]:
@@ -150,7 +163,7 @@ def mt_scores(hyps: Sequence[str], refs: Sequence[str], lang: str = "") -> dict[
     if not hyps:
         raise InputError("no segments to score")
     try:
-        bleu = sacrebleu.BLEU(tokenize=_BLEU_TOKENIZE.get(lang, "13a"))
+        bleu = sacrebleu.BLEU(tokenize=_bleu_tokenize(lang))
     except RuntimeError:  # the MeCab tokenizers of ja/ko need extra packages
         raise ConfigError(f"BLEU for --lang {lang} needs its tokenizer: pip install 'sacrebleu[{lang}]' "
                           "(or score without --lang: 13a tokenization)") from None
@@ -212,13 +225,12 @@ def evaluate_mt(hyp_path: str | Path, ref_path: str | Path, docs_path: str | Pat
 
 # ---- summaries (issue 4) ---------------------------------------------------------------------
 _ROUGE_TOKEN = re.compile(r"\w+")
-_CHAR_TOKEN_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})  # no spaces between words
-
-
 def rouge_tokens(text: str, lang: str = "en", stemmer: Callable[[str], str] | None = None) -> list[str]:
-    """Lowercased Unicode ``\\w+`` tokens (any script); characters for languages written without spaces."""
+    """Lowercased Unicode ``\\w+`` tokens (any script); characters for languages written without
+    spaces (``Language.spaced``: Chinese, Japanese, Thai, Lao, Khmer, Burmese)."""
     toks = _ROUGE_TOKEN.findall(text.lower())
-    if lang in _CHAR_TOKEN_LANGS:
+    language = _language(lang)
+    if language is not None and not language.spaced:
         toks = [c for t in toks for c in t]
     return [stemmer(t) for t in toks] if stemmer else toks
 

@@ -93,16 +93,27 @@ class Tally:
 
     def __init__(self) -> None:
         self.done = self.failed = 0
+        self.generic: set[str] = set()  # languages without a pack met so far
 
     def documents(self, items: Iterable) -> Iterator:
-        """The documents of ``items``; each bad item (an InputError) is printed as one line and counted."""
+        """The documents of ``items``; each bad item (an InputError) is printed as one line and counted.
+        The first article of each language without a pack of its own gets a note on stderr."""
         for item in items:
             if isinstance(item, NewsmtError):
                 self.failed += 1
                 typer.echo(f"newsmt: error: {item}", err=True)
             else:
                 self.done += 1
+                self.note_generic(item)
                 yield item
+
+    def note_generic(self, doc: Any) -> None:
+        from ..segment import GENERIC_FLAG
+
+        if GENERIC_FLAG in doc.meta.get("flags", ()) and doc.lang not in self.generic:
+            self.generic.add(doc.lang)
+            typer.echo(f"newsmt: note: no language pack for {doc.lang!r}: its articles are split by the generic "
+                       f"rules and flagged {GENERIC_FLAG}", err=True)
 
     def close(self) -> None:
         """Exit 2 when any item failed (after the others were processed)."""

@@ -18,7 +18,8 @@ from ..config import SummarizeConfig
 from ..document import Document, Sentence, Summary
 from ..errors import InputError, ModelError
 from .attribution import Attributor
-from .extractive import EXTRACTIVE_MODEL, SHORT_INPUT, candidates, extractive_summary, make_summary, word_count
+from .extractive import EXTRACTIVE_MODEL, SHORT_INPUT, candidates, extractive_summary, make_summary
+from .measure import measure_for
 
 
 def model_path(model: str) -> Path:
@@ -204,6 +205,7 @@ def abstractive_summary(doc: Document, cfg: SummarizeConfig, summarizer: Seq2Seq
     summary = summarizer.summarize(doc, cfg)
     if not summary.sentences:
         return extractive_summary(doc, cfg, ("empty_model_output",))
-    if sum(word_count(s.text) for s in summary.sentences) >= sum(word_count(s.text) for s in cands):
+    measure = measure_for(doc.lang)
+    if sum(measure.words(s.text) for s in summary.sentences) >= sum(measure.words(s.text) for s in cands):
         return extractive_summary(doc, cfg, ("summary_longer_than_input",))
     return summary

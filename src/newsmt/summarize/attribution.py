@@ -13,6 +13,7 @@ import numpy as np
 
 from ..document import Document, Sentence, SummarySentence
 from .extractive import WORD, NgramVectors, ngram_hashes
+from .measure import measure_for
 
 MAX_SOURCES = 3
 MIN_GAIN = 0.15  # a source must add this share of the sentence's n-gram weight to be listed
@@ -31,7 +32,8 @@ class Attributor:
 
     def __init__(self, doc: Document, sources: list[Sentence]) -> None:
         self.sources = sources
-        self.vectors = NgramVectors.build([s.text for s in sources])
+        self.measure = measure_for(doc.lang)
+        self.vectors = NgramVectors.build([s.text for s in sources], self.measure)
         self.numbers = _numbers(doc.text)
         self.words = sorted({w.lower() for w in WORD.findall(doc.text)})
 
@@ -54,7 +56,7 @@ class Attributor:
     def attribute(self, text: str, allowed: list[Sentence] | None = None) -> SummarySentence:
         """``text`` with its supporting sources (best first, among ``allowed``), coverage and flags."""
         vec = self.vectors
-        hashes = np.unique(ngram_hashes([text])[1])
+        hashes = np.unique(ngram_hashes([self.measure.content(text)], self.measure.ngram)[1])
         col = np.minimum(np.searchsorted(vec.vocab, hashes), max(len(vec.vocab) - 1, 0))
         known = vec.vocab[col] == hashes if len(vec.vocab) else np.zeros(len(hashes), dtype=bool)
         absent_idf = math.log(1 + vec.m) + 1  # the IDF of an n-gram no source sentence has

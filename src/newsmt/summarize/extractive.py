@@ -1,10 +1,12 @@
 """Extractive summaries: character n-gram TF-IDF, LexRank-style degree centrality, a news lead
 prior and MMR selection. Output sentences are source sentences, so attribution is exact.
 
-Sentences are ranked by degree centrality over character 4-gram TF-IDF (any script; inflected
-forms share n-grams, so Russian needs no stemmer), times a lead prior and a mild preference for
-concise sentences, then picked by MMR against redundancy. Only sentences of body paragraphs are
-candidates: titles, headings, captions, code, URLs and table cells never are.
+Sentences are ranked by degree centrality over character n-gram TF-IDF (4-grams inside words;
+bigrams where words are not spaced, as in Chinese and Japanese; stopwords of the language pack left
+out: see ``measure``; inflected forms share n-grams, so Russian needs no stemmer), times a lead
+prior and a mild preference for concise sentences, then picked by MMR against redundancy. Only
+sentences of body paragraphs are candidates: titles, headings, captions, code, URLs and table
+cells never are.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import numpy as np
 
 from ..config import SummarizeConfig
 from ..document import Document, Sentence, Summary, SummarySentence
+from ..segment import GENERIC_FLAG
+from .measure import SPACED, Measure, measure_for
 
 EXTRACTIVE_MODEL = "lexrank-char4"  # recorded as Summary.model of extractive summaries
 # paragraphs whose sentences are never summary sentences: a headline restates the article, and
@@ -32,14 +36,14 @@ FRAGMENT_WORDS = 6  # fewer words (or no final punctuation): a fragment, picked 
 
 _NON_WORD = re.compile(r"[\W_]+")
 WORD = re.compile(r"\w+")
-_TERMINAL = re.compile(r"[.!…:;)\]\"'»”’]\s*$")
+_TERMINAL = re.compile(r"[.!…:;)\]\"'»”’。！」』）۔।॥។៕]\s*$")  # not "?": a question is a teaser
 _HASH_BASE = np.uint64(1_000_003)
 
 
 # -- character n-gram TF-IDF, sparse, numpy only ------------------------------------------------
 def ngram_hashes(texts: list[str], n: int = NGRAM) -> tuple[np.ndarray, np.ndarray]:
     """(row, hash) of every within-word character n-gram; words are lowercased and padded by a
-    space, so "cat" gives " cat" and "cat "."""
+    space, so "cat" gives " cat" and "cat " (bigrams: only those of two letters)."""
     norm = [" " + _NON_WORD.sub(" ", t.lower()).strip() + " " for t in texts]
     codes = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     count = len(codes) - n + 1
@@ -49,7 +53,8 @@ def ngram_hashes(texts: list[str], n: int = NGRAM) -> tuple[np.ndarray, np.ndarr
     for k in range(n):  # polynomial hash, wrapping mod 2**64
         hashes = hashes * _HASH_BASE + codes[k:k + count]
     space = codes == 32
-    inside = ~np.logical_or.reduce([space[k:k + count] for k in range(1, n - 1)])  # no word gap inside
+    inner = range(1, n - 1) if n > 2 else range(n)
+    inside = ~np.logical_or.reduce([space[k:k + count] for k in inner])  # no word gap inside
     pos = np.flatnonzero(inside)
     rows = np.searchsorted(np.cumsum([len(s) for s in norm]), pos + 1, side="right")
     return rows, hashes[pos]
@@ -67,8 +72,8 @@ class NgramVectors:
     m: int
 
     @classmethod
-    def build(cls, texts: list[str]) -> NgramVectors:
-        rows, hashes = ngram_hashes(texts)
+    def build(cls, texts: list[str], measure: Measure = SPACED) -> NgramVectors:
+        rows, hashes = ngram_hashes([measure.content(t) for t in texts], measure.ngram)
         vocab, cols = np.unique(hashes, return_inverse=True)
         keys, tf = np.unique(rows * max(len(vocab), 1) + cols, return_counts=True)
         rows, cols = keys // max(len(vocab), 1), keys % max(len(vocab), 1)
@@ -103,10 +108,6 @@ def candidates(doc: Document) -> list[Sentence]:
     return [s for p in doc.paragraphs if p.kind not in SKIPPED_KINDS for s in p.sentences]
 
 
-def word_count(text: str) -> int:
-    return len(WORD.findall(text))
-
-
 def _budget(cfg: SummarizeConfig, m: int) -> tuple[int, int]:
     """(max sentences, max words; 0 = no word limit): ``words`` first, then ``ratio`` (a share of
     the sentences), then ``sentences``."""
@@ -119,39 +120,43 @@ def _budget(cfg: SummarizeConfig, m: int) -> tuple[int, int]:
 
 def make_summary(doc: Document, method: str, model: str, sentences: list[SummarySentence],
                  flags: list[str]) -> Summary:
-    """A summary in the article's own language."""
+    """A summary in the article's own language; an article split by the generic rules (no
+    language pack of its own) passes its ``generic_rules`` flag on to the summary."""
+    if GENERIC_FLAG in doc.meta.get("flags", ()):
+        flags = [*flags, GENERIC_FLAG]
     return Summary(doc.lang, method, model, sentences, source_lang=doc.lang, flags=flags)
 
 
 # -- ranking and selection ----------------------------------------------------------------------
-def fragments(doc: Document, sentences: list[Sentence]) -> np.ndarray:
+def fragments(doc: Document, sentences: list[Sentence], measure: Measure = SPACED) -> np.ndarray:
     """True for fragments: short, unpunctuated or question sentences (credits, datelines, teasers),
     and every sentence of a caption: a paragraph of at most three sentences ending in an
     unpunctuated line (a credit such as "Vladimir Gerdo / TASS")."""
-    frag = {s.id for s in sentences if word_count(s.text) < FRAGMENT_WORDS or not _TERMINAL.search(s.text)}
+    frag = {s.id for s in sentences if measure.words(s.text) < FRAGMENT_WORDS or not _TERMINAL.search(s.text)}
     for p in doc.paragraphs:
         if 1 < len(p.sentences) <= 3 and not _TERMINAL.search(p.sentences[-1].text):
             frag.update(s.id for s in p.sentences)
     return np.array([s.id in frag for s in sentences], dtype=bool)
 
 
-def rank_scores(texts: list[str], vectors: NgramVectors) -> tuple[np.ndarray, np.ndarray]:
-    """(normalized centrality, selection score) per sentence, sentences in document order."""
-    m = len(texts)
+def rank_scores(vectors: NgramVectors, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(normalized centrality, selection score) per sentence, sentences in document order;
+    ``words``: the length of each sentence in words."""
+    m = len(words)
     cent = vectors.centrality()
     cent = cent / cent.max() if cent.max() > 0 else np.ones(m)
-    words = np.array([max(word_count(t), 1) for t in texts], dtype=float)
+    words = np.maximum(words, 1).astype(float)
     score = np.maximum(cent, 1e-6) * np.exp(-np.arange(m) / LEAD_DECAY) * (words / words.mean()) ** LENGTH_EXPONENT
     return cent, score / score.max()
 
 
 def select(texts: list[str], max_sentences: int, max_words: int = 0,
-           last_resort: np.ndarray | None = None) -> tuple[list[int], np.ndarray]:
+           last_resort: np.ndarray | None = None, measure: Measure = SPACED) -> tuple[list[int], np.ndarray]:
     """Indices picked by MMR (returned in document order) and the centrality of every sentence;
     ``last_resort`` sentences are picked only once all others are."""
-    vectors = NgramVectors.build(texts)
-    cent, score = rank_scores(texts, vectors)
-    words = np.array([word_count(t) for t in texts])
+    vectors = NgramVectors.build(texts, measure)
+    words = np.array([measure.words(t) for t in texts])
+    cent, score = rank_scores(vectors, words)
     redundancy = np.zeros(len(texts))
     left = max_words or math.inf
     picked: list[int] = []
@@ -183,10 +188,11 @@ def extractive_summary(doc: Document, cfg: SummarizeConfig, flags: tuple[str, ..
     max_sentences, max_words = _budget(cfg, len(cands))
     if len(cands) < SHORT_INPUT:
         max_sentences, max_words, flags = len(cands), 0, flags + ["short_input"]
-    picked, cent = select([s.text for s in cands], max_sentences, max_words, fragments(doc, cands))
+    measure = measure_for(doc.lang)
+    picked, cent = select([s.text for s in cands], max_sentences, max_words, fragments(doc, cands, measure), measure)
     if len(picked) == len(cands) and "short_input" not in flags:
         flags.append("whole_input")
-    if max_words and sum(word_count(cands[i].text) for i in picked) > max_words:
+    if max_words and sum(measure.words(cands[i].text) for i in picked) > max_words:
         flags.append("over_length")  # not even one sentence fits the word budget
     sents = [SummarySentence(cands[i].text, [cands[i].id], round(float(cent[i]), 4)) for i in picked]
     return make_summary(doc, "extractive", EXTRACTIVE_MODEL, sents, flags)
