@@ -48,7 +48,7 @@ def test_resources_load_each_engine_once(en_pt):
 def test_process_json_turns_failures_into_results(en_pt, tmp_path):
     cfg, resources = en_pt
     unsupported = read_text("Some text here.", "txt", "xx", "x")[0]
-    assert "language 'xx'" in process_json(unsupported.to_json(), cfg, resources)["error"]
+    assert "'xx' is not a language code" in process_json(unsupported.to_json(), cfg, resources)["error"]
     missing = dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, model=str(tmp_path)))
     ok = read_text("A sentence.", "txt", "en", "y")[0]
     result = process_json(ok.to_json(), missing, Resources.load(missing))
