@@ -105,12 +105,12 @@ def test_metadata_of_a_news_page():
 
 def test_links_point_at_their_text_with_absolute_hrefs():
     row, html = dev_page("0058")
-    doc = read_page(html, "0058", url=row["url"])
-    links = [s for s in doc.spans if s.kind == "link"]
-    assert links
+    page = read_page(html, "0058", url=row["url"], mode="page")
+    links = [s for s in page.spans if s.kind == "link"]
+    assert len(links) > 10
     for s in links:
         assert s.attrs["href"].startswith(("http://", "https://", "mailto:")), s.attrs
-    texts = {doc.text[s.start:s.end]: s.attrs["href"] for s in links}
+    texts = {page.text[s.start:s.end]: s.attrs["href"] for s in page.spans if s.kind == "link"}
     assert texts["The Thomson Reuters Trust Principles."] == "http://thomsonreuters.com/en/about-us/trust-principles.html"
 
 
@@ -225,12 +225,22 @@ NO_ARTICLE = """<html><head><title>Example News</title></head><body>
 <footer><p>© 2024 Example News. All rights reserved.</p></footer></body></html>"""
 
 
-def test_fallback_to_the_whole_page_when_no_article():
+def test_a_page_of_boilerplate_keeps_what_the_extractors_took():
+    """The filters never empty an article: what the extractors took stays, flagged."""
     doc = read_page(NO_ARTICLE, "none", source="none.html")
+    check_offsets(doc)
+    assert doc.meta["extraction"] == "article"
+    assert doc.meta["flags"] == ["filters_skipped"]
+    assert "Subscribe to our newsletter" in doc.text and "World" not in doc.text
+
+
+def test_fallback_to_the_whole_page_when_no_extractor_takes_anything():
+    doc = read_page("<html><body><nav><a href='/'>Home</a> <a href='/world'>World news</a></nav></body></html>",
+                    "menu", source="menu.html")
     check_offsets(doc)
     assert doc.meta["extraction"] == "fallback"
     assert doc.meta["flags"] == ["extraction_fallback"]
-    assert "Subscribe to our newsletter" in doc.text
+    assert "World news" in doc.text
 
 
 @pytest.mark.parametrize("html", [

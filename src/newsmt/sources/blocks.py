@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,11 @@ class Block:
     spans: list[tuple[str, int, int, dict[str, str]]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     cls: str = ""  # class attribute of the block element (article mode: a hint for the filters)
+
+    @cached_property
+    def words(self) -> int:
+        """``word_count`` of the text."""
+        return word_count(self.text)
 
     @property
     def link_chars(self) -> int:
@@ -269,7 +275,12 @@ def _walk(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any],
     if block:
         _open_block(w, ctx, ctx_meta, "")
     elif span is not None:
-        w.open.remove(span)
+        # by identity: two nested spans of one kind (<em><i>) are equal lists, and ``remove`` would
+        # take the outer one
+        for i in range(len(w.open) - 1, -1, -1):
+            if w.open[i] is span:
+                del w.open[i]
+                break
         w.spans.append((span[0], span[2], w.n, span[1]))
 
 
@@ -290,8 +301,21 @@ def page_blocks(tree: lxml_html.HtmlElement, base: str, skip: frozenset[str] = f
     return tree_blocks(body if body is not None else tree, base, "html", skip)
 
 
+# scripts written without spaces between words, and about how many characters make a word in them
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_SOUTHEAST = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")  # Thai, Lao, Tibetan, Myanmar, Khmer
+_UNSPACED = re.compile(f"{_CJK.pattern}|{_SOUTHEAST.pattern}")
+
+
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words in ``text``: space-separated ones, and where a script writes no spaces (Chinese,
+    Japanese, Thai, ...) its characters, a word for every two (CJK) or five (Southeast Asian)."""
+    if text.isascii():
+        return len(text.split())
+    cjk, southeast = len(_CJK.findall(text)), len(_SOUTHEAST.findall(text))
+    if not cjk and not southeast:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + round(cjk / 2 + southeast / 5)
 
 
 _NON_WORDS = re.compile(r"[^\w]+")

@@ -1,0 +1,52 @@
+"""Which of a page's blocks each extractor took: the extractors vote block by block.
+
+An extractor gives plain text; a block has its vote when the text holds the block: half or more of
+its word trigrams for a block of three words or more; for a shorter block (a heading, a label), a
+trigram that joins it to a neighbouring block, so that a word that merely occurs somewhere in the
+text ("Share", "Home") is no vote. Words are compared case-blind without punctuation; in scripts
+written without spaces every character is a word. Language-free.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["tokens", "votes"]
+
+# a character of a script written without spaces (a word of its own here), else a run of letters/digits
+_TOKEN = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]|[^\\W_]+")
+COVERED = 0.5  # share of a block's trigrams an extractor's text must hold
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as the vote compares them."""
+    return _TOKEN.findall(text.casefold())
+
+
+def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def votes(block_words: Sequence[Sequence[str]], text: str | None) -> list[bool]:
+    """For each block (its ``tokens``), whether ``text`` (an extractor's output; None: it failed)
+    holds it."""
+    if not text:
+        return [False] * len(block_words)
+    have = _trigrams(tokens(text))
+    out = []
+    last = len(block_words) - 1
+    for i, words in enumerate(block_words):
+        n = len(words)
+        if n >= 3:
+            grams = [tuple(words[j:j + 3]) for j in range(n - 2)]
+            out.append(sum(g in have for g in grams) >= COVERED * len(grams))
+        elif n:
+            before = list(block_words[i - 1][-2:]) if i else []
+            after = list(block_words[i + 1][:2]) if i < last else []
+            seq = before + list(words) + after
+            lo, hi = len(before), len(before) + n  # trigrams that hold a word of the block
+            out.append(any(tuple(seq[j:j + 3]) in have for j in range(max(0, lo - 2), min(hi, len(seq) - 2))))
+        else:
+            out.append(False)
+    return out
