@@ -1,13 +1,15 @@
 """The article's blocks: the page's own blocks, kept by a vote of main-text extractors, then filtered.
 
 Every visible block of the page (``blocks.page_blocks``: kinds, spans, links from the page itself)
-is a candidate. trafilatura and resiliparse each say which blocks they take (``vote``); a block both
-take is the article's. A block only one takes is kept where it continues the article: running text
-or a heading between two blocks both took. What is left goes through the boilerplate filters
-(``boilerplate``: structural rules, and the phrases of the page's language pack).
+is a candidate. Two cheap voters say which blocks they take: resiliparse's main-content rules
+(``extractors``, its text matched to the blocks by ``vote``) and newsmt's densest container of
+running text (``density``). Where they disagree (they share less than ``AGREEMENT`` of the words
+either took), trafilatura votes too; a block the majority takes is the article's, and so is one
+fewer take where it continues the article (``_select``). What is left goes through the boilerplate
+filters (``boilerplate``: structural rules, and the phrases of the page's language pack).
 
 Where the filters would empty the article, the voted blocks are kept as they are (flag
-``filters_skipped``); where the extractors agree on nothing, the blocks either took; where they
+``filters_skipped``); where no block has a majority, the blocks with most votes; where the voters
 took nothing at all, the caller falls back to the whole page.
 """
 from __future__ import annotations
@@ -19,13 +21,14 @@ from lxml import html as lxml_html
 
 from .blocks import Block, page_blocks
 from .boilerplate import Phrases, filter_blocks
+from .density import container_votes
 from .extractors import EXTRACTORS
-from .vote import tokens, votes
+from .vote import Ballot, tokens
 
-__all__ = ["Article", "VOTERS", "article_blocks"]
+__all__ = ["AGREEMENT", "Article", "TIEBREAKER", "VOTERS", "article_blocks"]
 
-VOTERS = ("trafilatura", "resiliparse")
-TIEBREAKER = "readability"  # asked only where the voters disagree: slower than both together
+VOTERS = ("resiliparse", "density")
+TIEBREAKER = "trafilatura"  # asked only where the voters disagree: slower than both together
 AGREEMENT = 0.7  # share of the words either voter took that both took, below which they disagree
 # never article text: left out of the candidates (they are no vote's business)
 _NOT_ARTICLE = frozenset({"nav", "menu", "dialog"})
@@ -41,19 +44,23 @@ class Article:
     flags: list[str] = field(default_factory=list)
 
 
-def article_blocks(tree: lxml_html.HtmlElement, text: str, base: str, phrases: Callable[[str], Phrases],
+def article_blocks(tree: lxml_html.HtmlElement, text: str, phrases: Callable[[str], Phrases],
                    voters: Sequence[str] = VOTERS, tiebreaker: str = TIEBREAKER) -> Article:
     """The article's blocks of a parsed page (``text``: the decoded page, for the extractors that
     parse it themselves; ``phrases``: the boilerplate phrases for the voted text's language); empty
-    when no extractor took anything. Where the voters disagree, ``tiebreaker`` votes too and a
-    majority decides."""
-    blocks = page_blocks(tree, base, _NOT_ARTICLE)
+    when no voter took anything. ``voters``/``tiebreaker``: names of ``extractors.EXTRACTORS`` or
+    "density"."""
+    blocks = page_blocks(tree, _NOT_ARTICLE)
     if not blocks:
         return Article([])
-    words = [tokens(b.text) for b in blocks]
-    ballots = [votes(words, EXTRACTORS[name](tree, text)) for name in voters]
+    looked_for = Ballot([tokens(b.text) for b in blocks])
+
+    def ballot(name: str) -> list[bool]:
+        return container_votes(blocks) if name == "density" else looked_for.votes(EXTRACTORS[name](tree, text))
+
+    ballots = [ballot(name) for name in voters]
     if tiebreaker and _agreement(blocks, ballots) < AGREEMENT:
-        ballots.append(votes(words, EXTRACTORS[tiebreaker](tree, text)))
+        ballots.append(ballot(tiebreaker))
     counts = [sum(b[i] for b in ballots) for i in range(len(blocks))]
     chosen = _select(blocks, counts, len(ballots) // 2 + 1)
     if not chosen:
@@ -78,8 +85,8 @@ def _select(blocks: list[Block], counts: list[int], need: int) -> list[int]:
     The article spans from the first to the last paragraph of running text that ``need`` voters
     took, widened by the blocks that many took next to it (a headline, a standfirst, a list), with
     at most ``GAP`` short lines or captions in between.
-    In it: every block that many took, and those fewer took but for links; before it,
-    the running text fewer took (a lead paragraph one extractor missed). Where no block has
+    In it: every block that many took, and those fewer took but for links and captions; before
+    it, the running text fewer took (a lead paragraph, a standfirst one extractor missed). Where no block has
     ``need`` votes, the blocks with most votes."""
     top = max(counts, default=0)
     if not top:
@@ -91,12 +98,12 @@ def _select(blocks: list[Block], counts: list[int], need: int) -> list[int]:
     first = _widen(blocks, counts, need, running[0], -1)
     last = _widen(blocks, counts, need, running[-1], 1)
     have = {i for i in range(first, last + 1) if counts[i] >= need or (
-        counts[i] and blocks[i].link_chars <= MAX_LINK_SHARE * len(blocks[i].text))}
+        counts[i] and blocks[i].kind != "caption" and blocks[i].link_chars <= MAX_LINK_SHARE * len(blocks[i].text))}
     for i in range(first - 1, max(-1, first - 1 - EDGE), -1):
-        if counts[i] and _running(blocks[i]):
-            have.add(i)
-        elif blocks[i].words >= RUNNING_TEXT:
-            break  # running text no extractor took: the article starts after it
+        if counts[i] and (_running(blocks[i]) or blocks[i].kind == "heading" and blocks[i].words >= RUNNING_TEXT):
+            have.add(i)  # a lead, a standfirst
+        elif _running(blocks[i]):
+            break  # running text no voter took: the article starts after it
     return sorted(have)
 
 
@@ -107,7 +114,7 @@ def _widen(blocks: list[Block], counts: list[int], need: int, i: int, step: int)
     while 0 <= j < len(blocks) and gap <= GAP:
         if counts[j] >= need:
             i, gap = j, 0
-        elif _running(blocks[j]) and blocks[j].kind != "caption":
+        elif _running(blocks[j]):
             break  # a paragraph the voters did not take: the article ends before it
         else:
             gap += 1
@@ -117,4 +124,5 @@ def _widen(blocks: list[Block], counts: list[int], need: int, i: int, step: int)
 
 def _running(b: Block) -> bool:
     """Running text with few links: a paragraph, not a label, a menu or a teaser."""
-    return b.kind not in ("heading", "code") and b.words >= RUNNING_TEXT and b.link_chars <= MAX_LINK_SHARE * len(b.text)
+    return (b.kind not in ("heading", "code", "caption") and b.words >= RUNNING_TEXT
+            and b.link_chars <= MAX_LINK_SHARE * len(b.text))

@@ -1,5 +1,5 @@
-"""The main-text extractors that vote on a page's blocks: trafilatura and resiliparse (readability-lxml
-for comparisons: too slow to vote on every page).
+"""The main-text extractors that vote on a page's blocks: resiliparse on every page, trafilatura
+where the cheap voters disagree (``article``).
 
 Each gives the plain text it takes for the article, or None where it fails on the page: a failing
 extractor loses its vote, never the page. They read the page as newsmt decoded and parsed it: one
@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["EXTRACTORS", "readability_text", "resiliparse_text", "trafilatura_text"]
+__all__ = ["EXTRACTORS", "resiliparse_text", "trafilatura_text"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -40,28 +40,15 @@ def resiliparse_text(tree: lxml_html.HtmlElement, text: str) -> str | None:
 
     try:
         return extract_plain_text(HTMLTree.parse(text), main_content=True, alt_texts=False, links=False,
-                                  list_bullets=False, form_fields=False, noscript=False, comments=False)
+                                  list_bullets=False, form_fields=False, noscript=False, comments=False,
+                                  post_meta=False)
     except (ValueError, TypeError, RuntimeError, MemoryError) as e:
         _LOG.debug("resiliparse failed: %s", e)
         return None
-
-
-def readability_text(tree: lxml_html.HtmlElement, text: str) -> str | None:
-    """readability-lxml's article (its summary, as text: one line per block)."""
-    from readability import Document
-
-    try:
-        summary = Document(tree).summary(html_partial=True)
-        root = lxml_html.fragment_fromstring(summary, create_parent="div")
-    except (ValueError, TypeError, etree.LxmlError) as e:
-        _LOG.debug("readability failed: %s", e)
-        return None
-    return "\n".join(t for t in root.itertext() if t.strip())
 
 
 Extractor = Callable[[Any, str], "str | None"]
 EXTRACTORS: dict[str, Extractor] = {
     "trafilatura": trafilatura_text,
     "resiliparse": resiliparse_text,
-    "readability": readability_text,
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["tokens", "votes"]
+__all__ = ["Ballot", "tokens"]
 
 # a character of a script written without spaces (a word of its own here), else a run of letters/digits
 _TOKEN = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
@@ -28,25 +28,31 @@ def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
 
 
-def votes(block_words: Sequence[Sequence[str]], text: str | None) -> list[bool]:
-    """For each block (its ``tokens``), whether ``text`` (an extractor's output; None: it failed)
-    holds it."""
-    if not text:
-        return [False] * len(block_words)
-    have = _trigrams(tokens(text))
-    out = []
-    last = len(block_words) - 1
-    for i, words in enumerate(block_words):
-        n = len(words)
-        if n >= 3:
-            grams = [tuple(words[j:j + 3]) for j in range(n - 2)]
-            out.append(sum(g in have for g in grams) >= COVERED * len(grams))
-        elif n:
-            before = list(block_words[i - 1][-2:]) if i else []
-            after = list(block_words[i + 1][:2]) if i < last else []
+class Ballot:
+    """What a vote looks for, per block, computed once for every voter: the trigrams of a block
+    of three words or more, and for a shorter block the trigrams that join it to its neighbours."""
+
+    def __init__(self, block_words: Sequence[Sequence[str]]) -> None:
+        self.grams: list[list[tuple[str, ...]]] = []
+        self.need: list[float] = []  # trigrams of the block an extractor's text must hold
+        last = len(block_words) - 1
+        for i, words in enumerate(block_words):
+            n = len(words)
+            if n >= 3:
+                grams = [tuple(words[j:j + 3]) for j in range(n - 2)]
+                self.grams.append(grams)
+                self.need.append(COVERED * len(grams))
+                continue
+            before = list(block_words[i - 1][-2:]) if i and n else []
+            after = list(block_words[i + 1][:2]) if i < last and n else []
             seq = before + list(words) + after
             lo, hi = len(before), len(before) + n  # trigrams that hold a word of the block
-            out.append(any(tuple(seq[j:j + 3]) in have for j in range(max(0, lo - 2), min(hi, len(seq) - 2))))
-        else:
-            out.append(False)
-    return out
+            self.grams.append([tuple(seq[j:j + 3]) for j in range(max(0, lo - 2), min(hi, len(seq) - 2))])
+            self.need.append(1 if n else float("inf"))
+
+    def votes(self, text: str | None) -> list[bool]:
+        """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
+        if not text:
+            return [False] * len(self.grams)
+        have = _trigrams(tokens(text))
+        return [bool(grams) and sum(g in have for g in grams) >= need for grams, need in zip(self.grams, self.need)]

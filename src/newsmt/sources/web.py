@@ -36,6 +36,7 @@ from .page import absolute_url, decode_page, drop_invisible, page_metadata, pars
 
 MODES = ("article", "page")
 _IDENTIFIER = LanguageIdentifier()  # one model for every page, loaded on first use
+DETECTION_CHARS = 1500  # of the article's text: enough to pick its boilerplate phrases
 __all__ = ["MODES", "read_page", "read_html_document", "decode_page", "parse_page", "page_metadata", "article_body"]
 
 
@@ -122,14 +123,14 @@ def _read(html: str | bytes, doc_id: str, lang: str, url: str, mode: str, source
     extraction = mode
     blocks: list[Block] = []
     if mode == "article":
-        article = article_blocks(tree, text, base, lambda body: _phrases(lang, tree, body, flags))
+        article = article_blocks(tree, text, lambda body: _phrases(lang, tree, body, flags))
         blocks = article.blocks
         flags += article.flags
         if not blocks:
             extraction = "fallback"
             flags.append("extraction_fallback")
     if not blocks:
-        blocks = page_blocks(tree, base)
+        blocks = page_blocks(tree)
     if not blocks:
         raise InputError(f"{name}: no text found in the page")
     doc = _document(blocks, meta["title"], doc_id, lang, base)
@@ -146,7 +147,7 @@ def _phrases(lang: str, tree: lxml_html.HtmlElement, body: str, flags: list[str]
     from ..errors import LanguageError
     from ..languages import resolve
 
-    code = lang or _declared_language(tree) or _IDENTIFIER.detect(body)[0]
+    code = lang or _declared_language(tree) or _IDENTIFIER.detect(body[:DETECTION_CHARS])[0]
     try:
         language = resolve(code) if code else None
     except LanguageError:
