@@ -308,3 +308,22 @@ def test_detect_language_uses_the_whole_text_and_never_the_network(monkeypatch):
     assert detect_language("") == ("", 0.0)
     assert detect_language("12345 -- 678") == ("", 0.0)
     assert detect_language(read_page(ARTICLE, "tide").text)[0] == "en"
+
+
+def test_a_page_no_step_can_read_is_its_own_input_error(monkeypatch):
+    import newsmt.sources.article as article
+
+    def broken(*args, **kwargs):
+        raise ValueError("list.remove(x): x not in list")
+
+    monkeypatch.setattr(article, "page_blocks", broken)
+    with pytest.raises(InputError, match=r"^bad.html: unreadable page \(ValueError: list.remove"):
+        read_page(ARTICLE, "bad", source="bad.html")
+
+
+def test_nested_spans_of_one_kind():
+    doc = read_page("<div>Let <em><i>z</i> be given. <p>Remark.</p></em></div>", "crash")
+    check_offsets(doc)
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs] == ["Let z be given.", "Remark."]
+    assert [(s.kind, doc.text[s.start:s.end]) for s in doc.spans] == [
+        ("emphasis", "Let z be given."[4:]), ("emphasis", "z"), ("emphasis", "Remark.")]
