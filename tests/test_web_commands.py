@@ -124,3 +124,16 @@ def test_a_batch_with_o_loses_only_the_bad_page(tmp_path):
     assert [rec["source"] for rec in records] == sorted(map(str, (first, crash, second)))
     assert all(rec["text"] for rec in records)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]  # no temporary left
+
+
+def test_extract_from_an_archive_keeps_publication_and_crawl_dates(tmp_path):
+    pages = dev_pages("en", 2)
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(build_warc(pages, gz=True))
+    r = newsmt("extract", warc)
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(records) == 2
+    for rec in records:
+        assert rec["crawl_date"][:2] == "20" and "T" in rec["crawl_date"]
+        assert rec["date"] != rec["crawl_date"]
