@@ -5,6 +5,7 @@
     python scripts/eval_extract.py --part tuning            # only the tuning part of each set
     python scripts/eval_extract.py --systems newsmt --show  # per page: missed/leaked snippets, per-page P/R
     python scripts/eval_extract.py --gold DIR               # other gold-text sets (DIR/**/gold.jsonl)
+    python scripts/eval_extract.py --summaries              # newsmt's page summaries: from the body?
 
 Systems: ``newsmt`` (``read_page``, article mode: the extract record's text), ``trafilatura``
 (``trafilatura.extract(html)``, its defaults), ``trafilatura-nc`` (comments off),
@@ -19,9 +20,15 @@ Data, each set split into a tuning part and a reporting part (never tune on the 
   the title.
 * gold-text sets (``tests/fixtures/web_gold/*/gold.jsonl``: {"id", "file", "url", "lang", "part",
   "body"}): pooled word 4-gram precision / recall / F1 (overlaps, extracted and reference 4-grams
-  summed over all pages, then divided), as the public extraction benchmarks score.
+  summed over all pages, then divided), as the public extraction benchmarks score; in scripts
+  written without spaces every character is a word.
 
 Speed is pages per second of CPU time over the set (a shared machine disturbs wall time more).
+
+``--summaries``: newsmt's extractive summary of each page (3 sentences, as ``newsmt summarize``
+makes it) and the share of its sentences that come from the article body: on the dev set, those
+that hold none of the page's boilerplate snippets; on a gold-text set, those whose word 4-grams
+are at least half in the gold body.
 """
 from __future__ import annotations
 
@@ -40,12 +47,15 @@ DEV = REPO.parent / "shared" / "eval" / "web_pages_trafilatura_eval"
 GOLD = REPO / "tests" / "fixtures" / "web_gold"
 SYSTEMS_DEFAULT = "newsmt,trafilatura,trafilatura-nc,readability,resiliparse"
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# a word; in a script written without spaces (Chinese, Japanese, Thai, ...) a character
+_TOKEN = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]|[^\\W_]+")
 Extract = Callable[[bytes, str], str]
 
 
 def ngrams(text: str, n: int = 4) -> Counter:
-    """Word n-grams (lower-cased word tokens, punctuation ignored) with their counts."""
+    """Word n-grams (lower-cased words, punctuation ignored; a character is a word where a script
+    writes no spaces) with their counts."""
     words = _TOKEN.findall(text.casefold())
     if len(words) < n:
         return Counter([tuple(words)]) if words else Counter()
@@ -181,6 +191,35 @@ def eval_gold(rows: list[dict], systems: list[str], show: bool) -> None:
         print(f"| {name} | {len(rows)} | {f:.3f} | {p:.3f} | {r:.3f} | {speed:.1f} |", flush=True)
 
 
+def _summary_sentences(html: bytes, url: str, lang: str) -> list[str]:
+    from newsmt.config import SummarizeConfig
+    from newsmt.errors import InputError
+    from newsmt.segment import segment_document
+    from newsmt.sources.web import read_page
+    from newsmt.summarize.extractive import extractive_summary
+
+    try:
+        doc = read_page(html, "page", lang, url=url)
+    except InputError:
+        return []
+    return [s.text for s in extractive_summary(segment_document(doc), SummarizeConfig(sentences=3)).sentences]
+
+
+def eval_summaries(rows: list[dict], gold: bool) -> None:
+    """Share of newsmt's summary sentences that come from the article body."""
+    total = from_body = 0
+    for row in rows:
+        for sentence in _summary_sentences(row["html"], row.get("url", ""), row.get("lang", "")):
+            total += 1
+            if gold:
+                shared, extracted, _ = overlap(sentence, row["body"])
+                from_body += shared >= 0.5 * extracted
+            else:
+                from_body += not any(s in sentence or sentence in s for s in row["without"] if len(s) > 20)
+    print(f"| newsmt summaries | {len(rows)} pages | {total} sentences | from the body: "
+          f"{100 * from_body / max(total, 1):.1f}% |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dev", type=Path, default=DEV, help="dev set folder (gold.jsonl, html/); skipped when absent")
@@ -189,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=("tuning", "reporting", "all"), default="all")
     ap.add_argument("--only", choices=("dev", "gold"), help="one kind of data only")
     ap.add_argument("--show", action="store_true", help="per page: missed/leaked snippets, P/R")
+    ap.add_argument("--summaries", action="store_true", help="newsmt's summaries instead: share from the body")
     args = ap.parse_args(argv)
     systems = [s for s in args.systems.split(",") if s]
     unknown = [s for s in systems if s not in SYSTEMS]
@@ -198,13 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     for part in parts:
         if args.only != "gold" and (args.dev / "gold.jsonl").exists():
             print(f"\n### dev set ({args.dev.name}), {part} part: snippets\n")
-            eval_snippets(load_dev(args.dev, part), systems, args.show)
+            rows = load_dev(args.dev, part)
+            eval_summaries(rows, False) if args.summaries else eval_snippets(rows, systems, args.show)
         if args.only != "dev":
             for path in sorted(args.gold.glob("*/gold.jsonl")):
                 rows = load_gold(path, part)
                 if rows:
                     print(f"\n### {path.parent.name}, {part} part: pooled word 4-gram F1\n")
-                    eval_gold(rows, systems, args.show)
+                    eval_summaries(rows, True) if args.summaries else eval_gold(rows, systems, args.show)
     return 0
 
 

@@ -9,6 +9,7 @@ import gzip
 import json
 import socket
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 from conftest import shared_path
@@ -16,6 +17,7 @@ from conftest import shared_path
 from newsmt.document import Document
 from newsmt.errors import InputError
 from newsmt.languages.identify import detect_language
+from newsmt.sources.blocks import norm
 from newsmt.sources.web import article_body, decode_page, read_page
 
 DEV = ("eval", "web_pages_trafilatura_eval")
@@ -327,3 +329,50 @@ def test_nested_spans_of_one_kind():
     assert [doc.text[p.start:p.end] for p in doc.paragraphs] == ["Let z be given.", "Remark."]
     assert [(s.kind, doc.text[s.start:s.end]) for s in doc.spans] == [
         ("emphasis", "Let z be given."[4:]), ("emphasis", "z"), ("emphasis", "Remark.")]
+
+
+# -- languages: the article with its paragraphs, in scripts with and without spaces -----------------
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _body(doc: Document) -> list[str]:
+    return [doc.text[p.start:p.end] for p in doc.paragraphs if p.kind not in ("title", "caption")]
+
+
+def _lang_pages() -> list[dict]:
+    lines = (FIXTURES / "web_lang" / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(x) for x in lines if x.strip()]
+
+
+@pytest.mark.parametrize("page", _lang_pages(), ids=lambda p: p["id"])
+def test_article_with_its_paragraphs_in_other_languages(page):
+    html = gzip.decompress((FIXTURES / "web_lang" / page["file"]).read_bytes())
+    doc = read_page(html, page["id"], url=page["url"])
+    check_offsets(doc)
+    body = _body(doc)
+    assert doc.meta["extraction"] == "article"
+    at = 0
+    for start in page["paragraphs"]:  # each expected paragraph, in order, as a paragraph of its own
+        at = next(i for i in range(at, len(body)) if body[i].startswith(start)) + 1
+    for text in page["without"]:
+        assert text not in doc.text, text
+
+
+@pytest.mark.parametrize("page_id", ["chinese_article", "chinese_article_001", "chinese_article_002",
+                                     "japanese_article", "japanese_article2"])
+def test_article_with_its_paragraphs_where_words_have_no_spaces(page_id):
+    """Whole Chinese and Japanese paragraphs are no fragments: every paragraph of the gold body is
+    a paragraph of the article (``--lang auto``: no language given)."""
+    folder = FIXTURES / "web_gold" / "newspaper4k"
+    rows = {r["id"]: r for r in map(json.loads, (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
+    row = rows[page_id]
+    doc = read_page(gzip.decompress((folder / row["file"]).read_bytes()), page_id, url=row["url"])
+    check_offsets(doc)
+    body = _body(doc)
+    gold = [p.strip() for p in row["body"].split("\n\n") if p.strip()]
+    assert doc.meta["extraction"] == "article" and len(body) >= len(gold)
+    squash = ["".join(norm(b).split()) for b in body]  # the gold drops some quotes: compare words only
+    for paragraph in gold:
+        key = "".join(norm(paragraph).split())[:30]
+        assert any(key in b for b in squash), paragraph[:40]
+    assert sum(len(b) for b in body) < 1.5 * sum(len(p) for p in gold) + 300  # the article, not the page

@@ -95,10 +95,13 @@ class _Walker:
         self._emit(unicodedata.normalize("NFC", s) if not s.isascii() else s)
 
     def newline(self) -> None:
-        if self.n and self.kind != "code":
-            self.sep = "\n"
-        elif self.kind == "code":
+        """A line break (``<br>``); a second one with no text since is a paragraph break."""
+        if self.kind == "code":
             self._emit("\n")
+        elif self.n and self.sep == "\n":
+            self.flush(self.kind, self.meta, self.cls, self.el)
+        elif self.n:
+            self.sep = "\n"
 
     def flush(self, kind: str, meta: dict[str, Any], cls: str, el: Any) -> None:
         """Close the current block and open a new one of ``kind`` (text of ``el``)."""
