@@ -376,3 +376,54 @@ def test_article_with_its_paragraphs_where_words_have_no_spaces(page_id):
         key = "".join(norm(paragraph).split())[:30]
         assert any(key in b for b in squash), paragraph[:40]
     assert sum(len(b) for b in body) < 1.5 * sum(len(p) for p in gold) + 300  # the article, not the page
+
+
+# -- the filters' general mechanisms (issue 19) -------------------------------------------------------
+def _blocks(*items: tuple[str, str]) -> list:
+    from newsmt.sources.blocks import Block
+
+    return [Block(kind, text) for kind, text in items]
+
+
+def _filtered(blocks: list, pack: str = "en") -> list[str]:
+    from newsmt.sources.boilerplate import filter_blocks, phrases_for
+
+    return [b.text for b in filter_blocks(blocks, phrases_for(pack))]
+
+
+PARAGRAPH = "The harbour town opened a small museum about tides on Saturday, in a former net loft on the quay."
+
+
+def test_a_one_word_table_cell_cuts_nothing():
+    cells = [("table_cell", "Topic"), ("table_cell", "Tides"), ("table_cell", "Records"), ("table_cell", "1911")]
+    kept = _filtered(_blocks(("text", PARAGRAPH), *cells, ("text", PARAGRAPH.replace("Saturday", "Sunday"))))
+    assert kept[1:5] == ["Topic", "Tides", "Records", "1911"] and len(kept) == 6
+
+
+def test_a_related_stories_heading_takes_its_teasers_only():
+    from newsmt.sources.blocks import Block
+
+    teaser = Block("list_item", "Harbour gets a new lifeboat station", [("link", 0, 35, {"href": "/a"})])
+    blocks = _blocks(("text", PARAGRAPH), ("heading", "Related stories")) + [teaser] + _blocks(
+        ("text", "The curator hopes that schools will visit in spring, when the largest tides of the year arrive."))
+    assert _filtered(blocks) == [PARAGRAPH, blocks[-1].text]
+
+
+def test_an_article_may_repeat_itself_but_not_twice_in_a_row():
+    refrain = "We wanted people to see how carefully the sea was watched before any machine did it."
+    assert _filtered(_blocks(("text", PARAGRAPH), ("quote", refrain), ("text", PARAGRAPH + " Again."),
+                             ("quote", refrain))) == [PARAGRAPH, refrain, PARAGRAPH + " Again.", refrain]
+    assert _filtered(_blocks(("text", PARAGRAPH), ("text", PARAGRAPH))) == [PARAGRAPH]
+
+
+def test_phrases_come_from_the_page_language_pack():
+    line = "Lea también: el museo de las mareas abre sus puertas"
+    assert _filtered(_blocks(("text", PARAGRAPH), ("text", line)), "es") == [PARAGRAPH]
+    assert line in _filtered(_blocks(("text", PARAGRAPH), ("text", line)), "en")
+
+
+def test_an_undeclared_legacy_charset_is_detected():
+    body = ("<html><body><p>В субботу в портовом городке открылся небольшой музей приливов в бывшем сетевом "
+            "складе на набережной. Его куратор сказала, что идея пришла от рыбаков.</p></body></html>")
+    text, encoding, replaced = decode_page(body.encode("cp1251"), "ru.html")
+    assert text == body and encoding == "cp1251" and not replaced
