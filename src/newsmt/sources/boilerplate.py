@@ -153,8 +153,8 @@ def _teasers_end(b: Block, dense: bool) -> bool:
 
 
 def filter_blocks(blocks: list[Block], ph: Phrases) -> list[Block]:
-    """Drop boilerplate paragraphs, cut related-story sections, mark captions, drop a paragraph that
-    repeats the one just before it.
+    """Drop boilerplate paragraphs, cut related-story sections, mark captions, drop a paragraph (of
+    four words or more) that repeats the one just before it.
 
     A link-dense short paragraph goes when it stands among others like it or among boilerplate
     (a teaser list, a menu) or ends the text; alone inside the article it stays. A section heading
@@ -183,7 +183,7 @@ def filter_blocks(blocks: list[Block], ph: Phrases) -> list[Block]:
         if _is_caption(b, ph):
             b.kind = "caption"
         key = norm(b.text)
-        if key and key == previous:  # the same paragraph twice in a row: a layout's copy
+        if key == previous and b.words >= 4:  # a paragraph twice in a row: a layout's copy
             continue
         previous = key
         out.append(b)

@@ -30,25 +30,26 @@ def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
 
 class Ballot:
     """What a vote looks for, per block, computed once for every voter: the trigrams of a block
-    of three words or more, and for a shorter block the trigrams that join it to its neighbours."""
+    of three words or more, and for a shorter block the trigrams that join it to the words of the
+    blocks around it."""
 
     def __init__(self, block_words: Sequence[Sequence[str]]) -> None:
         self.grams: list[list[tuple[str, ...]]] = []
         self.need: list[float] = []  # trigrams of the block an extractor's text must hold
-        last = len(block_words) - 1
-        for i, words in enumerate(block_words):
+        flat = [w for words in block_words for w in words]  # the page's words, blocks joined
+        start = 0
+        for words in block_words:
             n = len(words)
+            end = start + n
             if n >= 3:
                 grams = [tuple(words[j:j + 3]) for j in range(n - 2)]
-                self.grams.append(grams)
                 self.need.append(COVERED * len(grams))
-                continue
-            before = list(block_words[i - 1][-2:]) if i and n else []
-            after = list(block_words[i + 1][:2]) if i < last and n else []
-            seq = before + list(words) + after
-            lo, hi = len(before), len(before) + n  # trigrams that hold a word of the block
-            self.grams.append([tuple(seq[j:j + 3]) for j in range(max(0, lo - 2), min(hi, len(seq) - 2))])
-            self.need.append(1 if n else float("inf"))
+            else:  # the trigrams that hold a word of the block and its neighbours' words
+                lo = max(0, start - 2)
+                grams = [tuple(flat[j:j + 3]) for j in range(lo, min(end, len(flat) - 2))] if n else []
+                self.need.append(1)
+            self.grams.append(grams)
+            start = end
 
     def votes(self, text: str | None) -> list[bool]:
         """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
