@@ -146,6 +146,7 @@ def _phrases(lang: str, tree: lxml_html.HtmlElement, body: str, flags: list[str]
     and the flag ``no_boilerplate_phrases``."""
     from ..errors import LanguageError
     from ..languages import resolve
+    from ..languages.packs import GENERIC
 
     code = lang or _declared_language(tree) or _IDENTIFIER.detect(body[:DETECTION_CHARS])[0]
     try:
@@ -153,7 +154,7 @@ def _phrases(lang: str, tree: lxml_html.HtmlElement, body: str, flags: list[str]
     except LanguageError:
         language = None
     if language is None:
-        return phrases_for("generic")
+        return phrases_for(GENERIC)
     phrases = phrases_for(language.pack)
     if not phrases.own:
         flags.append("no_boilerplate_phrases")
@@ -162,7 +163,7 @@ def _phrases(lang: str, tree: lxml_html.HtmlElement, body: str, flags: list[str]
 
 def _declared_language(tree: lxml_html.HtmlElement) -> str:
     """The primary language the page declares (``<html lang>``, ``content-language``, ``og:locale``)."""
-    declared = tree.get("lang") or tree.get("xml:lang") or ""
+    declared = tree.get("lang") or ""
     if not declared:
         for m in tree.iterfind(".//meta"):
             key = (m.get("http-equiv") or m.get("property") or m.get("name") or "").lower()
