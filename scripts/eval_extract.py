@@ -4,7 +4,7 @@
     python scripts/eval_extract.py                          # dev set (snippets) and gold fixtures, both parts
     python scripts/eval_extract.py --part tuning            # only the tuning part of each set
     python scripts/eval_extract.py --systems newsmt --show  # per page: missed/leaked snippets, per-page P/R
-    python scripts/eval_extract.py --gold DIR               # other gold-text sets (DIR/**/gold.jsonl)
+    python scripts/eval_extract.py --gold DIR_OR_FILE       # other gold-text sets (DIR/*/gold.jsonl, or one file)
     python scripts/eval_extract.py --summaries              # newsmt's page summaries: from the body?
 
 Systems: ``newsmt`` (``read_page``, article mode: the extract record's text), ``trafilatura``
@@ -223,7 +223,7 @@ def eval_summaries(rows: list[dict], gold: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dev", type=Path, default=DEV, help="dev set folder (gold.jsonl, html/); skipped when absent")
-    ap.add_argument("--gold", type=Path, default=GOLD, help="folder of gold-text sets (*/gold.jsonl)")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="folder of gold-text sets (*/gold.jsonl), or one gold.jsonl")
     ap.add_argument("--systems", default=SYSTEMS_DEFAULT, help=f"comma-separated, of: {', '.join(SYSTEMS)}")
     ap.add_argument("--part", choices=("tuning", "reporting", "all"), default="all")
     ap.add_argument("--only", choices=("dev", "gold"), help="one kind of data only")
@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = load_dev(args.dev, part)
             eval_summaries(rows, False) if args.summaries else eval_snippets(rows, systems, args.show)
         if args.only != "dev":
-            for path in sorted(args.gold.glob("*/gold.jsonl")):
+            for path in [args.gold] if args.gold.is_file() else sorted(args.gold.glob("*/gold.jsonl")):
                 rows = load_gold(path, part)
                 if rows:
                     print(f"\n### {path.parent.name}, {part} part: pooled word 4-gram F1\n")
