@@ -19,9 +19,9 @@ Data, each set split into a tuning part and a reporting part (never tune on the 
   scores it: a "with" snippet found, a "without" snippet absent; newsmt's text there includes
   the title.
 * gold-text sets (``tests/fixtures/web_gold/*/gold.jsonl``: {"id", "file", "url", "lang", "part",
-  "body"}; a set without "part" is all reporting): pooled word 4-gram precision / recall / F1 (overlaps, extracted and reference 4-grams
-  summed over all pages, then divided), as the public extraction benchmarks score; in scripts
-  written without spaces every character is a word.
+  "body"}; a set without "part" is all reporting): pooled word 4-gram precision / recall / F1
+  (overlaps, extracted and reference 4-grams summed over all pages, then divided), as the public
+  extraction benchmarks score; in scripts written without spaces every character is a word.
 
 Speed is pages per second of CPU time over the set (a shared machine disturbs wall time more).
 
@@ -223,7 +223,8 @@ def eval_summaries(rows: list[dict], gold: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dev", type=Path, default=DEV, help="dev set folder (gold.jsonl, html/); skipped when absent")
-    ap.add_argument("--gold", type=Path, default=GOLD, help="folder of gold-text sets (*/gold.jsonl), or one gold.jsonl")
+    ap.add_argument("--gold", type=Path, default=GOLD,
+                    help="folder of gold-text sets (*/gold.jsonl), or one gold.jsonl")
     ap.add_argument("--systems", default=SYSTEMS_DEFAULT, help=f"comma-separated, of: {', '.join(SYSTEMS)}")
     ap.add_argument("--part", choices=("tuning", "reporting", "all"), default="all")
     ap.add_argument("--only", choices=("dev", "gold"), help="one kind of data only")

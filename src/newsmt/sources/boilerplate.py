@@ -76,7 +76,8 @@ def phrases_for(pack: str) -> Phrases:
         caption_tail=re.compile(rf"[(\[](?:[^()\[\]]{{0,80}}\b{p['credit_names']}\b[^()\[\]]{{0,80}})[)\]]\.?$"),
         byline=re.compile(rf"^{p['byline']}\s*:?\s+[\w.'’\-]+(?:\s+[\w.'’\-]+){{0,5}}$"),
         dateline=re.compile(rf"^\W{{0,2}}(?:{p['dateline']}|{p['byline']})\b"),
-        date_line=re.compile(rf"^\W*(?:[^\W\d_]+\.?,?\s+){{0,2}}(?:{date})(?:\W{{1,4}}(?:\w{{1,5}}\s+)?\d{{1,2}}[:h.]\d{{2}}"
+        date_line=re.compile(rf"^\W*(?:[^\W\d_]+\.?,?\s+){{0,2}}(?:{date})"
+                             rf"(?:\W{{1,4}}(?:\w{{1,5}}\s+)?\d{{1,2}}[:h.]\d{{2}}"
                              r"(?:\s*[ap]\.?m\.?|\s*h(?:rs)?)?(?:\s+\w{2,5})?)?\W*$"),
         has_date=re.compile(rf"\b(?:{date})|\b\d{{1,2}}\.?\s+(?:\w{{1,3}}\s+)?{month}\b"),
         widget=re.compile(rf"^(?:{p['widget']})\W*$"),
@@ -194,7 +195,8 @@ def _fragment(b: Block, words: int = 4) -> bool:
     """A few words without sentence punctuation: a label, a kicker, a byline, a widget's leftovers."""
     text = b.text
     return (b.kind in ("text", "heading", "caption", "quote") and b.words <= words and ":" not in text
-            and not any(c.isdigit() for c in text) and not text.rstrip("\"'”’»)").endswith((".", "!", "?", "…", "。")))
+            and not any(c.isdigit() for c in text)
+            and not text.rstrip("\"'”’»)").endswith((".", "!", "?", "…", "。")))
 
 
 def _trim_edges(blocks: list[Block]) -> list[Block]:

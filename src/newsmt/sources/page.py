@@ -1,8 +1,9 @@
 """A web page's bytes -> text -> lxml tree, and its metadata.
 
 ``decode_page`` decodes the page (BOM, the HTTP charset, the declared charset, UTF-8, a fast
-charset detector on a sample: never seconds on a page), ``parse_page`` parses it once with lxml, ``page_metadata`` reads what the page
-says about itself: meta tags, JSON-LD, the canonical link; the title without the site's name; the
+charset detector on a sample: never seconds on a page), ``parse_page`` parses it once with lxml,
+``page_metadata`` reads what the page says about itself: meta tags, JSON-LD, the canonical link;
+the title without the site's name; the
 date (with htmldate when the page states none).
 """
 from __future__ import annotations
