@@ -19,6 +19,7 @@ from conftest import shared_path
 from newsmt.document import Document
 from newsmt.errors import InputError
 from newsmt.sources.feeds import is_feed, iter_feed
+from newsmt.sources.web import read_page
 from newsmt.sources.warc import iter_warc
 
 DEV = ("eval", "web_pages_trafilatura_eval")
@@ -216,7 +217,9 @@ def test_warc_yields_only_html_200_responses(gz, tmp_path):
     for n, (doc, (row, _)) in enumerate(zip(docs, pages)):
         assert doc.meta["url"] == row["url"]
         assert doc.meta["source"] == f"{path.name}#{2 * n + 3}"  # warcinfo, then request/response pairs
-        assert doc.meta["date"][:2] == "20" and "T" in doc.meta["date"]
+        assert doc.meta["crawl_date"][:2] == "20" and "T" in doc.meta["crawl_date"]  # the capture time
+        assert doc.meta["date"] == read_page(pages[n][1], "p").meta["date"]  # the page's own, not the capture's
+        assert doc.meta["date"] != doc.meta["crawl_date"]
         assert len(doc.id) == 36 and doc.id.count("-") == 4  # the record's UUID
         for snippet in row["with"]:
             assert snippet in doc.text, snippet

@@ -9,6 +9,7 @@ import gzip
 import json
 import socket
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 from conftest import shared_path
@@ -16,6 +17,7 @@ from conftest import shared_path
 from newsmt.document import Document
 from newsmt.errors import InputError
 from newsmt.languages.identify import detect_language
+from newsmt.sources.blocks import norm
 from newsmt.sources.web import article_body, decode_page, read_page
 
 DEV = ("eval", "web_pages_trafilatura_eval")
@@ -105,12 +107,12 @@ def test_metadata_of_a_news_page():
 
 def test_links_point_at_their_text_with_absolute_hrefs():
     row, html = dev_page("0058")
-    doc = read_page(html, "0058", url=row["url"])
-    links = [s for s in doc.spans if s.kind == "link"]
-    assert links
+    page = read_page(html, "0058", url=row["url"], mode="page")
+    links = [s for s in page.spans if s.kind == "link"]
+    assert len(links) > 10
     for s in links:
         assert s.attrs["href"].startswith(("http://", "https://", "mailto:")), s.attrs
-    texts = {doc.text[s.start:s.end]: s.attrs["href"] for s in links}
+    texts = {page.text[s.start:s.end]: s.attrs["href"] for s in page.spans if s.kind == "link"}
     assert texts["The Thomson Reuters Trust Principles."] == "http://thomsonreuters.com/en/about-us/trust-principles.html"
 
 
@@ -225,12 +227,22 @@ NO_ARTICLE = """<html><head><title>Example News</title></head><body>
 <footer><p>© 2024 Example News. All rights reserved.</p></footer></body></html>"""
 
 
-def test_fallback_to_the_whole_page_when_no_article():
+def test_a_page_of_boilerplate_keeps_what_the_extractors_took():
+    """The filters never empty an article: what the extractors took stays, flagged."""
     doc = read_page(NO_ARTICLE, "none", source="none.html")
+    check_offsets(doc)
+    assert doc.meta["extraction"] == "article"
+    assert doc.meta["flags"] == ["filters_skipped"]
+    assert "Subscribe to our newsletter" in doc.text and "World" not in doc.text
+
+
+def test_fallback_to_the_whole_page_when_no_extractor_takes_anything():
+    doc = read_page("<html><body><nav><a href='/'>Home</a> <a href='/world'>World news</a></nav></body></html>",
+                    "menu", source="menu.html")
     check_offsets(doc)
     assert doc.meta["extraction"] == "fallback"
     assert doc.meta["flags"] == ["extraction_fallback"]
-    assert "Subscribe to our newsletter" in doc.text
+    assert "World news" in doc.text
 
 
 @pytest.mark.parametrize("html", [
@@ -298,3 +310,120 @@ def test_detect_language_uses_the_whole_text_and_never_the_network(monkeypatch):
     assert detect_language("") == ("", 0.0)
     assert detect_language("12345 -- 678") == ("", 0.0)
     assert detect_language(read_page(ARTICLE, "tide").text)[0] == "en"
+
+
+def test_a_page_no_step_can_read_is_its_own_input_error(monkeypatch):
+    import newsmt.sources.article as article
+
+    def broken(*args, **kwargs):
+        raise ValueError("list.remove(x): x not in list")
+
+    monkeypatch.setattr(article, "page_blocks", broken)
+    with pytest.raises(InputError, match=r"^bad.html: unreadable page \(ValueError: list.remove"):
+        read_page(ARTICLE, "bad", source="bad.html")
+
+
+def test_nested_spans_of_one_kind():
+    doc = read_page("<div>Let <em><i>z</i> be given. <p>Remark.</p></em></div>", "crash")
+    check_offsets(doc)
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs] == ["Let z be given.", "Remark."]
+    assert [(s.kind, doc.text[s.start:s.end]) for s in doc.spans] == [
+        ("emphasis", "Let z be given."[4:]), ("emphasis", "z"), ("emphasis", "Remark.")]
+
+
+# -- languages: the article with its paragraphs, in scripts with and without spaces -----------------
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _body(doc: Document) -> list[str]:
+    return [doc.text[p.start:p.end] for p in doc.paragraphs if p.kind not in ("title", "caption")]
+
+
+def _lang_pages() -> list[dict]:
+    lines = (FIXTURES / "web_lang" / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(x) for x in lines if x.strip()]
+
+
+@pytest.mark.parametrize("page", _lang_pages(), ids=lambda p: p["id"])
+def test_article_with_its_paragraphs_in_other_languages(page):
+    html = gzip.decompress((FIXTURES / "web_lang" / page["file"]).read_bytes())
+    doc = read_page(html, page["id"], url=page["url"])
+    check_offsets(doc)
+    body = _body(doc)
+    assert doc.meta["extraction"] == "article"
+    at = 0
+    for start in page["paragraphs"]:  # each expected paragraph, in order, as a paragraph of its own
+        at = next(i for i in range(at, len(body)) if body[i].startswith(start)) + 1
+    for text in page["without"]:
+        assert text not in doc.text, text
+
+
+@pytest.mark.parametrize("page_id", ["chinese_article", "chinese_article_001", "chinese_article_002",
+                                     "japanese_article", "japanese_article2"])
+def test_article_with_its_paragraphs_where_words_have_no_spaces(page_id):
+    """Whole Chinese and Japanese paragraphs are no fragments: every paragraph of the gold body is
+    a paragraph of the article (``--lang auto``: no language given)."""
+    folder = FIXTURES / "web_gold" / "newspaper4k"
+    rows = {r["id"]: r for r in map(json.loads, (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
+    row = rows[page_id]
+    doc = read_page(gzip.decompress((folder / row["file"]).read_bytes()), page_id, url=row["url"])
+    check_offsets(doc)
+    body = _body(doc)
+    gold = [p.strip() for p in row["body"].split("\n\n") if p.strip()]
+    assert doc.meta["extraction"] == "article" and len(body) >= len(gold)
+    squash = ["".join(norm(b).split()) for b in body]  # the gold drops some quotes: compare words only
+    for paragraph in gold:
+        key = "".join(norm(paragraph).split())[:30]
+        assert any(key in b for b in squash), paragraph[:40]
+    assert sum(len(b) for b in body) < 1.5 * sum(len(p) for p in gold) + 300  # the article, not the page
+
+
+# -- the filters' general mechanisms (issue 19) -------------------------------------------------------
+def _blocks(*items: tuple[str, str]) -> list:
+    from newsmt.sources.blocks import Block
+
+    return [Block(kind, text) for kind, text in items]
+
+
+def _filtered(blocks: list, pack: str = "en") -> list[str]:
+    from newsmt.sources.boilerplate import filter_blocks, phrases_for
+
+    return [b.text for b in filter_blocks(blocks, phrases_for(pack))]
+
+
+PARAGRAPH = "The harbour town opened a small museum about tides on Saturday, in a former net loft on the quay."
+
+
+def test_a_one_word_table_cell_cuts_nothing():
+    cells = [("table_cell", "Topic"), ("table_cell", "Tides"), ("table_cell", "Records"), ("table_cell", "1911")]
+    kept = _filtered(_blocks(("text", PARAGRAPH), *cells, ("text", PARAGRAPH.replace("Saturday", "Sunday"))))
+    assert kept[1:5] == ["Topic", "Tides", "Records", "1911"] and len(kept) == 6
+
+
+def test_a_related_stories_heading_takes_its_teasers_only():
+    from newsmt.sources.blocks import Block
+
+    teaser = Block("list_item", "Harbour gets a new lifeboat station", [("link", 0, 35, {"href": "/a"})])
+    blocks = _blocks(("text", PARAGRAPH), ("heading", "Related stories")) + [teaser] + _blocks(
+        ("text", "The curator hopes that schools will visit in spring, when the largest tides of the year arrive."))
+    assert _filtered(blocks) == [PARAGRAPH, blocks[-1].text]
+
+
+def test_an_article_may_repeat_itself_but_not_twice_in_a_row():
+    refrain = "We wanted people to see how carefully the sea was watched before any machine did it."
+    assert _filtered(_blocks(("text", PARAGRAPH), ("quote", refrain), ("text", PARAGRAPH + " Again."),
+                             ("quote", refrain))) == [PARAGRAPH, refrain, PARAGRAPH + " Again.", refrain]
+    assert _filtered(_blocks(("text", PARAGRAPH), ("text", PARAGRAPH))) == [PARAGRAPH]
+
+
+def test_phrases_come_from_the_page_language_pack():
+    line = "Lea también: el museo de las mareas abre sus puertas"
+    assert _filtered(_blocks(("text", PARAGRAPH), ("text", line)), "es") == [PARAGRAPH]
+    assert line in _filtered(_blocks(("text", PARAGRAPH), ("text", line)), "en")
+
+
+def test_an_undeclared_legacy_charset_is_detected():
+    body = ("<html><body><p>В субботу в портовом городке открылся небольшой музей приливов в бывшем сетевом "
+            "складе на набережной. Его куратор сказала, что идея пришла от рыбаков.</p></body></html>")
+    text, encoding, replaced = decode_page(body.encode("cp1251"), "ru.html")
+    assert text == body and encoding == "cp1251" and not replaced

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 
 from conftest import shared_path
 from test_bad_inputs import newsmt
@@ -80,3 +81,59 @@ def test_feed_and_archive_through_run_with_languages_detected(tmp_path):
     assert len(errors) == 2 and all("'es'" in e["reason"] for e in errors)  # no es->pt model: reported, not mistranslated
     assert all(re.search(r"#\d+$", r["meta"]["source"]) for r in records)
     assert any(r["meta"]["source"].startswith(str(feed)) for r in records)
+
+
+# -- one bad page costs only itself ------------------------------------------------------------------
+# issue 19: nested spans of one kind crashed the page walk, and with -o the whole batch was lost
+CRASH_PAGE = "<div>Let <em><i>z</i> be given. <p>Remark.</p></em></div>"
+GOLD = Path(__file__).parent / "fixtures" / "web_gold" / "newspaper4k"
+
+
+def _fixture_pages(tmp_path: Path, n: int) -> list[Path]:
+    rows = [json.loads(x) for x in (GOLD / "gold.jsonl").read_text(encoding="utf-8").splitlines()][:n]
+    paths = []
+    for row in rows:
+        path = tmp_path / f"{row['id']}.html"
+        path.write_bytes(gzip.decompress((GOLD / row["file"]).read_bytes()))
+        paths.append(path)
+    return paths
+
+
+def test_the_crash_page_alone(tmp_path):
+    page = tmp_path / "crash.html"
+    page.write_text(CRASH_PAGE, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = newsmt("extract", page, "-o", out)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    rec, = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [p["text"] for p in rec["paragraphs"]] == ["Let z be given.", "Remark."]
+
+
+def test_a_batch_with_o_loses_only_the_bad_page(tmp_path):
+    first, second = _fixture_pages(tmp_path, 2)
+    crash = tmp_path / "crash.html"
+    crash.write_text(CRASH_PAGE, encoding="utf-8")
+    bad = tmp_path / "binary.html"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    out = tmp_path / "out.jsonl"
+    r = newsmt("extract", first, crash, bad, second, "-o", out)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    errors = [x for x in r.stderr.splitlines() if "binary.html" in x]
+    assert len(errors) == 1 and "looks binary" in errors[0]
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [rec["source"] for rec in records] == sorted(map(str, (first, crash, second)))
+    assert all(rec["text"] for rec in records)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]  # no temporary left
+
+
+def test_extract_from_an_archive_keeps_publication_and_crawl_dates(tmp_path):
+    pages = dev_pages("en", 2)
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(build_warc(pages, gz=True))
+    r = newsmt("extract", warc)
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(records) == 2
+    for rec in records:
+        assert rec["crawl_date"][:2] == "20" and "T" in rec["crawl_date"]
+        assert rec["date"] != rec["crawl_date"]

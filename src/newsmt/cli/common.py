@@ -125,7 +125,9 @@ class Tally:
 
 
 class Sink:
-    """Where a command's documents go: stdout, one file written atomically at the end, or files in
+    """Where a command's documents go: stdout, one file (written as documents come, into a temporary
+    sibling renamed over it at the end: memory stays flat, and a run that stops leaves the file as it
+    was), or files in
     OUTDIR named by one namer (no input of the call overwrites another's; ``index.jsonl`` there
     says which input each file came from)."""
 
@@ -134,23 +136,39 @@ class Sink:
 
         self.outdir, self.file, self.formats, self.namer = outdir, file, formats, OutputNamer()
         self.index: list[dict] = []
-        self.buffer: list[str] = []
+        self.partial: Path | None = None  # FILE's temporary sibling, written as documents come
+        self.stream: Any = None
         if outdir is not None:
             from ..batch import prepare_outdir
 
             prepare_outdir(outdir)
-        if file is not None and file.is_dir():
+        if file is not None:
+            self._open_partial(file)
+
+    def _open_partial(self, file: Path) -> None:
+        from ..fileio import unique_sibling
+
+        if file.is_dir():
             raise OutputError(f"{file}: is a folder; give a file name")
+        self.partial = unique_sibling(file)
+        try:
+            fd = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as e:
+            raise OutputError(f"cannot write {file}: {e.strerror or e}") from None
+        self.stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def __call__(self, doc) -> None:
         from ..writers import render, write_outputs
 
         if self.outdir is None:
             text = "".join(render(doc, f) for f in self.formats)
-            if self.file is None:
+            if self.stream is None:
                 typer.echo(text, nl=False)
             else:
-                self.buffer.append(text)
+                try:
+                    self.stream.write(text)
+                except OSError as e:
+                    raise OutputError(f"cannot write {self.file}: {e.strerror or e}") from None
             return
         doc.id = self.namer.claim(doc.id)
         try:
@@ -160,20 +178,37 @@ class Sink:
         self.index.append({"id": doc.id, "source": doc.meta.get("source", doc.id), "files": [p.name for p in paths]})
 
     def close(self) -> None:
-        """Write the file, or the output folder's index; nothing for stdout."""
+        """Finish the file (its temporary sibling, written as documents came, is renamed over it),
+        or write the output folder's index; nothing for stdout."""
         from ..fileio import write_atomic
 
-        if self.outdir is not None and self.index:
-            lines = (json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self.index)
-            path, data = self.outdir / "index.jsonl", "".join(lines)
-        elif self.file is not None:
-            path, data = self.file, "".join(self.buffer)
-        else:
+        if self.stream is not None:
+            try:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+                self.stream.close()
+                os.replace(self.partial, self.file)
+            except OSError as e:
+                self.abort()
+                raise OutputError(f"cannot write {self.file}: {e.strerror or e}") from None
+            self.stream = None
             return
+        if self.outdir is None or not self.index:
+            return
+        lines = (json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in self.index)
+        path = self.outdir / "index.jsonl"
         try:
-            write_atomic(path, data)
+            write_atomic(path, "".join(lines))
         except OSError as e:
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+
+    def abort(self) -> None:
+        """Drop what was written of the file (a run that stops before its end leaves FILE as it was)."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        if self.partial is not None:
+            self.partial.unlink(missing_ok=True)
 
 
 def language(code: str) -> str:
@@ -200,10 +235,14 @@ def process_all(inputs: list[str], cfg, lang: str, sink: Sink, label: str,
     from ..progress import progress
 
     tally = Tally()
-    with Resources(cfg) as resources:
-        engine = resources.engine(*preload) if preload else None
-        with progress(label) as bar:
-            for doc in tally.documents(stream(inputs, cfg, resources, lang, sink.outdir, bar)):
-                sink(doc)
-        sink.close()
-        return tally, engine
+    try:
+        with Resources(cfg) as resources:
+            engine = resources.engine(*preload) if preload else None
+            with progress(label) as bar:
+                for doc in tally.documents(stream(inputs, cfg, resources, lang, sink.outdir, bar)):
+                    sink(doc)
+            sink.close()
+            return tally, engine
+    except BaseException:
+        sink.abort()
+        raise

@@ -1,116 +1,128 @@
-"""The article's blocks: trafilatura's main text, what it dropped put back, then the filters.
+"""The article's blocks: the page's own blocks, kept by a vote of main-text extractors, then filtered.
 
-trafilatura (balanced, comments off; links, formatting and tables kept) gives the article's body;
-its blocks are then completed from the page's own (recall): the running-text paragraphs it dropped
-between two of its own, and the standfirst between the headline and the text; last come the
-boilerplate filters (precision).
+Every visible block of the page (``blocks.page_blocks``: kinds, spans, links from the page itself)
+is a candidate. Two cheap voters say which blocks they take: resiliparse's main-content rules
+(``extractors``, its text matched to the blocks by ``vote``) and newsmt's densest container of
+running text (``density``). Where they disagree (they share less than ``AGREEMENT`` of the words
+either took), trafilatura votes too; a block the majority takes is the article's, and so is one
+fewer take where it continues the article (``_select``). What is left goes through the boilerplate
+filters (``boilerplate``: structural rules, and the phrases of the page's language pack).
+
+Where the filters would empty the article, the voted blocks are kept as they are (flag
+``filters_skipped``); where no block has a majority, the blocks with most votes; where the voters
+took nothing at all, the caller falls back to the whole page.
 """
 from __future__ import annotations
 
-import logging
-import re
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from lxml import etree
 from lxml import html as lxml_html
 
-from .blocks import Block, norm, page_blocks, tree_blocks, word_count
-from .boilerplate import boilerplate_reason, filter_blocks
+from .blocks import Block, page_blocks
+from .boilerplate import Phrases, filter_blocks
+from .density import container_votes
+from .extractors import EXTRACTORS
+from .vote import Ballot, tokens
 
-__all__ = ["article_blocks", "recover_blocks"]
+__all__ = ["AGREEMENT", "Article", "TIEBREAKER", "VOTERS", "article_blocks"]
 
-# where no article text stands: left out of the page's blocks that recovery looks at
-_NOT_ARTICLE = frozenset({"nav", "footer", "aside", "form", "menu", "dialog"})
-
-
-def _trafilatura_body(tree: lxml_html.HtmlElement) -> etree._Element | None:
-    from trafilatura import bare_extraction
-
-    try:
-        result = _bare_extraction(bare_extraction, tree)
-    except (RecursionError, ValueError, TypeError, etree.LxmlError) as e:  # a page it cannot take: the fallback
-        logging.getLogger(__name__).debug("trafilatura failed: %s", e)
-        return None
-    return None if result is None else result.body
-
-
-def _bare_extraction(bare_extraction: Any, tree: lxml_html.HtmlElement) -> Any:
-    return bare_extraction(
-        tree, include_comments=False, include_links=True, include_formatting=True, include_tables=True,
-        include_images=False, with_metadata=False,
-        output_format="xml",  # the tree is taken as is: "xml" spares the text rendering that "python" adds
-    )
+VOTERS = ("resiliparse", "density")
+TIEBREAKER = "trafilatura"  # asked only where the voters disagree: slower than both together
+AGREEMENT = 0.7  # share of the words either voter took that both took, below which they disagree
+# never article text: left out of the candidates (they are no vote's business)
+_NOT_ARTICLE = frozenset({"nav", "menu", "dialog"})
+RUNNING_TEXT = 12  # words: a paragraph, not a label
+GAP = 2  # short lines or captions in a row that the article's edge may step over
+EDGE = 3  # blocks before the article's running text where a lead one extractor missed is looked for
+MAX_LINK_SHARE = 0.25  # of a running-text block's characters
 
 
-def article_blocks(tree: lxml_html.HtmlElement, base: str, title: str = "") -> list[Block]:
-    """The article's blocks: trafilatura's main text, the paragraphs it dropped inside the article
-    or between the title and the article (found among the page's blocks), then the filters."""
-    body = _trafilatura_body(tree)
-    if body is None:
+@dataclass
+class Article:
+    blocks: list[Block]
+    flags: list[str] = field(default_factory=list)
+
+
+def article_blocks(tree: lxml_html.HtmlElement, text: str, phrases: Callable[[str], Phrases],
+                   voters: Sequence[str] = VOTERS, tiebreaker: str = TIEBREAKER) -> Article:
+    """The article's blocks of a parsed page (``text``: the decoded page, for the extractors that
+    parse it themselves; ``phrases``: the boilerplate phrases for the voted text's language); empty
+    when no voter took anything. ``voters``/``tiebreaker``: names of ``extractors.EXTRACTORS`` or
+    "density"."""
+    blocks = page_blocks(tree, _NOT_ARTICLE)
+    if not blocks:
+        return Article([])
+    looked_for = Ballot([tokens(b.text) for b in blocks])
+
+    def ballot(name: str) -> list[bool]:
+        return container_votes(blocks) if name == "density" else looked_for.votes(EXTRACTORS[name](tree, text))
+
+    ballots = [ballot(name) for name in voters]
+    if tiebreaker and _agreement(blocks, ballots) < AGREEMENT:
+        ballots.append(ballot(tiebreaker))
+    counts = [sum(b[i] for b in ballots) for i in range(len(blocks))]
+    chosen = _select(blocks, counts, len(ballots) // 2 + 1)
+    if not chosen:
+        return Article([])
+    voted = [blocks[i] for i in chosen]
+    kept = filter_blocks(voted, phrases("\n".join(b.text for b in voted)))
+    if not kept:
+        return Article(voted, ["filters_skipped"])
+    return Article(kept)
+
+
+def _agreement(blocks: list[Block], ballots: list[list[bool]]) -> float:
+    """The words every voter took over the words the most generous one took (1.0: all agree)."""
+    took = [sum(b.words for b, v in zip(blocks, ballot) if v) for ballot in ballots]
+    both = sum(b.words for i, b in enumerate(blocks) if all(ballot[i] for ballot in ballots))
+    return both / max(took) if max(took) else 1.0
+
+
+def _select(blocks: list[Block], counts: list[int], need: int) -> list[int]:
+    """Indexes of the blocks the article is made of.
+
+    The article spans from the first to the last paragraph of running text that ``need`` voters
+    took, widened by the blocks that many took next to it (a headline, a standfirst, a list), with
+    at most ``GAP`` short lines or captions in between.
+    In it: every block that many took, and those fewer took but for links and captions; before
+    it, the running text fewer took (a lead paragraph, a standfirst one extractor missed). Where no block has
+    ``need`` votes, the blocks with most votes."""
+    top = max(counts, default=0)
+    if not top:
         return []
-    blocks = tree_blocks(body, base, "tei")
-    if blocks:
-        page = page_blocks(tree, base, _NOT_ARTICLE)
-        blocks = recover_blocks(restructure(blocks, page), page, title)
-    return filter_blocks(blocks)
+    agreed = [i for i, c in enumerate(counts) if c >= need]
+    running = [i for i in agreed if _running(blocks[i])]
+    if not running:
+        return agreed or [i for i, c in enumerate(counts) if c == top]
+    first = _widen(blocks, counts, need, running[0], -1)
+    last = _widen(blocks, counts, need, running[-1], 1)
+    have = {i for i in range(first, last + 1) if counts[i] >= need or (
+        counts[i] and blocks[i].kind != "caption" and blocks[i].link_chars <= MAX_LINK_SHARE * len(blocks[i].text))}
+    for i in range(first - 1, max(-1, first - 1 - EDGE), -1):
+        if counts[i] and (_running(blocks[i]) or blocks[i].kind == "heading" and blocks[i].words >= RUNNING_TEXT):
+            have.add(i)  # a lead, a standfirst
+        elif _running(blocks[i]):
+            break  # running text no voter took: the article starts after it
+    return sorted(have)
 
 
-def restructure(blocks: list[Block], page: list[Block]) -> list[Block]:
-    """On a small page the extractor's fallback flattens the article into one paragraph: give it
-    back the page's own blocks that the paragraph holds (headings, list items, code keep their kind)."""
-    if len(blocks) != 1:
-        return blocks
-    blob = norm(blocks[0].text)
-    inside = [b for b in page if norm(b.text) and norm(b.text) in blob]
-    return inside if len(inside) >= 2 else blocks
+def _widen(blocks: list[Block], counts: list[int], need: int, i: int, step: int) -> int:
+    """The farthest block from ``i`` (going by ``step``) that ``need`` voters took, with no more
+    than ``GAP`` short lines or captions fewer took in a row, and no paragraph, on the way."""
+    j, gap = i + step, 0
+    while 0 <= j < len(blocks) and gap <= GAP:
+        if counts[j] >= need:
+            i, gap = j, 0
+        elif _running(blocks[j]):
+            break  # a paragraph the voters did not take: the article ends before it
+        else:
+            gap += 1
+        j += step
+    return i
 
 
-_NON_WORD = re.compile(r"\W+")
-
-
-def _key(text: str) -> str:
-    return _NON_WORD.sub("", text[:160].casefold())[:64]
-
-
-def _running_text(b: Block, min_words: int) -> bool:
-    return (word_count(b.text) >= min_words and b.link_chars < 0.2 * len(b.text) and not boilerplate_reason(b))
-
-
-def recover_blocks(blocks: list[Block], page: list[Block], title: str = "") -> list[Block]:
-    """Put back what the extractor dropped from the article: paragraphs of running text (15+
-    words, few links) that stand on the page between two extracted paragraphs, and the standfirst
-    between the page's title and the first extracted paragraph."""
-    where: dict[str, int] = {}
-    for i, b in enumerate(page):
-        where.setdefault(_key(b.text), i)
-    pos = [where.get(_key(b.text)) for b in blocks]
-    known = sorted({p for p in pos if p is not None})
-    if len(known) < 2:
-        return blocks
-    first, last = known[0], known[-1]
-    have = set(known)
-    after: dict[int, list[Block]] = {}
-    for i in range(first + 1, last):
-        b = page[i]
-        if i not in have and b.kind in ("text", "quote", "list_item") and _running_text(b, 15):
-            prev = max(p for p in known if p < i)
-            after.setdefault(prev, []).append(b)
-    lead: list[Block] = []
-    if title:
-        key = norm(title)
-        found = []
-        for j in range(first - 1, max(-1, first - 8), -1):
-            b = page[j]
-            if norm(b.text) == key or (b.kind == "heading" and b.meta.get("level") == 1):
-                lead = found[::-1]
-                break
-            if b.kind in ("text", "heading") and _running_text(b, 10):
-                found.append(b)
-    if not after and not lead:
-        return blocks
-    out = list(lead)
-    for b, p in zip(blocks, pos):
-        out.append(b)
-        if p is not None and p in after:
-            out.extend(after.pop(p))
-    return out
+def _running(b: Block) -> bool:
+    """Running text with few links: a paragraph, not a label, a menu or a teaser."""
+    return (b.kind not in ("heading", "code", "caption") and b.words >= RUNNING_TEXT
+            and b.link_chars <= MAX_LINK_SHARE * len(b.text))

@@ -1,23 +1,23 @@
 """An lxml tree -> blocks: paragraph text with its kind and inline spans.
 
-Two trees are walked: trafilatura's TEI-like body of the article (``scheme="tei"``) and a raw HTML
-page (``"html"``: page mode, the fallback, and the page that article recovery looks at). A block
-has a kind (title, heading with ``meta["level"]``, text, list_item, quote, table_cell, caption,
+The page's HTML is walked once (article mode votes on these blocks; page mode takes them all). A
+block has a kind (title, heading with ``meta["level"]``, text, list_item, quote, table_cell, caption,
 code), its text (whitespace collapsed, NFC; code verbatim) and spans (link with ``href``, emphasis,
-strong, code) as offsets into that text.
+strong, code) as offsets into that text, and the element it comes from (``el``: the block-level
+element that holds its text).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["Block", "norm", "page_blocks", "tree_blocks", "word_count"]
+__all__ = ["Block", "norm", "page_blocks", "word_count"]
 
 
 @dataclass
@@ -27,12 +27,18 @@ class Block:
     spans: list[tuple[str, int, int, dict[str, str]]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     cls: str = ""  # class attribute of the block element (article mode: a hint for the filters)
+    el: Any = field(default=None, repr=False, compare=False)  # the element that holds the text
 
-    @property
+    @cached_property
+    def words(self) -> int:
+        """``word_count`` of the text."""
+        return word_count(self.text)
+
+    @cached_property
     def link_chars(self) -> int:
         """Characters (spaces aside) inside links."""
         total, end = 0, 0
-        for _kind, s, e, _attrs in sorted(x for x in self.spans if x[0] == "link"):
+        for s, e in sorted((s, e) for kind, s, e, _attrs in self.spans if kind == "link"):
             s = max(s, end)
             if e > s:
                 chunk = self.text[s:e]
@@ -46,20 +52,19 @@ _CODE_BLANKS = re.compile(r"\n\s*\n")  # a blank line inside code would read as 
 
 
 class _Walker:
-    """Walks a tree (trafilatura's TEI-like body, or a raw HTML page) into blocks."""
+    """Walks an HTML tree into blocks."""
 
-    def __init__(self, base: str, scheme: str) -> None:
-        self.base = base
-        self.skip = _HTML_SKIP
+    def __init__(self, skip: frozenset[str], el: Any) -> None:
+        self.skip = skip
         self.blocks: list[Block] = []
         self.open: list[list[Any]] = []  # open inline spans: [kind, attrs, start]
-        self._reset("text", {}, "")
+        self._reset("text", {}, "", el)
 
-    def _reset(self, kind: str, meta: dict[str, Any], cls: str) -> None:
+    def _reset(self, kind: str, meta: dict[str, Any], cls: str, el: Any) -> None:
         self.parts: list[str] = []
         self.n = 0
         self.sep = ""  # separator owed before the next text ("", " " or "\n")
-        self.kind, self.meta, self.cls = kind, meta, cls
+        self.kind, self.meta, self.cls, self.el = kind, meta, cls, el
         self.spans: list[tuple[str, int, int, dict[str, str]]] = []
 
     def _emit(self, s: str) -> None:
@@ -90,17 +95,20 @@ class _Walker:
         self._emit(unicodedata.normalize("NFC", s) if not s.isascii() else s)
 
     def newline(self) -> None:
-        if self.n and self.kind != "code":
-            self.sep = "\n"
-        elif self.kind == "code":
+        """A line break (``<br>``); a second one with no text since is a paragraph break."""
+        if self.kind == "code":
             self._emit("\n")
+        elif self.n and self.sep == "\n":
+            self.flush(self.kind, self.meta, self.cls, self.el)
+        elif self.n:
+            self.sep = "\n"
 
-    def flush(self, kind: str, meta: dict[str, Any], cls: str) -> None:
-        """Close the current block and open a new one of ``kind``."""
+    def flush(self, kind: str, meta: dict[str, Any], cls: str, el: Any) -> None:
+        """Close the current block and open a new one of ``kind`` (text of ``el``)."""
         if not self.n:
             for sp in self.open:
                 sp[2] = 0
-            self.kind, self.meta, self.cls, self.sep = kind, meta, cls, ""
+            self.kind, self.meta, self.cls, self.el, self.sep = kind, meta, cls, el, ""
             self.spans.clear()
             return
         text = "".join(self.parts)
@@ -123,17 +131,10 @@ class _Walker:
                     e -= 1
                 if s < e:
                     clean.append((k, s, e, a))
-            self.blocks.append(Block(self.kind, text, clean, self.meta, self.cls))
-        self._reset(kind, meta, cls)
+            self.blocks.append(Block(self.kind, text, clean, self.meta, self.cls, self.el))
+        self._reset(kind, meta, cls, el)
 
 
-# trafilatura's output tree
-_TEI_BLOCKS = {"p", "head", "list", "item", "quote", "code", "table", "row", "cell", "div", "ab", "body", "note",
-               "figure", "doc", "main", "article", "section"}
-_TEI_KIND = {"item": "list_item", "quote": "quote", "code": "code", "cell": "table_cell"}
-_TEI_INLINE_PARENTS = {"p", "head", "item", "cell", "hi", "ref", "del", "quote"}
-_TEI_HI = {"#b": "strong", "#i": "emphasis", "#t": "code", "#u": "emphasis"}
-# raw HTML (page mode and the fallback)
 _HTML_BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl",
     "dt", "fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -157,11 +158,11 @@ def _hidden(el: etree._Element) -> bool:
     return bool(style) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
 
 
-def _open_block(w: _Walker, kind: str, meta: dict[str, Any], cls: str) -> None:
+def _open_block(w: _Walker, kind: str, meta: dict[str, Any], cls: str, el: Any) -> None:
     if w.n or w.open:
-        w.flush(kind, meta, cls)
+        w.flush(kind, meta, cls, el)
     else:
-        w.kind, w.meta, w.cls, w.sep = kind, meta, cls, ""
+        w.kind, w.meta, w.cls, w.el, w.sep = kind, meta, cls, el, ""
 
 
 def _link(href: str | None) -> dict[str, str] | None:
@@ -209,42 +210,8 @@ def _html_step(w: _Walker, el: Any) -> _Step | None:
     return None, {}, "", span
 
 
-def _tei_step(w: _Walker, el: Any) -> _Step | None:
-    tag = el.tag
-    if not isinstance(tag, str):
-        return None
-    if tag == "code":  # a code block, or code inside running text
-        parent = el.getparent()
-        is_block = "\n" in (el.text or "") or parent is None or parent.tag not in _TEI_INLINE_PARENTS
-    else:
-        is_block = tag in _TEI_BLOCKS
-    if is_block:
-        if tag == "head":
-            rend = el.get("rend") or "h3"
-            kind, meta = "heading", {"level": int(rend[1]) if rend[1:2].isdigit() else 3}
-        elif tag in _TEI_KIND:
-            kind, meta = _TEI_KIND[tag], {}
-        else:
-            kind, meta = "", {}
-        return kind, meta, el.get("class") or "", None
-    if tag == "lb":
-        return _LINE_BREAK
-    span = None
-    if tag == "ref":
-        attrs = _link(el.get("target"))
-        span = ["link", attrs, w.n] if attrs else None
-    elif tag == "hi":
-        k = _TEI_HI.get(el.get("rend") or "")
-        if k and w.kind != "code":
-            span = [k, {}, w.n]
-    elif tag == "code" and w.kind != "code":
-        span = ["code", {}, w.n]
-    return None, {}, "", span
-
-
-def _walk(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any],
-          step_of: Callable[[_Walker, Any], _Step | None]) -> None:
-    step = step_of(w, el)
+def _walk(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any], ctx_el: Any) -> None:
+    step = _html_step(w, el)
     if step is None:
         return
     if step is _LINE_BREAK:
@@ -253,45 +220,57 @@ def _walk(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any],
     kind, meta, cls, span = step
     block = kind is not None
     if not block:  # inline: its text stays in the enclosing block
-        kind, meta = ctx, ctx_meta
+        kind, meta, holder = ctx, ctx_meta, ctx_el
         if span is not None:
             w.open.append(span)
     else:
         if not kind:
             kind, meta = (ctx, ctx_meta) if ctx in _INHERITING or ctx == "code" else ("text", {})
-        _open_block(w, kind, meta, cls)
+        holder = el
+        _open_block(w, kind, meta, cls, el)
     if el.text:
         w.add(el.text)
     for child in el:
-        _walk(w, child, kind, meta, step_of)
+        _walk(w, child, kind, meta, holder)
         if child.tail:
             w.add(child.tail)
     if block:
-        _open_block(w, ctx, ctx_meta, "")
+        _open_block(w, ctx, ctx_meta, "", ctx_el)
     elif span is not None:
-        w.open.remove(span)
+        # by identity: two nested spans of one kind (<em><i>) are equal lists, and ``remove`` would
+        # take the outer one
+        for i in range(len(w.open) - 1, -1, -1):
+            if w.open[i] is span:
+                del w.open[i]
+                break
         w.spans.append((span[0], span[2], w.n, span[1]))
 
 
-def tree_blocks(root: etree._Element, base: str, scheme: str, skip: frozenset[str] = frozenset()) -> list[Block]:
-    """The blocks of a tree: trafilatura's body (``scheme="tei"``) or HTML (``"html"``; ``skip``:
-    tags left out with their content)."""
-    w = _Walker(base, scheme)
-    if skip:
-        w.skip = _HTML_SKIP | skip
-    _walk(w, root, "text", {}, _html_step if scheme == "html" else _tei_step)
-    w.flush("text", {}, "")
+def page_blocks(tree: lxml_html.HtmlElement, skip: frozenset[str] = frozenset()) -> list[Block]:
+    """All visible text of a page, block by block (``skip``: tags left out with their content)."""
+    body = tree.find("body") if tree.tag == "html" else tree
+    root = body if body is not None else tree
+    w = _Walker(_HTML_SKIP | skip, root)
+    _walk(w, root, "text", {}, root)
+    w.flush("text", {}, "", None)
     return w.blocks
 
 
-def page_blocks(tree: lxml_html.HtmlElement, base: str, skip: frozenset[str] = frozenset()) -> list[Block]:
-    """All visible text of a page, block by block (``skip``: tags left out with their content)."""
-    body = tree.find("body") if tree.tag == "html" else tree
-    return tree_blocks(body if body is not None else tree, base, "html", skip)
+# scripts written without spaces between words, and about how many characters make a word in them
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_SOUTHEAST = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")  # Thai, Lao, Tibetan, Myanmar, Khmer
+_UNSPACED = re.compile(f"{_CJK.pattern}|{_SOUTHEAST.pattern}")
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words in ``text``: space-separated ones, and where a script writes no spaces (Chinese,
+    Japanese, Thai, ...) its characters, a word for every two (CJK) or five (Southeast Asian)."""
+    if text.isascii():
+        return len(text.split())
+    cjk, southeast = len(_CJK.findall(text)), len(_SOUTHEAST.findall(text))
+    if not cjk and not southeast:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + round(cjk / 2 + southeast / 5)
 
 
 _NON_WORDS = re.compile(r"[^\w]+")

@@ -65,16 +65,21 @@ def decode(data: bytes, name: str) -> Decoded:
             encoding = codec.replace("-sig", "")
             break
     if text is None:
-        if b"\x00" in data:
-            raise InputError(f"{name}: looks binary (NUL bytes); expected a text file (UTF-16 needs a byte-order mark)")
-        sample = data[:65536]
-        if sample and sum(sample.count(b) for b in _CONTROL_BYTES) / len(sample) > MAX_CONTROL_RATIO:
-            raise InputError(f"{name}: looks binary (many control characters); expected a text file")
+        check_text(data, name)
         text, encoding, replaced = _decode_unmarked(data, name)
     text = normalize_newlines(text.lstrip("\ufeff"))
     if not text.strip():
         raise InputError(f"{name}: empty input (no text)")
     return Decoded(text, encoding or "utf-8", replaced)
+
+
+def check_text(data: bytes, name: str) -> None:
+    """InputError for bytes without a byte-order mark that look binary (NUL or many control bytes)."""
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks binary (NUL bytes); expected a text file (UTF-16 needs a byte-order mark)")
+    sample = data[:65536]
+    if sample and sum(sample.count(b) for b in _CONTROL_BYTES) / len(sample) > MAX_CONTROL_RATIO:
+        raise InputError(f"{name}: looks binary (many control characters); expected a text file")
 
 
 def _decode_unmarked(data: bytes, name: str) -> tuple[str, str, int]:
@@ -86,7 +91,7 @@ def _decode_unmarked(data: bytes, name: str) -> tuple[str, str, int]:
         return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
         pass
-    repaired = _mostly_utf8(data)
+    repaired = mostly_utf8(data)
     if repaired is not None:
         return repaired
     from charset_normalizer import from_bytes
@@ -103,7 +108,7 @@ def _decode_unmarked(data: bytes, name: str) -> tuple[str, str, int]:
     return best[-1], best[-2], 0
 
 
-def _mostly_utf8(data: bytes) -> tuple[str, str, int] | None:
+def mostly_utf8(data: bytes) -> tuple[str, str, int] | None:
     """UTF-8 with its invalid bytes replaced, when valid multi-byte characters are at least
     ``UTF8_MAJORITY`` times as many (a legacy 8-bit file almost never has any)."""
     escaped = data.decode("utf-8", "surrogateescape")

@@ -1,8 +1,9 @@
 """A web page's bytes -> text -> lxml tree, and its metadata.
 
-``decode_page`` decodes the page strictly (BOM, the HTTP charset, UTF-8, the declared charset,
-charset detection), ``parse_page`` parses it once with lxml, ``page_metadata`` reads what the page
-says about itself: meta tags, JSON-LD, the canonical link; the title without the site's name; the
+``decode_page`` decodes the page (BOM, the HTTP charset, the declared charset, UTF-8, a fast
+charset detector on a sample: never seconds on a page), ``parse_page`` parses it once with lxml,
+``page_metadata`` reads what the page says about itself: meta tags, JSON-LD, the canonical link;
+the title without the site's name; the
 date (with htmldate when the page states none).
 """
 from __future__ import annotations
@@ -18,9 +19,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..errors import InputError
-from .decode import BOMS, decode
+from .decode import BOMS, check_text, decode, mostly_utf8, normalize_newlines
 
-__all__ = ["absolute_url", "decode_page", "page_metadata", "parse_page"]
+__all__ = ["absolute_url", "decode_page", "drop_invisible", "page_metadata", "parse_page"]
 
 # ---------------------------------------------------------------------------------------------
 # decoding
@@ -50,19 +51,41 @@ def _codec(label: str) -> str:
 
 
 def decode_page(data: bytes, name: str, charset: str = "") -> tuple[str, str, int]:
-    """(text, encoding, replaced bytes) of a page: the HTTP charset (``charset``), else the declared
-    one (``<meta charset>``, ``http-equiv``, XML declaration), each when it decodes strictly; else what
-    every text input gets (``decode.decode``: a BOM, binary refusal, UTF-8 with stray bytes replaced
-    and counted, legacy encodings ranked by how garbled their words look). InputError when none fits."""
-    if not any(data.startswith(bom) for bom, _ in BOMS):
-        for codec in (_codec(charset) if charset else "", _declared_charset(data)):
-            if codec and codec not in ("utf-16", "utf-32"):
-                try:
-                    return data.decode(codec), codec, 0
-                except (UnicodeDecodeError, LookupError):
-                    pass
-    decoded = decode(data, name)
-    return decoded.text, decoded.encoding, decoded.replaced
+    """(text, encoding, replaced bytes) of a page, in a bounded time: a byte-order mark; else the
+    HTTP charset (``charset``), then the page's own declaration (``<meta charset>``, ``http-equiv``,
+    XML declaration), each when it decodes strictly; else UTF-8 (stray bytes replaced and counted
+    where the rest is UTF-8); else the encoding a fast detector (uchardet, on a sample of the
+    page) finds. Binary data and an empty page are InputErrors."""
+    if any(data.startswith(bom) for bom, _ in BOMS):
+        decoded = decode(data, name)
+        return decoded.text, decoded.encoding, decoded.replaced
+    for codec in (_codec(charset) if charset else "", _declared_charset(data)):
+        if codec and codec not in ("utf-16", "utf-32"):
+            try:
+                return normalize_newlines(data.decode(codec)), codec, 0
+            except (UnicodeDecodeError, LookupError):
+                pass
+    check_text(data, name)
+    try:
+        return normalize_newlines(data.decode("utf-8")), "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    repaired = mostly_utf8(data)
+    if repaired is not None:
+        return normalize_newlines(repaired[0]), "utf-8", repaired[2]
+    codec = _detected_charset(data)
+    return normalize_newlines(data.decode(codec, "replace")), codec, 0
+
+
+DETECTION_SAMPLE = 65536  # bytes the charset detector reads (half from each end of a longer page)
+
+
+def _detected_charset(data: bytes) -> str:
+    """The charset uchardet (resiliparse's binding) finds in a sample of the page; cp1252 when it
+    finds none that Python knows."""
+    from resiliparse.parse.encoding import detect_encoding
+
+    return _codec(detect_encoding(data, max_len=DETECTION_SAMPLE) or "") or "cp1252"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +114,16 @@ def parse_page(text: str, name: str) -> lxml_html.HtmlElement:
     if tree is None:
         raise InputError(f"{name}: cannot parse the page as HTML")
     return tree
+
+
+# what no reader shows: removed once, after the metadata is read, so no later walk pays for it
+_INVISIBLE = ("script", "style", "template", "noscript", "svg", "math", "canvas", "object", "embed", "iframe")
+
+
+def drop_invisible(tree: lxml_html.HtmlElement) -> None:
+    """Remove the elements whose content is never text on the page (scripts, styles, SVG, ...),
+    keeping the text that follows them."""
+    etree.strip_elements(tree, *_INVISIBLE, with_tail=False)
 
 
 def _clean(s: str | None) -> str:

@@ -2,7 +2,8 @@
 
 Every ``response`` record with HTTP status 200 and an HTML content type is an article, read with
 the web reader (article or page mode); its id is the record's UUID, its ``meta`` has the target
-URI as url, the capture time as date and ``source#n`` (n: the record's 1-based number among all
+URI as url, the page's own publication date as date (from its metadata, as for any page), the
+capture time as crawl_date, and ``source#n`` (n: the record's 1-based number among all
 records). Other records are skipped and counted by reason in ``skipped``: the record type
 ("request", "metadata", "warcinfo", "revisit", ...), ``status_404`` and the like, ``not_html``,
 ``too_large``. Records are read one at a time (constant memory); an archive that is truncated or
@@ -142,7 +143,7 @@ def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "articl
         try:
             yield read_html_document(body, _record_id(headers["id"], headers["uri"]), lang, url=headers["uri"],
                                      mode=mode, source=f"{source}#{n}", charset=m.group(1) if m else "",
-                                     known={"date": _iso(headers["date"])})
+                                     known={"crawl_date": _iso(headers["date"])})
         except InputError as e:
             yield e
         except Exception as e:  # noqa: BLE001 - one unreadable page must not end the archive

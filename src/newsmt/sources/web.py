@@ -1,46 +1,53 @@
 """Web pages -> ``Document``: the article, not the page.
 
-``read_page`` decodes the page (BOM, charset declaration, UTF-8, charset detection; strictly),
+``read_page`` decodes the page (BOM, HTTP or declared charset, UTF-8, a fast detector on a sample),
 parses it once with lxml, reads its metadata (meta tags, JSON-LD, canonical link; the date with
 htmldate) and then either
 
-* ``mode="article"`` (default): runs trafilatura's main-text extractor (balanced, comments off,
-  links, formatting and tables kept) and walks the tree it returns into paragraphs and inline
-  spans; puts back the running-text paragraphs it dropped between two of its own and the
-  standfirst between the headline and the text (recall); then applies general post-filters that
-  drop the boilerplate trafilatura lets through (share/follow/subscribe/newsletter/cookie/
-  copyright/paywall lines, "read more" and related-story teasers and sections, bylines and
-  datelines, photo credits, link-dense short paragraphs, widget leftovers at the edges, a repeated
-  title) and mark captions (precision); when nothing is left, the whole visible page is taken
-  instead and flagged ``extraction_fallback``;
+* ``mode="article"`` (default): walks the page into blocks, keeps those that main-text extractors
+  (trafilatura, resiliparse) vote for, and filters them: structural rules, and the boilerplate
+  phrases of the page's language (``article``, ``boilerplate``); when no extractor takes anything,
+  the whole visible page is taken instead and flagged ``extraction_fallback``;
 * ``mode="page"``: all visible text, block by block.
 
 Paragraph kinds: title, heading (``meta["level"]``), text, list_item, quote, table_cell, caption,
 code (code is kept verbatim and not translatable). ``Document.text`` is the paragraphs joined by
 a blank line; ``Document.spans`` holds links (absolute ``href``), emphasis, strong and code.
 
+A page that breaks a reader's step is an InputError of that page alone, never a crash of the run.
+
 Where each step lives: ``page`` (decoding, parsing, metadata), ``blocks`` (a tree -> blocks with
-inline spans), ``article`` (trafilatura and recovery), ``boilerplate`` (the post-filters); this
-module puts the blocks together into the ``Document``.
+inline spans), ``extractors`` and ``vote`` (who takes which block), ``article`` (the selection),
+``boilerplate`` (the filters); this module puts the blocks together into the ``Document``.
 """
 from __future__ import annotations
 
+import logging
+
+from lxml import html as lxml_html
+
 from ..document import Document, Paragraph, Span
 from ..errors import InputError
+from ..languages.identify import LanguageIdentifier
 from .article import article_blocks
 from .blocks import Block, norm, page_blocks
-from .page import absolute_url, decode_page, page_metadata, parse_page
+from .boilerplate import Phrases, phrases_for
+from .page import absolute_url, decode_page, drop_invisible, page_metadata, parse_page
 
 MODES = ("article", "page")
+_IDENTIFIER = LanguageIdentifier()  # one model for every page, loaded on first use
+DETECTION_CHARS = 1500  # of the article's text: enough to pick its boilerplate phrases
 __all__ = ["MODES", "read_page", "read_html_document", "decode_page", "parse_page", "page_metadata", "article_body"]
 
 
 def _document(blocks: list[Block], title: str, doc_id: str, lang: str, base: str = "") -> Document:
     if title:
         key = norm(title)
-        # the page repeats its title as the first heading or paragraph: keep it once
+        # the page repeats its title as the first heading or paragraph (in full, or with the
+        # site's name or a byline added): keep it once
         for i, b in enumerate(blocks[:3]):
-            if norm(b.text) == key:
+            text = norm(b.text)
+            if text == key or (b.kind == "heading" and key and (key in text or text in key)):
                 del blocks[i]
                 break
         blocks = [Block("title", title)] + blocks
@@ -72,17 +79,32 @@ def read_page(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", 
 
     ``meta``: url, canonical_url, title, author, date, site, description, source, extraction
     ("article", "page" or "fallback") and ``flags`` when there are any. ``lang`` is kept as given
-    (detection is the caller's: ``newsmt.languages.identify``). Raises InputError for an undecodable
-    page or one without any text."""
+    (detection is the caller's); it picks the boilerplate phrases, and without it the page's
+    declared or detected language does. Raises InputError for an undecodable or unreadable page,
+    or one without any text."""
     return read_html_document(html, doc_id, lang, url=url, mode=mode, source=source)
 
 
 def read_html_document(html: str | bytes, doc_id: str, lang: str = "", *, url: str = "", mode: str = "article",
                        source: str = "", charset: str = "", known: dict[str, str] | None = None) -> Document:
     """``read_page`` for feeds and archives: ``charset`` is the HTTP-declared one (tried first on
-    bytes), ``known`` metadata (entry title, author, date...) wins over the page's own."""
+    bytes), ``known`` metadata (entry title, author, date, an archive's crawl_date...) wins over the
+    page's own."""
     if mode not in MODES:
         raise ValueError(f"unknown web page mode {mode!r}; use one of: {', '.join(MODES)}")
+    name = source or doc_id
+    try:
+        return _read(html, doc_id, lang, url, mode, source, charset, known or {})
+    except (InputError, MemoryError):
+        raise
+    except Exception as e:  # noqa: BLE001 - a page no step can read is that page's error, not the run's
+        logging.getLogger(__name__).debug("unreadable page %s", name, exc_info=True)
+        reason = " ".join(str(e).split())[:200]
+        raise InputError(f"{name}: unreadable page ({type(e).__name__}{': ' + reason if reason else ''})") from None
+
+
+def _read(html: str | bytes, doc_id: str, lang: str, url: str, mode: str, source: str, charset: str,
+          known: dict[str, str]) -> Document:
     name = source or doc_id
     flags: list[str] = []
     if isinstance(html, (bytes, bytearray)):
@@ -93,19 +115,22 @@ def read_html_document(html: str | bytes, doc_id: str, lang: str = "", *, url: s
         text = html
     tree = parse_page(text, name)
     meta = page_metadata(tree, url)
-    for k, v in (known or {}).items():
+    drop_invisible(tree)
+    for k, v in known.items():
         if v:
             meta[k] = v
     base = meta["url"] or meta["canonical_url"]
     extraction = mode
     blocks: list[Block] = []
     if mode == "article":
-        blocks = article_blocks(tree, base, meta["title"])
+        article = article_blocks(tree, text, lambda body: _phrases(lang, tree, body, flags))
+        blocks = article.blocks
+        flags += article.flags
         if not blocks:
             extraction = "fallback"
             flags.append("extraction_fallback")
     if not blocks:
-        blocks = page_blocks(tree, base)
+        blocks = page_blocks(tree)
     if not blocks:
         raise InputError(f"{name}: no text found in the page")
     doc = _document(blocks, meta["title"], doc_id, lang, base)
@@ -113,6 +138,39 @@ def read_html_document(html: str | bytes, doc_id: str, lang: str = "", *, url: s
     if flags:
         doc.meta["flags"] = flags
     return doc
+
+
+def _phrases(lang: str, tree: lxml_html.HtmlElement, body: str, flags: list[str]) -> Phrases:
+    """The boilerplate phrases of the article's language: ``lang`` when given, else the one the page
+    declares, else the one its voted text is in; a language whose pack has none gets the generic ones
+    and the flag ``no_boilerplate_phrases``."""
+    from ..errors import LanguageError
+    from ..languages import resolve
+    from ..languages.packs import GENERIC
+
+    code = lang or _declared_language(tree) or _IDENTIFIER.detect(body[:DETECTION_CHARS])[0]
+    try:
+        language = resolve(code) if code else None
+    except LanguageError:
+        language = None
+    if language is None:
+        return phrases_for(GENERIC)
+    phrases = phrases_for(language.pack)
+    if not phrases.own:
+        flags.append("no_boilerplate_phrases")
+    return phrases
+
+
+def _declared_language(tree: lxml_html.HtmlElement) -> str:
+    """The primary language the page declares (``<html lang>``, ``content-language``, ``og:locale``)."""
+    declared = tree.get("lang") or ""
+    if not declared:
+        for m in tree.iterfind(".//meta"):
+            key = (m.get("http-equiv") or m.get("property") or m.get("name") or "").lower()
+            if key in ("content-language", "og:locale", "language", "dc.language"):
+                declared = m.get("content") or ""
+                break
+    return declared.replace("_", "-").split(",")[0].split("-")[0].strip().lower()[:3]
 
 
 def article_body(doc: Document) -> str:

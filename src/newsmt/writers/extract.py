@@ -1,7 +1,8 @@
 """``newsmt extract``: the article a reader found, as a record (extract) or for people (extract-txt/md).
 
 The record: ``id``, ``source`` (the input as given, ``#N`` for the N-th entry of a feed or archive),
-``url``, ``title``, ``author``, ``date``, ``site``, ``lang`` (and ``lang_confidence`` when detected),
+``url``, ``title``, ``author``, ``date`` (the publication date), ``site``, ``lang`` (and
+``lang_confidence`` when detected), ``crawl_date`` (a page from a web archive: its capture time),
 ``text`` (the body: paragraphs separated by a blank line, no title), ``paragraphs`` (``id``,
 ``kind``, ``text``), ``links`` (``text``, ``href``) and ``flags`` (e.g. ``extraction_fallback``).
 """
@@ -30,6 +31,8 @@ def extract_record(doc: Document) -> dict[str, Any]:
         "flags": list(doc.meta.get("flags", [])),
     }
     record["title"] = record["title"] or title
+    if doc.meta.get("crawl_date"):  # a page from a web archive: when it was captured
+        record["crawl_date"] = str(doc.meta["crawl_date"])
     if detected:
         record["lang_confidence"] = detected["confidence"]
     return record

@@ -1,0 +1,59 @@
+"""Which of a page's blocks each extractor took: the extractors vote block by block.
+
+An extractor gives plain text; a block has its vote when the text holds the block: half or more of
+its word trigrams for a block of three words or more; for a shorter block (a heading, a label), a
+trigram that joins it to a neighbouring block, so that a word that merely occurs somewhere in the
+text ("Share", "Home") is no vote. Words are compared case-blind without punctuation; in scripts
+written without spaces every character is a word. Language-free.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["Ballot", "tokens"]
+
+# a character of a script written without spaces (a word of its own here), else a run of letters/digits
+_TOKEN = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]|[^\\W_]+")
+COVERED = 0.5  # share of a block's trigrams an extractor's text must hold
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as the vote compares them."""
+    return _TOKEN.findall(text.casefold())
+
+
+def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+class Ballot:
+    """What a vote looks for, per block, computed once for every voter: the trigrams of a block
+    of three words or more, and for a shorter block the trigrams that join it to the words of the
+    blocks around it."""
+
+    def __init__(self, block_words: Sequence[Sequence[str]]) -> None:
+        self.grams: list[list[tuple[str, ...]]] = []
+        self.need: list[float] = []  # trigrams of the block an extractor's text must hold
+        flat = [w for words in block_words for w in words]  # the page's words, blocks joined
+        start = 0
+        for words in block_words:
+            n = len(words)
+            end = start + n
+            if n >= 3:
+                grams = [tuple(words[j:j + 3]) for j in range(n - 2)]
+                self.need.append(COVERED * len(grams))
+            else:  # the trigrams that hold a word of the block and its neighbours' words
+                lo = max(0, start - 2)
+                grams = [tuple(flat[j:j + 3]) for j in range(lo, min(end, len(flat) - 2))] if n else []
+                self.need.append(1)
+            self.grams.append(grams)
+            start = end
+
+    def votes(self, text: str | None) -> list[bool]:
+        """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
+        if not text:
+            return [False] * len(self.grams)
+        have = _trigrams(tokens(text))
+        return [bool(grams) and sum(g in have for g in grams) >= need for grams, need in zip(self.grams, self.need)]
