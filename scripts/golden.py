@@ -50,10 +50,9 @@ def build_inputs(root: Path) -> None:
 
 def newsmt(cwd: Path, *args: str, stdout: Path | None = None) -> None:
     """Run the CLI in ``cwd`` (relative paths: the outputs do not depend on where OUTDIR is)."""
-    exe = shutil.which("newsmt") or "newsmt"
     env = {**os.environ, "NO_COLOR": "1"}
     with (stdout.open("wb") if stdout else open(os.devnull, "wb")) as out:
-        subprocess.run([exe, *args], check=True, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+        subprocess.run([sys.executable, "-m", "newsmt", *args], check=True, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
 
 
 def produce(outdir: Path) -> dict[str, str]:
@@ -68,7 +67,7 @@ def produce(outdir: Path) -> dict[str, str]:
            "--output-format", "jsonl,tmx,xliff,md,doc")
     newsmt(outdir, "summarize", *ins, "--lang", "en", "--to", "pt", "-o", "out/summarize")
     newsmt(outdir, "summarize", "in/sample.txt", "--lang", "en", stdout=out / "summarize-stdout.jsonl")
-    newsmt(outdir, "run", *ins, "-c", str(Path(__file__).resolve().parents[1] / "configs" / "en-pt-news.toml"),
+    newsmt(outdir, "run", *ins, "-c", "en-pt-news",
            "-o", "out/run", "--workers", "1")
     hashes = {}
     for p in sorted(out.rglob("*")):

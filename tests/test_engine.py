@@ -227,7 +227,7 @@ def test_cli_translate_file_to_outdir(sample_article: Path, tmp_path: Path) -> N
     assert any(f.endswith(".sentences.jsonl") for f in files) and len(files) == 3 and "index.jsonl" in files
     rows = [json.loads(x) for x in next(tmp_path.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["tgt"] for r in rows)
-    assert "translated 1 document" in result.stderr
+    assert "translated 1 article" in result.stderr
 
 
 def test_cli_translate_stdin_to_stdout() -> None:

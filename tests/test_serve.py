@@ -29,7 +29,7 @@ from newsmt.serve.batching import Batcher, QueueFull
 from newsmt.serve.limits import RateLimiter, read_api_keys
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO / "configs" / "en-pt-news.toml"
+CONFIG = "en-pt-news"
 
 SENTENCES = [
     "The city council approved the new budget on Tuesday.",

@@ -299,11 +299,3 @@ def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
 
     resolved = resolve(src, tgt, cfg.model, cfg.backend)
     return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, scorer, resolved=resolved)
-
-
-def summary_line(stats: dict[str, Any], documents: int, seconds: float) -> str:
-    """One line for a run: documents, sentences, speed and every flag raised."""
-    n = stats["sentences"]
-    flags = ", ".join(f"{k} {v}" for k, v in sorted(stats["flags"].items())) or "none"
-    return (f"translated {documents} document{'s' if documents != 1 else ''}, {n} sentence{'s' if n != 1 else ''} "
-            f"in {seconds:.1f} s ({n / seconds if seconds else 0:.1f} sent/s); flags: {flags}")
