@@ -20,7 +20,7 @@ from .boilerplate import boilerplate_reason, filter_blocks
 __all__ = ["article_blocks", "recover_blocks"]
 
 # where no article text stands: left out of the page's blocks that recovery looks at
-_NOT_ARTICLE = frozenset({"nav", "footer", "aside", "form", "menu", "dialog"})
+NOT_ARTICLE = frozenset({"nav", "footer", "aside", "form", "menu", "dialog"})
 
 
 def _trafilatura_body(tree: lxml_html.HtmlElement) -> etree._Element | None:
@@ -50,7 +50,7 @@ def article_blocks(tree: lxml_html.HtmlElement, base: str, title: str = "") -> l
         return []
     blocks = tree_blocks(body, base, "tei")
     if blocks:
-        page = page_blocks(tree, base, _NOT_ARTICLE)
+        page = page_blocks(tree, base, NOT_ARTICLE)
         blocks = recover_blocks(restructure(blocks, page), page, title)
     return filter_blocks(blocks)
 

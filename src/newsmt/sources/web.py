@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from ..document import Document, Paragraph, Span
 from ..errors import InputError
-from .article import article_blocks
+from .article import NOT_ARTICLE, article_blocks
 from .blocks import Block, norm, page_blocks
 from .page import absolute_url, decode_page, page_metadata, parse_page
 
@@ -104,10 +104,11 @@ def read_html_document(html: str | bytes, doc_id: str, lang: str = "", *, url: s
         if not blocks:
             extraction = "fallback"
             flags.append("extraction_fallback")
+    if not blocks:  # the fallback leaves out navigation, footers, forms: a page of only those has no article
+        blocks = page_blocks(tree, base, NOT_ARTICLE if mode == "article" else frozenset())
     if not blocks:
-        blocks = page_blocks(tree, base)
-    if not blocks:
-        raise InputError(f"{name}: no text found in the page")
+        raise InputError(f"{name}: no text found in the page" + ("" if mode == "page" else
+                         " outside navigation, menus, forms, scripts and styles"))
     doc = _document(blocks, meta["title"], doc_id, lang, base)
     doc.meta = {**meta, "source": source, "extraction": extraction}
     if flags:
