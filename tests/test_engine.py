@@ -147,7 +147,7 @@ def test_markdown_links_keep_their_targets(en_pt: TranslationEngine) -> None:
     out = [t.text for t in en_pt.translate_texts(src)]
     assert "](https://www.amnesty.org/en/latest/news/)" in out[0] and out[0].count("[") == 1
     assert "](https://en.wikipedia.org/wiki/Court_(law))" in out[1] and "5" in out[1]
-    assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes (https://x.org)."  # never dropped
+    assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes <https://x.org>."  # never dropped: an autolink
 
 
 def test_translate_document_fills_every_sentence_and_checks_language(en_pt: TranslationEngine) -> None:
