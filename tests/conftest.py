@@ -10,7 +10,8 @@ from tinymodels import tiny_models  # noqa: F401  (session fixture: tiny models 
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-NEEDS = {"test_serve.py": "fastapi", "test_serve_browser.py": "selenium", "test_hf_backends.py": "transformers"}
+NEEDS = {"test_serve.py": "fastapi", "test_serve_browser.py": "selenium", "test_hf_backends.py": "transformers",
+         "test_models.py": "tokenizers"}
 collect_ignore = [name for name, module in NEEDS.items() if importlib.util.find_spec(module) is None]
 
 
