@@ -24,15 +24,24 @@ COMMANDS = [["segment"], ["extract"], ["translate"], ["summarize"], ["run", "-o"
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_flags_take_no_value(command):
-    text = newsmt(*command[:2] if command[0] in ("models", "eval") else command[:1], "--help").stdout
+    from typer.testing import CliRunner
+
+    from newsmt.cli import app
+
+    args = command[:2] if command[0] in ("models", "eval") else command[:1]
+    text = CliRunner().invoke(app, [*args, "--help"]).stdout
     flags = re.findall(r"^\s+(--[\w-]+)(?:, -\w)?\s*(<\w+>)?\s", text, re.M)
     assert flags and not [f for f, kind in flags if kind == "<bool>"], text
     assert "<bool>" not in text
 
 
 def test_to_is_a_language_only():
-    assert "--to" not in newsmt("extract", "--help").stdout
-    assert "--to" in newsmt("summarize", "--help").stdout
+    from typer.testing import CliRunner
+
+    from newsmt.cli import app
+
+    assert "--to" not in CliRunner().invoke(app, ["extract", "--help"]).stdout
+    assert "--to" in CliRunner().invoke(app, ["summarize", "--help"]).stdout
 
 
 CLOSING = {"segment": "segmented", "extract": "extracted", "translate": "translated", "summarize": "summarized"}
