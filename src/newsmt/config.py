@@ -158,7 +158,7 @@ def _set_path(data: dict[str, Any], dotted: str, value: str, origin: str) -> Non
         raise ConfigError(f"--set {dotted}: give table.key=value, e.g. --set translate.tgt=pt")
     cls: Any = PipelineConfig
     for i, p in enumerate(parts):
-        known = {f.name: f for f in fields(cls)} if dataclasses.is_dataclass(cls) else {}
+        known = {f.name for f in fields(cls)} if dataclasses.is_dataclass(cls) else set()
         if p not in known:
             where = f" in [{'.'.join(parts[:i])}]" if i else ""
             raise ConfigError(f"--set {dotted}: unknown key {p!r}{where}; known: {', '.join(sorted(known))}")

@@ -49,7 +49,7 @@ app.add_typer(eval_app, name="eval")
 
 
 # options shared by the commands that read articles
-INPUTS = typer.Argument(..., metavar="INPUT...", help="Files, directories (recursive), globs, JSONL feeds, pages, feeds, archives; - = stdin.")
+INPUTS = typer.Argument(..., metavar="INPUT", help="Files, directories (recursive), globs, JSONL feeds, pages, feeds, archives; - = stdin.")
 HTML = typer.Option(None, "--html", help="Web pages: article (the extracted article; default) | page (all visible text).")
 FORMAT = typer.Option(None, "--format", "-f", help="Input: auto (by suffix; default) | txt | md | html | jsonl | lines | feed | warc.")
 CONFIG = typer.Option(None, "--config", "-c", metavar="NAME|FILE",
@@ -143,10 +143,9 @@ class Tally:
         """The closing line on stderr; exit 2 when any item failed (after the others were processed),
         and when the inputs held no article at all."""
         seconds = time.perf_counter() - self.start
-        plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
         failed = f", failed {self.failed}" if self.failed else ""
-        typer.echo(f"{self.verb} {plural(self.done, 'article')}, {plural(self.sentences, 'sentence')} in {seconds:.1f} s "
+        typer.echo(f"{self.verb} {_plural(self.done, 'article')}, {_plural(self.sentences, 'sentence')} in {seconds:.1f} s "
                    f"({self.sentences / seconds if seconds else 0:.1f} sent/s){failed}; flags: {flags}", err=True)
         if self.failed > 1 or (self.failed and self.done):
             fail(f"{self.failed} of {self.done + self.failed} inputs could not be processed (see above); "
@@ -155,6 +154,10 @@ class Tally:
             raise typer.Exit(2)
         if not self.done:
             fail("the inputs hold no article", 2)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 class Sink:
@@ -236,7 +239,7 @@ def process_all(inputs: list[str], cfg, sink: Sink, verb: str, preload: tuple[st
     with Resources(cfg) as resources:
         if preload and preload[0] != "auto":
             resources.engine(*preload)
-        with progress(verb) as bar:
+        with progress("articles") as bar:
             for doc in tally.documents(stream(inputs, cfg, resources, cfg.segment.lang, sink.outdir, bar)):
                 sink(doc)
         sink.close()
