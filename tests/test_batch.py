@@ -70,7 +70,7 @@ def kill_when(proc: subprocess.Popen, ready: Callable[[float], bool]) -> bool:
 
 def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
     n = 500
-    job = write_job(tmp_path / "in", n - 20, 20)
+    job = write_job(tmp_path / "in", n - 20, 20, per=1)  # one sentence each: as many articles, half the translating
     args = ["run", job, "--config", EN_PT, *CHEAP]
     ref = tmp_path / "ref"
     subprocess.run(cli(*args, "-o", ref, "--workers", "1"), check=True, capture_output=True)
