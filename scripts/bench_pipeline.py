@@ -1,6 +1,6 @@
 """Throughput of ``newsmt run`` with 1 and 2 local workers on real news articles; outputs must match.
 
-    python scripts/bench_pipeline.py [--articles 200] [--config configs/en-pt-news.toml] [--workers 1 2] [--threads 1]
+    python scripts/bench_pipeline.py [--articles 200] [--config en-pt-news] [--workers 1 2] [--threads 1]
 
 Articles: WMT19 newstest English documents (../shared/eval/wmt19_newstest_en-ru), cut into articles of
 at most 10 sentences (headline first). Each worker count runs the CLI once into a fresh directory;
@@ -51,7 +51,7 @@ def tree(root: Path) -> dict[str, bytes]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=200)
-    ap.add_argument("--config", default=str(REPO / "configs" / "en-pt-news.toml"))
+    ap.add_argument("--config", default="en-pt-news")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--threads", type=int, default=1, help="threads per worker (0 = cores / workers)")
     args = ap.parse_args()
@@ -64,7 +64,7 @@ def main() -> None:
         for w in args.workers:
             out = Path(tmp) / f"out-{w}"
             cpu0, t0 = _children_cpu(), time.perf_counter()
-            subprocess.run(["newsmt", "run", str(job), "--config", args.config, "-o", str(out), "--workers", str(w),
+            subprocess.run([sys.executable, "-m", "newsmt", "run", str(job), "--config", args.config, "-o", str(out), "--workers", str(w),
                             "--threads", str(args.threads)], check=True, stdout=subprocess.DEVNULL)
             seconds[w], cpu = time.perf_counter() - t0, _children_cpu() - cpu0
             with (out / "records.jsonl").open(encoding="utf-8") as f:

@@ -1,6 +1,6 @@
 """Load test of ``newsmt serve`` on loopback: concurrent clients, single sentences and whole articles.
 
-    python scripts/bench_serve.py [--config configs/en-pt-news.toml] [--clients 1,8,32,128]
+    python scripts/bench_serve.py [--config en-pt-news] [--clients 1,8,32,128]
                                   [--seconds 10] [--max-requests 2000] [--idle 300] [--url http://127.0.0.1:PORT]
 
 Without ``--url`` it starts the server itself (``python -m newsmt.serve`` on a free loopback port,
@@ -369,7 +369,7 @@ class Baseline:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--config", default=str(REPO / "configs" / "en-pt-news.toml"))
+    ap.add_argument("--config", default="en-pt-news")
     ap.add_argument("--url", help="an already running server on loopback (default: start one)")
     ap.add_argument("--clients", default="1,8,32,128")
     ap.add_argument("--workloads", default="sentence,article")

@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -50,10 +51,9 @@ def build_inputs(root: Path) -> None:
 
 def newsmt(cwd: Path, *args: str, stdout: Path | None = None) -> None:
     """Run the CLI in ``cwd`` (relative paths: the outputs do not depend on where OUTDIR is)."""
-    exe = shutil.which("newsmt") or "newsmt"
     env = {**os.environ, "NO_COLOR": "1"}
     with (stdout.open("wb") if stdout else open(os.devnull, "wb")) as out:
-        subprocess.run([exe, *args], check=True, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+        subprocess.run([sys.executable, "-m", "newsmt", *args], check=True, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
 
 
 def produce(outdir: Path) -> dict[str, str]:
@@ -63,13 +63,15 @@ def produce(outdir: Path) -> dict[str, str]:
     ins = ["in/sample.txt", "in/ntrex", "in/cnndm.jsonl"]
     out = outdir / "out"
     out.mkdir(parents=True, exist_ok=True)
-    newsmt(outdir, "segment", *ins, "--lang", "en", stdout=out / "segment.jsonl")
-    newsmt(outdir, "translate", *ins, "--src", "en", "--tgt", "pt", "-o", "out/translate",
-           "--output-format", "jsonl,tmx,xliff,md,doc")
-    newsmt(outdir, "summarize", *ins, "--lang", "en", "--to", "pt", "-o", "out/summarize")
-    newsmt(outdir, "summarize", "in/sample.txt", "--lang", "en", stdout=out / "summarize-stdout.jsonl")
-    newsmt(outdir, "run", *ins, "-c", str(Path(__file__).resolve().parents[1] / "configs" / "en-pt-news.toml"),
-           "-o", "out/run", "--workers", "1")
+    calls = [  # independent: two at a time
+        (["segment", *ins, "--lang", "en"], out / "segment.jsonl"),
+        (["translate", *ins, "--src", "en", "--tgt", "pt", "-o", "out/translate", "--output-format", "jsonl,tmx,xliff,md,doc"], None),
+        (["summarize", *ins, "--lang", "en", "--to", "pt", "-o", "out/summarize"], None),
+        (["summarize", "in/sample.txt", "--lang", "en"], out / "summarize-stdout.jsonl"),
+        (["run", *ins, "-c", "en-pt-news", "-o", "out/run", "--workers", "1"], None),
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda call: newsmt(outdir, *call[0], stdout=call[1]), calls))
     hashes = {}
     for p in sorted(out.rglob("*")):
         rel = p.relative_to(out).as_posix()

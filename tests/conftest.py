@@ -1,6 +1,8 @@
-"""Shared fixtures: the read-only ../shared folder (skipped cleanly when absent)."""
+"""Shared fixtures: the read-only ../shared folder (skipped cleanly when absent); test modules of an
+extra that is not installed (``pip install -e .`` without ``[dev]``) are not collected."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ from tinymodels import tiny_models  # noqa: F401  (session fixture: tiny models 
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+NEEDS = {"test_serve.py": "fastapi", "test_serve_browser.py": "selenium", "test_hf_backends.py": "transformers",
+         "test_models.py": "tokenizers"}
+collect_ignore = [name for name, module in NEEDS.items() if importlib.util.find_spec(module) is None]
 
 
 def shared_path(*parts: str) -> Path:

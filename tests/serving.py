@@ -21,7 +21,7 @@ from newsmt.document import Translation
 from newsmt.serve import create_app
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO / "configs" / "en-pt-news.toml"
+CONFIG = "en-pt-news"
 
 SENTENCES = [
     "The city council approved the new budget on Tuesday.",

@@ -1,8 +1,9 @@
 """The bad-input matrix: every command, one clear line and the documented exit code, nothing lost.
 
-Exit codes (README): 2 bad input, 3 unsupported language, 4 missing or broken model, 5 bad
-configuration, 6 output that cannot be written. A bad item among good ones is reported, the good
-ones are processed, and the command exits 2 at the end. Run as subprocesses: what a user sees.
+Exit codes (README): 2 bad input, 3 unsupported language, 4 missing or broken model (or extra),
+5 bad configuration, 6 output that cannot be written. A bad item among good ones is reported, the
+good ones are processed, and the command exits 2 at the end; ``run`` too (its errors.jsonl kept).
+Inputs that hold no article are an error. Run as subprocesses: what a user sees.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ BAD_LINES = {
 
 def newsmt(*args: str | Path, cwd: Path | None = None, stdin: int | None = None,
            env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from newsmt.cli import app; app()", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "newsmt", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, stdin=stdin,
                           env={**os.environ, **(env or {})}, timeout=300)
 
@@ -34,6 +35,15 @@ def newsmt(*args: str | Path, cwd: Path | None = None, stdin: int | None = None,
 def one_line_error(r: subprocess.CompletedProcess, code: int) -> None:
     assert r.returncode == code, (r.returncode, r.stderr)
     assert "Traceback" not in r.stderr and "newsmt: error: " in r.stderr
+
+
+def run_failed(r: subprocess.CompletedProcess, out: Path, sources: list[str], done: int) -> None:
+    """``run`` with failed articles: their lines on stderr, the closing line, exit 2, errors.jsonl kept."""
+    one_line_error(r, 2)
+    assert f"done {done}," in r.stderr and f"failed {len(sources)}" in r.stderr, r.stderr
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
+    assert sorted(e["source"] for e in errors) == sorted(sources)
+    assert all(any(line.startswith(f"newsmt: error: {s}") for line in r.stderr.splitlines()) for s in sources), r.stderr
 
 
 COMMANDS = {
@@ -53,9 +63,7 @@ def test_a_bad_jsonl_line_is_reported_and_the_rest_processed(tmp_path, command, 
     out = tmp_path / "out"
     r = newsmt(*COMMANDS[command], feed, "-o", out)
     if command == "run":
-        assert r.returncode == 0 and "failed 1" in r.stdout, r.stderr
-        errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
-        assert [e["source"] for e in errors] == [f"{feed}:2"]
+        run_failed(r, out, [f"{feed}:2"], done=1)  # the two good lines have one body: one is a duplicate
         assert len((out / "records.jsonl").read_text().splitlines()) == 2
         return
     one_line_error(r, 2)
@@ -87,7 +95,7 @@ def test_a_missing_input_or_empty_glob_does_not_stop_the_good_ones(tmp_path, com
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     r = newsmt(*COMMANDS[command], "missing.txt", "*.none", "good.txt", "-o", "out", cwd=tmp_path)
     if command == "run":
-        assert r.returncode == 0 and "done 1" in r.stdout and "failed 2" in r.stdout, (r.stdout, r.stderr)
+        run_failed(r, tmp_path / "out", ["missing.txt", "*.none"], done=1)
         return
     one_line_error(r, 2)
     assert "missing.txt: no such file" in r.stderr and "*.none: matches no file" in r.stderr
@@ -98,9 +106,10 @@ def test_a_missing_input_or_empty_glob_does_not_stop_the_good_ones(tmp_path, com
 def test_run_with_its_inputs_inside_the_output_folder(tmp_path):
     (tmp_path / "feed.jsonl").write_text(GOOD_LINE + "\n", encoding="utf-8")
     r = newsmt(*COMMANDS["run"], "feed.jsonl", "-o", ".", cwd=tmp_path)
-    assert r.returncode == 0 and "done 1" in r.stdout, (r.stdout, r.stderr)
-    again = newsmt(*COMMANDS["run"], ".", "-o", ".", cwd=tmp_path)  # its own outputs are not read back
-    assert "done 0, skipped 1" in again.stdout or again.returncode == 0, again.stderr
+    assert r.returncode == 0 and "done 1" in r.stderr, (r.stdout, r.stderr)
+    again = newsmt(*COMMANDS["run"], ".", "-o", ".", cwd=tmp_path)  # its own outputs are not read back: nothing
+    one_line_error(again, 2)
+    assert ".: holds no input file outside the output folder" in again.stderr
 
 
 def test_file_names_that_are_not_utf8(tmp_path):
@@ -123,7 +132,12 @@ def test_file_names_that_are_not_utf8(tmp_path):
     (["run", "IN", "-o", "OUT", "--set", "output.formats=jsonl,nope"], 5, "unknown output format"),
     (["translate", "IN", "--src", "en", "--tgt", "pt", "-o", "IN"], 6, "not a folder"),
     (["run", "IN", "-o", "IN"], 6, "not a folder"),
-    (["segment", "IN", "-o", "."], 6, "folder"),
+    (["segment", "IN", "-o", "in.txt/"], 6, "in.txt"),
+    (["models", "pull", "bergamot-en-ru", "--base-url", "notaurl"], 5, "not a URL"),
+    (["run", "-", "-o", "OUT"], 2, "-: empty input"),
+    (["run", "EMPTYDIR", "-o", "OUT"], 2, "holds no input file"),
+    (["translate", "EMPTYJSONL"], 2, "no article"),
+    (["run", "IN", "-o", "OUT", "--config", "nope"], 5, "presets: en-pt-news"),
     (["eval", "mt", "--hyp", "EMPTY", "--ref", "EMPTY"], 2, "empty"),
     (["eval", "mt", "--hyp", "IN", "--ref", "IN", "--lang", "ja"], 5, "sacrebleu[ja]"),
     (["eval", "sum", "--hyp", "BIN", "--ref", "BIN"], 2, "binary"),
@@ -135,20 +149,27 @@ def test_errors_are_one_line_with_the_documented_code(tmp_path, args, code, mess
     (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "bin.dat").write_bytes(bytes(range(256)) * 4)
-    paths = {"IN": "in.txt", "OUT": "out", "EMPTY": "empty.txt", "BIN": "bin.dat"}
-    r = newsmt(*[paths.get(a, a) for a in args], cwd=tmp_path)
+    (tmp_path / "emptydir").mkdir()
+    (tmp_path / "blank.jsonl").write_text("\n\n", encoding="utf-8")
+    paths = {"IN": "in.txt", "OUT": "out", "EMPTY": "empty.txt", "BIN": "bin.dat", "EMPTYDIR": "emptydir",
+             "EMPTYJSONL": "blank.jsonl"}
+    r = newsmt(*[paths.get(a, a) for a in args], cwd=tmp_path, stdin=subprocess.DEVNULL,
+               env={"NEWSMT_HOME": str(tmp_path / "home")})
     one_line_error(r, code)
     assert message in r.stderr
 
 
-def test_closed_stdin_and_full_stdout(tmp_path):
-    r = subprocess.run(f"{sys.executable} -c 'from newsmt.cli import app; app()' segment - 0<&-",
-                       shell=True, capture_output=True, text=True)
+@pytest.mark.parametrize("command", ["segment", "run"])
+def test_closed_stdin_and_full_stdout(tmp_path, command):
+    r = subprocess.run(f"{sys.executable} -m newsmt {command} - {'-o out' if command == 'run' else ''} 0<&-",
+                       shell=True, capture_output=True, text=True, cwd=tmp_path)
     one_line_error(r, 2)
     assert "standard input is closed" in r.stderr
+    if command == "run":
+        return
     (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
     with open("/dev/full", "w") as full:
-        r = subprocess.run([sys.executable, "-c", "from newsmt.cli import app; app()", "segment", str(tmp_path / "in.txt")],
+        r = subprocess.run([sys.executable, "-m", "newsmt", "segment", str(tmp_path / "in.txt")],
                            stdout=full, stderr=subprocess.PIPE, text=True)
     one_line_error(r, 6)
     assert "No space left" in r.stderr
@@ -202,12 +223,14 @@ def test_bad_web_inputs_are_one_line_each_and_the_rest_is_processed(tmp_path):
     (tmp_path / "cut.warc.gz").write_bytes(warc[: len(warc) // 2])  # inside the second page's record
     (tmp_path / "feed.xml").write_text("this is not a feed at all", encoding="utf-8")
     (tmp_path / "empty.html").write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
+    (tmp_path / "nav.html").write_text("<html><head><style>p {}</style></head><body><nav><a href='/'>Home</a> "
+                                       "<a href='/news'>News</a></nav><script>x()</script></body></html>", encoding="utf-8")
     (tmp_path / "noise.html").write_bytes(b"<meta charset='x-unknown'><p>" + bytes(range(128, 256)) * 40)
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     assert gzip.decompress(warc)  # the whole archive was valid
     r = newsmt(*COMMANDS["translate"], ".", "-o", "out", cwd=tmp_path)
     one_line_error(r, 2)
-    for name in ("cut.warc.gz", "feed.xml", "empty.html"):
+    for name in ("cut.warc.gz", "feed.xml", "empty.html", "nav.html"):
         assert sum(line.startswith(f"newsmt: error: {name}") for line in r.stderr.splitlines()) == 1, (name, r.stderr)
     # the page in an unknown encoding: decoded by detection, or refused in one line; never a traceback
     assert sum(line.startswith("newsmt: error: noise.html") for line in r.stderr.splitlines()) <= 1
@@ -218,7 +241,7 @@ def test_bad_web_inputs_are_one_line_each_and_the_rest_is_processed(tmp_path):
 def test_a_repaired_stray_byte_is_counted_in_the_run(tmp_path):
     (tmp_path / "a.txt").write_bytes("It’s a “quoted” story about a café.\n".encode().replace("é".encode(), b"\xe9"))
     r = newsmt(*COMMANDS["run"], tmp_path / "a.txt", "-o", tmp_path / "out")
-    assert r.returncode == 0 and "decode_replaced 1" in r.stdout, (r.stdout, r.stderr)
+    assert r.returncode == 0 and "decode_replaced 1" in r.stderr, (r.stdout, r.stderr)
     record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
     assert record["meta"]["replaced_bytes"] == 1 and "caf\ufffd" in record["text"]
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
-from tokenizers import Tokenizer
 
 from newsmt.errors import ModelError
 from newsmt.models import resolve
@@ -50,6 +49,8 @@ def test_count_tokens_uses_the_sentencepiece_vocabulary(backend: BergamotBackend
 
 
 def test_generated_tokenizer_matches_the_shipped_one(enpt_dir: Path, tmp_path: Path, flores_en: list[str]) -> None:
+    pytest.importorskip("transformers")  # the converter of the [hf] extra
+    Tokenizer = pytest.importorskip("tokenizers").Tokenizer
     copy = _copy_without_tokenizer(enpt_dir, tmp_path / "enpt")
     generated = BergamotBackend(copy, threads=2)
     assert (copy / TOKENIZER).is_file()  # written once, next to the model
@@ -62,6 +63,7 @@ def test_generated_tokenizer_matches_the_shipped_one(enpt_dir: Path, tmp_path: P
 
 
 def test_read_only_model_folder_gets_a_cached_tokenizer(enpt_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("transformers")  # the converter of the [hf] extra
     copy = _copy_without_tokenizer(enpt_dir, tmp_path / "ro")
     monkeypatch.setenv("NEWSMT_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(bergamot.os, "access", lambda *a, **k: False)  # tests may run as root

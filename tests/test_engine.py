@@ -147,7 +147,7 @@ def test_markdown_links_keep_their_targets(en_pt: TranslationEngine) -> None:
     out = [t.text for t in en_pt.translate_texts(src)]
     assert "](https://www.amnesty.org/en/latest/news/)" in out[0] and out[0].count("[") == 1
     assert "](https://en.wikipedia.org/wiki/Court_(law))" in out[1] and "5" in out[1]
-    assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes (https://x.org)."  # never dropped
+    assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes <https://x.org>."  # never dropped: an autolink
 
 
 def test_translate_document_fills_every_sentence_and_checks_language(en_pt: TranslationEngine) -> None:
@@ -227,7 +227,7 @@ def test_cli_translate_file_to_outdir(sample_article: Path, tmp_path: Path) -> N
     assert any(f.endswith(".sentences.jsonl") for f in files) and len(files) == 3 and "index.jsonl" in files
     rows = [json.loads(x) for x in next(tmp_path.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()]
     assert rows and all(r["tgt"] for r in rows)
-    assert "translated 1 document" in result.stderr
+    assert "translated 1 article" in result.stderr
 
 
 def test_cli_translate_stdin_to_stdout() -> None:

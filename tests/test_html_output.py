@@ -260,3 +260,18 @@ def test_html_format_is_registered(tmp_path):
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
     [path] = write_outputs(doc, tmp_path / "out", ["html"])
     assert path.name == "kinds.en.html" and path.read_text(encoding="utf-8") == render(doc, "html")
+
+
+@pytest.mark.parametrize("fmt, text", [
+    ("md", "# Bridge opens\n\nThe bridge opened on Monday.\n\n# Traffic\n\nCars crossed it at noon.\n"),
+    ("html", "<html><head><title>Bridge opens | City News</title></head><body><article><h1>Bridge opens</h1>"
+             "<p>The bridge over the river opened on Monday, the council said in a statement.</p><h1>Traffic</h1>"
+             "<p>Cars crossed it at noon, and officials expect traffic to ease within weeks.</p></article></body></html>"),
+])
+def test_a_page_has_one_h1(fmt, text):
+    doc = segment_document(read_text(text, fmt, "en")[0])
+    for out in ("html", "doc"):
+        page = render(doc, out)
+        if out == "doc" and fmt != "html":
+            continue
+        assert page.count("<h1>") == 1 and "<h2>Traffic</h2>" in page, page

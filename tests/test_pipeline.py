@@ -14,7 +14,7 @@ from newsmt.sources import read_path, read_text
 from newsmt.workers import machine_plan
 
 REPO = Path(__file__).resolve().parents[1]
-EN_PT = REPO / "configs" / "en-pt-news.toml"
+EN_PT = "en-pt-news"
 
 
 @pytest.fixture(scope="module")

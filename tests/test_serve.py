@@ -706,4 +706,5 @@ def test_ray_engine_serves_the_same_app(cfg):
         assert r.status_code == 200 and "terça-feira" in r.json()["translatedText"]
     finally:
         stop(proc)
-        subprocess.run(["ray", "stop", "--force"], capture_output=True, timeout=120)
+        ray_cli = Path(sys.executable).with_name("ray")  # beside this interpreter: a venv need not be on PATH
+        subprocess.run([str(ray_cli), "stop", "--force"], capture_output=True, timeout=120)

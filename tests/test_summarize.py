@@ -321,7 +321,8 @@ def test_cli_summarize(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["summarize", str(article), "--lang", "en", "--sentences", "2"])
     assert result.exit_code == 0, result.output
-    [row] = [json.loads(line) for line in result.output.splitlines()]
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.stderr.startswith("summarized 1 article, ")
     assert row["doc"] == "news-article-en" and row["method"] == "extractive" and len(row["summary"]) == 2
     assert set(row["summary"][0]) == {"text", "sources", "score", "flags"} and row["translation"] is None
     result = runner.invoke(app, ["summarize", str(article), "--to", "pt", "--words", "50", "-o", str(tmp_path)])

@@ -275,7 +275,10 @@ def build_tiny(family: str, out_dir: Path, size: str = "tiny") -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> Callable[[str], Path]:
-    """``tiny_models(family) -> Path``: each family built once per test session."""
+    """``tiny_models(family) -> Path``: each family built once per test session (skipped without the
+    [hf] extra)."""
+    pytest.importorskip("transformers")
+    pytest.importorskip("torch")
     root = tmp_path_factory.mktemp("tiny-models")
     built: dict[str, Path] = {}
 

@@ -1,4 +1,5 @@
-"""One typed configuration object, loaded from ``configs/*.toml`` with ``--set key=value`` overrides."""
+"""One typed configuration object: the defaults, a preset (``presets/<name>.toml`` inside the package,
+addressed by name) or a TOML file, then ``--set key=value`` overrides; validated before any model loads."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,7 +14,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .errors import ConfigError
+from .errors import ConfigError, LanguageError
+
+PRESETS = Path(__file__).parent / "presets"
 
 
 def available_cores() -> int:
@@ -41,9 +44,9 @@ class SegmentConfig:
 @dataclass
 class TranslateConfig:
     enabled: bool = True
-    tgt: str = "ru"
+    tgt: str = "pt"  # with segment.lang "en": the pair whose models come with the install
     backend: str = "auto"  # auto | bergamot | ctranslate2 | transformers
-    model: str = ""  # name or path; "" = default for the pair (configs/models.toml)
+    model: str = ""  # name or path; "" = default for the pair (data/models.toml)
     beam: int = 4
     batch_tokens: int = 2048
     threads: int = 0  # 0 = chosen for the machine
@@ -101,21 +104,23 @@ class PipelineConfig:
         return dataclasses.asdict(self)
 
 
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+def _build(cls: type, data: dict[str, Any], where: str, origin: str) -> Any:
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
-        raise ConfigError(f"unknown key(s) in [{where}]: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        what = f"key(s) in [{where}]" if where else "table(s)"
+        raise ConfigError(f"{origin}: unknown {what}: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
     kwargs = {}
     for name, value in data.items():
         typ = hints[name]
+        key = f"{where}.{name}".strip(".")
         if dataclasses.is_dataclass(typ):
             if not isinstance(value, dict):
-                raise ConfigError(f"[{where}.{name}] must be a table")
-            kwargs[name] = _build(typ, value, f"{where}.{name}".strip("."))
+                raise ConfigError(f"{origin}: [{key}] must be a table of settings, got {value!r}")
+            kwargs[name] = _build(typ, value, key, origin)
         else:
-            kwargs[name] = coerce(value, typ, f"{where}.{name}".strip("."))
+            kwargs[name] = coerce(value, typ, key)
     return cls(**kwargs)
 
 
@@ -147,43 +152,80 @@ def coerce(value: Any, typ: Any, key: str) -> Any:
     return value
 
 
-def _set_path(data: dict[str, Any], dotted: str, value: str) -> None:
+def _set_path(data: dict[str, Any], dotted: str, value: str, origin: str) -> None:
     parts = dotted.split(".")
+    if len(parts) < 2 or not all(parts):
+        raise ConfigError(f"--set {dotted}: give table.key=value, e.g. --set translate.tgt=pt")
+    cls: Any = PipelineConfig
+    for i, p in enumerate(parts):
+        known = {f.name for f in fields(cls)} if dataclasses.is_dataclass(cls) else set()
+        if p not in known:
+            where = f" in [{'.'.join(parts[:i])}]" if i else ""
+            raise ConfigError(f"--set {dotted}: unknown key {p!r}{where}; known: {', '.join(sorted(known))}")
+        cls = get_type_hints(cls)[p]
     node = data
     for p in parts[:-1]:
         node = node.setdefault(p, {})
         if not isinstance(node, dict):
-            raise ConfigError(f"--set {dotted}: {p} is not a table")
+            raise ConfigError(f"{origin}: [{p}] must be a table of settings, got {node!r}")
     node[parts[-1]] = value
 
 
+def preset_names() -> list[str]:
+    """The presets that come with newsmt (``--config NAME``)."""
+    return sorted(p.stem for p in PRESETS.glob("*.toml"))
+
+
+def config_path(name: str | Path) -> Path:
+    """A config file, or the preset called ``name`` (``en-pt-news``); ConfigError saying which exist."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    if str(name) in preset_names():
+        return PRESETS / f"{name}.toml"
+    presets = ", ".join(preset_names())
+    if p.is_dir():
+        raise ConfigError(f"--config {p}: is a folder; give a TOML file or a preset name ({presets})")
+    if p.parent != Path(".") and not p.parent.is_dir():
+        raise ConfigError(f"--config {p}: no such file (folder {p.parent} does not exist); presets: {presets}")
+    raise ConfigError(f"--config {p}: no such file or preset; presets: {presets}")
+
+
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> PipelineConfig:
-    """Load a TOML preset (or the defaults) and apply ``key=value`` overrides (dotted keys)."""
+    """Load a preset by name or a TOML file (or the defaults) and apply ``key=value`` overrides
+    (dotted keys)."""
     data: dict[str, Any] = {}
+    origin = "--set"
     if path:
-        p = Path(path)
-        if not p.is_file():
-            raise ConfigError(f"config file not found: {p}")
+        p = config_path(path)
+        origin = str(p)
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{p}: not valid TOML: {e}") from None
+        except OSError as e:
+            raise ConfigError(f"{p}: cannot read ({e.strerror or e})") from None
     for item in overrides or []:
         if "=" not in item:
             raise ConfigError(f"--set expects key=value, got {item!r}")
         key, value = item.split("=", 1)
-        _set_path(data, key.strip(), value.strip())
-    cfg = _build(PipelineConfig, data, "")
+        _set_path(data, key.strip(), value.strip(), origin)
+    cfg = _build(PipelineConfig, data, "", origin)
     validate(cfg)
     return cfg
 
 
 def _standard_languages(cfg: PipelineConfig) -> None:
-    """The configured languages as BCP-47 tags (LanguageError for what is not a language code)."""
+    """The configured languages as BCP-47 tags (LanguageError naming the key for what is not a
+    language code)."""
     from .languages import standard
 
-    cfg.translate.tgt, cfg.segment.lang, cfg.summarize.to = (
-        standard(cfg.translate.tgt), standard(cfg.segment.lang), standard(cfg.summarize.to))
+    for table, key in (("translate", "tgt"), ("segment", "lang"), ("summarize", "to")):
+        section = getattr(cfg, table)
+        try:
+            setattr(section, key, standard(getattr(section, key)))
+        except LanguageError as e:
+            raise LanguageError(f"{table}.{key}: {e}") from None
 
 
 def validate(cfg: PipelineConfig) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from . import __version__
 from .config import PipelineConfig
 from .document import Document
-from .errors import InputError, LanguageError, ModelError, NewsmtError
+from .errors import InputError, LanguageError, ModelError, NewsmtError, extras_needed
 from .languages import same_language
 
 if TYPE_CHECKING:
@@ -118,7 +118,8 @@ class Resources:
         if self._summarizer is None:
             from .summarize import load_summarizer
 
-            self._summarizer = load_summarizer(self.cfg.summarize.model)
+            with extras_needed():  # transformers, torch: the [hf] extra
+                self._summarizer = load_summarizer(self.cfg.summarize.model)
         return self._summarizer
 
     def close(self) -> None:

@@ -1,24 +1,33 @@
 """What every ``newsmt`` command shares: the Typer apps, options, the error policy, the one loop over
-articles (``process_all``) and where its documents go (``Sink``)."""
+articles (``process_all``), where its documents go (``Sink``) and the closing line (``Tally``).
+
+The grammar (README, "Command line"): ``-o`` names a folder wherever a command can write several
+files and a file only where exactly one results; a trailing slash always means a folder. Boolean
+options are flags without a value. Every command ends with one line on stderr."""
 from __future__ import annotations
 
 import functools
 import json
 import os
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import typer
 
-from ..errors import ConfigError, NewsmtError, OutputError
+from ..errors import ConfigError, NewsmtError, OutputError, missing_extra
 
+# plain help (rich_markup_mode=None): flags are shown without a value type
 app = typer.Typer(
     help="News articles into sentence-aligned translations and attributed summaries.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
 )
-models_app = typer.Typer(help="List, inspect, pull and convert translation models.", no_args_is_help=True)
-eval_app = typer.Typer(help="Score outputs against references (segmentation, MT, summaries).", no_args_is_help=True)
+models_app = typer.Typer(help="List, inspect, pull and convert translation models.", no_args_is_help=True,
+                         rich_markup_mode=None)
+eval_app = typer.Typer(help="Score outputs against references (segmentation, MT, summaries).", no_args_is_help=True,
+                       rich_markup_mode=None)
 
 
 def _print_version(value: bool) -> None:
@@ -40,11 +49,27 @@ app.add_typer(eval_app, name="eval")
 
 
 # options shared by the commands that read articles
-INPUTS = typer.Argument(..., help="Files, directories (recursive), globs, JSONL feeds; - = stdin.")
-HTML = typer.Option("article", "--html", help="Web pages: article (the extracted article) | page (all visible text).")
-FORMAT = typer.Option("auto", "--format", "-f", help="Input: auto (by suffix) | txt | md | html | jsonl | lines | feed | warc.")
-CONFIG = typer.Option(None, "--config", "-c", help="TOML preset, e.g. configs/en-pt-news.toml (its tables that apply here).")
-OVERRIDES = typer.Option([], "--set", help="Override a config key, e.g. --set translate.beam=2 (repeatable).")
+INPUTS = typer.Argument(..., metavar="INPUT", help="Files, directories (recursive), globs, JSONL feeds, pages, feeds, archives; - = stdin.")
+HTML = typer.Option(None, "--html", help="Web pages: article (the extracted article; default) | page (all visible text).")
+FORMAT = typer.Option(None, "--format", "-f", help="Input: auto (by suffix; default) | txt | md | html | jsonl | lines | feed | warc.")
+CONFIG = typer.Option(None, "--config", "-c", metavar="NAME|FILE",
+                      help="A preset (en-pt-news, en-ru-news, ru-en-news) or a TOML file; the tables that apply here.")
+OVERRIDES = typer.Option([], "--set", metavar="KEY=VALUE", help="Override a config key, e.g. --set translate.beam=2 (repeatable).")
+LANG = "Language of the articles: a BCP-47 tag (en, pt-BR) or auto (detect per article); default: the config's segment.lang (en)."
+OUTDIR = typer.Option(None, "--output", "-o", metavar="DIR",
+                      help="Output folder: the files of each article (<doc>.<ext>) and index.jsonl (default: stdout).")
+OUTFILE = typer.Option(None, "--output", "-o", metavar="FILE|DIR/",
+                       help="Write to FILE (default: stdout); DIR/ (trailing slash) or an existing folder: one file per article.")
+
+
+def output_paths(value: str | None) -> tuple[Path | None, Path | None]:
+    """``-o`` of a command whose result is one file: (file, None), or (None, folder) for a trailing
+    slash or an existing folder, or (None, None) for stdout."""
+    if not value or value == "-":
+        return None, None
+    if value.endswith(("/", os.sep)) or Path(value).is_dir():
+        return None, Path(value)
+    return Path(value), None
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -64,14 +89,20 @@ def handle_errors(fn: Callable) -> Callable:
             return result
         except NewsmtError as e:
             fail(str(e), e.exit_code)
+        except ImportError as e:  # a feature of an extra that is not installed
+            extra = missing_extra(e)
+            if extra is None:
+                raise
+            fail(str(extra), extra.exit_code)
         except BrokenPipeError:
             _drop_stdout()
             raise typer.Exit(0) from None
         except OSError as e:  # writing to stdout: a full device, an I/O error
             _drop_stdout()
             fail(f"cannot write the output: {e.strerror or e}", OutputError.exit_code)
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
+        except KeyboardInterrupt:  # Ctrl-C while working: the shell's code for SIGINT, no traceback
+            typer.echo("\nnewsmt: interrupted", err=True)
+            raise typer.Exit(130) from None
 
     return wrapper
 
@@ -89,10 +120,12 @@ def _drop_stdout() -> None:
 
 
 class Tally:
-    """Articles done and bad items in a multi-input command."""
+    """Articles done and bad items in a multi-input command, and its closing line."""
 
-    def __init__(self) -> None:
-        self.done = self.failed = 0
+    def __init__(self, verb: str) -> None:
+        self.verb, self.start = verb, time.perf_counter()
+        self.done = self.failed = self.sentences = 0
+        self.flags: Counter[str] = Counter()
         self.generic: set[str] = set()  # languages without a pack met so far
 
     def documents(self, items: Iterable) -> Iterator:
@@ -105,6 +138,8 @@ class Tally:
             else:
                 self.done += 1
                 self.note_generic(item)
+                self.sentences += sum(1 for _ in item.sentences())
+                self.flags.update([f for t in item.translations.values() for f in t.flags] + item.meta.get("flags", []))
                 yield item
 
     def note_generic(self, doc: Any) -> None:
@@ -116,12 +151,24 @@ class Tally:
                        f"rules and flagged {GENERIC_FLAG}", err=True)
 
     def close(self) -> None:
-        """Exit 2 when any item failed (after the others were processed)."""
+        """The closing line on stderr; exit 2 when any item failed (after the others were processed),
+        and when the inputs held no article at all."""
+        seconds = time.perf_counter() - self.start
+        flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
+        failed = f", failed {self.failed}" if self.failed else ""
+        typer.echo(f"{self.verb} {_plural(self.done, 'article')}, {_plural(self.sentences, 'sentence')} in {seconds:.1f} s "
+                   f"({self.sentences / seconds if seconds else 0:.1f} sent/s){failed}; flags: {flags}", err=True)
         if self.failed > 1 or (self.failed and self.done):
             fail(f"{self.failed} of {self.done + self.failed} inputs could not be processed (see above); "
                  "the others were processed", 2)
         if self.failed:
             raise typer.Exit(2)
+        if not self.done:
+            fail("the inputs hold no article", 2)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 class Sink:
@@ -227,22 +274,32 @@ def check_output_formats(formats: list[str]) -> None:
         raise ConfigError(str(e)) from None
 
 
-def process_all(inputs: list[str], cfg, lang: str, sink: Sink, label: str,
-                 preload: tuple[str, str] | None = None) -> Any:
-    """The one loop of segment/translate/summarize: models first (errors before any reading), then
-    every article through ``pipeline.stream`` into ``sink``; bad items reported, exit 2 at the end."""
+def process_all(inputs: list[str], cfg, sink: Sink, verb: str, preload: tuple[str, str] | None = None) -> None:
+    """The one loop of segment/extract/translate/summarize: models first (errors before any
+    reading), then every article through ``pipeline.stream`` into ``sink``; bad items reported,
+    the closing line on stderr, exit 2 at the end when any failed."""
     from ..pipeline import Resources, stream
     from ..progress import progress
 
-    tally = Tally()
+    tally = Tally(verb)
     try:
         with Resources(cfg) as resources:
-            engine = resources.engine(*preload) if preload else None
-            with progress(label) as bar:
-                for doc in tally.documents(stream(inputs, cfg, resources, lang, sink.outdir, bar)):
+            if preload and preload[0] != "auto":
+                resources.engine(*preload)
+            with progress("articles") as bar:
+                for doc in tally.documents(stream(inputs, cfg, resources, cfg.segment.lang, sink.outdir, bar)):
                     sink(doc)
             sink.close()
-            return tally, engine
     except BaseException:
         sink.abort()
         raise
+    tally.close()
+
+
+def article_config(config: str | None, overrides: list[str], lang: str | None, **settings: Any):
+    """The config of an article command: ``config`` and ``overrides``, then the command's own
+    options (``settings``: ``"translate.tgt": "pt"``, None = not given), ``lang`` as segment.lang."""
+    from ..config import load_config
+
+    given = {"segment.lang": language(lang) if lang else None, **settings}
+    return load_config(config, overrides + [f"{k}={v}" for k, v in given.items() if v is not None])

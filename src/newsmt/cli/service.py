@@ -7,12 +7,12 @@ from typing import List, Optional
 
 import typer
 
-from .common import CONFIG, OVERRIDES, app, command, language
+from .common import CONFIG, OUTFILE, OVERRIDES, app, command, language, output_paths
 
 
 @command(app, "serve")
 def serve_cmd(
-    config: Optional[Path] = CONFIG,
+    config: Optional[str] = CONFIG,
     overrides: List[str] = OVERRIDES,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
     port: int = typer.Option(5000, "--port", help="Port."),
@@ -26,11 +26,18 @@ def serve_cmd(
 ) -> None:
     """Serve translations and aligned articles over HTTP until Ctrl-C (in-flight requests finish)."""
     from ..config import load_config
-    from ..serve import ServeOptions, serve
+    from ..errors import extras_needed
+
+    with extras_needed():  # fastapi, uvicorn: the [serve] extra
+        from ..serve import ServeOptions, serve
 
     cfg = load_config(config, overrides)
     opts = ServeOptions.from_strings(options, api_keys=api_keys, require_api_key=require_api_key or None)
-    serve(cfg, host, port, workers, engine=engine, **vars(opts))
+    try:
+        serve(cfg, host, port, workers, engine=engine, **vars(opts))
+    except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: in-flight requests have finished
+        pass
+    typer.echo("newsmt: server stopped", err=True)
 
 
 suggestions_app = typer.Typer(help="Translation suggestions sent to a server's /suggest.", no_args_is_help=True)
@@ -65,7 +72,7 @@ def score_cmd(
     src: str = typer.Option(..., "--src", "-s", help="Source language."),
     tgt: str = typer.Option(..., "--tgt", "-t", help="Target language."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Score below which a line is flagged low_quality."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSONL here instead of stdout."),
+    output: Optional[str] = OUTFILE,
 ) -> None:
     """Score translations made by anyone: one JSONL record per line (score, flags, evidence), then a
     summary line with flag counts on stderr."""
@@ -73,7 +80,9 @@ def score_cmd(
     import time
 
     from ..api import score_texts
+    from ..errors import OutputError
     from ..fileio import write_atomic
+    from ..sources import safe_filename
     from ..score import read_pairs, summary_line
 
     src, tgt = language(src), language(tgt)
@@ -81,8 +90,15 @@ def score_cmd(
     pairs = read_pairs(source, translation)
     records = score_texts([s for s, _ in pairs], [t for _, t in pairs], src, tgt, threshold)
     lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    if output is None:
+    file, folder = output_paths(output)
+    if folder is not None:  # one result: <source stem>.scores.jsonl in that folder
+        folder.mkdir(parents=True, exist_ok=True)
+        file = folder / f"{safe_filename(source.stem)}.scores.jsonl"
+    if file is None:
         typer.echo(lines, nl=False)
     else:
-        write_atomic(output, lines)
+        try:
+            write_atomic(file, lines)
+        except OSError as e:
+            raise OutputError(f"cannot write {file}: {e.strerror or e}") from None
     typer.echo(summary_line(records, time.perf_counter() - start), err=True)

@@ -68,8 +68,10 @@ def hf_cache_dir() -> Path:
         return Path(os.environ["HF_HUB_CACHE"])
     if os.environ.get("HF_HOME"):
         return Path(os.environ["HF_HOME"]) / "hub"
-    from huggingface_hub import constants
-
+    try:
+        from huggingface_hub import constants
+    except ImportError:  # the default install has no [hf] extra: the hub's own default place
+        return Path.home() / ".cache" / "huggingface" / "hub"
     return Path(constants.HF_HUB_CACHE)
 
 
@@ -117,7 +119,10 @@ def in_hf_cache(repo_id: str, revision: str) -> Path | None:
     """Snapshot folder of ``repo_id`` in the HF cache (pinned revision first, then main); never downloads."""
     if "/" not in repo_id or not is_model_name(repo_id):
         return None
-    from huggingface_hub import try_to_load_from_cache
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:  # without the [hf] extra no Hugging Face model can run: none counts as installed
+        return None
 
     for rev in dict.fromkeys([revision or None, None]):
         try:

@@ -15,11 +15,12 @@ import json
 import os
 import shutil
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from pathlib import Path
 
-from ..errors import ModelError
+from ..errors import ConfigError, ModelError
 from ..fileio import replace_dir, write_atomic
 from ..progress import progress
 from .folders import (
@@ -75,6 +76,8 @@ def pull(name: str, base_url: str | None = None, force: bool = False, retries: i
     staging.mkdir(parents=True, exist_ok=True)
     if info is not None and info.source == "firefox":
         base = base_url or os.environ.get("NEWSMT_FTM_BASE_URL") or firefox_base_url()
+        if urllib.parse.urlsplit(base).scheme not in ("http", "https", "file"):
+            raise ConfigError(f"base URL {base!r} is not a URL: give http://, https:// or file://")
         _pull_firefox(info, staging, base.rstrip("/"), retries, dest)
         revision = info.revision
     else:

@@ -3,7 +3,7 @@
 Thin by design: each replica builds the app with ``create_app`` (its own models, batcher, limits,
 metrics) and Ray Serve's proxy routes HTTP to the replicas. Needs ``pip install 'ray[serve]'``::
 
-    newsmt serve --config configs/en-pt-news.toml --engine ray --workers 2        # local Ray
+    newsmt serve --config en-pt-news --engine ray --workers 2        # local Ray
     RAY_ADDRESS=auto newsmt serve --config ... --engine ray --workers 8           # a running cluster
 """
 from __future__ import annotations

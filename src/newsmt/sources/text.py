@@ -103,6 +103,23 @@ _CONTAINER_KIND = {"list_item_open": "list_item", "blockquote_open": "quote"}
 _VERBATIM_KIND = {"fence": "code", "code_block": "code", "html_block": "html", "table_open": "table"}
 
 
+def _inside_emphasis(text: str, s: int, e: int, children: list) -> tuple[int, int]:
+    """``(s, e)`` inside the emphasis that wraps a whole paragraph (``*By …*``, ``**Note**``): the
+    delimiters stay outside every sentence, so a translation cannot turn them into a list marker."""
+    children = [c for c in children if c.type != "text" or c.content]
+    while len(children) > 2 and children[0].type in ("em_open", "strong_open"):
+        depth = 0
+        for i, child in enumerate(children):
+            depth += child.nesting
+            if depth == 0:
+                break
+        mark = children[0].markup
+        if i != len(children) - 1 or not (text.startswith(mark, s) and text.endswith(mark, s, e)):
+            break
+        s, e, children = s + len(mark), e - len(mark), children[1:-1]
+    return s, e
+
+
 def read_md(text: str, lang: str, doc_id: str) -> Document:
     """Markdown blocks: headings (meta level), list items (meta marker), quotes, paragraphs;
     code, tables and raw HTML are kept verbatim (not translatable). A first-block level-1
@@ -148,6 +165,7 @@ def read_md(text: str, lang: str, doc_id: str) -> Document:
             s = ls + (i if i >= 0 else len(first) - len(first.lstrip(" \t>")))
             j = last.rfind(content[-1])
             e = le + (j + len(content[-1]) if j >= 0 else len(last.rstrip()))
+            s, e = _inside_emphasis(text, s, e, tok.children or [])
             if heading is not None:
                 kind = "title" if not paras and heading["level"] == 1 else "heading"
                 paras.append(Paragraph("", s, e, kind=kind, meta=dict(heading)))
@@ -156,7 +174,22 @@ def read_md(text: str, lang: str, doc_id: str) -> Document:
                 p = text_paragraph(text, s, e, kind)
                 p.meta.update(meta)
                 paras.append(p)
+            elif _links_only(tok.children or []):  # a row of badges or links: nothing to translate
+                paras.append(Paragraph("", s, e, kind="url", translatable=False))
             else:
                 paras.append(text_paragraph(text, s, e))
     return number_paragraphs(Document(doc_id, lang, text, paras, format="md"))
+
+
+def _links_only(children: list) -> bool:
+    """Whether an inline run is only images, possibly linked (badges), and separators: no words."""
+    seen = False
+    for c in children:
+        if c.type == "image":
+            seen = True
+        elif c.type == "text" and c.content.strip(" |·•-"):
+            return False
+        elif c.type not in ("link_open", "link_close", "softbreak", "hardbreak", "text"):
+            return False
+    return seen
 

@@ -35,6 +35,8 @@ from .boilerplate import Phrases, phrases_for
 from .page import absolute_url, decode_page, drop_invisible, page_metadata, parse_page
 
 MODES = ("article", "page")
+# where no article text stands: left out of the whole-page fallback, so a page of only these has no article
+NOT_ARTICLE = frozenset({"nav", "footer", "aside", "form", "menu", "dialog"})
 _IDENTIFIER = LanguageIdentifier()  # one model for every page, loaded on first use
 DETECTION_CHARS = 1500  # of the article's text: enough to pick its boilerplate phrases
 __all__ = ["MODES", "read_page", "read_html_document", "decode_page", "parse_page", "page_metadata", "article_body"]
@@ -129,10 +131,11 @@ def _read(html: str | bytes, doc_id: str, lang: str, url: str, mode: str, source
         if not blocks:
             extraction = "fallback"
             flags.append("extraction_fallback")
+    if not blocks:  # the fallback leaves out navigation, footers, forms: a page of only those has no article
+        blocks = page_blocks(tree, NOT_ARTICLE if mode == "article" else frozenset())
     if not blocks:
-        blocks = page_blocks(tree)
-    if not blocks:
-        raise InputError(f"{name}: no text found in the page")
+        raise InputError(f"{name}: no text found in the page" + ("" if mode == "page" else
+                         " outside navigation, menus, forms, scripts and styles"))
     doc = _document(blocks, meta["title"], doc_id, lang, base)
     doc.meta = {**meta, "source": source, "extraction": extraction}
     if flags:

@@ -61,6 +61,7 @@ class _Job:
     changed: list[str] = field(default_factory=list)  # values the model got wrong and the guards rewrote
     evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
+    codes: list[str] = field(default_factory=list)  # Markdown inline code spans, placeholders in ``norm``
 
 
 class TranslationEngine:
@@ -94,7 +95,8 @@ class TranslationEngine:
     # ---- public ---------------------------------------------------------------------------
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
         """One Translation per input text, in order. Empty or blank texts come back unchanged."""
-        jobs = [_Job(t, norm, links=links) for t in texts for norm, links in [g.detach_links(g.normalize_source(t))]]
+        jobs = [_Job(t, norm, links=links, codes=codes) for t in texts
+                for linked, links in [g.detach_links(g.normalize_source(t))] for norm, codes in [g.detach_code(linked)]]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
         if progress and len(todo) < len(jobs):
@@ -156,6 +158,7 @@ class TranslationEngine:
             yield from self._fix_pairs(job, marks, hyps)
         job.text = g.restore_typography(job.text, self.tgt, job.source)
         self._final_flags(job)
+        job.text = g.attach_code(g.restore_emphasis(job.text, job.norm), job.codes)
 
     @staticmethod
     def _assemble(job: _Job, parts: list[Hypothesis]) -> None:
@@ -299,11 +302,3 @@ def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
 
     resolved = resolve(src, tgt, cfg.model, cfg.backend)
     return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, scorer, resolved=resolved)
-
-
-def summary_line(stats: dict[str, Any], documents: int, seconds: float) -> str:
-    """One line for a run: documents, sentences, speed and every flag raised."""
-    n = stats["sentences"]
-    flags = ", ".join(f"{k} {v}" for k, v in sorted(stats["flags"].items())) or "none"
-    return (f"translated {documents} document{'s' if documents != 1 else ''}, {n} sentence{'s' if n != 1 else ''} "
-            f"in {seconds:.1f} s ({n / seconds if seconds else 0:.1f} sent/s); flags: {flags}")

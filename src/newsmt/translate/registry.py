@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..config import TranslateConfig
-from ..errors import ConfigError
+from ..errors import ConfigError, extras_needed
 from .backend import Backend
 
 if TYPE_CHECKING:
@@ -49,4 +49,5 @@ def create_backend(resolved: ResolvedModel, cfg: TranslateConfig, src: str = "",
     loader = BACKENDS.get(resolved.backend)
     if loader is None:
         raise ConfigError(f"unknown backend {resolved.backend!r}: use {', '.join(BACKENDS)}")
-    return loader(resolved, cfg, src, tgt or cfg.tgt)
+    with extras_needed():  # transformers, torch, ctranslate2: the [hf] extra
+        return loader(resolved, cfg, src, tgt or cfg.tgt)

@@ -49,6 +49,10 @@ def render_extract_txt(doc: Document) -> str:
 
 
 def render_extract_md(doc: Document) -> str:
+    """The article as Markdown: a Markdown input as it was read (its own structure and inline
+    markup), any other with a title, byline and paragraphs in Markdown, text escaped."""
+    if doc.format == "md":
+        return doc.text.rstrip("\n") + "\n"
     r = extract_record(doc)
     lines = [f"# {md_text(r['title'] or r['id'])}", ""]
     byline = " · ".join(md_text(x) for x in (r["site"], r["author"], r["date"]) if x)

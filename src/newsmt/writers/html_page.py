@@ -23,10 +23,14 @@ def _esc(s: str) -> str:
 
 def page(lang: str, title: str, blocks: list[tuple[str, str]]) -> str:
     """An HTML5 page; ``blocks`` are (container, element): consecutive elements of one container
-    ("ul", "ol", "table" (one row); "" none) share it."""
+    ("ul", "ol", "table" (one row); "" none) share it. The page has one ``<h1>``: later ones are ``<h2>``."""
     body: list[str] = []
     current = ""
+    h1 = False
     for container, element in blocks:
+        if element.startswith("<h1>"):
+            element = element if not h1 else "<h2>" + element[4:-5] + "</h2>"
+            h1 = True
         if container != current:
             if current:
                 body.append(_CONTAINERS[current][1])

@@ -4,7 +4,7 @@
   plain spaces, no zero-width characters, ASCII dashes, one line) and the target language's own
   quotation marks, apostrophes and dashes (``restore_typography``); pair balancing for double
   quotes and brackets (``pair_items``, ``locate``, ``insert_pairs``).
-- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags, HTML tags) and Markdown links:
+- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags, HTML tags), Markdown links, code and emphasis:
   extraction, whole-token verification and repair of the model's broken form of each item
   (``repair_protected``, ``strip_stray_marks``, ``detach_links``).
 - ``numbers`` (with ``clock``, ``dates``, ``numwords``, ``units``, ``quantity``): numbers, clock
@@ -42,11 +42,14 @@ from .numbers import (
 )
 from .quantity import Quantity
 from .spans import (
+    attach_code,
     attach_links,
+    detach_code,
     detach_links,
     occurrences,
     protected_spans,
     repair_protected,
+    restore_emphasis,
     strip_stray_marks,
 )
 from .typography import (
@@ -66,8 +69,8 @@ __all__ = [
     "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_FORMAT", "NUMBER_MISMATCH", "QUOTES", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "PairItem", "Quantity",
-    "attach_links", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
+    "attach_code", "attach_links", "detach_code", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
     "length_ratio_ok", "locate", "normalize_source", "occurrences", "pair_items", "parse_number", "preserved",
-    "protected_spans", "quantities", "repair_numbers", "repair_protected", "restore_typography",
+    "protected_spans", "quantities", "repair_numbers", "repair_protected", "restore_emphasis", "restore_typography",
     "source_dash", "source_pairs", "straighten_quotes", "strip_stray_marks", "wrong_script",
 ]

@@ -8,6 +8,10 @@
   brackets the model put around an item are dropped (``strip_stray_marks``).
 - Markdown inline links: ``detach_links`` hands the model ``[text]`` without the target (models
   mangle ``](``), ``attach_links`` puts each target back after its translated ``[text]``.
+- Markdown inline code: ``detach_code`` hands the model a placeholder word per code span (``XCAZ``,
+  which models copy; they translate or re-quote the code itself), ``attach_code`` puts the code back.
+- Markdown emphasis: ``restore_emphasis`` takes out the space a model put inside ``**`` or ``*``
+  (``** muito importante**``), which would end the emphasis or start a list.
 """
 from __future__ import annotations
 
@@ -179,15 +183,91 @@ def detach_links(text: str) -> tuple[str, list[str]]:
 
 def attach_links(text: str, targets: list[str]) -> str:
     """Put each link target back after the matching ``[…]`` of the translation, in order; a target
-    whose brackets the model lost is written after the sentence text, so no link is dropped."""
+    whose brackets the model lost is written after the sentence text as ``<target>``, so no link is
+    dropped."""
     if not targets:
         return text
     spans = list(_BRACKETED.finditer(text))[:len(targets)]
     for m, target in reversed(list(zip(spans, targets))):
         text = text[:m.end()] + f"({target})" + text[m.end():]
     rest = targets[len(spans):]
-    if rest:
+    if rest:  # as autolinks: still links, in Markdown and as text
         cut = _END_PUNCT.search(text).start()
-        text = text[:cut] + "".join(f" ({t})" for t in rest) + text[cut:]
+        text = text[:cut] + "".join(f" <{t}>" for t in rest) + text[cut:]
     return text
 
+
+
+# ---- Markdown inline code -----------------------------------------------------------------------
+_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # `code`, ``a ` b``
+
+
+def _code_mark(i: int) -> str:
+    """The placeholder of the i-th code span: a letters-only word (digits would read as numbers)."""
+    letters = ""
+    while True:
+        i, r = divmod(i, 26)
+        letters = chr(ord("A") + r) + letters
+        if not i:
+            return f"XC{letters}Z"
+        i -= 1
+
+
+def detach_code(text: str) -> tuple[str, list[str]]:
+    """Each inline code span -> its placeholder; the spans in order."""
+    if "`" not in text:
+        return text, []
+    codes: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        codes.append(m.group())
+        return _code_mark(len(codes) - 1)
+
+    return _CODE.sub(keep, text), codes
+
+
+def attach_code(text: str, codes: list[str]) -> str:
+    """Each placeholder of the translation back to its code span; a span whose placeholder the model
+    lost is written after the sentence text, so no code is dropped."""
+    rest = []
+    for i, code in enumerate(codes):
+        mark = _code_mark(i)
+        if mark in text:
+            text = text.replace(mark, code, 1)
+        else:
+            rest.append(code)
+    if rest:
+        cut = _END_PUNCT.search(text).start()
+        text = text[:cut] + "".join(f" {c}" for c in rest) + text[cut:]
+    return text
+
+
+# ---- Markdown emphasis --------------------------------------------------------------------------
+_DELIMITER = re.compile(r"(?<![\w*\\])\*+(?![\w*])|(?<![\w*\\])\*+(?=[\w])|(?<=[\w.,;:!?)\"'])\*+(?![\w*])"
+                        r"|(?<![\w_])_+|_+(?![\w_])")
+
+
+def _delimiters(text: str) -> list[re.Match]:
+    return [m for m in _DELIMITER.finditer(text) if len(m.group()) <= 3]
+
+
+def restore_emphasis(target: str, source: str) -> str:
+    """``target`` with each emphasis delimiter run touching its words as in ``source``: where both
+    have the same runs in the same order, a space the model put after an opening run or before a
+    closing one is removed."""
+    if "*" not in source and "_" not in source:
+        return target
+    src, tgt = _delimiters(source), _delimiters(target)
+    if [m.group() for m in src] != [m.group() for m in tgt]:
+        return target
+    cuts: list[tuple[int, int]] = []
+    for s, t in zip(src, tgt):
+        opens = s.end() < len(source) and not source[s.end()].isspace()
+        closes = s.start() > 0 and not source[s.start() - 1].isspace()
+        if opens and not closes and target[t.end():t.end() + 1] == " " and t.end() + 1 < len(target):
+            cuts.append((t.end(), t.end() + 1))
+        elif closes and not opens and t.start() > 0 and target[t.start() - 1] == " ":
+            cuts.append((t.start() - 1, t.start()))
+    for a, b in reversed(cuts):
+        target = target[:a] + target[b:]
+    return target
