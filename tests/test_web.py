@@ -236,13 +236,15 @@ def test_a_page_of_boilerplate_keeps_what_the_extractors_took():
     assert "Subscribe to our newsletter" in doc.text and "World" not in doc.text
 
 
-def test_fallback_to_the_whole_page_when_no_extractor_takes_anything():
-    doc = read_page("<html><body><nav><a href='/'>Home</a> <a href='/world'>World news</a></nav></body></html>",
-                    "menu", source="menu.html")
+def test_a_page_of_only_navigation_has_no_article_but_its_page_text():
+    """The whole-page fallback leaves navigation out: a menu alone is no article (a bad input),
+    while ``--html page`` still gives every visible block."""
+    html = "<html><body><nav><a href='/'>Home</a> <a href='/world'>World news</a></nav></body></html>"
+    with pytest.raises(InputError, match="outside navigation"):
+        read_page(html, "menu", source="menu.html")
+    doc = read_page(html, "menu", source="menu.html", mode="page")
     check_offsets(doc)
-    assert doc.meta["extraction"] == "fallback"
-    assert doc.meta["flags"] == ["extraction_fallback"]
-    assert "World news" in doc.text
+    assert doc.meta["extraction"] == "page" and "World news" in doc.text
 
 
 @pytest.mark.parametrize("html", [
