@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from newsmt.config import TranslateConfig
+from newsmt.languages import resolve as language
 from newsmt.models import resolve
 from newsmt.translate import guards as g
 from newsmt.translate.backend import Backend, Hypothesis
@@ -40,6 +41,7 @@ class Scripted(Backend):
 
 def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[str, list[str]]:
     """(repaired target, tokens of the source facts still missing)."""
+    src, tgt = language(src), language(tgt)
     fixed, lost, _ = g.repair_numbers(g.quantities(source, src), target, src, tgt, (), source)
     return fixed, [q.token for q in lost]
 
@@ -55,7 +57,8 @@ def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[s
 ])
 def test_a_clock_time_read_12_hours_off_is_rewritten(source: str, target: str, fixed: str) -> None:
     assert check(source, target) == (fixed, [])
-    changed = g.repair_numbers(g.quantities(source, "en"), target, "en", "pt", (), source).changed
+    en, pt = language("en"), language("pt")
+    changed = g.repair_numbers(g.quantities(source, en), target, en, pt, (), source).changed
     assert len(changed) == 1 and changed[0].split(" -> ")[1] in fixed  # what the model got wrong, for the flag
 
 
@@ -135,7 +138,7 @@ def test_stray_quotes_and_lost_tag_marks_are_repaired() -> None:
 def test_an_unspaced_em_dash_is_a_clause_dash() -> None:
     assert g.normalize_source("the storm—because nobody knew") == "the storm - because nobody knew"
     assert g.normalize_source("the 2015–2016 season, US–China talks") == "the 2015-2016 season, US-China talks"
-    assert g.restore_typography("a tempestade - porque", "pt", "the storm—because") == "a tempestade—porque"
+    assert g.restore_typography("a tempestade - porque", language("pt"), "the storm—because") == "a tempestade—porque"
 
 
 def test_repetition_catches_punctuation_and_token_loops() -> None:
@@ -193,7 +196,7 @@ def test_a_dropped_ordinal_is_flagged_with_its_evidence(en_pt: TranslationEngine
 # ---- omissions and additions -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def checker() -> MeaningChecker:
-    return MeaningChecker("en", "pt", Lexicon.for_pair("en", "pt"))
+    return MeaningChecker(language("en"), language("pt"), Lexicon.for_pair("en", "pt"))
 
 
 def only_the_dropped_word_is_an_omission(checker: MeaningChecker, source: str, kept: tuple[str, str],

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, ModelError
+from .languages import Language, resolve
 from .quality import QualityScorer, copied_on_purpose, has_language, round_trip_meaning
 from .translate import guards as g
 from .translate.meaning import MeaningChecker, MeaningReport
@@ -45,7 +46,7 @@ class Scored:
     evidence: dict[str, list[str]] = field(default_factory=dict)
 
 
-def guard_flags(source: str, target: str, src: str, tgt: str) -> dict[str, list[str]]:
+def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[str, list[str]]:
     """The engine's cheap checks on any pair, nothing repaired: ``{flag: evidence}``."""
     out: dict[str, list[str]] = {}
     norm = g.normalize_source(source)
@@ -83,17 +84,19 @@ class PairScorer:
     identifier, the lexicon) load on first use and are released by ``close`` (or ``with``); an
     engine or quality scorer given is left to its owner."""
 
-    def __init__(self, src: str, tgt: str, threshold: float | None = None, *, back: Any = None,
+    def __init__(self, src: str | Language, tgt: str | Language, threshold: float | None = None, *, back: Any = None,
                  load_back: Callable[[], Any] | None = None, quality: QualityScorer | None = None,
                  forward: Any = None) -> None:
         """``back``: the ``tgt -> src`` engine to use (its owner closes it); else ``load_back()``
         makes one on first use, which this scorer owns. ``forward``: a ``src -> tgt`` backend
         (``translate(texts) -> hypotheses``) for single words (its owner closes it; see
         ``use_forward``); else the default model is loaded the first time a name seems omitted."""
-        self.src, self.tgt = src, tgt
+        self.source, self.target = resolve(src), resolve(tgt)  # every check reads these languages' packs
+        self.src, self.tgt = self.source.tag, self.target.tag
+        self.checks_off = g.checks_off(self.source, self.target)
         self._back, self._load_back, self._owns_back = back, load_back, back is None
         self._forward, self._owns_forward = forward, False
-        self.quality = quality or QualityScorer(src, tgt, threshold=threshold)
+        self.quality = quality or QualityScorer(self.source, self.target, threshold=threshold)
         self._owns_quality = quality is None
         if threshold is not None:
             self.quality.threshold = threshold
@@ -129,7 +132,7 @@ class PairScorer:
         for s, t, report, (value, flags) in zip(sources, targets, reports, quality):
             evidence: dict[str, list[str]] = {f: [] for f in flags}
             if guards:
-                evidence.update(guard_flags(s, t, self.src, self.tgt))
+                evidence.update(guard_flags(s, t, self.source, self.target))
             if report is not None:
                 evidence.update(report.flags())
             out.append(Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v}))
@@ -211,7 +214,7 @@ class PairScorer:
             if self._checker is None:
                 from .translate.lexicon import Lexicon
 
-                self._checker = MeaningChecker(self.src, self.tgt, Lexicon.for_pair(self.src, self.tgt))
+                self._checker = MeaningChecker(self.source, self.target, Lexicon.for_pair(self.src, self.tgt))
             return self._checker
 
 
@@ -221,13 +224,13 @@ def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer 
     run; omissions and additions need the round trip."""
     scored = scorer.score(sources, translations)
     if isinstance(scorer, QualityScorer):
-        scored = [_with_guards(value, flags, s, t, scorer.src_lang, scorer.tgt_lang)
+        scored = [_with_guards(value, flags, s, t, scorer.source, scorer.target)
                   for (value, flags), s, t in zip(scored, sources, translations)]
     return [{"line": i, "src": s, "tgt": t, "score": r.score, "flags": r.flags, "evidence": r.evidence}
             for i, (s, t, r) in enumerate(zip(sources, translations, scored), 1)]
 
 
-def _with_guards(value: float, flags: list[str], source: str, target: str, src: str, tgt: str) -> Scored:
+def _with_guards(value: float, flags: list[str], source: str, target: str, src: Language, tgt: Language) -> Scored:
     evidence: dict[str, list[str]] = {f: [] for f in flags}
     evidence.update(guard_flags(source, target, src, tgt))
     return Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v})

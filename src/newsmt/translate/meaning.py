@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..languages import Language
 from .guards import protected_spans, quantities
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
@@ -45,35 +46,6 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\s[-–—]\s|\n\s*)$")
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _PRONOUN = re.compile(r"^I['’]")  # "I'm", "I've": a pronoun, not a name
-# titles written without a period in British style ("Det Insp Bob Blemmings"): translated, no names
-_TITLES = {"en": frozenset("capt det insp supt sgt lt col gen maj cpl pte cllr rev gov sen rep atty cmdr adm".split())}
-# words that open a noun phrase (articles, determiners; prepositions): a lower-case word right after
-# one and right before a name modifies the name ("from jailed Russian opposition leader ...")
-_DETERMINERS = {
-    "en": frozenset("a an the his her their its our my your this these those".split()),
-    "pt": frozenset("o a os as um uma uns umas do da dos das no na nos nas pelo pela pelos pelas seu sua seus suas "
-                    "este esta estes estas esse essa".split()),
-}
-_PREPOSITIONS = {
-    "en": frozenset("""of from by for with at in on about against among between into over under after before during
-        through without within across around""".split()),
-    "pt": frozenset("de em por para com sem sob sobre entre".split()),
-}
-_GERUND = {"en": "ing"}  # after a preposition, a verb taking the name as its object ("after questioning Lee")
-_STOP = {
-    "en": frozenset("""a an the of to in on at by for with from as than and or but if then so that this these those there here is
-        are was were be been being have has had do does did will would shall should can could may might must not no nor it its they
-        them their he him his she her we us our you your i me my who whom whose which what when where why how all any both each
-        few more most other some such only own same too very just also into over under about after before between through during
-        without within along across against among around up down out off again further once said says say mr mrs ms dr st""".split()),
-    "pt": frozenset("""a o as os um uma uns umas de do da dos das em no na nos nas por pelo pela pelos pelas para com sem sob sobre
-        entre e ou mas se que quem qual quais cujo cuja como quando onde porque pois já não sim mais menos muito muita muitos muitas
-        ele ela eles elas seu sua seus suas nosso nossa este esta estes estas esse essa esses essas aquele aquela isso isto aquilo
-        ser é são foi foram era eram será sido estar está estão estava ter tem têm tinha teve haver há havia disse diz dizem ao aos
-        à às também só sr sra dr""".split()),
-}
-
-
 @dataclass
 class MeaningReport:
     """What one translation omits and adds, and how much of the source it covers."""
@@ -94,6 +66,11 @@ class MeaningReport:
         if self.added:
             out[ADDITION] = list(self.added)
         return out
+
+
+def _folded(words: str | list[str]) -> frozenset[str]:
+    """A pack's word list (a list, or one string of words) as a set of folded words."""
+    return frozenset(fold(w) for w in (words.split() if isinstance(words, str) else words))
 
 
 def _words(text: str) -> list[str]:
@@ -148,13 +125,14 @@ def _count(key: str, folded: list[str]) -> int:
 class MeaningChecker:
     """Omission and addition checks for ``src`` -> ``tgt`` translations (see the module docstring)."""
 
-    def __init__(self, src: str, tgt: str, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, src: Language, tgt: Language, lexicon: Lexicon | None = None) -> None:
         self.src, self.tgt = src, tgt
         self.lexicon = lexicon
-        self._stop_src, self._stop_tgt = _STOP.get(src, frozenset()), _STOP.get(tgt, frozenset())
-        self._determiners, self._prepositions = _DETERMINERS.get(src, frozenset()), _PREPOSITIONS.get(src, frozenset())
-        self._gerund = _GERUND.get(src)
-        self._titles = _TITLES.get(src, frozenset())
+        names, tgt_names = src.section("names") or {}, tgt.section("names") or {}
+        self._stop_src, self._stop_tgt = _folded(names.get("stopwords", "")), _folded(tgt_names.get("stopwords", ""))
+        self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
+        self._gerund = names.get("gerund")
+        self._titles = _folded(names.get("titles", []))
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
@@ -239,7 +217,7 @@ class MeaningChecker:
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
         for q in quantities(target, self.tgt, protected_spans(target), self.src):
-            if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end):
+            if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end, self.tgt):
                 added.append(q.token)
         return added
 

@@ -33,8 +33,8 @@ from .checks import (
     wrong_script,
 )
 from .numbers import (
-    NUMBER_FORMAT,
     format_number,
+    number_format,
     parse_number,
     preserved,
     quantities,
@@ -49,13 +49,14 @@ from .spans import (
     repair_protected,
     strip_stray_marks,
 )
+from .packs import checks_off
 from .typography import (
-    QUOTES,
     PairItem,
     insert_pairs,
     locate,
     normalize_source,
     pair_items,
+    quotes,
     restore_typography,
     source_dash,
     source_pairs,
@@ -63,11 +64,11 @@ from .typography import (
 )
 
 __all__ = [
-    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_FORMAT", "NUMBER_MISMATCH", "QUOTES", "QUOTE_MISMATCH", "REPAIRED",
+    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "PairItem", "Quantity",
-    "attach_links", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
-    "length_ratio_ok", "locate", "normalize_source", "occurrences", "pair_items", "parse_number", "preserved",
-    "protected_spans", "quantities", "repair_numbers", "repair_protected", "restore_typography",
+    "attach_links", "checks_off", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
+    "length_ratio_ok", "locate", "normalize_source", "number_format", "occurrences", "pair_items", "parse_number", "preserved",
+    "protected_spans", "quantities", "quotes", "repair_numbers", "repair_protected", "restore_typography",
     "source_dash", "source_pairs", "straighten_quotes", "strip_stray_marks", "wrong_script",
 ]

@@ -24,7 +24,10 @@ handles, hashtags, numbers, names only; ``quality.has_language``) nor one copied
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+
+from ...languages import Language
 
 # ---- flags: the names a Translation carries ----------------------------------------------------
 REPETITION = "repetition"
@@ -38,25 +41,28 @@ QUOTE_MISMATCH = "quote_mismatch"  # quotes/brackets balanced in the source but 
 REPAIRED = "repaired"  # the model wrote another value (time, decade, month, weekday); newsmt rewrote it
 
 # ---- cheap checks --------------------------------------------------------------------------------
-_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "kk", "ky", "tt", "ba", "bg", "mk", "sr", "mn", "tg"})
+# ISO 15924 script -> the first word of the Unicode names of its letters
+_SCRIPT_NAMES = {"Latn": ("LATIN",), "Cyrl": ("CYRILLIC",), "Grek": ("GREEK",), "Arab": ("ARABIC",),
+                 "Hebr": ("HEBREW",), "Deva": ("DEVANAGARI",), "Beng": ("BENGALI",), "Gujr": ("GUJARATI",),
+                 "Taml": ("TAMIL",), "Thai": ("THAI",), "Geor": ("GEORGIAN",), "Armn": ("ARMENIAN",),
+                 "Khmr": ("KHMER",), "Ethi": ("ETHIOPIC",), "Mymr": ("MYANMAR",), "Hang": ("HANGUL",),
+                 "Kore": ("HANGUL", "CJK"), "Hans": ("CJK",), "Hant": ("CJK",), "Hani": ("CJK",),
+                 "Jpan": ("CJK", "HIRAGANA", "KATAKANA")}
 _LETTER = re.compile(r"[^\W\d_]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+|([^\w\s])\1*")
 
 
-def wrong_script(text: str, lang: str, min_letters: int = 12) -> bool:
-    """True when most letters of ``text`` are not in the script ``lang`` is written in."""
-    if text.isascii() and lang not in _CYRILLIC_LANGS:
+def wrong_script(text: str, lang: Language, min_letters: int = 12) -> bool:
+    """True when most letters of ``text`` are not in the script ``lang`` is written in (languages
+    whose script is not known here are not judged)."""
+    names = _SCRIPT_NAMES.get(lang.script)
+    if names is None or (text.isascii() and names == ("LATIN",)):
         return False
-    letters = len(_LETTER.findall(text))
-    if letters < min_letters:
+    letters = _LETTER.findall(text)
+    if len(letters) < min_letters:
         return False
-    script = _CYRILLIC if lang in _CYRILLIC_LANGS else _LATIN if lang not in {"zh", "ja", "ko", "ar", "he", "el", "hi", "th"} else None
-    if script is None:
-        return False
-    return len(script.findall(text)) * 2 < letters
+    return sum(unicodedata.name(c, "").startswith(names) for c in letters) * 2 < len(letters)
 
 
 def is_copy(source: str, target: str, min_words: int = 6) -> bool:
