@@ -98,7 +98,7 @@ class QualityScorer:
 
     def score_with_similarity(self, src: list[str], tgt: list[str], sims: np.ndarray) -> list[tuple[float, list[str]]]:
         """``score`` with the cross-lingual similarities already computed."""
-        return self.score_with_meaning(src, tgt, [_meaning(float(sim)) for sim in sims])
+        return self.score_with_meaning(src, tgt, [meaning_factor(float(sim)) for sim in sims])
 
     def score_with_meaning(self, src: list[str], tgt: list[str], meaning: list[float]) -> list[tuple[float, list[str]]]:
         """``score`` with the meaning factor of each pair given (from embeddings, or from the
@@ -189,7 +189,8 @@ def length_vs_english(lang: Language) -> tuple[float, float]:
     return float(ratio), float(sd)
 
 
-def _meaning(sim: float) -> float:
+def meaning_factor(sim: float) -> float:
+    """The meaning factor of a cross-lingual embedding cosine."""
     return 1.0 / (1.0 + math.exp(-(sim - SIM_CENTER) / SIM_SCALE))
 
 

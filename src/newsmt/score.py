@@ -28,9 +28,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ModelError
+from .errors import InputError, LanguageError, ModelError
 from .languages import Language, resolve
-from .quality import QualityScorer, copied_on_purpose, has_language, round_trip_meaning
+from .quality import QualityScorer, copied_on_purpose, has_language, meaning_factor, round_trip_meaning
 from .translate import guards as g
 from .translate.meaning import MeaningChecker, MeaningReport
 
@@ -62,6 +62,12 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
         wrong = [q.token for q in lost_numbers] + _changes(target, fixed)
         if wrong:
             out[g.NUMBER_MISMATCH] = wrong
+    variants = g.variant_forms(target, tgt)
+    if variants:
+        out[g.VARIANT] = variants
+    lost_symbols = g.lost_symbols(source, target, tgt)
+    if lost_symbols:
+        out[g.SYMBOL_LOST] = lost_symbols
     if g.is_repetitive(target, norm):
         out[g.REPETITION] = []
     if not g.length_ratio_ok(norm, target):
@@ -95,7 +101,7 @@ class PairScorer:
         self.src, self.tgt = self.source.tag, self.target.tag
         self.checks_off = g.checks_off(self.source, self.target)
         self._back, self._load_back, self._owns_back = back, load_back, back is None
-        self._forward, self._owns_forward = forward, False
+        self._forward, self._owns_forward, self._no_forward = forward, False, False
         self.quality = quality or QualityScorer(self.source, self.target, threshold=threshold)
         self._owns_quality = quality is None
         if threshold is not None:
@@ -117,15 +123,10 @@ class PairScorer:
         # the source covered by the translation's words and the lexicon (measured: a fifth of
         # Bergamot translations, a third of human ones, nearly every corrupted one)
         doubt = [i for i, r in enumerate(reports) if r is not None and (r.omitted or r.fewer or r.coverage < ROUND_TRIP_BELOW)]
-        backs = dict(zip(doubt, self.back_translate([targets[i] for i in doubt])))
-        from sacrebleu.metrics import CHRF
-
-        chrf = CHRF()
-        factors = [1.0] * len(sources)
-        for i, back in backs.items():
-            factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
-            reports[i] = checker.check(sources[i], targets[i], back)
-            reports[i].round_trip = factors[i]
+        if self._back_engine() is not None:
+            factors = self._round_trip(sources, targets, doubt, reports)
+        else:  # no model the other way: the meaning factor from cross-lingual embeddings
+            factors = [meaning_factor(float(sim)) for sim in self.quality.similarity(sources, targets)]
         self._words_alone(sources, targets, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []
@@ -137,6 +138,20 @@ class PairScorer:
                 evidence.update(report.flags())
             out.append(Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v}))
         return out
+
+    def _round_trip(self, sources: list[str], targets: list[str], doubt: list[int],
+                    reports: list[MeaningReport | None]) -> list[float]:
+        """Meaning factors from the round trip of the ``doubt`` lines (1 elsewhere); their reports
+        checked again with the back-translation."""
+        from sacrebleu.metrics import CHRF
+
+        checker, chrf = self._meaning(), CHRF()
+        factors = [1.0] * len(sources)
+        for i, back in zip(doubt, self.back_translate([targets[i] for i in doubt])):
+            factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
+            reports[i] = checker.check(sources[i], targets[i], back)
+            reports[i].round_trip = factors[i]
+        return factors
 
     def use_forward(self, backend: Any) -> None:
         """Translate single words with ``backend`` (the engine's own model; its owner closes it)
@@ -151,13 +166,14 @@ class PairScorer:
         not a name dropped; an added word that translates back into a word of the source is its
         translation."""
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
-        if omitted:
-            alone = dict(zip(omitted, (h.text for h in self._forward_backend().translate(omitted))))
+        forward = self._forward_backend() if omitted else None
+        if forward is not None:
+            alone = dict(zip(omitted, (h.text for h in forward.translate(omitted))))
             for r, target in zip(reports, targets):
                 if r is not None and r.omitted:
                     r.omitted = [w for w in r.omitted if not self._meaning().rendered(target, alone[w])]
         added = [(i, w) for i, r in enumerate(reports) if r is not None for w in r.added if not w[:1].isdigit()]
-        if added:
+        if added and self._back_engine() is not None:
             words = list(dict.fromkeys(w for _, w in added))
             back = dict(zip(words, self.back_translate(words)))
             for i, w in added:
@@ -189,22 +205,28 @@ class PairScorer:
         self.close()
 
     def _back_engine(self) -> Any:
+        """The ``tgt -> src`` engine, loaded on first use; None where there is none (no round trip)."""
         with self._lock:
-            if self._back is None:
-                if self._load_back is None:
-                    raise ModelError(f"scoring {self.src}->{self.tgt} needs the {self.tgt}->{self.src} engine "
-                                     "for the round trip; none was given")
-                self._back = self._load_back()
+            if self._back is None and self._load_back is not None:
+                try:
+                    self._back = self._load_back()
+                except (ModelError, LanguageError):
+                    self._load_back = None
             return self._back
 
     def _forward_backend(self) -> Any:
+        """A ``src -> tgt`` backend for single words, loaded on first use; None where there is none."""
         with self._lock:
-            if self._forward is None:
+            if self._forward is None and not self._no_forward:
                 from .config import TranslateConfig
                 from .models import resolve
                 from .translate.registry import create_backend
 
-                resolved = resolve(self.src, self.tgt)
+                try:
+                    resolved = resolve(self.src, self.tgt)
+                except (ModelError, LanguageError):
+                    self._no_forward = True
+                    return None
                 self._forward = create_backend(resolved, TranslateConfig(tgt=self.tgt, threads=1), self.src, self.tgt)
                 self._owns_forward = True
             return self._forward
@@ -214,7 +236,8 @@ class PairScorer:
             if self._checker is None:
                 from .translate.lexicon import Lexicon
 
-                self._checker = MeaningChecker(self.source, self.target, Lexicon.for_pair(self.src, self.tgt))
+                pair = Lexicon.for_pair(self.source.code, self.target.code)
+                self._checker = MeaningChecker(self.source, self.target, pair, pair or Lexicon.for_source(self.source.code))
             return self._checker
 
 
@@ -222,18 +245,13 @@ def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer 
     """One JSON-ready record per pair: ``{"line", "src", "tgt", "score", "flags", "evidence"}``
     (``line`` 1-based). With a ``QualityScorer`` (no model the other way) the checks by value still
     run; omissions and additions need the round trip."""
-    scored = scorer.score(sources, translations)
-    if isinstance(scorer, QualityScorer):
-        scored = [_with_guards(value, flags, s, t, scorer.source, scorer.target)
-                  for (value, flags), s, t in zip(scored, sources, translations)]
+    if isinstance(scorer, QualityScorer):  # no model the other way: every check but the round trip
+        with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
+            scored = pair.score(sources, translations)
+    else:
+        scored = scorer.score(sources, translations)
     return [{"line": i, "src": s, "tgt": t, "score": r.score, "flags": r.flags, "evidence": r.evidence}
             for i, (s, t, r) in enumerate(zip(sources, translations, scored), 1)]
-
-
-def _with_guards(value: float, flags: list[str], source: str, target: str, src: Language, tgt: Language) -> Scored:
-    evidence: dict[str, list[str]] = {f: [] for f in flags}
-    evidence.update(guard_flags(source, target, src, tgt))
-    return Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v})
 
 
 def read_pairs(source: Path, translation: Path | None = None) -> list[tuple[str, str]]:

@@ -62,6 +62,7 @@ class _Job:
     changed: list[str] = field(default_factory=list)  # values the model got wrong and the guards rewrote
     evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
+    marks: list[g.Mark] = field(default_factory=list)  # symbols lifted from the source, written back
 
 
 class TranslationEngine:
@@ -99,7 +100,8 @@ class TranslationEngine:
     # ---- public ---------------------------------------------------------------------------
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
         """One Translation per input text, in order. Empty or blank texts come back unchanged."""
-        jobs = [_Job(t, norm, links=links) for t in texts for norm, links in [g.detach_links(g.normalize_source(t))]]
+        jobs = [_Job(t, norm, links=links, marks=marks) for t in texts for plain, marks in [g.lift_symbols(t)]
+                for norm, links in [g.detach_links(g.normalize_source(plain))]]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
         if progress and len(todo) < len(jobs):
@@ -159,7 +161,13 @@ class TranslationEngine:
         marks = [mark for mark in ('"', "(") if self._pairs_off(job, mark)]
         if marks:
             yield from self._fix_pairs(job, marks, hyps)
-        job.text = g.restore_typography(job.text, self.tgt_lang, job.source)
+        job.text = g.restore_typography(g.strip_dangling(job.text, job.norm), self.tgt_lang, job.source)
+        job.text, variants = g.repair_variant(job.text, self.tgt_lang)
+        if variants:  # the forms of the variant asked for (pt-BR: Moscovo -> Moscou)
+            job.flags.append(g.VARIANT)
+            job.evidence[g.VARIANT] = variants
+        if job.marks:
+            job.text = g.place_symbols(job.marks, job.text)
         self._final_flags(job)
 
     @staticmethod

@@ -36,6 +36,7 @@ from ..languages import Language
 from .guards import protected_spans, quantities
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
+from .names import same_sound, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -125,10 +126,19 @@ def _count(key: str, folded: list[str]) -> int:
 class MeaningChecker:
     """Omission and addition checks for ``src`` -> ``tgt`` translations (see the module docstring)."""
 
-    def __init__(self, src: Language, tgt: Language, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, src: Language, tgt: Language, lexicon: Lexicon | None = None,
+                 vocabulary: Lexicon | None = None) -> None:
+        """``lexicon``: the pair's word translations (both directions' models installed), else
+        None; ``vocabulary``: any lexicon from the source language (which capitalized words are
+        words other languages translate), by default ``lexicon``."""
         self.src, self.tgt = src, tgt
-        self.lexicon = lexicon
+        self.lexicon, self.vocabulary = lexicon, vocabulary or lexicon
         names, tgt_names = src.section("names") or {}, tgt.section("names") or {}
+        # names the target language does not transliterate (China -> Китай), and scripts to match across
+        self._exonyms = {fold(k): [fold(f) for f in v] for k, v in tgt_names.get("exonyms", {}).items()}
+        self._scripts = bool(transliteration(src)) or bool(transliteration(tgt))
+        self._translated = _folded(names.get("translated", ""))  # name words a translator translates
+        self._derived = tuple(names.get("derived", []))  # endings of words made from names ("Swedish")
         self._stop_src, self._stop_tgt = _folded(names.get("stopwords", "")), _folded(tgt_names.get("stopwords", ""))
         self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
@@ -142,6 +152,7 @@ class MeaningChecker:
         prefixes = {w[:5] for w in pool}
         report = MeaningReport()
         covered = total = 0
+        sounds = self._sound_pool(target) if self._scripts else []
         spans = protected_spans(source)
         # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
@@ -157,28 +168,85 @@ class MeaningChecker:
             name = not headline and self._is_name(word, source, m.start())
             if name and not translations:
                 names.setdefault(key, []).append(word)
-            if _found(key, pool, prefixes):
+            if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list, prefixes)):
                 covered += 1
                 continue
             if any(_found(t, tgt_words, prefixes) for t in translations):
                 covered += 1
-            elif name and not translations and not _like(key, pool) \
-                    and not (self.lexicon and self.lexicon.known_source(word.lower())) \
-                    and not source[m.start() - 1:m.start()].isdigit():
+            elif name and not _like(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
+                    and self._checkable(word, key):
                 report.omitted.append(word)
-            elif not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
+            elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not _like(key, pool):
                 report.omitted.append(word)
+        if not (self.lexicon or back):
+            total = 0  # without a lexicon or a round trip, how much of the source is covered is unknown
         report.content_words, report.coverage = total, covered / total if total else 1.0
         omitted = {fold(w) for w in report.omitted}
         for key, seen in names.items():
-            if len(seen) < 2 or key in omitted:
+            if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            found = max(_count(key, tgt_list), _count(key, back_list))
+            found = max(_count(key, tgt_list), _count(key, back_list), self._count_across(seen[0], sounds))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
         return report
+
+    def _checkable(self, word: str, key: str) -> bool:
+        """Whether a name not found can be called omitted: with the pair's lexicon always (a name
+        the model translates is then looked for by its translation, alone: ``PairScorer``); without
+        one, when the target pack names it (an exonym such as ``China`` -> ``Китай``) or when it is
+        no word of the source language written with a capital (``White``, ``Supreme``: translated,
+        which nothing here can check)."""
+        if self.lexicon or key in self._exonyms:
+            return True
+        if key in self._translated or key.endswith(self._derived):
+            return False
+        return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
+
+    def _sound_pool(self, target: str) -> list[frozenset[str]]:
+        """Sound keys of the target's words written in another script than Latin."""
+        return [word_keys(w, self.tgt) for w in _words(target) if not w.isascii() and len(w) >= 2]
+
+    def _across(self, word: str, key: str, sounds: list[frozenset[str]], tgt_list: list[str], prefixes: set[str]) -> bool:
+        """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
+        if any(w.startswith(f) and len(w) - len(f) <= 4 for f in self._exonyms.get(key, ()) for w in tgt_list):
+            return True
+        keys = self._keys(word)
+        return any(same_sound(keys, k) for k in sounds)
+
+    def _keys(self, word: str) -> frozenset[str]:
+        """Sound keys of a source name, and of its stem when it is a word made from a name
+        (``Swedish`` -> ``Swed``, matched with ``шведской``)."""
+        stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
+        return frozenset(k for w in stems for k in word_keys(w, self.src))
+
+    def _count_across(self, word: str, sounds: list[frozenset[str]]) -> int:
+        keys = self._keys(word)
+        return sum(same_sound(keys, k) for k in sounds) if sounds else 0
+
+    def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
+        """Spans of the target words that render a name of the source (carried over, transliterated,
+        an exonym), one per name found, in source order (what an evaluation deletes)."""
+        if _title_case(source):
+            return []
+        spans = protected_spans(source)
+        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(target)]
+        out: list[tuple[int, int]] = []
+        for m in _WORD.finditer(source):
+            word = _POSSESSIVE.sub("", m.group())
+            key = fold(word)
+            if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in skip) \
+                    or not self._is_name(word, source, m.start()) or not self._checkable(word, key):
+                continue
+            for a, b, w in words:
+                folded = fold(_POSSESSIVE.sub("", w))
+                if (a, b) not in out and (folded == key or _same(key, folded) or (
+                        self._scripts and not w.isascii() and self._across(word, key, [word_keys(w, self.tgt)], [folded], set()))):
+                    out.append((a, b))
+                    break
+        return out
 
     def _modifies_name(self, word: str, text: str, start: int, end: int) -> bool:
         """Whether ``word`` (lower case) opens a noun phrase before a capitalized word, mid-sentence:

@@ -25,7 +25,9 @@ from .checks import (
     REPAIRED,
     REPETITION,
     SPLIT,
+    SYMBOL_LOST,
     URL_LOST,
+    VARIANT,
     WRONG_LANGUAGE,
     is_copy,
     is_repetitive,
@@ -50,6 +52,8 @@ from .spans import (
     strip_stray_marks,
 )
 from .packs import checks_off
+from .symbols import Mark, lift_symbols, lost_symbols, place_symbols, strip_dangling
+from .variants import repair_variant, variant_forms
 from .typography import (
     PairItem,
     insert_pairs,
@@ -66,9 +70,9 @@ from .typography import (
 __all__ = [
     "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
-    "PairItem", "Quantity",
+    "Mark", "PairItem", "Quantity", "SYMBOL_LOST", "VARIANT",
     "attach_links", "checks_off", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
-    "length_ratio_ok", "locate", "normalize_source", "number_format", "occurrences", "pair_items", "parse_number", "preserved",
-    "protected_spans", "quantities", "quotes", "repair_numbers", "repair_protected", "restore_typography",
-    "source_dash", "source_pairs", "straighten_quotes", "strip_stray_marks", "wrong_script",
+    "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format", "occurrences", "pair_items", "parse_number", "place_symbols", "preserved",
+    "protected_spans", "quantities", "quotes", "repair_numbers", "repair_protected", "repair_variant", "restore_typography", "variant_forms",
+    "source_dash", "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "wrong_script",
 ]

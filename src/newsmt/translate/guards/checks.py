@@ -39,6 +39,8 @@ SPLIT = "split"
 LOW_QUALITY = "low_quality"
 QUOTE_MISMATCH = "quote_mismatch"  # quotes/brackets balanced in the source but not in the target
 REPAIRED = "repaired"  # the model wrote another value (time, decade, month, weekday); newsmt rewrote it
+SYMBOL_LOST = "symbol_lost"  # a symbol of the source (emoji, ±, ≥, ©, ‰...) is not in the translation
+VARIANT = "variant"  # forms of another regional variant than the one asked for (Moscovo in pt-BR)
 
 # ---- cheap checks --------------------------------------------------------------------------------
 # ISO 15924 script -> the first word of the Unicode names of its letters

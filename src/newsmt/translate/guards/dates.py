@@ -49,7 +49,7 @@ def date_facts(text: str, lang: Language, target: bool = False) -> list[Quantity
             continue
         before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 3]
         near = bool(_NEAR_NUMBER.search(after) or _NEAR_NUMBER.search(before[-2:]))
-        if word in words.ambiguous and not (near or words.context.search(before)):
+        if word in words.ambiguous and not target and not (near or words.context.search(before)):
             continue
         if word in words.months:
             kind, value = MONTH, f"m:{words.months[word]}"
