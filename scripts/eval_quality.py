@@ -107,11 +107,12 @@ def truncate(text: str) -> str:
 
 
 def delete_name(checker, source: str, target: str) -> str | None:
-    """``target`` without the first name of ``source`` the checker finds in it (in any script); None
-    when it finds none."""
-    from newsmt.translate.meaning import _WORD
+    """``target`` without the first name of ``source`` the checker finds in it (in any script) that
+    both have once (a name the translation then lacks); None when there is none."""
+    from newsmt.translate.lexicon import fold
 
-    found = checker.located_names(source, target)
+    words = [fold(w) for w in re.findall(r"\w+", target)]
+    found = [(a, b) for a, b in checker.located_names(source, target) if words.count(fold(target[a:b])) == 1]
     if not found:
         return None
     a, b = found[0]

@@ -24,7 +24,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +57,8 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
             out[g.URL_LOST] = lost
     numbers = g.quantities(norm, src, spans)
     if numbers:
-        fixed, lost_numbers, _ = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
-        wrong = [q.token for q in lost_numbers] + _changes(target, fixed)
+        _, lost_numbers, changed = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
+        wrong = [q.token for q in lost_numbers] + changed  # another value: a time 12 h off, another weekday...
         if wrong:
             out[g.NUMBER_MISMATCH] = wrong
     variants = g.variant_forms(target, tgt)
@@ -75,14 +74,6 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     if has_language(norm) and (g.wrong_script(target, tgt) or g.is_copy(norm, target)):
         out[g.WRONG_LANGUAGE] = []
     return out
-
-
-def _changes(before: str, after: str) -> list[str]:
-    """``"old -> new"`` for each run of words a repair rewrote (a clock time 12 hours off, a decade
-    written as a year): in a translation being scored, a wrong form is an error."""
-    a, b = before.split(), after.split()
-    return [f"{' '.join(a[i1:i2])} -> {' '.join(b[j1:j2])}"
-            for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op != "equal"]
 
 
 class PairScorer:

@@ -2,10 +2,14 @@
 
 Evidence, per sentence pair (``check``):
 
-* names: a capitalized word of the source (not at a sentence start, not a stopword, not a short
-  acronym) that the bilingual ``Lexicon`` cannot translate (``Navalny``, ``Eurasia``, ``TASS``: a
-  translation carries it over) and that neither the translation nor its back-translation has
-  (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``);
+* names: every capitalized word of the source (not at a sentence start, not a stopword, not a
+  short acronym) that the translation has in no form: not carried over (compared without case and
+  accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not translated by the bilingual
+  ``Lexicon``, not in the back-translation, not transliterated across scripts (``names``:
+  ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` = ``Китай``); the scorer
+  then drops a name whose translation alone the target has (``Germany`` -> ``Alemanha``). With no
+  lexicon for the pair (no model either way), a word the source pack marks as translated
+  (``Supreme``, ``Hurricane``) or made from a name (``Swedish``) is not judged: nothing can check it;
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -23,8 +27,9 @@ Evidence, per sentence pair (``check``):
 
 The back-translation (the target translated back by the other direction's model, ``pt->en`` for an
 ``en->pt`` pair) makes the checks hold on human translations, which render names and words in
-their own way (``Germany`` -> ``Alemanha`` back to ``Germany``). Thresholds were set on FLORES-200
-devtest human references (``scripts/eval_quality.py``).
+their own way (``Germany`` -> ``Alemanha`` back to ``Germany``). The words each language needs
+(stopwords, determiners, titles, exonyms) come from its pack's ``names`` section. Thresholds were
+set on the tuning part of ``scripts/eval_quality.py`` (docs/TRUST.md).
 """
 from __future__ import annotations
 
@@ -193,14 +198,18 @@ class MeaningChecker:
         return report
 
     def _checkable(self, word: str, key: str) -> bool:
-        """Whether a name not found can be called omitted: with the pair's lexicon always (a name
-        the model translates is then looked for by its translation, alone: ``PairScorer``); without
-        one, when the target pack names it (an exonym such as ``China`` -> ``Китай``) or when it is
-        no word of the source language written with a capital (``White``, ``Supreme``: translated,
-        which nothing here can check)."""
-        if self.lexicon or key in self._exonyms:
+        """Whether a name not found can be called omitted. Not a word a translator translates: one
+        the source pack lists as such (``Supreme``, ``Kingdom``) or a word made from a name
+        (``Swedish``; without a lexicon for the pair), nor, with a lexicon, a common word written with
+        a capital (the lexicon translates it and knows it in lower case: ``Royal``, ``Care``); a name
+        the target pack lists (an exonym, ``China``) always is."""
+        if key in self._exonyms:
             return True
-        if key in self._translated or key.endswith(self._derived):
+        if key in self._translated:
+            return False
+        if self.lexicon:
+            return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
+        if key.endswith(self._derived):
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
 

@@ -48,8 +48,11 @@ class _Rules:
         self.named_re = word_pattern(self.named)
         self.periods = {k.lower(): tuple(v) for k, v in c.get("periods", {}).items()}
         hours, joiners = alternation(c.get("hours", [])), alternation(w for w in c.get("period_joiners", []) if w)
+        # an hour with a day period may be a word: "às três da tarde"
+        self.hour_words = {k.lower(): int(v) for k, v in ((lang.section("numbers") or {}).get("words", {})).items() if 1 <= int(v) <= 12}
+        hour = rf"\d{{1,2}}|(?<!\w)(?:{alternation(self.hour_words)})" if self.hour_words else r"\d{1,2}"
         self.period_re = re.compile(
-            rf"(?<![\d.,:])(\d{{1,2}})(?:[:h.](\d{{2}}))?(?:\s?(?:{hours}))?\s(?:(?:{joiners})\s)?({alternation(self.periods)})(?!\w)",
+            rf"(?<![\d.,:])({hour})(?:[:h.](\d{{2}}))?(?:\s?(?:{hours}))?\s(?:(?:{joiners})\s)?({alternation(self.periods)})(?!\w)",
             re.IGNORECASE) if self.periods else None
         self.hours_re = re.compile(rf"(?<![\d.,:])(\d{{1,2}})\s?(?:{hours})(?!\w)", re.IGNORECASE) if hours else None
         military = alternation(_ZONES + c.get("military", []))
@@ -85,7 +88,8 @@ def clock_times(text: str, lang: Language, target: bool = False) -> list[Clock]:
     """The clock times of ``text`` written in ``lang``. ``target``: also the forms that are only
     evidence in a translation (a bare hour after "at", "às", "в")."""
     rules = _rules(lang)
-    if not any(ch.isdigit() for ch in text) and not (rules.named_re and rules.named_re.search(text)):
+    if not any(ch.isdigit() for ch in text) and not (rules.named_re and rules.named_re.search(text)) \
+            and not (rules.period_re and rules.hour_words and rules.period_re.search(text)):
         return []
     out: list[Clock] = []
     for m in _TIME_12.finditer(text):
@@ -94,7 +98,8 @@ def clock_times(text: str, lang: Language, target: bool = False) -> list[Clock]:
             late = (m.group(3) or m.group(4)).lower() == "p"
             _add(out, Clock(m.start(), m.end(), frozenset({(h % 12 + (12 if late else 0)) * 60 + mins}), "ampm"))
     for m in rules.period_re.finditer(text) if rules.period_re else ():
-        h, mins = int(m.group(1)), int(m.group(2) or 0)
+        h = int(m.group(1)) if m.group(1).isdigit() else rules.hour_words[m.group(1).lower()]
+        mins = int(m.group(2) or 0)
         minute = _in_period(h, mins, rules.periods[m.group(3).lower()]) if 1 <= h <= 12 and mins < 60 else None
         if minute is not None:
             _add(out, Clock(m.start(), m.end(), frozenset({minute}), "period"))

@@ -81,7 +81,8 @@ def _ordinals(text: str, words: DateWords, target: bool) -> list[Quantity]:
     for m in words.digit_ordinals.finditer(text) if words.digit_ordinals else ():
         if m.group(2).lower() in words.weak_suffixes and not target:
             continue  # "3a" is too rare a source form to trust
-        out.append(_q(m, 0, ORDINAL, {f"o:{int(m.group(1))}"}))
+        n = int(m.group(1))
+        out.append(_q(m, 0, ORDINAL, {f"o:{n}", str(n)} if target else {f"o:{n}"}))  # "no 15.º" for "on 15"
     for m in words.word_ordinals.finditer(text) if words.word_ordinals else ():
         tens = words.ordinal_tens.get((m.group(1) or "").lower(), 0)
         stem = m.group(2).lower()
@@ -131,7 +132,7 @@ def _decade_edit(q: Quantity, target: str, value: int, words: DateWords) -> tupl
     before = target[:q.start]
     for prep, new in words.decade_repair.items():
         prep += " "
-        if before.lower().endswith(prep):
+        if before.lower().endswith(prep) and not before[:-len(prep)][-1:].isalpha():
             return q.start - len(prep), q.end, (new[0].upper() + new[1:] if before[-len(prep)].isupper() else new) + f" {value}"
     return None
 

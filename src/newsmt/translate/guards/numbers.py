@@ -88,7 +88,11 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
     times, decades and ordinals take their digits; months and weekdays are words. ``target``: read
     a translation leniently (a bare hour after "às", a numeric date's month, a Roman numeral).
     """
-    out = [q for q in date_facts(text, lang, target) + fractions(text) if not _inside(q.start, skip)]
+    facts = date_facts(text, lang, target)
+    if target and other_lang:  # a name carried over in the source's words: "The Sunday Times", "Saturday Night Live"
+        facts += [q for q in date_facts(text, other_lang, target) if q.kind in (MONTH, WEEKDAY)
+                  and not any(f.start < q.end and q.start < f.end for f in facts)]
+    out = [q for q in facts + fractions(text) if not _inside(q.start, skip)]
     taken = list(skip) + fact_spans(out)
     hours: dict[int, tuple[frozenset[str], str]] = {}  # number start -> clock readings, style
     if _DIGIT.search(text) or out or target:

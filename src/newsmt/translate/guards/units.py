@@ -87,6 +87,17 @@ def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(("deg" in a and b & {"c", "f"}) or ("deg" in b and a & {"c", "f"}))
 
 
+def _rounding(value: float) -> float:
+    """How far a writer may round to ``value``: 0.05 for a decimal, 0.6 for a unit, half the round
+    step of a round number (600 km for 619.6: 50)."""
+    if value != int(value):
+        return 0.05
+    n, step = int(value), 1
+    while n and n % 10 == 0:
+        n, step = n // 10, step * 10
+    return max(0.6, step / 2)
+
+
 def converted(value: float, units: frozenset[str], target_value: float, target_units: frozenset[str]) -> bool:
     """Whether ``target_value`` in ``target_units`` is ``value`` in ``units`` converted (rounded as
     a writer would: within 3%, or within the precision the target number is written to)."""
@@ -100,6 +111,6 @@ def converted(value: float, units: frozenset[str], target_value: float, target_u
                 want = value * 9 / 5 + 32
             else:
                 continue
-            if abs(target_value - want) <= max(0.03 * abs(want), 0.5 if target_value == int(target_value) else 0.05):
+            if abs(target_value - want) <= max(0.03 * abs(want), _rounding(target_value)):
                 return True
     return False
