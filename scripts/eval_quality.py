@@ -25,6 +25,7 @@ Back-translations and embeddings are cached under ``out/eval_quality``::
     python scripts/eval_quality.py --pair en-pt            # both parts
     python scripts/eval_quality.py --pair en-ru --part tuning --limit 400
     python scripts/eval_quality.py --pair en-pt --auc       # also ROC AUC and cost tables (FLORES)
+    python scripts/eval_quality.py --pair en-pt --part "" --variants   # the pt-BR / pt-PT tables on real text
 """
 from __future__ import annotations
 
@@ -356,19 +357,47 @@ def auc_and_cost(caches: Caches, threads: int) -> None:
         back.close()
 
 
+def variants(threads: int) -> None:
+    """The variant tables on real text: lines of the Bergamot en->pt output (the sample article,
+    NTREX's sources) that the engine rewrites for pt-BR and for pt-PT, and human NTREX references in
+    each variant that carry the other's forms (each such line is a form the table should not have)."""
+    from newsmt.languages import resolve
+    from newsmt.translate.guards import variant_forms
+
+    sample = [p for p in (REPO.parent / "shared" / "samples" / "news-article-en.txt").read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    src = _lines(NTREX / "newstest2019-src.eng.txt")
+    hyps = translate_cached(sample + src, CACHE / "sample-ntrex.eng-por.bergamot.txt", threads)
+    print("\n| text | lines | --tgt pt-BR: lines rewritten | --tgt pt-PT: lines rewritten | forms (pt-BR; pt-PT) |\n|---|---|---|---|---|")
+    for name, lines in (("Bergamot en->pt: the sample article (paragraphs)", hyps[:len(sample)]),
+                        ("Bergamot en->pt: NTREX sources", hyps[len(sample):])):
+        br = [f for h in lines for f in variant_forms(h, resolve("pt-BR"))]
+        pt = [f for h in lines for f in variant_forms(h, resolve("pt-PT"))]
+        print(f"| {name} | {len(lines)} | {sum(bool(variant_forms(h, resolve('pt-BR'))) for h in lines)} | "
+              f"{sum(bool(variant_forms(h, resolve('pt-PT'))) for h in lines)} | "
+              f"{', '.join(f'{k} {n}' for k, n in Counter(br).most_common(5))}; {', '.join(f'{k} {n}' for k, n in Counter(pt).most_common(5))} |")
+    for ref, tag in (("por-BR", "pt-BR"), ("por", "pt-PT")):
+        lines = _lines(NTREX / f"newstest2019-ref.{ref}.txt")
+        found = [f for t in lines for f in variant_forms(t, resolve(tag))]
+        print(f"| NTREX human references {ref}, read as {tag} | {len(lines)} | lines with the other variant's forms: "
+              f"{sum(bool(variant_forms(t, resolve(tag))) for t in lines)} | | {', '.join(f'{k} {n}' for k, n in Counter(found).most_common(6))} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pair", choices=sorted(PARTS), default="en-pt")
-    ap.add_argument("--part", choices=["tuning", "reporting", "both"], default="both")
+    ap.add_argument("--part", choices=["tuning", "reporting", "both", ""], default="both", help="\"\": none (only --auc, --variants)")
     ap.add_argument("--limit", type=int, default=0, help="first N lines of each set (0 = all)")
     ap.add_argument("--auc", action="store_true", help="en-pt: also ROC AUC of the score and its cost")
+    ap.add_argument("--variants", action="store_true", help="en-pt: the pt-BR/pt-PT tables on the model's output and human references")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     caches = Caches(args.pair)
-    for part in (["tuning", "reporting"] if args.part == "both" else [args.part]):
+    for part in (["tuning", "reporting"] if args.part == "both" else [args.part] if args.part else []):
         evaluate(args.pair, part, args.limit, caches)
     if args.auc and args.pair == "en-pt":
         auc_and_cost(caches, args.threads)
+    if args.variants and args.pair == "en-pt":
+        variants(args.threads)
     caches.save()
     return 0
 
