@@ -181,7 +181,7 @@ class QualityScorer:
 def length_vs_english(lang: Language) -> tuple[float, float]:
     """(characters per sentence relative to English, standard deviation of the log ratio) of
     ``lang``: its pack's ``quality`` section, else the generic figure of its script."""
-    own = (lang.section("quality") or {}).get("length_vs_english")
+    own = (lang.section("quality") or {}).get("length_vs_english") if not lang.generic else None
     if own:
         return float(own[0]), float(own[1])
     generic = read_section(GENERIC, "quality") or {}
