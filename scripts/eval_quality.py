@@ -1,22 +1,31 @@
-"""Evaluate the quality score and the flags on FLORES-200 devtest eng->por (dev set).
+"""Evaluate ``newsmt score`` on human translations, with a tuning part and a reporting part.
 
-Four tables, printed as Markdown:
+Each set is scored in one call, as ``newsmt score`` does (``api.score_texts`` path: ``Resources``'
+scorer, the round trip where a model translates back, embeddings where none does). A set's pool is
+its human translations plus, for other copies of its lines, one error put in each: a name of the
+source deleted from the translation (a name the checker finds there, in any script), a number
+changed, the second half of the words cut. Printed per set and per part:
 
-1. flags on human translations (the devtest references): the share of lines flagged ``low_quality``,
-   ``wrong_language``, ``omission``, ``addition`` (target: at most 1% of lines with any of them);
-   also the NTREX-128 newstest2019 pt-BR references, a freer news translation (headlines rewritten,
-   clauses merged, numbers and names paraphrased), as a check that the rules were not fitted to FLORES;
-2. one error put into each human translation: a name of the source deleted, a number changed, a
-   clock time shifted 12 hours (FLORES and NTREX-128 lines with a clock time), half the sentence
-   cut; the share of lines flagged with the flag for that kind, and with any flag (target: 90%);
-3. ROC AUC of the score (real Bergamot translations vs four corruptions: truncated, shuffled,
-   copied source, repetition loop), round-trip meaning against embedding cosine;
-4. the cost: seconds per 100 pairs for translating, for the score (round trip), for embeddings.
+1. human lines flagged (any flag but ``split``; target at most 1%), and by flag;
+2. each error kind: the share of its lines flagged with the expected flag, and with any flag
+   (target 90%);
+3. every flag's precision over the part's pool: the share of the lines it flags that have an error
+   put in (target 80%).
 
-Back-translations are cached under ``out/eval_quality`` (the first run takes a few minutes)::
+Parts (never tune on the reporting part):
 
-    python scripts/eval_quality.py            # full devtest (1012 lines)
-    python scripts/eval_quality.py --limit 300
+- en-pt tuning: FLORES-200 devtest eng->por (``pt``), the first half of NTREX-128's documents
+  eng->por-BR (``pt-BR``) and eng->por (``pt-PT``); reporting: the second half of NTREX's documents,
+  both references.
+- en-ru tuning: FLORES-200 devtest eng->rus, the first half of NTREX's documents eng->rus and of
+  WMT19's (the same documents, another reference); reporting: the second halves, WMT18, WMT20.
+
+Back-translations and embeddings are cached under ``out/eval_quality``::
+
+    python scripts/eval_quality.py --pair en-pt            # both parts
+    python scripts/eval_quality.py --pair en-ru --part tuning --limit 400
+    python scripts/eval_quality.py --pair en-pt --auc       # also ROC AUC and cost tables (FLORES)
+    python scripts/eval_quality.py --pair en-pt --part "" --variants   # the pt-BR / pt-PT tables on real text
 """
 from __future__ import annotations
 
@@ -26,17 +35,233 @@ import random
 import re
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-FLORES = REPO.parent / "shared" / "eval" / "flores200_devtest"
-NTREX = REPO.parent / "shared" / "eval" / "ntrex128"
+EVAL = REPO.parent / "shared" / "eval"
+FLORES, NTREX = EVAL / "flores200_devtest", EVAL / "ntrex128"
 CACHE = REPO / "out" / "eval_quality"
+KINDS = {"name deleted": "omission", "number changed": "number_mismatch", "half cut": "omission"}
 
 
+# ---- data ----------------------------------------------------------------------------------------
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def _halves(ids: list[str]) -> tuple[set[str], set[str]]:
+    """The first and the second half of the documents, in order of appearance."""
+    docs = list(dict.fromkeys(ids))
+    return set(docs[: len(docs) // 2]), set(docs[len(docs) // 2:])
+
+
+def flores(ref: str) -> tuple[list[str], list[str]]:
+    return _lines(FLORES / "eng_Latn.devtest"), _lines(FLORES / f"{ref}.devtest")
+
+
+def by_documents(src: Path, ref: Path, ids: list[str], half: int) -> tuple[list[str], list[str]]:
+    keep = _halves(ids)[half]
+    return [s for s, d in zip(_lines(src), ids) if d in keep], [t for t, d in zip(_lines(ref), ids) if d in keep]
+
+
+def ntrex(ref: str, half: int) -> tuple[list[str], list[str]]:
+    ids = [x.split("\t")[0] for x in _lines(NTREX / "DOCUMENT_IDS.tsv")]
+    return by_documents(NTREX / "newstest2019-src.eng.txt", NTREX / f"newstest2019-ref.{ref}.txt", ids, half)
+
+
+def wmt(year: int, half: int | None = None) -> tuple[list[str], list[str]]:
+    base = EVAL / f"wmt{year}_newstest_en-ru"
+    if half is None:
+        return _lines(base / "src.en"), _lines(base / "ref.A.ru")
+    ids = [x.split("\t")[1] for x in _lines(base / "docs.tsv")[1:]]
+    return by_documents(base / "src.en", base / "ref.A.ru", ids, half)
+
+
+PARTS = {
+    "en-pt": {
+        "tuning": [("FLORES devtest eng->por", lambda: flores("por_Latn"), "pt"),
+                   ("NTREX docs 1st half eng->por-BR", lambda: ntrex("por-BR", 0), "pt-BR"),
+                   ("NTREX docs 1st half eng->por", lambda: ntrex("por", 0), "pt-PT")],
+        "reporting": [("NTREX docs 2nd half eng->por-BR", lambda: ntrex("por-BR", 1), "pt-BR"),
+                      ("NTREX docs 2nd half eng->por", lambda: ntrex("por", 1), "pt-PT")],
+    },
+    "en-ru": {
+        "tuning": [("FLORES devtest eng->rus", lambda: flores("rus_Cyrl"), "ru"),
+                   ("NTREX docs 1st half eng->rus", lambda: ntrex("rus", 0), "ru"),
+                   ("WMT19 docs 1st half en-ru", lambda: wmt(19, 0), "ru")],
+        "reporting": [("NTREX docs 2nd half eng->rus", lambda: ntrex("rus", 1), "ru"),
+                      ("WMT19 docs 2nd half en-ru", lambda: wmt(19, 1), "ru"),
+                      ("WMT18 en-ru", lambda: wmt(18), "ru"), ("WMT20 en-ru", lambda: wmt(20), "ru")],
+    },
+}
+
+
+# ---- errors put in -------------------------------------------------------------------------------
+def truncate(text: str) -> str:
+    """The first half of the words."""
+    words = text.split()
+    return " ".join(words[: max(1, len(words) // 2)])
+
+
+def delete_name(checker, source: str, target: str) -> str | None:
+    """``target`` without the first name of ``source`` the checker finds in it (in any script) that
+    both have once (a name the translation then lacks); None when there is none."""
+    from newsmt.translate.lexicon import fold
+
+    words = [fold(w) for w in re.findall(r"\w+", target)]
+    found = [(a, b) for a, b in checker.located_names(source, target) if words.count(fold(target[a:b])) == 1]
+    if not found:
+        return None
+    a, b = found[0]
+    return re.sub(r"\s{2,}", " ", (target[:a] + target[b:]).strip())
+
+
+def change_number(source: str, target: str, src, tgt) -> str | None:
+    """``target`` with a number it shares with ``source`` one higher; None when none is shared."""
+    from newsmt.translate.guards import quantities
+
+    values = {v for q in quantities(source, src) if q.kind == "number" for v in q.values}
+    nums = [q for q in quantities(target, tgt, (), src) if q.kind == "number" and q.value.isdigit() and q.value in values]
+    if not nums:
+        return None
+    q = nums[0]
+    return target[:q.start] + str(int(q.value) + 1) + target[q.end:]
+
+
+def pool(checker, src_lang, tgt_lang, sources: list[str], refs: list[str]) -> list[tuple[str, str, str]]:
+    """(kind, source, translation): every human line (kind "human") and one error of each kind per
+    line where it can be put in."""
+    out = [("human", s, t) for s, t in zip(sources, refs)]
+    for s, t in zip(sources, refs):
+        for kind, bad in (("name deleted", delete_name(checker, s, t)), ("number changed", change_number(s, t, src_lang, tgt_lang)),
+                          ("half cut", truncate(t) if len(t.split()) >= 4 else None)):
+            if bad is not None and bad != t:
+                out.append((kind, s, bad))
+    return out
+
+
+# ---- scoring with caches -------------------------------------------------------------------------
+class Caches:
+    """Back-translations and embeddings kept between runs (evaluation only)."""
+
+    def __init__(self, pair: str) -> None:
+        self.back_path, self.emb_path = CACHE / f"back.{pair}.json", CACHE / f"emb.{pair}.npz"
+        self.back: dict[str, str] = json.loads(self.back_path.read_text(encoding="utf-8")) if self.back_path.is_file() else {}
+        self.emb: dict[str, np.ndarray] = {}
+        if self.emb_path.is_file():
+            data = np.load(self.emb_path, allow_pickle=False)
+            self.emb = dict(zip(json.loads(str(data["texts"])), data["vectors"]))
+
+    def wrap(self, scorer) -> None:
+        """Make ``scorer`` (a PairScorer, or the QualityScorer inside one) read and fill the caches."""
+        quality = getattr(scorer, "quality", scorer)
+        embed = quality.embed
+
+        def cached_embed(texts: list[str]) -> np.ndarray:
+            new = [t for t in dict.fromkeys(texts) if t not in self.emb]
+            if new:
+                self.emb.update(zip(new, embed(new)))
+            return np.stack([self.emb[t] for t in texts])
+
+        quality.embed = cached_embed
+        if hasattr(scorer, "back_translate"):
+            back = scorer.back_translate
+
+            def cached_back(targets: list[str]) -> list[str]:
+                new = [t for t in dict.fromkeys(targets) if t not in self.back]
+                if new:
+                    self.back.update(zip(new, back(new)))
+                return [self.back[t] for t in targets]
+
+            scorer.back_translate = cached_back
+
+    def save(self) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        self.back_path.write_text(json.dumps(self.back, ensure_ascii=False), encoding="utf-8")
+        if self.emb:
+            texts = list(self.emb)
+            np.savez(self.emb_path, texts=json.dumps(texts, ensure_ascii=False), vectors=np.stack([self.emb[t] for t in texts]))
+
+
+def score_set(resources, caches: Caches, src: str, tgt: str, items: list[tuple[str, str, str]]) -> list[dict]:
+    """One scorer call for the whole pool, as ``newsmt score`` makes it."""
+    from newsmt.quality import QualityScorer
+    from newsmt.score import PairScorer, score_pairs
+
+    scorer = resources.scorer(src, tgt)
+    if isinstance(scorer, QualityScorer):  # what score_pairs does, with the caches in
+        with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
+            caches.wrap(pair)
+            return score_pairs([s for _, s, _ in items], [t for _, _, t in items], pair)
+    caches.wrap(scorer)
+    return score_pairs([s for _, s, _ in items], [t for _, _, t in items], scorer)
+
+
+# ---- tables --------------------------------------------------------------------------------------
+def flagged(record: dict) -> set[str]:
+    return set(record["flags"]) - {"split"}
+
+
+def set_rows(name: str, items: list[tuple[str, str, str]], records: list[dict]) -> list[str]:
+    human = [r for (k, _, _), r in zip(items, records) if k == "human"]
+    by_flag = Counter(f for r in human for f in flagged(r))
+    cells = [f"{np.mean([bool(flagged(r)) for r in human]):.1%}", ", ".join(f"{f} {n}" for f, n in sorted(by_flag.items())) or "-"]
+    for kind, flag in KINDS.items():
+        rs = [r for (k, _, _), r in zip(items, records) if k == kind]
+        cells.append(f"{np.mean([flag in r['flags'] for r in rs]):.1%} / {np.mean([bool(flagged(r)) for r in rs]):.1%} ({len(rs)})"
+                     if rs else "-")
+    return [f"| {name} | {len(human)} | " + " | ".join(cells) + " |"]
+
+
+def precision_rows(items: list[tuple[str, str, str]], records: list[dict]) -> list[str]:
+    counts: Counter = Counter()
+    right: Counter = Counter()
+    for (kind, _, _), r in zip(items, records):
+        for f in flagged(r):
+            counts[f] += 1
+            right[f] += kind != "human"
+    return [f"| {f} | {counts[f]} | {right[f] / counts[f]:.1%} |" for f in sorted(counts)]
+
+
+def evaluate(pair: str, part: str, limit: int, caches: Caches) -> None:
+    from newsmt.config import PipelineConfig
+    from newsmt.languages import resolve
+    from newsmt.pipeline import Resources
+
+    src = pair.split("-")[0]
+    all_items: list[tuple[str, str, str]] = []
+    all_records: list[dict] = []
+    rows = []
+    with Resources(PipelineConfig()) as resources:
+        for name, load, tgt in PARTS[pair][part]:
+            sources, refs = load()
+            if limit:
+                sources, refs = sources[:limit], refs[:limit]
+            scorer = resources.scorer(src, tgt)
+            from newsmt.score import PairScorer
+            checker = (scorer if isinstance(scorer, PairScorer) else PairScorer(src, tgt, quality=scorer))._meaning()
+            items = pool(checker, resolve(src), resolve(tgt), sources, refs)
+            t0 = time.perf_counter()
+            records = score_set(resources, caches, src, tgt, items)
+            caches.save()
+            print(f"  {name}: {len(items)} pairs scored in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+            rows += set_rows(f"{name} (--tgt {tgt})", items, records)
+            all_items += items
+            all_records += records
+    print(f"\n### {pair}, {part} part\n")
+    print("| set | human lines | human flagged | human flags | name deleted: omission / any (lines) | "
+          "number changed: number_mismatch / any | half cut: omission / any |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows + set_rows(f"all of the {part} part", all_items, all_records)))
+    print("\n| flag | lines flagged | precision (lines with an error put in) |\n|---|---|---|")
+    print("\n".join(precision_rows(all_items, all_records)))
+
+
+# ---- corruptions of real translations, ROC AUC, cost (FLORES eng->por) ------------------------------
 def translate_cached(src: list[str], cache: Path, threads: int = 2) -> list[str]:
     """Bergamot en->pt translations of ``src``, one sentence per call, cached in ``cache``."""
     if cache.is_file():
@@ -48,8 +273,8 @@ def translate_cached(src: list[str], cache: Path, threads: int = 2) -> list[str]
     from newsmt.models import resolve
 
     direction = NativeDirection(str(resolve("en", "pt").path))
-    with ThreadPoolExecutor(threads) as pool:
-        hyps = [h.replace("\n", " ") for h in pool.map(direction.translate, src)]
+    with ThreadPoolExecutor(threads) as pool_:
+        hyps = [h.replace("\n", " ") for h in pool_.map(direction.translate, src)]
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text("\n".join(hyps), encoding="utf-8")
     return hyps
@@ -57,25 +282,14 @@ def translate_cached(src: list[str], cache: Path, threads: int = 2) -> list[str]
 
 def corruptions(src: list[str], hyps: list[str], seed: int = 13) -> dict[str, list[str]]:
     """The four corrupted versions of ``hyps`` the scorer must rank below the real ones."""
-    return {
-        "truncated": [truncate(h) for h in hyps],
-        "shuffled": shuffle(hyps, seed),
-        "copied source": list(src),
-        "repetition loop": [repetition_loop(h) for h in hyps],
-    }
-
-
-def truncate(text: str) -> str:
-    """The first half of the words."""
-    words = text.split()
-    return " ".join(words[: max(1, len(words) // 2)])
+    return {"truncated": [truncate(h) for h in hyps], "shuffled": shuffle(hyps, seed), "copied source": list(src),
+            "repetition loop": [repetition_loop(h) for h in hyps]}
 
 
 def shuffle(hyps: list[str], seed: int) -> list[str]:
     """Each translation replaced by the translation of another sentence (a derangement)."""
     order = list(range(len(hyps)))
     random.Random(seed).shuffle(order)
-    # rotate the shuffled order by one: position order[i] gets hyps[order[i+1]], never its own
     out = list(hyps)
     for a, b in zip(order, order[1:] + order[:1]):
         out[a] = hyps[b]
@@ -86,10 +300,9 @@ def repetition_loop(text: str) -> str:
     """A degenerate decoder loop: the first half, then its last three words repeated."""
     words = text.split()
     half = words[: max(3, len(words) // 2)]
-    loop = half[-3:]
     out = list(half)
     while len(out) < len(words) * 1.5:
-        out += loop
+        out += half[-3:]
     return " ".join(out)
 
 
@@ -104,185 +317,89 @@ def roc_auc(pos: np.ndarray, neg: np.ndarray) -> float:
         j = i
         while j + 1 < len(allv) and sorted_v[j + 1] == sorted_v[i]:
             j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        ranks[order[i: j + 1]] = (i + j) / 2 + 1
         i = j + 1
     u = ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2
     return float(u / (len(pos) * len(neg)))
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=0, help="first N devtest lines (0 = all)")
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args(argv)
-
-
-    src = (FLORES / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()
-    ref = (FLORES / "por_Latn.devtest").read_text(encoding="utf-8").splitlines()
-    hyps = translate_cached(src, CACHE / "flores-devtest.eng-por.bergamot.txt", args.threads)
-    if args.limit:
-        src, ref, hyps = src[: args.limit], ref[: args.limit], hyps[: args.limit]
-    scorer = CachedScorer("en", "pt")
-    try:
-        print(f"{len(src)} FLORES devtest sentences eng->por; threshold {scorer.quality.threshold:.2f}\n")
-        human = scorer.score(src, ref)
-        print("| human translations | lines | low_quality | wrong_language | omission | addition | any of them |")
-        print("|---|---|---|---|---|---|---|")
-        print(_rate_row("FLORES devtest references", human, ["low_quality", "wrong_language", "omission", "addition"]))
-        if not args.limit:  # a second, freer set: news translated for NTREX-128 (not tuned on)
-            n_src = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
-            n_ref = (NTREX / "newstest2019-ref.por-BR.txt").read_text(encoding="utf-8").splitlines()
-            print(_rate_row("NTREX-128 newstest2019 references (pt-BR)", scorer.score(n_src, n_ref),
-                            ["low_quality", "wrong_language", "omission", "addition"]))
-        print("\n| one error put in | lines | flagged as expected | flag | any flag |\n|---|---|---|---|---|")
-        for kind, flag, (s, t) in errors_put_in(scorer, src, ref):
-            res = scorer.score(s, t)
-            hit = np.mean([flag in r.flags for r in res]) if res else 0.0
-            anyf = np.mean([bool(set(r.flags) - {"split"}) for r in res]) if res else 0.0
-            print(f"| {kind} | {len(res)} | {hit:.1%} | {flag} | {anyf:.1%} |")
-        auc_table(scorer, src, hyps)
-        cost_table(scorer, src, hyps, args.threads)
-    finally:
-        scorer.save()
-        scorer.close()
-    return 0
-
-
-class CachedScorer:
-    """A ``PairScorer`` whose back-translations are cached on disk (evaluation only)."""
-
-    def __new__(cls, src: str, tgt: str):
-        from newsmt.score import PairScorer
-
-        class _Scorer(PairScorer):
-            path = CACHE / f"back.{src}-{tgt}.json"
-            cache: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-            def back_translate(self, targets: list[str]) -> list[str]:
-                new = [t for t in dict.fromkeys(targets) if t not in self.cache]
-                if new:
-                    self.cache.update(zip(new, super().back_translate(new)))
-                return [self.cache[t] for t in targets]
-
-            def save(self) -> None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.path.write_text(json.dumps(self.cache, ensure_ascii=False), encoding="utf-8")
-
-        from newsmt.config import TranslateConfig
-        from newsmt.translate.engine import load_engine
-
-        return _Scorer(src, tgt, load_back=lambda: load_engine(tgt, src, TranslateConfig(tgt=src, score=False)))
-
-
-def errors_put_in(scorer, src: list[str], ref: list[str]):
-    """(kind, expected flag, (sources, corrupted references)) for the four kinds of error."""
-    from newsmt.translate.guards import quantities
-    from newsmt.translate.meaning import _WORD
-
-    checker = scorer._meaning()
-    names, numbers = ([], []), ([], [])
-    for s, t in zip(src, ref):
-        cands = [m.group() for m in _WORD.finditer(s) if checker._is_name(m.group(), s, m.start())
-                 and not checker.lexicon.translations(m.group()) and re.search(rf"\b{re.escape(m.group())}\b", t)]
-        if cands:
-            names[0].append(s)
-            names[1].append(re.sub(rf"\s*\b{re.escape(cands[0])}\b", "", t, count=1))
-        nums = [q for q in quantities(t, "pt", (), "en") if q.kind == "number" and q.value.isdigit() and q.token in s]
-        if nums:
-            q = nums[0]
-            numbers[0].append(s)
-            numbers[1].append(t[:q.start] + str(int(q.value) + 1) + t[q.end:])
-    yield "a name of the source deleted", "omission", names
-    yield "a number changed", "number_mismatch", numbers
-    yield "a clock time shifted 12 h", "number_mismatch", shifted_times()
-    yield "half the sentence cut", "omission", (src, [truncate(t) for t in ref])
-
-
-def shifted_times() -> tuple[list[str], list[str]]:
-    """FLORES and NTREX-128 lines with a clock time, the time of the reference moved 12 hours."""
-    from newsmt.translate.guards import quantities
-    from newsmt.translate.guards.clock import format_time
-
-    pairs = [(FLORES / "eng_Latn.devtest", FLORES / "por_Latn.devtest"),
-             (NTREX / "newstest2019-src.eng.txt", NTREX / "newstest2019-ref.por-BR.txt")]
-    out: tuple[list[str], list[str]] = ([], [])
-    for a, b in pairs:
-        for s, t in zip(a.read_text(encoding="utf-8").splitlines(), b.read_text(encoding="utf-8").splitlines()):
-            if not any(q.kind == "time" for q in quantities(s, "en")):
-                continue
-            times = [q for q in quantities(t, "pt", (), "en", target=True) if q.kind == "time" and len(q.minutes()) == 1]
-            if times:
-                q = times[0]
-                out[0].append(s)
-                out[1].append(t[:q.start] + format_time((q.minutes()[0] + 720) % 1440, q.style, q.token, "pt") + t[q.end:])
-    return out
-
-
-def auc_table(scorer, src: list[str], hyps: list[str]) -> None:
-    real = scorer.score(src, hyps)
-    real_scores = np.array([r.score for r in real])
-    emb = scorer.quality
-    e_src, e_hyp = emb.embed(src), emb.embed(hyps)
-    real_sims = (e_src * e_hyp).sum(axis=1)
-    print("\n| translations | mean score | flagged low_quality | any flag | ROC AUC vs real (round trip) | AUC, embedding cosine |")
-    print("|---|---|---|---|---|---|")
-    print(_row("real (Bergamot)", real, None, None))
-    for name, bad in corruptions(src, hyps).items():
-        res = scorer.score(src, bad)
-        e_bad = e_src if name == "copied source" else e_hyp[_index(hyps, bad)] if name == "shuffled" else emb.embed(bad)
-        sims = (e_src * e_bad).sum(axis=1)
-        print(_row(name, res, roc_auc(real_scores, np.array([r.score for r in res])), roc_auc(real_sims, sims)))
-
-
-def cost_table(scorer, src: list[str], hyps: list[str], threads: int) -> None:
-    """Seconds per 100 pairs: translating (newsmt, no score), the round-trip score, embeddings."""
+def auc_and_cost(caches: Caches, threads: int) -> None:
     from newsmt.config import TranslateConfig
     from newsmt.score import PairScorer
     from newsmt.translate.engine import load_engine
 
+    src = _lines(FLORES / "eng_Latn.devtest")
+    hyps = translate_cached(src, CACHE / "flores-devtest.eng-por.bergamot.txt", threads)
+    scorer = PairScorer("en", "pt", load_back=lambda: load_engine("pt", "en", TranslateConfig(tgt="en", score=False)))
+    caches.wrap(scorer)
+    real = np.array([r.score for r in scorer.score(src, hyps)])
+    print("\n| FLORES devtest eng->por, Bergamot | mean score | flagged low_quality | ROC AUC vs real |\n|---|---|---|---|")
+    for name, bad in corruptions(src, hyps).items():
+        res = scorer.score(src, bad)
+        print(f"| {name} | {np.mean([r.score for r in res]):.3f} | {np.mean(['low_quality' in r.flags for r in res]):.1%} | "
+              f"{roc_auc(real, np.array([r.score for r in res])):.4f} |")
+    scorer.close()
     sample_src, sample_hyp = src[:200], hyps[:200]
-    rows = []
+    print("\n| threads | translate (s/100) | score: checks + round trip (s/100) | score / translate |\n|---|---|---|---|")
     for n in sorted({1, threads}):
         engine = load_engine("en", "pt", TranslateConfig(tgt="pt", threads=n))
         back = load_engine("pt", "en", TranslateConfig(tgt="en", threads=n))
         t0 = time.perf_counter()
         engine.translate_texts(sample_src)
         t_translate = time.perf_counter() - t0
-        fresh = PairScorer("en", "pt", back=back)
-        fresh.score(sample_src, sample_hyp)  # every model loaded (the forward one only when a name seems omitted)
+        fresh = PairScorer("en", "pt", back=back, forward=engine.backend)
+        fresh.score(sample_src[:20], sample_hyp[:20])  # models loaded outside the timing
         t0 = time.perf_counter()
         fresh.score(sample_src, sample_hyp)
         t_score = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        scorer.quality.embed(sample_src + sample_hyp)
-        t_embed = time.perf_counter() - t0
-        rows.append((n, t_translate, t_score, t_embed))
+        print(f"| {n} | {t_translate / 2:.2f} | {t_score / 2:.2f} | {t_score / t_translate:.2f}x |")
         engine.close()
         back.close()
-    k = 100 / len(sample_src)
-    print("\n| threads | translate (s/100) | score: round trip + checks (s/100) | score / translate | embeddings (s/100) |")
-    print("|---|---|---|---|---|")
-    for n, tt, ts, te in rows:
-        print(f"| {n} | {tt * k:.2f} | {ts * k:.2f} | {ts / tt:.2f}x | {te * k:.2f} |")
 
 
-def _rate_row(name: str, res, flags: list[str]) -> str:
-    cells = [f"{np.mean([f in r.flags for r in res]):.1%}" for f in flags]
-    anyf = np.mean([bool(set(r.flags) & set(flags)) for r in res])
-    return f"| {name} | {len(res)} | {' | '.join(cells)} | {anyf:.1%} |"
+def variants(threads: int) -> None:
+    """The variant tables on real text: lines of the Bergamot en->pt output (the sample article,
+    NTREX's sources) that the engine rewrites for pt-BR and for pt-PT, and human NTREX references in
+    each variant that carry the other's forms (each such line is a form the table should not have)."""
+    from newsmt.languages import resolve
+    from newsmt.translate.guards import variant_forms
+
+    sample = [p for p in (REPO.parent / "shared" / "samples" / "news-article-en.txt").read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    src = _lines(NTREX / "newstest2019-src.eng.txt")
+    hyps = translate_cached(sample + src, CACHE / "sample-ntrex.eng-por.bergamot.txt", threads)
+    print("\n| text | lines | --tgt pt-BR: lines rewritten | --tgt pt-PT: lines rewritten | forms (pt-BR; pt-PT) |\n|---|---|---|---|---|")
+    for name, lines in (("Bergamot en->pt: the sample article (paragraphs)", hyps[:len(sample)]),
+                        ("Bergamot en->pt: NTREX sources", hyps[len(sample):])):
+        br = [f for h in lines for f in variant_forms(h, resolve("pt-BR"))]
+        pt = [f for h in lines for f in variant_forms(h, resolve("pt-PT"))]
+        print(f"| {name} | {len(lines)} | {sum(bool(variant_forms(h, resolve('pt-BR'))) for h in lines)} | "
+              f"{sum(bool(variant_forms(h, resolve('pt-PT'))) for h in lines)} | "
+              f"{', '.join(f'{k} {n}' for k, n in Counter(br).most_common(5))}; {', '.join(f'{k} {n}' for k, n in Counter(pt).most_common(5))} |")
+    for ref, tag in (("por-BR", "pt-BR"), ("por", "pt-PT")):
+        lines = _lines(NTREX / f"newstest2019-ref.{ref}.txt")
+        found = [f for t in lines for f in variant_forms(t, resolve(tag))]
+        print(f"| NTREX human references {ref}, read as {tag} | {len(lines)} | lines with the other variant's forms: "
+              f"{sum(bool(variant_forms(t, resolve(tag))) for t in lines)} | | {', '.join(f'{k} {n}' for k, n in Counter(found).most_common(6))} |")
 
 
-def _index(texts: list[str], reordered: list[str]) -> list[int]:
-    pos = {t: i for i, t in enumerate(texts)}
-    return [pos[t] for t in reordered]
-
-
-def _row(name: str, res, auc: float | None, auc_cos: float | None) -> str:
-    scores = np.array([r.score for r in res])
-    low = np.mean(["low_quality" in r.flags for r in res])
-    anyf = np.mean([bool(set(r.flags) - {"split"}) for r in res])
-    aucs = " | ".join("—" if a is None else f"{a:.4f}" for a in (auc, auc_cos))
-    return f"| {name} | {scores.mean():.3f} | {low:.1%} | {anyf:.1%} | {aucs} |"
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pair", choices=sorted(PARTS), default="en-pt")
+    ap.add_argument("--part", choices=["tuning", "reporting", "both", ""], default="both", help="\"\": none (only --auc, --variants)")
+    ap.add_argument("--limit", type=int, default=0, help="first N lines of each set (0 = all)")
+    ap.add_argument("--auc", action="store_true", help="en-pt: also ROC AUC of the score and its cost")
+    ap.add_argument("--variants", action="store_true", help="en-pt: the pt-BR/pt-PT tables on the model's output and human references")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    caches = Caches(args.pair)
+    for part in (["tuning", "reporting"] if args.part == "both" else [args.part] if args.part else []):
+        evaluate(args.pair, part, args.limit, caches)
+    if args.auc and args.pair == "en-pt":
+        auc_and_cost(caches, args.threads)
+    if args.variants and args.pair == "en-pt":
+        variants(args.threads)
+    caches.save()
+    return 0
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from newsmt.config import TranslateConfig
 from newsmt.evaluate import doc_chrf, join_documents, mt_scores
+from newsmt.languages import resolve
 from newsmt.translate.engine import TranslationEngine, load_engine
 from newsmt.translate.guards import preserved
 
@@ -54,7 +55,7 @@ def timed(fn: Callable[[list[str]], list[str]], src: list[str]) -> tuple[list[st
 
 
 def kept(src: list[str], hyps: list[str], s: str, t: str) -> dict[str, float]:
-    n = [preserved(a, b, s, t) for a, b in zip(src, hyps)]
+    n = [preserved(a, b, resolve(s), resolve(t)) for a, b in zip(src, hyps)]
     nums, nums_kept, items, items_kept = (sum(x[i] for x in n) for i in range(4))
     total = nums + items
     return {"numbers": nums, "numbers_kept": nums_kept, "urls": items, "urls_kept": items_kept,

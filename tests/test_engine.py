@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from newsmt.cli import app
 from newsmt.config import TranslateConfig
 from newsmt.errors import LanguageError, ModelError
+from newsmt.languages import resolve as language
 from newsmt.models import resolve
 from newsmt.translate import guards as g
 from newsmt.translate.backend import Backend, Hypothesis
@@ -95,9 +96,9 @@ def test_typographic_quotes_keep_their_content(en_pt: TranslationEngine) -> None
 
 
 def test_straight_quotes_stay_straight_and_ru_gets_guillemets() -> None:
-    assert g.restore_typography('ele disse "sim"', "pt", 'he said "yes"') == 'ele disse "sim"'
-    assert g.restore_typography('он сказал "да "нет" да"', "ru", "he said “yes ‘no’ yes”") == "он сказал «да „нет“ да»"
-    assert g.restore_typography('sagte "ja" - d\'accord', "de", "said “yes” — d’accord") == "sagte „ja“ — d’accord"
+    assert g.restore_typography('ele disse "sim"', language("pt"), 'he said "yes"') == 'ele disse "sim"'
+    assert g.restore_typography('он сказал "да "нет" да"', language("ru"), "he said “yes ‘no’ yes”") == "он сказал «да „нет“ да»"
+    assert g.restore_typography('sagte "ja" - d\'accord', language("de"), "said “yes” — d’accord") == "sagte „ja“ — d’accord"
 
 
 def test_a_3000_token_sentence_is_split_and_fully_translated(en_pt: TranslationEngine, flores) -> None:
@@ -207,8 +208,9 @@ def test_long_sentences_are_cut_at_clause_boundaries_and_rejoined() -> None:
 
 
 def test_number_formats_are_checked_by_value_and_repaired() -> None:
-    nums = g.quantities("It cost $1,234.56, 3.5% more, at 8:30 p.m. for 330,000 people", "en")
-    fixed, lost, _ = g.repair_numbers(nums, "Custou $1,234,56, 3,5% mais, às 20h30 para 330 mil pessoas", "en", "pt")
+    en, pt = language("en"), language("pt")
+    nums = g.quantities("It cost $1,234.56, 3.5% more, at 8:30 p.m. for 330,000 people", en)
+    fixed, lost, _ = g.repair_numbers(nums, "Custou $1,234,56, 3,5% mais, às 20h30 para 330 mil pessoas", en, pt)
     assert fixed == "Custou $1.234,56, 3,5% mais, às 20h30 para 330 mil pessoas" and lost == []
     assert g.parse_number("1.234.567", ",") == "1234567" and g.parse_number("1.234.567", ".") is None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from newsmt.config import TranslateConfig
+from newsmt.languages import resolve as language
 from newsmt.models import resolve
 from newsmt.translate import guards as g
 from newsmt.translate.backend import Backend, Hypothesis
@@ -40,6 +41,7 @@ class Scripted(Backend):
 
 def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[str, list[str]]:
     """(repaired target, tokens of the source facts still missing)."""
+    src, tgt = language(src), language(tgt)
     fixed, lost, _ = g.repair_numbers(g.quantities(source, src), target, src, tgt, (), source)
     return fixed, [q.token for q in lost]
 
@@ -55,7 +57,8 @@ def check(source: str, target: str, src: str = "en", tgt: str = "pt") -> tuple[s
 ])
 def test_a_clock_time_read_12_hours_off_is_rewritten(source: str, target: str, fixed: str) -> None:
     assert check(source, target) == (fixed, [])
-    changed = g.repair_numbers(g.quantities(source, "en"), target, "en", "pt", (), source).changed
+    en, pt = language("en"), language("pt")
+    changed = g.repair_numbers(g.quantities(source, en), target, en, pt, (), source).changed
     assert len(changed) == 1 and changed[0].split(" -> ")[1] in fixed  # what the model got wrong, for the flag
 
 
@@ -135,7 +138,7 @@ def test_stray_quotes_and_lost_tag_marks_are_repaired() -> None:
 def test_an_unspaced_em_dash_is_a_clause_dash() -> None:
     assert g.normalize_source("the storm—because nobody knew") == "the storm - because nobody knew"
     assert g.normalize_source("the 2015–2016 season, US–China talks") == "the 2015-2016 season, US-China talks"
-    assert g.restore_typography("a tempestade - porque", "pt", "the storm—because") == "a tempestade—porque"
+    assert g.restore_typography("a tempestade - porque", language("pt"), "the storm—because") == "a tempestade—porque"
 
 
 def test_repetition_catches_punctuation_and_token_loops() -> None:
@@ -193,7 +196,7 @@ def test_a_dropped_ordinal_is_flagged_with_its_evidence(en_pt: TranslationEngine
 # ---- omissions and additions -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def checker() -> MeaningChecker:
-    return MeaningChecker("en", "pt", Lexicon.for_pair("en", "pt"))
+    return MeaningChecker(language("en"), language("pt"), Lexicon.for_pair("en", "pt"))
 
 
 def only_the_dropped_word_is_an_omission(checker: MeaningChecker, source: str, kept: tuple[str, str],
@@ -321,3 +324,86 @@ def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_sou
     assert MeaningReport(coverage=0.3, content_words=8).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.97).flags() == {}
+
+
+# ---- languages: every check reads its words from the pack --------------------------------------------
+@pytest.mark.parametrize("source, target", [
+    ("It cost 1,000.5 euros.", "Это стоило 1 000,5 евро."),
+    ("They raised 5,000 dollars.", "Они собрали 5 тыс. долларов."),
+    ("The 2 men left on December 5.", "Двух мужчин отпустили 5 декабря."),
+    ("The road is 10 km long.", "Дорога длиной 10 км."),
+    ("It was 30 °C in the 1990s.", "В 1990-х было 30 °C."),
+    ("The vote is at 10 pm on Wednesday.", "Голосование в среду в 22 часа."),
+    ("The vote is at 10 pm on Wednesday.", "Голосование в среду в 10 вечера."),
+])
+def test_russian_numbers_dates_units_and_clock_times_are_read_from_the_pack(source: str, target: str) -> None:
+    assert check(source, target, "en", "ru")[1] == []
+
+
+def test_a_changed_russian_value_is_missing() -> None:
+    assert check("The vote is on December 5.", "Голосование 5 ноября.", "en", "ru") == ("Голосование 5 декабря.", [])  # its case kept
+    assert check("The road is 10 km long.", "Дорога длиной 10 миль.", "en", "ru")[1] == ["10 km"]
+    assert check("The vote is at 10 pm.", "Голосование в 10 утра.", "en", "ru") == ("Голосование в 22:00.", [])  # 12 h off
+    assert check("The vote is at 10 pm.", "Голосование в 11 вечера.", "en", "ru")[1] == ["10 pm"]
+
+
+def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_says_so() -> None:
+    assert check("It rose 3.5%.", "Subiu 4,5%.", "en", "pt-BR")[1] == ["3.5%"]
+    assert check("The vote is on Tuesday.", "A votação é na quarta-feira.", "en", "pt-BR")[0] == "A votação é na terça-feira."
+    engine = TranslationEngine(Scripted(str.upper), "en", "it")
+    assert set(engine.provenance["checks_off"]) == {"numbers", "dates", "units", "names"}
+    assert "checks_off" not in TranslationEngine(Scripted(str.upper), "en", "pt-BR").provenance
+
+
+@pytest.mark.parametrize("source, dropped, name", [
+    ("Opposition leader Alexei Navalny was jailed on Tuesday.", "Лидер оппозиции Алексей был заключён в тюрьму во вторник.", "Navalny"),
+    ("President Kassym-Jomart Tokayev met with Donald Trump in Washington to discuss trade.",
+     "Президент Касым-Жомарт Токаев встретился с Дональдом в Вашингтоне, чтобы обсудить торговлю.", "Trump"),
+    ("The court in Frogner fined the company.", "Суд оштрафовал компанию.", "Frogner"),
+])
+def test_a_name_is_matched_across_scripts_with_its_case_ending(source: str, dropped: str, name: str) -> None:
+    """No en<->ru model or lexicon: a Latin name is found in Cyrillic by sound (Навального,
+    Токаева, Трампом); dropped, it is the evidence of an omission."""
+    checker = MeaningChecker(language("en"), language("ru"))
+    kept = {"Navalny": "Лидер оппозиции Алексей Навальный был заключён в тюрьму во вторник.",
+            "Trump": "Президент Касым-Жомарт Токаев встретился с Дональдом Трампом в Вашингтоне, чтобы обсудить торговлю.",
+            "Frogner": "Суд во Фрогнере оштрафовал компанию."}[name]
+    assert checker.check(source, kept).flags() == {}
+    assert checker.check(source, dropped).flags() == {"omission": [name]}
+
+
+def test_a_name_the_lexicon_translates_is_still_checked(checker: MeaningChecker) -> None:
+    """Names the bilingual lexicon knows (Ohio is in the shortlists) are checked too."""
+    report = checker.check("The governor of Ohio announced the order.", "O governador de anunciou a ordem.")
+    assert report.omitted == ["Ohio"]
+    assert checker.check("The governor of Ohio announced the order.", "O governador de Ohio anunciou a ordem.").flags() == {}
+
+
+# ---- symbols and the variant asked for ---------------------------------------------------------------
+def test_symbols_are_kept_where_the_model_loses_them(en_pt: TranslationEngine) -> None:
+    """The probes that found the model losing symbols: each comes back whole."""
+    smiley, plus_minus, below, prefix, bye = en_pt.translate_texts(
+        ["😀😀", "The rate rose 3 ± 0.5 percent.", "Temperatures fell to < 32 °F overnight.", "The error was ±2 degrees.", "Bye"])
+    assert smiley.text == "😀😀"
+    assert "3 ± 0,5" in plus_minus.text
+    assert "< 32 °F" in below.text
+    assert "±2" in prefix.text and "R$" not in prefix.text
+    assert "(" not in bye.text
+    assert not any(t.flags for t in (smiley, plus_minus, below, prefix, bye))
+
+
+def test_lifted_symbols_go_back_to_their_anchor() -> None:
+    plain, marks = g.lift_symbols("Coca-Cola® and Apple™ grew ≥ 5 ‰ in 2020 🎉")
+    assert plain == "Coca-Cola and Apple grew 5 in 2020"
+    assert g.place_symbols(marks, "Coca-Cola e Apple cresceram 5 em 2020") == "Coca-Cola® e Apple™ cresceram ≥ 5 ‰ em 2020 🎉"
+
+
+def test_the_variant_asked_for_is_written_and_flagged() -> None:
+    engine = TranslationEngine(Scripted(lambda t: "A equipa chegou a Moscovo."), "en", "pt-BR")
+    out = engine.translate_texts(["The team arrived in Moscow."])[0]
+    assert out.text == "A equipe chegou a Moscou."
+    assert out.flags == ["variant"] and out.evidence == {"variant": ["equipa -> equipe", "Moscovo -> Moscou"]}
+    european = TranslationEngine(Scripted(lambda t: "A equipe chegou a Moscou."), "en", "pt-PT")
+    assert european.translate_texts(["The team arrived in Moscow."])[0].text == "A equipa chegou a Moscovo."
+    assert TranslationEngine(Scripted(lambda t: "A equipe chegou a Moscou."), "en", "pt").translate_texts(
+        ["The team arrived in Moscow."])[0].flags == []

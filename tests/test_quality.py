@@ -91,6 +91,6 @@ def test_threshold_shapes_and_determinism(flores):
     assert strict.score([], []) == []
     with pytest.raises(ValueError):
         strict.score(src[:2], hyps[:1])
-    unknown = QualityScorer("en", "xx")  # a language the identifier does not know: only copies caught
+    unknown = QualityScorer("en", "haw")  # a language the identifier does not know (Hawaiian): only copies caught
     assert all(f == [] for _, f in unknown.score(src[:3], hyps[:3]))
     assert all("wrong_language" in f for _, f in unknown.score(src[:3], src[:3]))

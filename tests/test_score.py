@@ -139,3 +139,28 @@ def test_an_english_title_or_names_in_a_portuguese_translation_are_no_wrong_lang
     untranslated = score_texts(["The minister said the new bridge would open to traffic next spring."],
                                ["The minister said the new bridge would open to traffic in the spring."], "en", "pt")[0]
     assert "wrong_language" in untranslated["flags"]
+
+
+def test_english_to_russian_is_checked_without_a_model_back():
+    """No ru->en model: names across scripts, Russian numbers, months in their cases, clock times
+    in words and units are still checked; the human rendering passes."""
+    from newsmt import score_texts
+
+    source = "Opposition leader Alexei Navalny was jailed on December 5 for 3.5 years, 1,000 km from Moscow, at 10 pm."
+    good = "Лидер оппозиции Алексей Навальный 5 декабря был приговорён к 3,5 годам, в 1 000 км от Москвы, в 22 часа."
+    records = score_texts([source] * 3, [good, good.replace("Навальный ", ""), good.replace("3,5", "4,5")], "en", "ru")
+    assert records[0]["flags"] == [], records[0]
+    assert records[1]["evidence"].get("omission") == ["Navalny"]
+    assert records[2]["evidence"].get("number_mismatch") == ["3.5"]
+
+
+def test_lost_symbols_and_the_wrong_variant_are_flagged(scorer: PairScorer) -> None:
+    records = score_pairs(["The rate rose 3 ± 0.5 percent.", "The team arrived in Moscow on Monday."] * 2,
+                          ["A taxa subiu 3 ± 0,5 por cento.", "A equipe chegou a Moscou na segunda-feira.",
+                           "A taxa subiu 3 a 0,5 por cento.", "A equipa chegou a Moscovo na segunda-feira."], scorer)
+    assert records[0]["flags"] == [] and records[1]["flags"] == []
+    assert records[2]["evidence"].get("symbol_lost") == ["±"]
+    from newsmt import score_texts
+
+    brazilian = score_texts(["The team arrived in Moscow on Monday."], ["A equipa chegou a Moscovo na segunda-feira."], "en", "pt-BR")[0]
+    assert brazilian["evidence"].get("variant") == ["equipa -> equipe", "Moscovo -> Moscou"]

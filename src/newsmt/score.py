@@ -24,12 +24,12 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ModelError
-from .quality import QualityScorer, copied_on_purpose, has_language, round_trip_meaning
+from .errors import InputError, LanguageError, ModelError
+from .languages import Language, resolve
+from .quality import QualityScorer, copied_on_purpose, has_language, meaning_factor, round_trip_meaning
 from .translate import guards as g
 from .translate.meaning import MeaningChecker, MeaningReport
 
@@ -45,7 +45,7 @@ class Scored:
     evidence: dict[str, list[str]] = field(default_factory=dict)
 
 
-def guard_flags(source: str, target: str, src: str, tgt: str) -> dict[str, list[str]]:
+def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[str, list[str]]:
     """The engine's cheap checks on any pair, nothing repaired: ``{flag: evidence}``."""
     out: dict[str, list[str]] = {}
     norm = g.normalize_source(source)
@@ -57,10 +57,16 @@ def guard_flags(source: str, target: str, src: str, tgt: str) -> dict[str, list[
             out[g.URL_LOST] = lost
     numbers = g.quantities(norm, src, spans)
     if numbers:
-        fixed, lost_numbers, _ = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
-        wrong = [q.token for q in lost_numbers] + _changes(target, fixed)
+        _, lost_numbers, changed = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
+        wrong = [q.token for q in lost_numbers] + changed  # another value: a time 12 h off, another weekday...
         if wrong:
             out[g.NUMBER_MISMATCH] = wrong
+    variants = g.variant_forms(target, tgt)
+    if variants:
+        out[g.VARIANT] = variants
+    lost_symbols = g.lost_symbols(source, target, tgt)
+    if lost_symbols:
+        out[g.SYMBOL_LOST] = lost_symbols
     if g.is_repetitive(target, norm):
         out[g.REPETITION] = []
     if not g.length_ratio_ok(norm, target):
@@ -70,30 +76,24 @@ def guard_flags(source: str, target: str, src: str, tgt: str) -> dict[str, list[
     return out
 
 
-def _changes(before: str, after: str) -> list[str]:
-    """``"old -> new"`` for each run of words a repair rewrote (a clock time 12 hours off, a decade
-    written as a year): in a translation being scored, a wrong form is an error."""
-    a, b = before.split(), after.split()
-    return [f"{' '.join(a[i1:i2])} -> {' '.join(b[j1:j2])}"
-            for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op != "equal"]
-
-
 class PairScorer:
     """Scores ``src`` -> ``tgt`` pairs. The models (the back-translation engine, the language
     identifier, the lexicon) load on first use and are released by ``close`` (or ``with``); an
     engine or quality scorer given is left to its owner."""
 
-    def __init__(self, src: str, tgt: str, threshold: float | None = None, *, back: Any = None,
+    def __init__(self, src: str | Language, tgt: str | Language, threshold: float | None = None, *, back: Any = None,
                  load_back: Callable[[], Any] | None = None, quality: QualityScorer | None = None,
                  forward: Any = None) -> None:
         """``back``: the ``tgt -> src`` engine to use (its owner closes it); else ``load_back()``
         makes one on first use, which this scorer owns. ``forward``: a ``src -> tgt`` backend
         (``translate(texts) -> hypotheses``) for single words (its owner closes it; see
         ``use_forward``); else the default model is loaded the first time a name seems omitted."""
-        self.src, self.tgt = src, tgt
+        self.source, self.target = resolve(src), resolve(tgt)  # every check reads these languages' packs
+        self.src, self.tgt = self.source.tag, self.target.tag
+        self.checks_off = g.checks_off(self.source, self.target)
         self._back, self._load_back, self._owns_back = back, load_back, back is None
-        self._forward, self._owns_forward = forward, False
-        self.quality = quality or QualityScorer(src, tgt, threshold=threshold)
+        self._forward, self._owns_forward, self._no_forward = forward, False, False
+        self.quality = quality or QualityScorer(self.source, self.target, threshold=threshold)
         self._owns_quality = quality is None
         if threshold is not None:
             self.quality.threshold = threshold
@@ -114,26 +114,35 @@ class PairScorer:
         # the source covered by the translation's words and the lexicon (measured: a fifth of
         # Bergamot translations, a third of human ones, nearly every corrupted one)
         doubt = [i for i, r in enumerate(reports) if r is not None and (r.omitted or r.fewer or r.coverage < ROUND_TRIP_BELOW)]
-        backs = dict(zip(doubt, self.back_translate([targets[i] for i in doubt])))
-        from sacrebleu.metrics import CHRF
-
-        chrf = CHRF()
-        factors = [1.0] * len(sources)
-        for i, back in backs.items():
-            factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
-            reports[i] = checker.check(sources[i], targets[i], back)
-            reports[i].round_trip = factors[i]
+        if self._back_engine() is not None:
+            factors = self._round_trip(sources, targets, doubt, reports)
+        else:  # no model the other way: the meaning factor from cross-lingual embeddings
+            factors = [meaning_factor(float(sim)) for sim in self.quality.similarity(sources, targets)]
         self._words_alone(sources, targets, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []
         for s, t, report, (value, flags) in zip(sources, targets, reports, quality):
             evidence: dict[str, list[str]] = {f: [] for f in flags}
             if guards:
-                evidence.update(guard_flags(s, t, self.src, self.tgt))
+                evidence.update(guard_flags(s, t, self.source, self.target))
             if report is not None:
                 evidence.update(report.flags())
             out.append(Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v}))
         return out
+
+    def _round_trip(self, sources: list[str], targets: list[str], doubt: list[int],
+                    reports: list[MeaningReport | None]) -> list[float]:
+        """Meaning factors from the round trip of the ``doubt`` lines (1 elsewhere); their reports
+        checked again with the back-translation."""
+        from sacrebleu.metrics import CHRF
+
+        checker, chrf = self._meaning(), CHRF()
+        factors = [1.0] * len(sources)
+        for i, back in zip(doubt, self.back_translate([targets[i] for i in doubt])):
+            factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
+            reports[i] = checker.check(sources[i], targets[i], back)
+            reports[i].round_trip = factors[i]
+        return factors
 
     def use_forward(self, backend: Any) -> None:
         """Translate single words with ``backend`` (the engine's own model; its owner closes it)
@@ -148,13 +157,14 @@ class PairScorer:
         not a name dropped; an added word that translates back into a word of the source is its
         translation."""
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
-        if omitted:
-            alone = dict(zip(omitted, (h.text for h in self._forward_backend().translate(omitted))))
+        forward = self._forward_backend() if omitted else None
+        if forward is not None:
+            alone = dict(zip(omitted, (h.text for h in forward.translate(omitted))))
             for r, target in zip(reports, targets):
                 if r is not None and r.omitted:
                     r.omitted = [w for w in r.omitted if not self._meaning().rendered(target, alone[w])]
         added = [(i, w) for i, r in enumerate(reports) if r is not None for w in r.added if not w[:1].isdigit()]
-        if added:
+        if added and self._back_engine() is not None:
             words = list(dict.fromkeys(w for _, w in added))
             back = dict(zip(words, self.back_translate(words)))
             for i, w in added:
@@ -186,22 +196,28 @@ class PairScorer:
         self.close()
 
     def _back_engine(self) -> Any:
+        """The ``tgt -> src`` engine, loaded on first use; None where there is none (no round trip)."""
         with self._lock:
-            if self._back is None:
-                if self._load_back is None:
-                    raise ModelError(f"scoring {self.src}->{self.tgt} needs the {self.tgt}->{self.src} engine "
-                                     "for the round trip; none was given")
-                self._back = self._load_back()
+            if self._back is None and self._load_back is not None:
+                try:
+                    self._back = self._load_back()
+                except (ModelError, LanguageError):
+                    self._load_back = None
             return self._back
 
     def _forward_backend(self) -> Any:
+        """A ``src -> tgt`` backend for single words, loaded on first use; None where there is none."""
         with self._lock:
-            if self._forward is None:
+            if self._forward is None and not self._no_forward:
                 from .config import TranslateConfig
                 from .models import resolve
                 from .translate.registry import create_backend
 
-                resolved = resolve(self.src, self.tgt)
+                try:
+                    resolved = resolve(self.src, self.tgt)
+                except (ModelError, LanguageError):
+                    self._no_forward = True
+                    return None
                 self._forward = create_backend(resolved, TranslateConfig(tgt=self.tgt, threads=1), self.src, self.tgt)
                 self._owns_forward = True
             return self._forward
@@ -211,7 +227,8 @@ class PairScorer:
             if self._checker is None:
                 from .translate.lexicon import Lexicon
 
-                self._checker = MeaningChecker(self.src, self.tgt, Lexicon.for_pair(self.src, self.tgt))
+                pair = Lexicon.for_pair(self.source.code, self.target.code)
+                self._checker = MeaningChecker(self.source, self.target, pair, pair or Lexicon.for_source(self.source.code))
             return self._checker
 
 
@@ -219,18 +236,13 @@ def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer 
     """One JSON-ready record per pair: ``{"line", "src", "tgt", "score", "flags", "evidence"}``
     (``line`` 1-based). With a ``QualityScorer`` (no model the other way) the checks by value still
     run; omissions and additions need the round trip."""
-    scored = scorer.score(sources, translations)
-    if isinstance(scorer, QualityScorer):
-        scored = [_with_guards(value, flags, s, t, scorer.src_lang, scorer.tgt_lang)
-                  for (value, flags), s, t in zip(scored, sources, translations)]
+    if isinstance(scorer, QualityScorer):  # no model the other way: every check but the round trip
+        with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
+            scored = pair.score(sources, translations)
+    else:
+        scored = scorer.score(sources, translations)
     return [{"line": i, "src": s, "tgt": t, "score": r.score, "flags": r.flags, "evidence": r.evidence}
             for i, (s, t, r) in enumerate(zip(sources, translations, scored), 1)]
-
-
-def _with_guards(value: float, flags: list[str], source: str, target: str, src: str, tgt: str) -> Scored:
-    evidence: dict[str, list[str]] = {f: [] for f in flags}
-    evidence.update(guard_flags(source, target, src, tgt))
-    return Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v})
 
 
 def read_pairs(source: Path, translation: Path | None = None) -> list[tuple[str, str]]:

@@ -36,6 +36,18 @@ class LanguageIdentifier:
             return "", 0.0
         return str(found[0]["lang"]).split("-")[0].lower(), float(found[0]["score"])
 
+    def probabilities(self, text: str, k: int = 10) -> dict[str, float]:
+        """ISO 639-1 code -> probability for the ``k`` likeliest languages of ``text`` (read as given,
+        whole: a quality check weighs the language of one sentence); {} when it has no letters."""
+        if not any(c.isalpha() for c in text):
+            return {}
+        return {str(d["lang"]).split("-")[0].lower(): float(d["score"])
+                for d in self._loaded().detect(_SPACES.sub(" ", text).strip(), model="lite", k=k)}
+
+    def languages(self) -> frozenset[str]:
+        """Every language the model knows."""
+        return frozenset(self.probabilities("text", k=500))
+
     def _loaded(self) -> Any:
         with self._lock:
             if self._model is None:

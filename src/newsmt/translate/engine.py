@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import TranslateConfig
 from ..document import Document, Translation
 from ..errors import LanguageError
+from ..languages import Language, resolve
 from . import guards as g
 from .backend import Backend, Hypothesis
 from .flows import Flow, run_flows
@@ -62,6 +63,16 @@ class _Job:
     evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
     codes: list[str] = field(default_factory=list)  # Markdown inline code spans, placeholders in ``norm``
+    marks: list[g.Mark] = field(default_factory=list)  # symbols lifted from the source, written back
+
+
+def _new_job(text: str) -> _Job:
+    """A text's job: symbols lifted out, typography normalized, link targets and inline code
+    detached (each written back after translation)."""
+    plain, marks = g.lift_symbols(text)
+    linked, links = g.detach_links(g.normalize_source(plain))
+    norm, codes = g.detach_code(linked)
+    return _Job(text, norm, links=links, codes=codes, marks=marks)
 
 
 class TranslationEngine:
@@ -71,10 +82,11 @@ class TranslationEngine:
     creates its own on first use and closes it in ``close``.
     """
 
-    def __init__(self, backend: Backend, src: str, tgt: str, cfg: TranslateConfig | None = None,
+    def __init__(self, backend: Backend, src: str | Language, tgt: str | Language, cfg: TranslateConfig | None = None,
                  scorer: QualityScorer | None = None, *, resolved: ResolvedModel | None = None) -> None:
-        self.backend, self.src, self.tgt = backend, src, tgt
-        self.cfg = cfg or TranslateConfig(tgt=tgt)
+        self.src_lang, self.tgt_lang = resolve(src), resolve(tgt)  # the languages every guard reads
+        self.backend, self.src, self.tgt = backend, self.src_lang.tag, self.tgt_lang.tag
+        self.cfg = cfg or TranslateConfig(tgt=self.tgt)
         self.scorer = scorer
         self._owns_scorer = False
         if hasattr(scorer, "use_forward"):  # a PairScorer translates single words with this model
@@ -89,14 +101,16 @@ class TranslationEngine:
             "revision": resolved.revision if resolved else "",
             "settings": {**settings, "max_input_tokens": self.max_tokens},
         }
+        off = g.checks_off(self.src_lang, self.tgt_lang)
+        if off:  # a pack without a check's section: that check is off, and the record says so
+            self.provenance["checks_off"] = off
         self.stats: dict[str, Any] = {"sentences": 0, "splits": 0, "flags": {}}
         self._lock = threading.Lock()
 
     # ---- public ---------------------------------------------------------------------------
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
         """One Translation per input text, in order. Empty or blank texts come back unchanged."""
-        jobs = [_Job(t, norm, links=links, codes=codes) for t in texts
-                for linked, links in [g.detach_links(g.normalize_source(t))] for norm, codes in [g.detach_code(linked)]]
+        jobs = [_new_job(t) for t in texts]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
         if progress and len(todo) < len(jobs):
@@ -156,7 +170,13 @@ class TranslationEngine:
         marks = [mark for mark in ('"', "(") if self._pairs_off(job, mark)]
         if marks:
             yield from self._fix_pairs(job, marks, hyps)
-        job.text = g.restore_typography(job.text, self.tgt, job.source)
+        job.text = g.restore_typography(g.strip_dangling(job.text, job.norm), self.tgt_lang, job.source)
+        job.text, variants = g.repair_variant(job.text, self.tgt_lang)
+        if variants:  # the forms of the variant asked for (pt-BR: Moscovo -> Moscou)
+            job.flags.append(g.VARIANT)
+            job.evidence[g.VARIANT] = variants
+        if job.marks:
+            job.text = g.place_symbols(job.marks, job.text)
         self._final_flags(job)
         job.text = g.attach_code(g.restore_emphasis(job.text, job.norm), job.codes)
 
@@ -189,9 +209,9 @@ class TranslationEngine:
         spans = g.protected_spans(job.norm)
         if spans:
             job.text, job.lost_items = g.repair_protected([job.norm[a:b] for a, b in spans], job.text, job.norm)
-        numbers = g.quantities(job.norm, self.src, spans)
+        numbers = g.quantities(job.norm, self.src_lang, spans)
         if numbers:
-            job.text, job.lost_numbers, job.changed = g.repair_numbers(numbers, job.text, self.src, self.tgt,
+            job.text, job.lost_numbers, job.changed = g.repair_numbers(numbers, job.text, self.src_lang, self.tgt_lang,
                                                                        g.protected_spans(job.text), job.norm)
 
     def _retry(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:
@@ -243,7 +263,7 @@ class TranslationEngine:
             job.flags.append(g.REPETITION)
         if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0]):  # link targets are not text
             job.flags.append(g.LENGTH_RATIO)
-        if g.wrong_script(job.text, self.tgt) or g.is_copy(job.norm, job.text):
+        if g.wrong_script(job.text, self.tgt_lang) or g.is_copy(job.norm, job.text):
             job.flags.append(g.WRONG_LANGUAGE)
 
     # ---- scores and counts -------------------------------------------------------------------------
@@ -275,7 +295,7 @@ class TranslationEngine:
                 from ..score import PairScorer
 
                 back_cfg = replace(self.cfg, tgt=self.src, model="", score=False)
-                self.scorer = PairScorer(self.src, self.tgt, self.cfg.low_quality_threshold,
+                self.scorer = PairScorer(self.src_lang, self.tgt_lang, self.cfg.low_quality_threshold,
                                          load_back=lambda: load_engine(self.tgt, self.src, back_cfg),
                                          forward=self.backend)
                 self._owns_scorer = True

@@ -72,6 +72,18 @@ class Lexicon:
         except (NewsmtError, StopIteration, ValueError, OSError):
             return None
 
+    @classmethod
+    def for_source(cls, src: str) -> Lexicon | None:
+        """A lexicon from ``src`` into any language whose two Bergamot models are installed (which of
+        a source's capitalized words are words another language translates); None without one."""
+        from ..models.registry import languages
+
+        for tgt in sorted(languages() - {src}):
+            found = cls.for_pair(src, tgt)
+            if found is not None:
+                return found
+        return None
+
     def _translations(self, word: str) -> frozenset[str]:
         """Folded target words that translate ``word`` (itself excluded); empty when ``word`` is
         not one vocabulary piece or has no translation both directions agree on."""

@@ -2,10 +2,14 @@
 
 Evidence, per sentence pair (``check``):
 
-* names: a capitalized word of the source (not at a sentence start, not a stopword, not a short
-  acronym) that the bilingual ``Lexicon`` cannot translate (``Navalny``, ``Eurasia``, ``TASS``: a
-  translation carries it over) and that neither the translation nor its back-translation has
-  (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``);
+* names: every capitalized word of the source (not at a sentence start, not a stopword, not a
+  short acronym) that the translation has in no form: not carried over (compared without case and
+  accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not translated by the bilingual
+  ``Lexicon``, not in the back-translation, not transliterated across scripts (``names``:
+  ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` = ``Китай``); the scorer
+  then drops a name whose translation alone the target has (``Germany`` -> ``Alemanha``). With no
+  lexicon for the pair (no model either way), a word the source pack marks as translated
+  (``Supreme``, ``Hurricane``) or made from a name (``Swedish``) is not judged: nothing can check it;
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -23,8 +27,9 @@ Evidence, per sentence pair (``check``):
 
 The back-translation (the target translated back by the other direction's model, ``pt->en`` for an
 ``en->pt`` pair) makes the checks hold on human translations, which render names and words in
-their own way (``Germany`` -> ``Alemanha`` back to ``Germany``). Thresholds were set on FLORES-200
-devtest human references (``scripts/eval_quality.py``).
+their own way (``Germany`` -> ``Alemanha`` back to ``Germany``). The words each language needs
+(stopwords, determiners, titles, exonyms) come from its pack's ``names`` section. Thresholds were
+set on the tuning part of ``scripts/eval_quality.py`` (docs/TRUST.md).
 """
 from __future__ import annotations
 
@@ -32,9 +37,11 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..languages import Language
 from .guards import protected_spans, quantities
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
+from .names import same_sound, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -45,35 +52,6 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\s[-–—]\s|\n\s*)$")
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _PRONOUN = re.compile(r"^I['’]")  # "I'm", "I've": a pronoun, not a name
-# titles written without a period in British style ("Det Insp Bob Blemmings"): translated, no names
-_TITLES = {"en": frozenset("capt det insp supt sgt lt col gen maj cpl pte cllr rev gov sen rep atty cmdr adm".split())}
-# words that open a noun phrase (articles, determiners; prepositions): a lower-case word right after
-# one and right before a name modifies the name ("from jailed Russian opposition leader ...")
-_DETERMINERS = {
-    "en": frozenset("a an the his her their its our my your this these those".split()),
-    "pt": frozenset("o a os as um uma uns umas do da dos das no na nos nas pelo pela pelos pelas seu sua seus suas "
-                    "este esta estes estas esse essa".split()),
-}
-_PREPOSITIONS = {
-    "en": frozenset("""of from by for with at in on about against among between into over under after before during
-        through without within across around""".split()),
-    "pt": frozenset("de em por para com sem sob sobre entre".split()),
-}
-_GERUND = {"en": "ing"}  # after a preposition, a verb taking the name as its object ("after questioning Lee")
-_STOP = {
-    "en": frozenset("""a an the of to in on at by for with from as than and or but if then so that this these those there here is
-        are was were be been being have has had do does did will would shall should can could may might must not no nor it its they
-        them their he him his she her we us our you your i me my who whom whose which what when where why how all any both each
-        few more most other some such only own same too very just also into over under about after before between through during
-        without within along across against among around up down out off again further once said says say mr mrs ms dr st""".split()),
-    "pt": frozenset("""a o as os um uma uns umas de do da dos das em no na nos nas por pelo pela pelos pelas para com sem sob sobre
-        entre e ou mas se que quem qual quais cujo cuja como quando onde porque pois já não sim mais menos muito muita muitos muitas
-        ele ela eles elas seu sua seus suas nosso nossa este esta estes estas esse essa esses essas aquele aquela isso isto aquilo
-        ser é são foi foram era eram será sido estar está estão estava ter tem têm tinha teve haver há havia disse diz dizem ao aos
-        à às também só sr sra dr""".split()),
-}
-
-
 @dataclass
 class MeaningReport:
     """What one translation omits and adds, and how much of the source it covers."""
@@ -94,6 +72,11 @@ class MeaningReport:
         if self.added:
             out[ADDITION] = list(self.added)
         return out
+
+
+def _folded(words: str | list[str]) -> frozenset[str]:
+    """A pack's word list (a list, or one string of words) as a set of folded words."""
+    return frozenset(fold(w) for w in (words.split() if isinstance(words, str) else words))
 
 
 def _words(text: str) -> list[str]:
@@ -148,13 +131,23 @@ def _count(key: str, folded: list[str]) -> int:
 class MeaningChecker:
     """Omission and addition checks for ``src`` -> ``tgt`` translations (see the module docstring)."""
 
-    def __init__(self, src: str, tgt: str, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, src: Language, tgt: Language, lexicon: Lexicon | None = None,
+                 vocabulary: Lexicon | None = None) -> None:
+        """``lexicon``: the pair's word translations (both directions' models installed), else
+        None; ``vocabulary``: any lexicon from the source language (which capitalized words are
+        words other languages translate), by default ``lexicon``."""
         self.src, self.tgt = src, tgt
-        self.lexicon = lexicon
-        self._stop_src, self._stop_tgt = _STOP.get(src, frozenset()), _STOP.get(tgt, frozenset())
-        self._determiners, self._prepositions = _DETERMINERS.get(src, frozenset()), _PREPOSITIONS.get(src, frozenset())
-        self._gerund = _GERUND.get(src)
-        self._titles = _TITLES.get(src, frozenset())
+        self.lexicon, self.vocabulary = lexicon, vocabulary or lexicon
+        names, tgt_names = src.section("names") or {}, tgt.section("names") or {}
+        # names the target language does not transliterate (China -> Китай), and scripts to match across
+        self._exonyms = {fold(k): [fold(f) for f in v] for k, v in tgt_names.get("exonyms", {}).items()}
+        self._scripts = bool(transliteration(src)) or bool(transliteration(tgt))
+        self._translated = _folded(names.get("translated", ""))  # name words a translator translates
+        self._derived = tuple(names.get("derived", []))  # endings of words made from names ("Swedish")
+        self._stop_src, self._stop_tgt = _folded(names.get("stopwords", "")), _folded(tgt_names.get("stopwords", ""))
+        self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
+        self._gerund = names.get("gerund")
+        self._titles = _folded(names.get("titles", []))
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
@@ -164,6 +157,7 @@ class MeaningChecker:
         prefixes = {w[:5] for w in pool}
         report = MeaningReport()
         covered = total = 0
+        sounds = self._sound_pool(target) if self._scripts else []
         spans = protected_spans(source)
         # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
@@ -179,28 +173,89 @@ class MeaningChecker:
             name = not headline and self._is_name(word, source, m.start())
             if name and not translations:
                 names.setdefault(key, []).append(word)
-            if _found(key, pool, prefixes):
+            if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list, prefixes)):
                 covered += 1
                 continue
             if any(_found(t, tgt_words, prefixes) for t in translations):
                 covered += 1
-            elif name and not translations and not _like(key, pool) \
-                    and not (self.lexicon and self.lexicon.known_source(word.lower())) \
-                    and not source[m.start() - 1:m.start()].isdigit():
+            elif name and not _like(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
+                    and self._checkable(word, key):
                 report.omitted.append(word)
-            elif not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
+            elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not _like(key, pool):
                 report.omitted.append(word)
+        if not (self.lexicon or back):
+            total = 0  # without a lexicon or a round trip, how much of the source is covered is unknown
         report.content_words, report.coverage = total, covered / total if total else 1.0
         omitted = {fold(w) for w in report.omitted}
         for key, seen in names.items():
-            if len(seen) < 2 or key in omitted:
+            if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            found = max(_count(key, tgt_list), _count(key, back_list))
+            found = max(_count(key, tgt_list), _count(key, back_list), self._count_across(seen[0], sounds))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
         return report
+
+    def _checkable(self, word: str, key: str) -> bool:
+        """Whether a name not found can be called omitted. Not a word a translator translates: one
+        the source pack lists as such (``Supreme``, ``Kingdom``) or a word made from a name
+        (``Swedish``; without a lexicon for the pair), nor, with a lexicon, a common word written with
+        a capital (the lexicon translates it and knows it in lower case: ``Royal``, ``Care``); a name
+        the target pack lists (an exonym, ``China``) always is."""
+        if key in self._exonyms:
+            return True
+        if key in self._translated:
+            return False
+        if self.lexicon:
+            return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
+        if key.endswith(self._derived):
+            return False
+        return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
+
+    def _sound_pool(self, target: str) -> list[frozenset[str]]:
+        """Sound keys of the target's words written in another script than Latin."""
+        return [word_keys(w, self.tgt) for w in _words(target) if not w.isascii() and len(w) >= 2]
+
+    def _across(self, word: str, key: str, sounds: list[frozenset[str]], tgt_list: list[str], prefixes: set[str]) -> bool:
+        """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
+        if any(w.startswith(f) and len(w) - len(f) <= 4 for f in self._exonyms.get(key, ()) for w in tgt_list):
+            return True
+        keys = self._keys(word)
+        return any(same_sound(keys, k) for k in sounds)
+
+    def _keys(self, word: str) -> frozenset[str]:
+        """Sound keys of a source name, and of its stem when it is a word made from a name
+        (``Swedish`` -> ``Swed``, matched with ``шведской``)."""
+        stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
+        return frozenset(k for w in stems for k in word_keys(w, self.src))
+
+    def _count_across(self, word: str, sounds: list[frozenset[str]]) -> int:
+        keys = self._keys(word)
+        return sum(same_sound(keys, k) for k in sounds) if sounds else 0
+
+    def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
+        """Spans of the target words that render a name of the source (carried over, transliterated,
+        an exonym), one per name found, in source order (what an evaluation deletes)."""
+        if _title_case(source):
+            return []
+        spans = protected_spans(source)
+        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(target)]
+        out: list[tuple[int, int]] = []
+        for m in _WORD.finditer(source):
+            word = _POSSESSIVE.sub("", m.group())
+            key = fold(word)
+            if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in skip) \
+                    or not self._is_name(word, source, m.start()) or not self._checkable(word, key):
+                continue
+            for a, b, w in words:
+                folded = fold(_POSSESSIVE.sub("", w))
+                if (a, b) not in out and (folded == key or _same(key, folded) or (
+                        self._scripts and not w.isascii() and self._across(word, key, [word_keys(w, self.tgt)], [folded], set()))):
+                    out.append((a, b))
+                    break
+        return out
 
     def _modifies_name(self, word: str, text: str, start: int, end: int) -> bool:
         """Whether ``word`` (lower case) opens a noun phrase before a capitalized word, mid-sentence:
@@ -239,7 +294,7 @@ class MeaningChecker:
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
         for q in quantities(target, self.tgt, protected_spans(target), self.src):
-            if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end):
+            if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end, self.tgt):
                 added.append(q.token)
         return added
 

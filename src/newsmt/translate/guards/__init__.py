@@ -25,7 +25,9 @@ from .checks import (
     REPAIRED,
     REPETITION,
     SPLIT,
+    SYMBOL_LOST,
     URL_LOST,
+    VARIANT,
     WRONG_LANGUAGE,
     is_copy,
     is_repetitive,
@@ -33,8 +35,8 @@ from .checks import (
     wrong_script,
 )
 from .numbers import (
-    NUMBER_FORMAT,
     format_number,
+    number_format,
     parse_number,
     preserved,
     quantities,
@@ -52,13 +54,16 @@ from .spans import (
     restore_emphasis,
     strip_stray_marks,
 )
+from .packs import checks_off
+from .symbols import Mark, lift_symbols, lost_symbols, place_symbols, strip_dangling
+from .variants import repair_variant, variant_forms
 from .typography import (
-    QUOTES,
     PairItem,
     insert_pairs,
     locate,
     normalize_source,
     pair_items,
+    quotes,
     restore_typography,
     source_dash,
     source_pairs,
@@ -66,11 +71,12 @@ from .typography import (
 )
 
 __all__ = [
-    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_FORMAT", "NUMBER_MISMATCH", "QUOTES", "QUOTE_MISMATCH", "REPAIRED",
+    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
-    "PairItem", "Quantity",
-    "attach_code", "attach_links", "detach_code", "detach_links", "format_number", "insert_pairs", "is_copy", "is_repetitive",
-    "length_ratio_ok", "locate", "normalize_source", "occurrences", "pair_items", "parse_number", "preserved",
-    "protected_spans", "quantities", "repair_numbers", "repair_protected", "restore_emphasis", "restore_typography",
-    "source_dash", "source_pairs", "straighten_quotes", "strip_stray_marks", "wrong_script",
+    "Mark", "PairItem", "Quantity", "SYMBOL_LOST", "VARIANT",
+    "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "format_number", "insert_pairs", "is_copy",
+    "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
+    "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
+    "repair_numbers", "repair_protected", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
+    "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "variant_forms", "wrong_script",
 ]

@@ -1,30 +1,38 @@
 """Flag names and the cheap checks the engine raises them with (no model involved).
 
-Every flag a Translation can carry, what raises it, and what is in its evidence (``evidence``:
-flag -> items). "Human FP" is the share of FLORES-200 devtest eng->por human references flagged
-(``scripts/eval_quality.py``); "caught" the share of references with one such error put in.
+Every flag a Translation (or a scored pair) can carry, what raises it, and what is in its evidence
+(``evidence``: flag -> items). How often each is raised on human translations, how many errors put
+in it catches and its precision are measured by ``scripts/eval_quality.py`` on a tuning and a
+reporting part of public sets (docs/TRUST.md has the figures and which part is which).
 
-| flag | raised when | evidence | human FP | caught |
-|---|---|---|---|---|
-| ``number_mismatch`` | a number, clock time (by minute of the day), date, month, weekday, decade, ordinal, unit or currency of the source has no counterpart of that value in the translation, and no wrong form of it could be rewritten | the source tokens (``10:16 pm``, ``2010s``, ``third``, ``30 miles``); when scoring, also ``wrong -> right`` forms | 0.2% | number changed 100%, clock time 12 h off 93.3% (an unmarked ``10:15`` is read from its range, day words, seconds or zone) |
-| ``url_lost`` | a URL, e-mail, @handle, #hashtag or HTML tag of the source is not in the translation as a whole token and its broken form could not be found | the items | 0% | - |
-| ``repetition`` | a 1-4-gram of words or marks repeated back to back (``, , , ,``), or a word trigram 3+ times, beyond the source | - | 0% | loop 100% |
-| ``length_ratio`` | translation length / source length outside 0.45-2.2 (sources of 25+ characters) | the lengths | - | - |
-| ``wrong_language`` | the translation is in another script, or a sentence of 6+ words came back verbatim, or (with the score) the language identifier says source language, both for the whole translation and for its words without names and quoted titles | - | 0.1% | copied source 100% |
-| ``quote_mismatch`` | quotes or brackets balanced in the source are not in the translation and could not be put back | - | - | - |
-| ``repaired`` | the model wrote another value than the source's (a clock time 12 hours off, a decade as a year, another month or weekday) and it was rewritten: the translation is right now, the model was wrong (information, for reviewers) | ``wrong -> right`` as the model wrote it | 0% (never raised when scoring) | - |
-| ``split`` | the sentence was longer than the model's input and translated in parts (information, not an error) | - | - | - |
-| ``low_quality`` | (with the score) the quality score is below the threshold (0.5): round-trip chrF x language x length x repetition | - | 0.3% | half cut 99%, shuffled 100% |
-| ``omission`` | (with the score) a name the translation must carry over is in neither the translation nor its back-translation (nor is the word, translated alone, there: a people or title word is translated, not carried over), or a name the source repeats is there fewer times, or under 40% of the source's content words are covered and the round trip does not read as the source. Not names: ``I'm``, titles (``Capt.``, ``Det Insp``), ordinals (``Ninth Ward``, checked by value), the words of a title-case headline | the names (``Gingrich (1 of 2)`` for a repeated one), or ``coverage 0.33`` | 0.5% | name deleted 95.5%, half cut 30% (99.0% with any flag) |
-| ``addition`` | (with the score) a name or a unitless number of the translation has no counterpart in the source (the first number of a range has the unit of the second: ``5 a 10 cm``) | the names and numbers | 0.2% | - |
+| flag | raised when | evidence |
+|---|---|---|
+| ``number_mismatch`` | a number, clock time (by minute of the day), date, month, weekday, decade, ordinal, unit or currency of the source has no counterpart of that value in the translation (read in the target pack's words: ``5 тыс.``, ``5 декабря``, ``в 22 часа``), and no wrong form of it could be rewritten | the source tokens (``10:16 pm``, ``2010s``, ``third``, ``30 miles``); when scoring, also ``wrong -> right`` forms |
+| ``url_lost`` | a URL, e-mail, @handle, #hashtag or HTML tag of the source is not in the translation as a whole token and its broken form could not be found | the items |
+| ``symbol_lost`` | (scoring) a symbol of the source (emoji, ``± < > ≤ ≥ ≈ × ‰ © ® ™ †``...) is in the translation neither as itself nor as the target pack's words for it; the engine never loses one (it keeps them out of the model's input and writes them back) | the symbols |
+| ``variant`` | the target tag has a region (``pt-BR``, ``pt-PT``, ``en-US``, ``en-GB``) and the translation has the other variant's forms (the pack's ``variants`` table); the engine rewrites them (information), the scorer reports them | ``Moscovo -> Moscou`` |
+| ``repetition`` | a 1-4-gram of words or marks repeated back to back (``, , , ,``), or a word trigram 3+ times, beyond the source | - |
+| ``length_ratio`` | translation length / source length outside 0.45-2.2 (sources of 25+ characters) | the lengths |
+| ``wrong_language`` | the translation is in another script than the target language's, or a sentence of 6+ words came back verbatim, or (with the score) the language identifier says source language, both for the whole translation and for its words without names and quoted titles | - |
+| ``quote_mismatch`` | quotes or brackets balanced in the source are not in the translation and could not be put back | - |
+| ``repaired`` | the model wrote another value than the source's (a clock time 12 hours off, a decade as a year, another month or weekday) and it was rewritten: the translation is right now, the model was wrong (information, for reviewers) | ``wrong -> right`` as the model wrote it |
+| ``split`` | the sentence was longer than the model's input and translated in parts (information, not an error) | - |
+| ``low_quality`` | (with the score) the quality score is below the threshold (0.5): round-trip chrF (or, with no model back, embedding similarity) x language x length x repetition | - |
+| ``omission`` | (with the score) a name of the source is in the translation in no form: not carried over, not translated (lexicon, back-translation, the word translated alone), not transliterated (``Navalny`` = ``Навального``), not the target pack's exonym; or a name the source repeats is there fewer times; or (with a lexicon or a round trip) under 40% of the source's content words are covered and the round trip does not read as the source. Not names: ``I'm``, titles (``Capt.``, ``Det Insp``), ordinals (checked by value), the words of a title-case headline; with no lexicon for the pair, words a translator translates (``Supreme``, ``Swedish``: the source pack's ``translated`` and ``derived``) | the names (``Gingrich (1 of 2)`` for a repeated one), or ``coverage 0.33`` |
+| ``addition`` | (with the score) a name or a unitless number of the translation has no counterpart in the source | the names and numbers |
 
+A check whose words a pack lacks (no ``numbers``, ``dates``, ``units`` or ``names`` section) is off
+for that pair; the engine's provenance (``checks_off``) and ``PairScorer.checks_off`` say which.
 ``wrong_language`` and ``low_quality`` never judge a line with nothing to translate (links,
 handles, hashtags, numbers, names only; ``quality.has_language``) nor one copied on purpose.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+
+from ...languages import Language
 
 # ---- flags: the names a Translation carries ----------------------------------------------------
 REPETITION = "repetition"
@@ -36,27 +44,32 @@ SPLIT = "split"
 LOW_QUALITY = "low_quality"
 QUOTE_MISMATCH = "quote_mismatch"  # quotes/brackets balanced in the source but not in the target
 REPAIRED = "repaired"  # the model wrote another value (time, decade, month, weekday); newsmt rewrote it
+SYMBOL_LOST = "symbol_lost"  # a symbol of the source (emoji, ±, ≥, ©, ‰...) is not in the translation
+VARIANT = "variant"  # forms of another regional variant than the one asked for (Moscovo in pt-BR)
 
 # ---- cheap checks --------------------------------------------------------------------------------
-_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "kk", "ky", "tt", "ba", "bg", "mk", "sr", "mn", "tg"})
+# ISO 15924 script -> the first word of the Unicode names of its letters
+_SCRIPT_NAMES = {"Latn": ("LATIN",), "Cyrl": ("CYRILLIC",), "Grek": ("GREEK",), "Arab": ("ARABIC",),
+                 "Hebr": ("HEBREW",), "Deva": ("DEVANAGARI",), "Beng": ("BENGALI",), "Gujr": ("GUJARATI",),
+                 "Taml": ("TAMIL",), "Thai": ("THAI",), "Geor": ("GEORGIAN",), "Armn": ("ARMENIAN",),
+                 "Khmr": ("KHMER",), "Ethi": ("ETHIOPIC",), "Mymr": ("MYANMAR",), "Hang": ("HANGUL",),
+                 "Kore": ("HANGUL", "CJK"), "Hans": ("CJK",), "Hant": ("CJK",), "Hani": ("CJK",),
+                 "Jpan": ("CJK", "HIRAGANA", "KATAKANA")}
 _LETTER = re.compile(r"[^\W\d_]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+|([^\w\s])\1*")
 
 
-def wrong_script(text: str, lang: str, min_letters: int = 12) -> bool:
-    """True when most letters of ``text`` are not in the script ``lang`` is written in."""
-    if text.isascii() and lang not in _CYRILLIC_LANGS:
+def wrong_script(text: str, lang: Language, min_letters: int = 12) -> bool:
+    """True when most letters of ``text`` are not in the script ``lang`` is written in (languages
+    whose script is not known here are not judged)."""
+    names = _SCRIPT_NAMES.get(lang.script)
+    if names is None or (text.isascii() and names == ("LATIN",)):
         return False
-    letters = len(_LETTER.findall(text))
-    if letters < min_letters:
+    letters = _LETTER.findall(text)
+    if len(letters) < min_letters:
         return False
-    script = _CYRILLIC if lang in _CYRILLIC_LANGS else _LATIN if lang not in {"zh", "ja", "ko", "ar", "he", "el", "hi", "th"} else None
-    if script is None:
-        return False
-    return len(script.findall(text)) * 2 < letters
+    return sum(unicodedata.name(c, "").startswith(names) for c in letters) * 2 < len(letters)
 
 
 def is_copy(source: str, target: str, min_words: int = 6) -> bool:

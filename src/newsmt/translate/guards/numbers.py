@@ -15,11 +15,14 @@ import re
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
+from ...languages import Language
 from .clock import clock_times, format_time, shifted
 from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
 from .numwords import fractions, word_numbers
+from .packs import alternation
 from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity
 from .spans import protected_spans
 from .typography import normalize_source
@@ -32,32 +35,28 @@ _TIME_ONLY = {"ampm", "colon", "h", "period", "oclock", "named"}  # clock styles
 _KIND_ORDER = {TIME: 0, NUMBER: 2}  # facts (decades, ordinals, months, weekdays) in between
 _GROUP_SEPS = " \u00a0\u202f.,"
 _GROUP_SPLIT = re.compile(r"[ \u00a0\u202f.,]")
-_SCALE = re.compile(
-    r"\s?(mil|milhões|milhão|thousand|million|millions|billion|billions|bn|bilhões|bilhão|trillion|trilhões|"
-    r"тыс\.?|тысяч[аи]?|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?)(?!\w)", re.IGNORECASE)
-_SCALES = {"mil": 3, "thousand": 3, "тыс": 3, "тыс.": 3, "тысяч": 3, "тысяча": 3, "тысячи": 3,
-           "million": 6, "millions": 6, "milhão": 6, "milhões": 6, "млн": 6, "млн.": 6,
-           "миллион": 6, "миллиона": 6, "миллионов": 6, "billion": 9, "billions": 9, "bn": 9,
-           "bilhão": 9, "bilhões": 9, "млрд": 9, "млрд.": 9, "миллиард": 9, "миллиарда": 9,
-           "миллиардов": 9, "trillion": 12, "trilhões": 12}
 _ROMAN = re.compile(r"(?<!\w)[IVXL]{1,7}(?!\w)")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
-# (thousands separator, decimal separator) per language
-NUMBER_FORMAT: dict[str, tuple[str, str]] = {
-    "en": (",", "."),
-    "pt": (".", ","),
-    "es": (".", ","),
-    "de": (".", ","),
-    "ru": ("\u00a0", ","),
-    "uk": ("\u00a0", ","),
-    "be": ("\u00a0", ","),
-    "kk": ("\u00a0", ","),
-    "fr": ("\u202f", ","),
-}
+_DEFAULT_FORMAT = (",", ".")  # a language without a numbers section: read in either convention
 
 
-def _decimal_sep(lang: str) -> str:
-    return NUMBER_FORMAT.get(lang, (",", "."))[1]
+def number_format(lang: Language) -> tuple[str, str]:
+    """(thousands separator, decimal separator) of ``lang`` (its pack's ``numbers`` section)."""
+    section = lang.section("numbers")
+    return (section["group"], section["decimal"]) if section else _DEFAULT_FORMAT
+
+
+def _decimal_sep(lang: Language) -> str:
+    return number_format(lang)[1]
+
+
+@lru_cache(maxsize=64)
+def _scales(langs: tuple[Language, ...]) -> tuple[dict[str, int], re.Pattern | None]:
+    """Scale words of ``langs`` (``mil``, ``million``, ``млн``) and the pattern that reads one after a number."""
+    table = {k.lower(): int(v) for lang in langs for k, v in ((lang.section("numbers") or {}).get("scale", {})).items()}
+    if not table:
+        return table, None
+    return table, re.compile(rf"\s?({alternation(table)})(?!\w)", re.IGNORECASE)
 
 
 def parse_number(token: str, dec: str) -> str | None:
@@ -80,7 +79,7 @@ def _canonical(d: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lang: str = "",
+def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), other_lang: Language | None = None,
                target: bool = False) -> list[Quantity]:
     """Numbers and facts of ``text`` outside the ``skip`` spans, each with all its readings.
 
@@ -89,7 +88,11 @@ def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lan
     times, decades and ordinals take their digits; months and weekdays are words. ``target``: read
     a translation leniently (a bare hour after "às", a numeric date's month, a Roman numeral).
     """
-    out = [q for q in date_facts(text, lang, target) + fractions(text) if not _inside(q.start, skip)]
+    facts = date_facts(text, lang, target)
+    if target and other_lang:  # a name carried over in the source's words: "The Sunday Times", "Saturday Night Live"
+        facts += [q for q in date_facts(text, other_lang, target) if q.kind in (MONTH, WEEKDAY)
+                  and not any(f.start < q.end and q.start < f.end for f in facts)]
+    out = [q for q in facts + fractions(text) if not _inside(q.start, skip)]
     taken = list(skip) + fact_spans(out)
     hours: dict[int, tuple[frozenset[str], str]] = {}  # number start -> clock readings, style
     if _DIGIT.search(text) or out or target:
@@ -106,6 +109,7 @@ def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lan
     if not _DIGIT.search(text):
         return sorted(out + lenient, key=lambda q: q.start)
     decs = list(dict.fromkeys([_decimal_sep(lang), _decimal_sep(other_lang) if other_lang else "", ",", "."]))
+    scales, scale_re = _scales((lang, other_lang) if other_lang else (lang,))
     months = {m.start(k): f"m:{int(m.group(k))}" for m in _NUMERIC_DATE.finditer(text) for k in (1, 3)
               if target and 1 <= int(m.group(k)) <= 12}
     for m in _NUMBER.finditer(text):
@@ -122,9 +126,9 @@ def quantities(text: str, lang: str, skip: list[tuple[int, int]] = (), other_lan
                 head = tok.rsplit(d, 1)[0] if "." in v else tok
                 grouped = any(c in _GROUP_SEPS for c in head)
             readings.add(v)
-        scale = _SCALE.match(text, m.end())
+        scale = scale_re.match(text, m.end()) if scale_re else None
         if scale and value != tok:
-            readings.add(_canonical(Decimal(value).scaleb(_SCALES[scale.group(1).lower()])))
+            readings.add(_canonical(Decimal(value).scaleb(scales[scale.group(1).lower()])))
         clock, style = hours.get(m.start(), (frozenset(), ""))
         readings.update(clock)
         if m.start() in months:
@@ -148,11 +152,11 @@ def _roman(text: str) -> list[Quantity]:
     return out
 
 
-def format_number(num: Quantity, lang: str) -> str:
+def format_number(num: Quantity, lang: Language) -> str:
     """``num`` written in the convention of ``lang`` (grouping kept only where the source grouped)."""
     if num.value == num.token:
         return num.token
-    group, dec = NUMBER_FORMAT.get(lang, (",", "."))
+    group, dec = number_format(lang)
     head, _, frac = num.value.partition(".")
     if num.grouped:
         first = len(head) % 3 or 3
@@ -160,7 +164,7 @@ def format_number(num: Quantity, lang: str) -> str:
     return head + (dec + frac if frac else "")
 
 
-def checkable(numbers: list[Quantity], tgt_lang: str) -> list[Quantity]:
+def checkable(numbers: list[Quantity], tgt_lang: Language) -> list[Quantity]:
     """The source numbers and facts a ``tgt_lang`` translation can be checked for: months,
     weekdays, decades and ordinals only where the target's words for them are known."""
     if date_facts_known(tgt_lang):
@@ -175,7 +179,7 @@ class Repaired(NamedTuple):
     # 12 hours off, a decade as a year, another month or weekday), not merely another form
 
 
-def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang: str,
+def repair_numbers(numbers: list[Quantity], target: str, src_lang: Language, tgt_lang: Language,
                    skip: list[tuple[int, int]] = (), source: str = "") -> Repaired:
     """Match source numbers and facts to the target's by any reading; fix wrong forms.
 
@@ -197,14 +201,15 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
     edits: list[tuple[int, int, str]] = []
     for num, k in pairs:
         q = found[k]
-        if num.kind == NUMBER and source and not compatible(unit_of(source, num.start, num.end), unit_of(target, q.start, q.end)):
-            missing.append(_with_unit(num, source))
+        if num.kind == NUMBER and source and not compatible(unit_of(source, num.start, num.end, src_lang),
+                                                               unit_of(target, q.start, q.end, tgt_lang)):
+            missing.append(_with_unit(num, source, src_lang))
         elif q.kind == ORDINAL and ordinal_form(q.token, tgt_lang):
             edits.append((q.start, q.end, ordinal_form(q.token, tgt_lang)))
     for num in unmatched:
-        edit = _repair(num, found, used, target, source, tgt_lang)
+        edit = _repair(num, found, used, target, source, src_lang, tgt_lang)
         if edit is None:
-            missing.append(_with_unit(num, source) if num.kind == NUMBER and source else num)
+            missing.append(_with_unit(num, source, src_lang) if num.kind == NUMBER and source else num)
         elif edit != ():
             edits.append(edit)
             if num.kind != NUMBER:
@@ -221,7 +226,7 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: str, tgt_lang
 
 
 def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str, source: str,
-            lang: str) -> tuple[int, int, str] | tuple[()] | None:
+            src_lang: Language, lang: Language) -> tuple[int, int, str] | tuple[()] | None:
     """The edit that writes the unmatched ``num`` where the model wrote it in a wrong form, ``()``
     when it is there after all (a converted amount), or None when it is missing."""
     free = [i for i, q in enumerate(found) if not used[i]]
@@ -235,11 +240,11 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
         return None
     if num.kind != NUMBER:
         return repair_fact(num, found, used, target, lang)
-    units = unit_of(source, num.start, num.end) if source else frozenset()
+    units = unit_of(source, num.start, num.end, src_lang) if source else frozenset()
     for i in free:
         q = found[i]
         if units and q.kind == NUMBER and _float(q.value) is not None and _float(num.value) is not None and \
-                converted(_float(num.value), units, _float(q.value), unit_of(target, q.start, q.end)):
+                converted(_float(num.value), units, _float(q.value), unit_of(target, q.start, q.end, lang)):
             used[i] = True
             return ()
     digits = _digits(num.token)
@@ -257,9 +262,9 @@ def _float(value: str) -> float | None:
         return None
 
 
-def _with_unit(num: Quantity, source: str) -> Quantity:
+def _with_unit(num: Quantity, source: str, lang: Language) -> Quantity:
     """``num`` with the unit written after it in ``source`` in its token (for the flag's evidence)."""
-    a, b = unit_span(source, num.start, num.end)
+    a, b = unit_span(source, num.start, num.end, lang)
     return replace(num, token=source[a:b].strip(), start=a, end=b) if (a, b) != (num.start, num.end) else num
 
 
@@ -280,7 +285,7 @@ def _match(numbers: list[Quantity], found: list[Quantity]) -> tuple[list[bool], 
     return used, sorted(unmatched, key=lambda q: q.start), pairs
 
 
-def preserved(source: str, target: str, src_lang: str, tgt_lang: str) -> tuple[int, int, int, int]:
+def preserved(source: str, target: str, src_lang: Language, tgt_lang: Language) -> tuple[int, int, int, int]:
     """(numbers, numbers kept, protected items, items kept verbatim) of a translation, checked as the
     engine checks them but without repairing anything (for evaluation)."""
     norm = normalize_source(source)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ...languages import Language
+
 _QUOTE_MAP = {c: '"' for c in "“”„‟«»″〝〞"} | {c: "'" for c in "‘’‚‛‹›′"}
 _SOURCE_MAP = str.maketrans(
     _QUOTE_MAP
@@ -36,18 +38,7 @@ _CURRENCY_BACK = {code: sign for sign, code in _CURRENCY_CODES.items()}
 _CODE_BEFORE_NUMBER = re.compile(r"\b(GBP|EUR|JPY|RUB|UAH|INR) ?(?=\d)")
 _CODE_AFTER_NUMBER = re.compile(r"(?<![\d.,])(\d(?:[\d.,]*\d)?) ?(GBP|EUR|JPY|RUB|UAH|INR)\b")  # "7.000 JPY"
 
-# (open, close, nested open, nested close)
-QUOTES: dict[str, tuple[str, str, str, str]] = {
-    "en": ("“", "”", "‘", "’"),
-    "pt": ("“", "”", "‘", "’"),
-    "ru": ("«", "»", "„", "“"),
-    "uk": ("«", "»", "„", "“"),
-    "be": ("«", "»", "„", "“"),
-    "kk": ("«", "»", "„", "“"),
-    "de": ("„", "“", "‚", "‘"),
-    "fr": ("«\u00a0", "\u00a0»", "“", "”"),
-    "es": ("«", "»", "“", "”"),
-}
+_DEFAULT_QUOTES = ("“", "”", "‘", "’")  # a language whose pack has no typography section
 _APOSTROPHE = "’"
 _TYPOGRAPHIC_DOUBLE = re.compile(r"[“”„‟«»]")
 _OPENERS = set(" \t([{/-—–\u00a0")
@@ -138,7 +129,12 @@ def source_pairs(text: str, mark: str) -> list[tuple[int, int]] | None:
     return [(it.start, it.end) for it in items]
 
 
-def restore_typography(text: str, lang: str, source: str = "") -> str:
+def quotes(lang: Language) -> tuple[str, str, str, str]:
+    """(open, close, nested open, nested close) quotation marks of ``lang`` (its ``typography`` section)."""
+    return tuple((lang.section("typography") or {}).get("quotes", _DEFAULT_QUOTES))  # type: ignore[return-value]
+
+
+def restore_typography(text: str, lang: Language, source: str = "") -> str:
     """The typography of ``source`` (the original sentence) in the target language's conventions.
 
     Where the source writes typographic quotes (apostrophes), the model's straight ones become the
@@ -146,7 +142,7 @@ def restore_typography(text: str, lang: str, source: str = "") -> str:
     quotes keeps straight ones. The source's dash, ellipsis and currency signs replace the ASCII
     stand-ins the model read and wrote.
     """
-    o1, c1, o2, c2 = QUOTES.get(lang, QUOTES["en"])
+    o1, c1, o2, c2 = quotes(lang)
     glyphs: dict[int, str] = {}
     if '"' in text and _TYPOGRAPHIC_DOUBLE.search(source):
         items = pair_items(text, '"')

@@ -1,72 +1,82 @@
-"""Units and currencies of numbers, in English and Portuguese: the same unit, or the same amount
-converted into the target's convention (``5 miles`` -> ``8 km``, ``70 °F`` -> ``21 °C``).
+"""Units and currencies of numbers: the same unit, or the same amount converted into the target's
+convention (``5 miles`` -> ``8 km``, ``70 °F`` -> ``21 °C``).
 
-``unit_of`` reads the unit written after a number (``5 milhões de dólares``, ``45%``, ``40-acre``;
-the first number of a range ``2 to 4 inches`` has the unit of the second) or the currency before
-it (``$``, ``US$``, ``R$``, ``EUR``); ``compatible`` says whether two units may name the same amount; ``converted`` whether a target number is a source amount converted.
+Symbols and codes (``$``, ``€``, ``km``, ``°C``, ``%``) are read in every language; unit names in
+their cases (``dólares``, ``километров``) come from the language pack's ``units`` section, and the
+scale words between a number and its unit (``5 milhões de dólares``) from its ``numbers`` section.
+``unit_of`` reads the unit written after a number (``45%``, ``40-acre``; the first number of a range
+``2 to 4 inches`` has the unit of the second) or the currency before it (``$``, ``US$``, ``R$``,
+``EUR``); ``compatible`` says whether two units may name the same amount; ``converted`` whether a
+target number is a source amount converted.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-_FORMS: dict[str, str] = {
-    # currencies ("pounds"/"libras" may be money or weight)
-    "$": "usd", "us$": "usd", "us $": "usd", "usd": "usd", "dollars": "usd", "dollar": "usd", "dólares": "usd",
-    "dólar": "usd", "r$": "brl", "brl": "brl", "reais": "brl", "real": "brl", "€": "eur", "eur": "eur",
-    "euros": "eur", "euro": "eur", "£": "gbp", "gbp": "gbp", "pounds": "gbp lb", "pound": "gbp lb",
-    "libras": "gbp lb", "libra": "gbp lb", "libras esterlinas": "gbp", "pounds sterling": "gbp", "¥": "jpy",
-    "jpy": "jpy", "yen": "jpy", "ienes": "jpy", "₽": "rub", "rub": "rub", "rubles": "rub", "roubles": "rub",
-    "rublos": "rub",
-    # length, speed, mass, area, volume, temperature, shares
-    "km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km", "quilômetros": "km",
-    "quilómetros": "km", "quilômetro": "km", "quilómetro": "km", "miles": "mi", "mile": "mi", "milhas": "mi",
-    "milha": "mi", "m": "m", "metres": "m", "meters": "m", "metre": "m", "meter": "m", "metros": "m", "metro": "m",
-    "cm": "cm", "centimetres": "cm", "centimeters": "cm", "centímetros": "cm", "mm": "mm", "millimetres": "mm",
-    "millimeters": "mm", "milímetros": "mm", "feet": "ft", "foot": "ft", "ft": "ft", "pés": "ft", "pé": "ft",
-    "inches": "in", "inch": "in", "polegadas": "in", "polegada": "in", "mph": "mph", "miles per hour": "mph",
-    "milhas por hora": "mph", "km/h": "kmh", "km / h": "kmh", "km /h": "kmh", "km/ h": "kmh", "kph": "kmh", "kilometres per hour": "kmh",
-    "kilometers per hour": "kmh", "quilômetros por hora": "kmh", "quilómetros por hora": "kmh", "kg": "kg",
-    "kilograms": "kg", "kilogrammes": "kg", "kilos": "kg", "quilos": "kg", "quilogramas": "kg", "lb": "lb",
-    "lbs": "lb", "tons": "t", "tonnes": "t", "ton": "t", "tonne": "t", "toneladas": "t", "tonelada": "t",
-    "grams": "g", "gramas": "g", "g": "g", "acres": "acre", "acre": "acre", "hectares": "ha", "hectare": "ha",
-    "ha": "ha", "litres": "l", "liters": "l", "litros": "l", "litre": "l", "liter": "l", "litro": "l",
-    "gallons": "gal", "gallon": "gal", "galões": "gal", "galão": "gal", "°c": "c", "ºc": "c",
-    "degrees celsius": "c", "graus celsius": "c", "celsius": "c", "°f": "f", "ºf": "f", "fahrenheit": "f",
-    "degrees fahrenheit": "f", "graus fahrenheit": "f", "degrees": "deg", "graus": "deg", "°": "deg",
-    "%": "pct", "percent": "pct", "per cent": "pct", "por cento": "pct", "pct": "pct",
-    "percentage points": "pp", "percentage point": "pp", "pontos percentuais": "pp", "ponto percentual": "pp",
+from ...languages import Language
+from .packs import alternation
+
+# symbols and codes, read in every language ("pounds"/"libras" in the packs may be money or weight)
+_NEUTRAL: dict[str, str] = {
+    "$": "usd", "us$": "usd", "us $": "usd", "usd": "usd", "r$": "brl", "brl": "brl", "€": "eur", "eur": "eur",
+    "£": "gbp", "gbp": "gbp", "¥": "jpy", "jpy": "jpy", "₽": "rub", "rub": "rub", "km": "km", "m": "m", "cm": "cm",
+    "mm": "mm", "ft": "ft", "mph": "mph", "km/h": "kmh", "km / h": "kmh", "km /h": "kmh", "km/ h": "kmh",
+    "kph": "kmh", "kg": "kg", "lb": "lb", "lbs": "lb", "g": "g", "ha": "ha", "°c": "c", "ºc": "c", "°f": "f",
+    "ºf": "f", "°": "deg", "%": "pct", "pct": "pct",
 }
+_SIGNS = ("$", "£", "€", "¥", "₽")
 _CONVERT = {("mi", "km"): 1.609344, ("mph", "kmh"): 1.609344, ("ft", "m"): 0.3048, ("in", "cm"): 2.54,
             ("lb", "kg"): 0.45359237, ("acre", "ha"): 0.40468564, ("gal", "l"): 3.78541, ("km", "mi"): 1 / 1.609344,
             ("kmh", "mph"): 1 / 1.609344, ("m", "ft"): 1 / 0.3048, ("cm", "in"): 1 / 2.54, ("kg", "lb"): 1 / 0.45359237}
-_SCALE_WORDS = (r"(?:mil|milhões|milhão|bilhões|bilhão|trilhões|thousand|million|millions|billion|billions|bn|"
-                r"trillion)")
-_ALTERNATIVES = "|".join(re.escape(f) for f in sorted(_FORMS, key=len, reverse=True) if f not in ("$", "£", "€", "¥", "₽"))
-_AFTER = re.compile(rf"[\s-]?(?:{_SCALE_WORDS}\s)?(?:de\s|of\s)?({_ALTERNATIVES})(?![\w$])", re.IGNORECASE)
-_SCALE_AFTER = re.compile(rf"\s{_SCALE_WORDS}(?!\w)", re.IGNORECASE)
 _BEFORE = re.compile(r"(US\s?\$|R\$|\$|€|£|¥|₽|\b(?:USD|EUR|GBP|JPY|RUB|BRL))\s?$", re.IGNORECASE)
-# the first number of a range takes the unit written after the second ("2 to 4 inches", "5 a 10 cm")
-_RANGE = re.compile(r"\s?(?:-|–|\s(?:to|and|or|a|e|ou|até)\s)\s?\d[\d.,]*(?=[\s-]?[^\W\d])", re.IGNORECASE)
 
 
-def unit_of(text: str, start: int, end: int) -> frozenset[str]:
+class _Units:
+    """One language's unit names compiled: form -> unit ids, and the patterns after a number."""
+
+    def __init__(self, lang: Language) -> None:
+        section = lang.section("units") or {}
+        self.forms = dict(_NEUTRAL)
+        for ids, forms in section.get("forms", {}).items():
+            self.forms.update({f.lower(): ids for f in forms})
+        scales = alternation((lang.section("numbers") or {}).get("scale", {}))
+        joiners = alternation(section.get("joiners", []))
+        names = alternation(f for f in self.forms if f not in _SIGNS)
+        scale = f"(?:(?:{scales})\\s)?" if scales else ""
+        joiner = f"(?:(?:{joiners})\\s)?" if joiners else ""
+        self.after = re.compile(rf"[\s-]?{scale}{joiner}({names})(?![\w$])", re.IGNORECASE)
+        self.scale_after = re.compile(rf"\s(?:{scales})(?!\w)", re.IGNORECASE) if scales else None
+        ranges = "|".join(re.escape(w) for w in section.get("range", []))
+        words = f"|\\s(?:{ranges})\\s" if ranges else ""
+        self.range = re.compile(rf"\s?(?:-|–{words})\s?\d[\d.,]*(?=[\s-]?[^\W\d])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _units(lang: Language) -> _Units:
+    return _Units(lang)
+
+
+def unit_of(text: str, start: int, end: int, lang: Language) -> frozenset[str]:
     """The unit ids of the number at ``text[start:end]`` (currency before it, unit after it)."""
+    rules = _units(lang)
     units: set[str] = set()
     m = _BEFORE.search(text, max(0, start - 6), start)
     if m:
-        units.update(_FORMS[re.sub(r"\s", "", m.group(1).lower())].split())
-    m = _AFTER.match(text, end)
-    if m is None and (r := _RANGE.match(text, end)):
-        m = _AFTER.match(text, r.end())
+        units.update(rules.forms[re.sub(r"\s", "", m.group(1).lower())].split())
+    m = rules.after.match(text, end)
+    if m is None and (r := rules.range.match(text, end)):
+        m = rules.after.match(text, r.end())
     if m:
-        units.update(_FORMS[m.group(1).lower()].split())
+        units.update(rules.forms[m.group(1).lower()].split())
     return frozenset(units)
 
 
-def unit_span(text: str, start: int, end: int) -> tuple[int, int]:
+def unit_span(text: str, start: int, end: int, lang: Language) -> tuple[int, int]:
     """``(start, end)`` widened to the currency before and the unit after the number, if any."""
+    rules = _units(lang)
     before = _BEFORE.search(text, max(0, start - 6), start)
-    after = _AFTER.match(text, end) or _SCALE_AFTER.match(text, end)
+    after = rules.after.match(text, end) or (rules.scale_after.match(text, end) if rules.scale_after else None)
     return before.start() if before else start, after.end() if after else end
 
 
@@ -75,6 +85,17 @@ def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b or a & b:
         return True
     return bool(("deg" in a and b & {"c", "f"}) or ("deg" in b and a & {"c", "f"}))
+
+
+def _rounding(value: float) -> float:
+    """How far a writer may round to ``value``: 0.05 for a decimal, 0.6 for a unit, half the round
+    step of a round number (600 km for 619.6: 50)."""
+    if value != int(value):
+        return 0.05
+    n, step = int(value), 1
+    while n and n % 10 == 0:
+        n, step = n // 10, step * 10
+    return max(0.6, step / 2)
 
 
 def converted(value: float, units: frozenset[str], target_value: float, target_units: frozenset[str]) -> bool:
@@ -90,6 +111,6 @@ def converted(value: float, units: frozenset[str], target_value: float, target_u
                 want = value * 9 / 5 + 32
             else:
                 continue
-            if abs(target_value - want) <= max(0.03 * abs(want), 0.5 if target_value == int(target_value) else 0.05):
+            if abs(target_value - want) <= max(0.03 * abs(want), _rounding(target_value)):
                 return True
     return False

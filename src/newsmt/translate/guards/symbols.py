@@ -1,0 +1,179 @@
+"""Symbols as protected values: emoji, ``± < > ≤ ≥ ≈ × ‰ © ® ™ † §`` and the like.
+
+Small models lose them or write something else (``😀😀`` -> ``-``, ``3 ± 0.5`` -> ``3 a 0,5``,
+``±2`` -> ``R$ 2``), so the model never reads them: ``lift_symbols`` takes every run of symbols out
+of a sentence and notes what it is attached to, ``place_symbols`` writes each run back into the
+translation at its anchor: before or after the same number (matched by its digits), after or before
+the same word where the translation carries it over (``Apple™``), at the start or the end, else at
+the same relative place between two words. A sentence of symbols alone is not translated.
+``lost_symbols`` is the scorer's check: the symbols of a source that a translation has neither as
+symbols nor as the target pack's words for them (``numbers`` section, ``[symbol_words]``).
+``strip_dangling`` drops a bracket or quote the model opened at the very end (``Bye`` -> ``Bye (``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from ...languages import Language
+from .spans import protected_spans
+
+_MATH = frozenset("±<>≤≥≈≠×÷∞√∑∏∆∂∫≡≪≫∓")  # mathematical signs a sentence may carry (not + = ~ |)
+_MARKS = frozenset("‰‱†‡§¶•")
+_JOINERS = frozenset("\u200d\ufe0f\ufe0e\u20e3")  # inside emoji sequences
+_KEEP = frozenset("°º")  # units and ordinals: read as such by the number checks
+_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
+_WORD_END = re.compile(r"(\w+)$")
+_WORD_START = re.compile(r"^(\w+)")
+_DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
+
+
+def is_symbol(ch: str) -> bool:
+    """Whether ``ch`` is a protected symbol (or a part of an emoji sequence)."""
+    if ch in _KEEP:
+        return False
+    if ch in _MATH or ch in _MARKS or ch in _JOINERS:
+        return True
+    cat = unicodedata.category(ch)
+    return cat == "So" or (cat == "Sk" and "\U0001f3fb" <= ch <= "\U0001f3ff")
+
+
+def _has_symbol(text: str) -> bool:
+    return not text.isascii() and any(is_symbol(c) for c in text) or any(c in "<>" for c in text)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A run of symbols taken out of a sentence and where it goes back."""
+
+    symbols: str
+    anchor: str  # before_number | after_number | after_word | before_word | start | end | ratio
+    key: str = ""  # the number's digits or the word
+    gap: str = ""  # the whitespace between the run and its anchor in the source
+    ratio: float = 0.0  # relative place in the source (anchor "ratio")
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    """Runs of symbols (symbols separated by spaces only are one run), outside URLs and HTML tags."""
+    spans = protected_spans(text)
+    runs: list[list[int]] = []
+    for i, ch in enumerate(text):
+        if not is_symbol(ch) or any(a <= i < b for a, b in spans):
+            continue
+        if runs and not text[runs[-1][1]:i].strip():
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    return [(a, b) for a, b in runs if any(not (c in _JOINERS) for c in text[a:b])]
+
+
+def lift_symbols(text: str) -> tuple[str, list[Mark]]:
+    """``text`` without its runs of symbols, and each run with its anchor (see the module docstring)."""
+    if not _has_symbol(text):
+        return text, []
+    runs = _runs(text)
+    if not runs:
+        return text, []
+    marks: list[Mark] = []
+    pieces, prev = [], 0
+    for a, b in runs:
+        left, right, run = text[:a], text[b:], text[a:b]
+        gap_left, gap_right = left[len(left.rstrip()):], right[:len(right) - len(right.lstrip())]
+        number_after = _NUMBER.match(right.lstrip()) if len(gap_right) <= 1 else None
+        number_before = re.search(r"(\d(?:[\d.,]*\d)?)$", left.rstrip()) if len(gap_left) <= 1 else None
+        word_before, word_after = _WORD_END.search(left), _WORD_START.match(right)
+        ratio = a / max(1, len(text))
+        if not left.strip():
+            mark = Mark(run, "start", gap=gap_right or "")
+        elif not right.strip() or not any(c.isalnum() for c in right):
+            mark = Mark(run, "end", key=right.strip(), gap=gap_left)
+        elif number_after:
+            mark = Mark(run, "before_number", _digits(number_after.group()), gap_right, ratio)
+        elif number_before:
+            mark = Mark(run, "after_number", _digits(number_before.group(1)), gap_left, ratio)
+        elif word_before:
+            mark = Mark(run, "after_word", word_before.group(1), ratio=ratio)
+        elif word_after:
+            mark = Mark(run, "before_word", word_after.group(1), ratio=ratio)
+        else:
+            mark = Mark(run, "ratio", ratio=ratio)
+        marks.append(mark)
+        pieces.append(text[prev:a].rstrip() if gap_left and gap_right else text[prev:a])
+        prev = b + (len(gap_right) if gap_left and gap_right else 0)
+        if gap_left and gap_right:
+            pieces.append(" ")
+    pieces.append(text[prev:])
+    return re.sub(r"\s{2,}", " ", "".join(pieces)).strip(), marks
+
+
+def _digits(token: str) -> str:
+    return "".join(c for c in token if c.isdigit())
+
+
+def place_symbols(marks: list[Mark], target: str) -> str:
+    """``target`` with each lifted run written back at its anchor."""
+    inserts: list[tuple[int, str]] = []
+    used: dict[str, set[int]] = {"before_number": set(), "after_number": set()}  # "≥ 5 ‰": one number, both sides
+    numbers = [(m.start(), m.end(), _digits(m.group())) for m in _NUMBER.finditer(target)]
+    for mark in marks:
+        pos, text = _place(mark, target, numbers, used)
+        inserts.append((pos, text))
+    for pos, text in sorted(inserts, key=lambda p: p[0], reverse=True):
+        target = target[:pos] + text + target[pos:]
+    return target
+
+
+def _place(mark: Mark, target: str, numbers: list[tuple[int, int, str]], used: dict[str, set[int]]) -> tuple[int, str]:
+    """(position, text to insert) of one run in ``target``."""
+    if mark.anchor == "start":
+        return 0, mark.symbols + (mark.gap or "")
+    if mark.anchor == "end":
+        end = len(target.rstrip())
+        if mark.key:  # the source ended with punctuation after the run: the run goes before the target's
+            core = target.rstrip()
+            end = len(core.rstrip(".!?…:;\"'”»)"))
+        return end, (mark.gap or "") + mark.symbols
+    if mark.anchor in ("before_number", "after_number"):
+        for i, (a, b, digits) in enumerate(numbers):
+            if digits == mark.key and i not in used[mark.anchor]:
+                used[mark.anchor].add(i)
+                return (a, mark.symbols + mark.gap) if mark.anchor == "before_number" else (b, mark.gap + mark.symbols)
+    if mark.anchor in ("after_word", "before_word"):
+        m = re.search(rf"(?<!\w){re.escape(mark.key)}(?!\w)", target, re.IGNORECASE)
+        if m:
+            return (m.end(), mark.symbols) if mark.anchor == "after_word" else (m.start(), mark.symbols)
+    return _between_words(target, mark)
+
+
+def _between_words(target: str, mark: Mark) -> tuple[int, str]:
+    """The space nearest the run's relative place in the source (the end when there is none)."""
+    spaces = [m.start() for m in re.finditer(r" ", target)]
+    if not spaces:
+        return len(target.rstrip(".!?")), " " + mark.symbols
+    pos = min(spaces, key=lambda p: abs(p - mark.ratio * len(target)))
+    return pos, " " + mark.symbols
+
+
+def strip_dangling(target: str, source: str) -> str:
+    """``target`` without a bracket or quote opened at its very end that the source does not end with."""
+    m = _DANGLING.search(target)
+    if m is None or _DANGLING.search(source):
+        return target
+    return target[:m.start()]
+
+
+def lost_symbols(source: str, target: str, lang: Language) -> list[str]:
+    """Symbols of ``source`` that ``target`` lacks, as symbols or as ``lang``'s words for them."""
+    want = Counter(c for a, b in _runs(source) for c in source[a:b] if c not in _JOINERS and not c.isspace())
+    if not want:
+        return []
+    have = Counter(c for c in target if is_symbol(c))
+    words = (lang.section("numbers") or {}).get("symbol_words", {})
+    low = target.lower()
+    lost = []
+    for sym, n in want.items():
+        spelled = sum(low.count(w.lower()) for w in words.get(sym, []))
+        lost += [sym] * max(0, n - have[sym] - spelled)
+    return lost

@@ -1,0 +1,134 @@
+"""Names across spellings and scripts: ``Navalny`` = ``Навальный`` = ``Навального``,
+``Tokayev`` = ``Токаева``, ``Johnson`` = ``Джонсон``.
+
+A word in a script other than Latin is first written in Latin letters with its language pack's
+``transliteration`` section (``[letters]``), once with and once without each case ending the section
+lists (``endings``). Both words are then reduced to how their consonants sound (``sound_keys``):
+vowels dropped, letters that one language writes for another's grouped (``h``/``g``/``kh``,
+``sh``/``zh``/``ch``/``j``, ``v``/``w``, ``ts``/``z``/``s``), doubled letters once. English spelling is
+ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w`` (``Michael`` =
+``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``). Two words are one name when a key of each
+agrees, or when long keys differ by one sound.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import product
+
+from ..languages import Language
+
+_VOWELS = set("aeiouyæøåäöüéèêëáàâíìîïóòôõúùûý'")
+# digraphs first, then single letters; a tuple lists the readings of an ambiguous spelling
+_READINGS: list[tuple[str, tuple[str, ...]]] = [
+    ("shch", ("S",)), ("sch", ("S",)), ("dzh", ("S",)), ("tch", ("S",)), ("zh", ("S",)), ("sh", ("S", "Z")),
+    ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H",)), ("ph", ("F", "V")), ("th", ("T", "TH")), ("ck", ("K",)), ("qu", ("KV", "K")),
+    ("ts", ("Z",)), ("tz", ("Z",)), ("dj", ("S",)), ("x", ("KZ", "H")), ("c", ("K", "Z")), ("g", ("H", "S")),
+    ("j", ("S", "")), ("h", ("H", "")), ("w", ("V", "")), ("k", ("K",)), ("q", ("K",)), ("z", ("Z",)), ("s", ("Z",)),
+    ("v", ("V",)), ("f", ("F",)), ("b", ("B",)), ("p", ("P",)), ("t", ("T",)), ("d", ("D",)), ("l", ("L",)),
+    ("m", ("M",)), ("n", ("N",)), ("r", ("R",)),
+]
+_PIECE = re.compile("|".join(re.escape(a) for a, _ in _READINGS) + "|.")
+_READ = dict(_READINGS)
+_MAX_KEYS = 64
+
+
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th"})
+
+
+def fold(word: str) -> str:
+    """Lower case without accents (``Słania`` -> ``slania``)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower().translate(_UNDECOMPOSED)) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def sound_keys(latin: str) -> frozenset[str]:
+    """The consonant skeletons a folded Latin spelling may be read as (see the module docstring)."""
+    options: list[tuple[str, ...]] = []
+    for piece in _PIECE.findall(latin):
+        if piece in _READ:
+            options.append(_READ[piece])
+        elif piece not in _VOWELS and piece.isalpha():
+            options.append((piece.upper(),))
+    keys = set()
+    for combo in product(*options):
+        key = re.sub(r"(.)\1+", r"\1", "".join(combo))
+        keys.add(key)
+        if len(keys) >= _MAX_KEYS:
+            break
+    return frozenset(keys)
+
+
+class Transliteration:
+    """A pack's ``transliteration`` section: a word of that script as Latin spellings (with and
+    without a case ending)."""
+
+    def __init__(self, lang: Language) -> None:
+        section = lang.section("transliteration") or {}
+        self.letters = {k: v for k, v in section.get("letters", {}).items()}
+        adjective = section.get("adjective_endings", [])
+        self.endings = list(section.get("endings", [])) + [d + e for d in section.get("derived", []) for e in adjective]
+
+    def __bool__(self) -> bool:
+        return bool(self.letters)
+
+    def spellings(self, word: str) -> list[str]:
+        """Latin spellings of ``word`` (lower case): as written and without each ending it has."""
+        low = word.lower()
+        stems = [low] + [low[:-len(e)] for e in self.endings if low.endswith(e) and len(low) - len(e) >= 3]
+        return [fold("".join(self.letters.get(c, c) for c in stem)) for stem in dict.fromkeys(stems)]
+
+
+@lru_cache(maxsize=64)
+def transliteration(lang: Language) -> Transliteration:
+    return Transliteration(lang)
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str, lang: Language) -> frozenset[str]:
+    """The sound keys of a word of ``lang`` (transliterated first when its pack has a table)."""
+    table = transliteration(lang)
+    if table and not word.isascii():
+        return frozenset(k for s in table.spellings(word) for k in _plain_keys(s))
+    return sound_keys(fold(word))
+
+
+def _plain_keys(latin: str) -> frozenset[str]:
+    """Keys of an already transliterated spelling: letters as written (no English ambiguity)."""
+    return frozenset({min(sound_keys(latin), key=lambda k: (len(k), k))} | sound_keys(latin)) if latin else frozenset()
+
+
+def _one_apart(x: str, y: str) -> bool:
+    """Keys one sound apart: one more at an end (three sounds or more), or one more, fewer or
+    other anywhere (four sounds or more)."""
+    if len(x) > len(y):
+        x, y = y, x
+    if len(y) - len(x) > 1:
+        return False
+    if len(y) == len(x) + 1 and (y.startswith(x) or y.endswith(x)):
+        return True
+    if len(x) < 4:
+        return False
+    if len(x) == len(y):
+        return sum(p != q for p, q in zip(x, y)) == 1
+    return any(y[:i] + y[i + 1:] == x for i in range(len(y)))
+
+
+def same_sound(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two words' sound keys name one name: a key in common (two sounds or more, or the
+    whole of a one-sound name), keys one sound apart (``_one_apart``), or keys of five sounds or more
+    at least 0.8 alike."""
+    if not a or not b:
+        return False
+    common = a & b
+    if any(len(k) >= 2 for k in common):
+        return True
+    if common and min(len(k) for k in a) <= 1:
+        return True
+    if any(_one_apart(x, y) for x, y in product(a, b) if min(len(x), len(y)) >= 3):
+        return True  # a final "n", a first vowel sound or a letter one language writes and the other does not
+    long_a, long_b = [k for k in a if len(k) >= 5], [k for k in b if len(k) >= 5]
+    return any(abs(len(x) - len(y)) <= 1 and SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
+               for x in long_a[:8] for y in long_b[:8])
