@@ -23,7 +23,7 @@ Data, each set split into a tuning part and a reporting part (never tune on the 
   "human" when absent, else the program whose expected output it is): pooled word 4-gram
   precision / recall / F1 (overlaps, extracted and reference 4-grams summed over all pages, then
   divided), as the public extraction benchmarks score; in scripts written without spaces every
-  character is a word. Sets with the same kind of gold are also pooled into one table per part.
+  character is a word. All gold-text sets are also pooled into one table per part.
 
 Speed is pages per second of CPU time over the set (a shared machine disturbs wall time more).
 
@@ -275,17 +275,18 @@ def main(argv: list[str] | None = None) -> int:
             if not rows:
                 continue
             kind = gold_kind(rows)
-            print(f"\n### {path.parent.name} (gold: {kind}), {part} part: pooled word 4-gram F1\n")
+            what = "summary sentences from the body" if args.summaries else "pooled word 4-gram F1"
+            print(f"\n### {path.parent.name} (gold: {kind}), {part} part: {what}\n")
             if args.summaries:
                 eval_summaries(rows, True)
                 continue
             scores = score_gold(rows, systems, args.show)
             print_gold(scores)
             by_kind.setdefault(kind, []).append(scores)
-        for kind, scores in by_kind.items():
-            if len(scores) > 1:
-                print(f"\n### all sets with gold: {kind}, {part} part, pooled\n")
-                print_gold(pool(scores))
+        everything = [score for scores in by_kind.values() for score in scores]
+        if len(everything) > 1:
+            print(f"\n### all gold-text sets ({'; '.join(by_kind)}), {part} part, pooled\n")
+            print_gold(pool(everything))
     return 0
 
 

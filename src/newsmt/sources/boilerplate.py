@@ -164,7 +164,9 @@ def filter_blocks(blocks: list[Block], ph: Phrases) -> list[Block]:
 
     A link-dense short paragraph goes when it stands among others like it or among boilerplate
     (a teaser list, a menu) or ends the text; alone inside the article it stays. A section heading
-    ("Related stories") goes with the teasers after it, up to the first block that is none."""
+    ("Related stories") goes with the teasers after it, up to the first block that is none; so does a
+    run of linked headlines that ends the text."""
+    blocks = _drop_trailing_teasers(blocks)
     reasons = [boilerplate_reason(b, ph) for b in blocks]
     dense = [_link_dense(b) for b in blocks]
     last = len(blocks) - 1
@@ -193,7 +195,7 @@ def filter_blocks(blocks: list[Block], ph: Phrases) -> list[Block]:
             continue
         previous = key
         out.append(b)
-    return _trim_edges(_drop_trailing_teasers(out))
+    return _trim_edges(out)
 
 
 
