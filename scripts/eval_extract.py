@@ -19,9 +19,11 @@ Data, each set split into a tuning part and a reporting part (never tune on the 
   scores it: a "with" snippet found, a "without" snippet absent; newsmt's text there includes
   the title.
 * gold-text sets (``tests/fixtures/web_gold/*/gold.jsonl``: {"id", "file", "url", "lang", "part",
-  "body"}; a set without "part" is all reporting): pooled word 4-gram precision / recall / F1
-  (overlaps, extracted and reference 4-grams summed over all pages, then divided), as the public
-  extraction benchmarks score; in scripts written without spaces every character is a word.
+  "body", "gold"}; a set without "part" is all reporting; "gold" says whose text the gold is:
+  "human" when absent, else the program whose expected output it is): pooled word 4-gram
+  precision / recall / F1 (overlaps, extracted and reference 4-grams summed over all pages, then
+  divided), as the public extraction benchmarks score; in scripts written without spaces every
+  character is a word. All gold-text sets are also pooled into one table per part.
 
 Speed is pages per second of CPU time over the set (a shared machine disturbs wall time more).
 
@@ -175,9 +177,14 @@ def eval_snippets(rows: list[dict], systems: list[str], show: bool) -> None:
               flush=True)
 
 
-def eval_gold(rows: list[dict], systems: list[str], show: bool) -> None:
-    print("| system | pages | F1 | precision | recall | pages/s |")
-    print("|---|---:|---:|---:|---:|---:|")
+def gold_kind(rows: list[dict]) -> str:
+    """What a set's gold is: "human" (annotated by people), else the program whose output it is."""
+    return rows[0].get("gold", "human") if rows else "human"
+
+
+def score_gold(rows: list[dict], systems: list[str], show: bool) -> dict[str, tuple[list[int], float, float]]:
+    """For each system: pooled (shared, extracted, reference) 4-gram counts, CPU seconds, pages."""
+    scores = {}
     for name in systems:
         outs, speed = _timed(SYSTEMS[name](False), rows)
         totals = [0, 0, 0]
@@ -185,10 +192,28 @@ def eval_gold(rows: list[dict], systems: list[str], show: bool) -> None:
             counts = overlap(out, row["body"])
             totals = [a + b for a, b in zip(totals, counts)]
             if show:
-                p, r, f = prf(*counts)
-                print(f"  {row['id']} ({row.get('lang', '')}): P {p:.3f} R {r:.3f}")
+                p, r, _ = prf(*counts)
+                print(f"  {name} {row['id']} ({row.get('lang', '')}): P {p:.3f} R {r:.3f}")
+        scores[name] = (totals, len(rows) / speed, len(rows))
+    return scores
+
+
+def print_gold(scores: dict[str, tuple[list[int], float, float]]) -> None:
+    print("| system | pages | F1 | precision | recall | pages/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, (totals, seconds, pages) in scores.items():
         p, r, f = prf(*totals)
-        print(f"| {name} | {len(rows)} | {f:.3f} | {p:.3f} | {r:.3f} | {speed:.1f} |", flush=True)
+        print(f"| {name} | {pages:.0f} | {f:.3f} | {p:.3f} | {r:.3f} | {pages / max(seconds, 1e-9):.1f} |", flush=True)
+
+
+def pool(scores: list[dict[str, tuple[list[int], float, float]]]) -> dict[str, tuple[list[int], float, float]]:
+    """Several sets' scores as one: counts, seconds and pages summed."""
+    out: dict[str, tuple[list[int], float, float]] = {}
+    for score in scores:
+        for name, (totals, seconds, pages) in score.items():
+            t, s, n = out.get(name, ([0, 0, 0], 0.0, 0.0))
+            out[name] = ([a + b for a, b in zip(t, totals)], s + seconds, n + pages)
+    return out
 
 
 def _summary_sentences(html: bytes, url: str, lang: str) -> list[str]:
@@ -236,17 +261,32 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown system(s): {', '.join(unknown)}")
     parts = ("tuning", "reporting") if args.part == "all" else (args.part,)
+    gold_sets = [args.gold] if args.gold.is_file() else sorted(args.gold.glob("*/gold.jsonl"))
     for part in parts:
         if args.only != "gold" and (args.dev / "gold.jsonl").exists():
             print(f"\n### dev set ({args.dev.name}), {part} part: snippets\n")
             rows = load_dev(args.dev, part)
             eval_summaries(rows, False) if args.summaries else eval_snippets(rows, systems, args.show)
-        if args.only != "dev":
-            for path in [args.gold] if args.gold.is_file() else sorted(args.gold.glob("*/gold.jsonl")):
-                rows = load_gold(path, part)
-                if rows:
-                    print(f"\n### {path.parent.name}, {part} part: pooled word 4-gram F1\n")
-                    eval_summaries(rows, True) if args.summaries else eval_gold(rows, systems, args.show)
+        if args.only == "dev":
+            continue
+        by_kind: dict[str, list] = {}
+        for path in gold_sets:
+            rows = load_gold(path, part)
+            if not rows:
+                continue
+            kind = gold_kind(rows)
+            what = "summary sentences from the body" if args.summaries else "pooled word 4-gram F1"
+            print(f"\n### {path.parent.name} (gold: {kind}), {part} part: {what}\n")
+            if args.summaries:
+                eval_summaries(rows, True)
+                continue
+            scores = score_gold(rows, systems, args.show)
+            print_gold(scores)
+            by_kind.setdefault(kind, []).append(scores)
+        everything = [score for scores in by_kind.values() for score in scores]
+        if len(everything) > 1:
+            print(f"\n### all gold-text sets ({'; '.join(by_kind)}), {part} part, pooled\n")
+            print_gold(pool(everything))
     return 0
 
 

@@ -429,3 +429,54 @@ def test_an_undeclared_legacy_charset_is_detected():
             "складе на набережной. Его куратор сказала, что идея пришла от рыбаков.</p></body></html>")
     text, encoding, replaced = decode_page(body.encode("cp1251"), "ru.html")
     assert text == body and encoding == "cp1251" and not replaced
+
+
+def test_a_trailing_run_of_linked_headlines_goes_with_their_standfirsts():
+    from newsmt.sources.blocks import Block
+
+    def headline(text: str) -> Block:
+        return Block("heading", text, [("link", 0, len(text), {"href": "/other"})])
+
+    closing = "The curator hopes that schools will visit in spring, when the largest tides of the year arrive."
+    blocks = _blocks(("text", PARAGRAPH), ("text", closing), ("heading", "Other columns")) + [
+        headline("Lifeboats: a station for the next century"),
+        Block("text", "Volunteers raised the money in two winters of fairs and quiz nights."),
+        headline("Letters: what the quay meant to us")]
+    assert _filtered(blocks) == [PARAGRAPH, closing]
+    one = _blocks(("text", PARAGRAPH), ("text", closing)) + [headline("Lifeboats: a station for the next century")]
+    assert len(_filtered(one)) == 2  # one linked heading is no run of teasers: the edge trim decides alone
+
+
+def test_a_teaser_that_ends_read_more_goes_and_a_sentence_that_trails_off_stays():
+    teaser = "When you walk into almost any harbour museum, you are overloaded with nets, ropes,… Read more"
+    trailing = "He looked at the tide tables and said only: we will see..."
+    assert _filtered(_blocks(("text", PARAGRAPH), ("text", teaser), ("text", trailing), ("text", PARAGRAPH + " Yes."))) \
+        == [PARAGRAPH, trailing, PARAGRAPH + " Yes."]
+
+
+def test_a_byline_that_lists_several_names_goes():
+    assert _filtered(_blocks(("text", "By Ann Lee , Tom Park, Sam Roe and Kit Fox, Harbour News"),
+                             ("text", PARAGRAPH))) == [PARAGRAPH]
+
+
+def test_a_related_label_in_czech_goes():
+    line = "Související"
+    blocks = _blocks(("text", PARAGRAPH), ("text", line), ("text", PARAGRAPH + " Znovu."))
+    assert _filtered(blocks, "cs") == [PARAGRAPH, PARAGRAPH + " Znovu."]
+
+
+@pytest.mark.parametrize("part", ["tuning", "reporting"])
+@pytest.mark.parametrize("name", ["newspaper4k", "readability"])
+def test_gold_text_sets_give_the_article(name, part):
+    """Pooled word 4-gram F1 and precision against each gold-text fixture set (as eval_extract.py
+    scores them): the article, not the page, and not half of it."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    import eval_extract  # scripts/eval_extract.py: the loader and the metric
+
+    rows = eval_extract.load_gold(FIXTURES / "web_gold" / name / "gold.jsonl", part)
+    extract = eval_extract.SYSTEMS["newsmt"](False)
+    totals = [sum(x) for x in zip(*(eval_extract.overlap(extract(r["html"], r["url"]), r["body"]) for r in rows))]
+    precision, _recall, f1 = eval_extract.prf(*totals)
+    assert rows and f1 >= 0.95 and precision >= 0.92, (f1, precision)

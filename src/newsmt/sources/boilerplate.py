@@ -37,6 +37,7 @@ class Phrases:
 
     teaser: re.Pattern
     teaser_start: re.Pattern
+    teaser_tail: re.Pattern
     section: re.Pattern
     service: re.Pattern
     service_weak: re.Pattern
@@ -68,13 +69,14 @@ def phrases_for(pack: str) -> Phrases:
     return Phrases(
         teaser=re.compile(rf"^\W{{0,3}}{p['teaser']}\s*(?:[:»>|\-–—]|\.\.\.|…)"),
         teaser_start=re.compile(rf"^\W{{0,3}}{p['teaser']}\b"),
+        teaser_tail=re.compile(rf"\w[,;:]?\s?(?:…|\.\.\.)\s*(?:{p['teaser']})(?:\W+(?:{p['teaser']}))*\W*$"),
         section=re.compile(rf"^\W{{0,3}}{p['section']}\W{{0,3}}$"),
         service=re.compile(rf"\b{p['service']}"),
         service_weak=re.compile(rf"\b{p['service_weak']}\b"),
         copyright=re.compile(p["copyright"]),
         credit=re.compile(rf"^\W{{0,2}}{p['credit']}\b(?:\s*\([^()]{{0,20}}\))?(?:\s*[:/©|\-–]|\s+\w{{2,3}}\s)"),
         caption_tail=re.compile(rf"[(\[](?:[^()\[\]]{{0,80}}\b{p['credit_names']}\b[^()\[\]]{{0,80}})[)\]]\.?$"),
-        byline=re.compile(rf"^{p['byline']}\s*:?\s+[\w.'’\-]+(?:\s+[\w.'’\-]+){{0,5}}$"),
+        byline=re.compile(rf"^{p['byline']}\s*:?\s+[\w.'’\-]+(?:\s*,?\s+[\w.'’\-]+){{0,15}}$"),
         dateline=re.compile(rf"^\W{{0,2}}(?:{p['dateline']}|{p['byline']})\b"),
         date_line=re.compile(rf"^\W*(?:[^\W\d_]+\.?,?\s+){{0,2}}(?:{date})"
                              rf"(?:\W{{1,4}}(?:\w{{1,5}}\s+)?\d{{1,2}}[:h.]\d{{2}}"
@@ -85,7 +87,8 @@ def phrases_for(pack: str) -> Phrases:
     )
 
 
-_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo-?desc|image-?desc")
+TEASER_WORDS = 40  # at most: a teaser's standfirst, the first lines of another story
+_CAPTION_CLASS = re.compile(r"caption|credit|legend|leyenda|legende|pie-?de-?foto|photo[-_]*desc|image[-_]*desc")
 _BOILER_CLASS = re.compile(
     r"\b(?:share|social|newsletter|subscribe|related|promo|advert|sponsor|byline|breadcrumb|cookie|paywall)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -114,6 +117,8 @@ def boilerplate_reason(b: Block, ph: Phrases) -> str:
         return "teaser"
     if n <= 8 and ph.teaser_start.match(low):
         return "teaser"
+    if n <= TEASER_WORDS + 10 and ph.teaser_tail.search(low):  # "The first lines of another story… Read more"
+        return "teaser"
     if n <= 12 and b.kind in ("heading", "text") and ph.section.match(low):
         return "section"
     if ph.copyright.search(low):
@@ -124,7 +129,7 @@ def boilerplate_reason(b: Block, ph: Phrases) -> str:
         return "service"
     if n <= 20 and ph.credit.match(low):
         return "credit"
-    if b.kind != "code" and n <= 10 and ph.byline.match(low) and not text.endswith((".", "!", "?")):
+    if b.kind != "code" and n <= 16 and ph.byline.match(low) and not text.endswith((".", "!", "?")):
         return "byline"
     if b.kind != "code" and n <= 30 and ph.dateline.match(low) and ph.has_date.search(low):
         return "byline"
@@ -159,7 +164,9 @@ def filter_blocks(blocks: list[Block], ph: Phrases) -> list[Block]:
 
     A link-dense short paragraph goes when it stands among others like it or among boilerplate
     (a teaser list, a menu) or ends the text; alone inside the article it stays. A section heading
-    ("Related stories") goes with the teasers after it, up to the first block that is none."""
+    ("Related stories") goes with the teasers after it, up to the first block that is none; so does a
+    run of linked headlines that ends the text."""
+    blocks = _drop_trailing_teasers(blocks)
     reasons = [boilerplate_reason(b, ph) for b in blocks]
     dense = [_link_dense(b) for b in blocks]
     last = len(blocks) - 1
@@ -189,6 +196,29 @@ def filter_blocks(blocks: list[Block], ph: Phrases) -> list[Block]:
         previous = key
         out.append(b)
     return _trim_edges(out)
+
+
+
+def _teaser_headline(b: Block) -> bool:
+    """A heading that is mostly a link: another story's headline (an article's own headings link nowhere)."""
+    return b.kind == "heading" and b.link_chars >= 0.5 * len(b.text.replace(" ", ""))
+
+
+def _drop_trailing_teasers(blocks: list[Block]) -> list[Block]:
+    """Cut the run of teasers that ends the text: two or more linked headlines, each with at most a
+    short standfirst, and the plain headings among them ("More stories")."""
+    i, headlines = len(blocks), 0
+    while i > 0:
+        b = blocks[i - 1]
+        if _teaser_headline(b):
+            headlines += 1
+        elif b.kind == "heading" and b.words <= 6:
+            pass
+        elif not (b.kind in ("text", "caption") and b.words <= TEASER_WORDS and i - 2 >= 0
+                  and _teaser_headline(blocks[i - 2])):
+            break
+        i -= 1
+    return blocks[:i] if headlines >= 2 else blocks
 
 
 def _fragment(b: Block, words: int = 4) -> bool:
