@@ -76,7 +76,7 @@ class OutputConfig:
 
 @dataclass
 class RunConfig:
-    """How a batch job runs; none of these change what it writes."""
+    """How a batch job runs; none of these change the records it writes."""
 
     workers: int = 0  # local worker processes (or Ray actors); 0 = chosen for the machine
     threads: int = 0  # threads per worker; 0 = chosen for the machine
@@ -85,7 +85,8 @@ class RunConfig:
     log_json: bool = False  # one JSON event per line on stderr
     max_chars: int = 200_000  # longer articles are recorded as failed, not processed
     timings: bool = False  # per-stage seconds in the records (they then differ from run to run)
-    keep_parts: bool = False  # keep finished parts of articles no longer in the inputs (else pruned)
+    shard_size: int = 250  # articles per group: one shard, one commit, one fsync each
+    files: bool = False  # also per-article files of output.formats, records.jsonl and index.jsonl (small jobs)
 
 
 @dataclass
@@ -121,6 +122,8 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
 
 def coerce(value: Any, typ: Any, key: str) -> Any:
     base = {"bool": bool, "int": int, "float": float, "str": str}.get(getattr(typ, "__name__", ""), None)
+    if isinstance(value, Override):
+        value = value.value if base is not str or isinstance(value.value, str) else value.text
     if typ == list[str]:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
@@ -147,7 +150,23 @@ def coerce(value: Any, typ: Any, key: str) -> Any:
     return value
 
 
-def _set_path(data: dict[str, Any], dotted: str, value: str) -> None:
+@dataclass(frozen=True)
+class Override:
+    """A ``--set`` value: its text and what it reads as in TOML (the text itself when it is not
+    TOML: ``--set translate.tgt=pt``); a string setting takes the text unless it was quoted."""
+
+    text: str
+    value: Any
+
+    @classmethod
+    def parse(cls, text: str) -> Override:
+        try:
+            return cls(text, tomllib.loads(f"v = {text}")["v"])
+        except tomllib.TOMLDecodeError:
+            return cls(text, text)
+
+
+def _set_path(data: dict[str, Any], dotted: str, value: Override) -> None:
     parts = dotted.split(".")
     node = data
     for p in parts[:-1]:
@@ -158,7 +177,8 @@ def _set_path(data: dict[str, Any], dotted: str, value: str) -> None:
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> PipelineConfig:
-    """Load a TOML preset (or the defaults) and apply ``key=value`` overrides (dotted keys)."""
+    """Load a TOML preset (or the defaults) and apply ``key=value`` overrides (dotted keys; values
+    in TOML syntax, ``output.formats=["jsonl"]``, or plain text for a string or a comma list)."""
     data: dict[str, Any] = {}
     if path:
         p = Path(path)
@@ -172,7 +192,7 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
         if "=" not in item:
             raise ConfigError(f"--set expects key=value, got {item!r}")
         key, value = item.split("=", 1)
-        _set_path(data, key.strip(), value.strip())
+        _set_path(data, key.strip(), Override.parse(value.strip()))
     cfg = _build(PipelineConfig, data, "")
     validate(cfg)
     return cfg
@@ -204,6 +224,7 @@ def validate(cfg: PipelineConfig) -> None:
         (cfg.run.workers >= 0 and cfg.run.threads >= 0, "run.workers and run.threads must be >= 0 (0 = automatic)"),
         (cfg.run.engine in {"local", "ray"}, "run.engine must be local|ray"),
         (cfg.run.max_chars >= 1, "run.max_chars must be >= 1"),
+        (cfg.run.shard_size >= 1, "run.shard_size must be >= 1"),
     ]
     for ok, msg in checks:
         if not ok:

@@ -141,16 +141,17 @@ def run_cmd(
     engine: Optional[str] = typer.Option(None, "--engine", help="local (processes) or ray (Ray Data)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster: auto or ray://host:10001."),
     log_json: bool = typer.Option(False, "--log-json", help="One JSON event per line on stderr."),
-    keep_parts: bool = typer.Option(False, "--keep-parts", help="Keep finished parts of articles no longer in the inputs."),
+    files: bool = typer.Option(False, "--files", help="Also per-article files of output.formats, records.jsonl and index.jsonl (small jobs)."),
 ) -> None:
-    """Segment, translate and summarize articles into OUTDIR (records.jsonl, errors.jsonl, per-format files)."""
+    """Segment, translate and summarize articles into OUTDIR: record shards (records/*.jsonl.zst),
+    errors.jsonl, manifest.json; read them back with `newsmt show` and `newsmt export`."""
     from ..api import run
     from ..config import load_config
 
     cfg = load_config(config, overrides)
     check_output_formats(cfg.output.formats)
     summary = run(inputs, cfg, outdir, workers=workers, engine=engine, address=address, threads=threads,
-                  log_json=log_json or None, keep_parts=keep_parts or None)
+                  log_json=log_json or None, files=files or None)
     typer.echo(summary.line())
     if summary.failed:
         typer.echo(f"newsmt: {summary.failed} article(s) failed: see {outdir / 'errors.jsonl'}", err=True)
