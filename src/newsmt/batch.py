@@ -37,11 +37,11 @@ from typing import Any, Iterator
 
 from . import __version__
 from .config import PipelineConfig
-from .errors import ModelError, OutputError
+from .errors import ModelError, NewsmtError, OutputError
 from .fileio import open_atomic, write_atomic
 from .journal import Journal, Row, Scratch
-from .pipeline import settings
-from .plan import Group, GroupTask, canonical, plan
+from .pipeline import model_ids, settings
+from .plan import Group, GroupTask, canonical, inputs_digest, plan
 from .progress import progress
 from .shards import SHARDS, prune_shards, read_lines, remove_temp_files
 from .workers import Ack
@@ -149,10 +149,53 @@ def _run_locked(inputs: list[str], cfg: PipelineConfig, outdir: Path, t0: float)
     log = EventLog(cfg.run.log_json)
     log("run_start", inputs=inputs, outdir=str(outdir), engine=cfg.run.engine)
     summary = RunSummary(outdir)
-    models: dict[str, dict[str, str]] = {}
-    size = [0, 0]  # groups and articles planned
+    journal = Journal(outdir)
+    try:
+        digest = inputs_digest(inputs, cfg, outdir)
+        if digest and _unchanged(journal, digest, cfg, outdir):
+            summary.flags = _counted(journal, summary)
+        else:
+            journal.set("finished", "")  # from here on the folder is being changed
+            models: dict[str, dict[str, str]] = {}
+            summary.flags = _finish(outdir, cfg, journal, models, *_work(inputs, cfg, outdir, journal, summary, models, log))
+            if digest and journal.clean():
+                journal.set("finished", digest)
+                journal.set("models", canonical(models))
+    finally:
+        journal.close()
+    summary.seconds = round(time.perf_counter() - t0, 3)
+    log("run_done", **summary.to_dict())
+    return summary
+
+
+def _unchanged(journal: Journal, digest: str, cfg: PipelineConfig, outdir: Path) -> bool:
+    """Whether the last complete run had these inputs and settings and the same models still
+    resolve (nothing to do), and its outputs are all there."""
+    if journal.get("finished") != digest or not (outdir / "manifest.json").is_file():
+        return False
+    try:
+        models = {lang: model_ids(cfg, lang) for lang in json.loads(journal.get("models"))}
+    except NewsmtError:
+        return False
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    return canonical(models) == journal.get("models") and all((outdir / s["name"]).is_file() for s in manifest["shards"])
+
+
+def _counted(journal: Journal, summary: RunSummary) -> dict[str, int]:
+    """A finished job's counts (every article skipped) and flags."""
+    counts = journal.counts(journal.articles())
+    summary.skipped, summary.duplicates, summary.failed = (counts.get("done", 0), counts.get("duplicate", 0),
+                                                           counts.get("failed", 0))
+    return journal.flags(journal.groups())
+
+
+def _work(inputs: list[str], cfg: PipelineConfig, outdir: Path, journal: Journal, summary: RunSummary,
+          models: dict[str, dict[str, str]], log: EventLog) -> tuple[int, int]:
+    """Plan the groups, send those not committed already to the workers, commit their
+    acknowledgements; returns the number of groups and of articles planned."""
+    size = [0, 0]
     waiting: dict[int, Group] = {}  # groups sent to a worker, not yet committed
-    journal, scratch = Journal(outdir), Scratch(outdir)
+    scratch = Scratch(outdir)
     try:
         with progress("articles", total=0, enabled=False if cfg.run.log_json else None) as bar:
 
@@ -185,13 +228,9 @@ def _run_locked(inputs: list[str], cfg: PipelineConfig, outdir: Path, t0: float)
                     raise OutputError(f"{ack['error']}; finished groups are kept: run again to resume")
                 journal.commit(group.g, group.fingerprint, ack["shard"], _rows(group, ack, summary, log), ack["flags"])
                 bar.advance(len(group.items), description=f"articles ({summary.sentences} sentences)")
-        summary.flags = _finish(outdir, cfg, journal, models, *size)
     finally:
         scratch.close()
-        journal.close()
-    summary.seconds = round(time.perf_counter() - t0, 3)
-    log("run_done", **summary.to_dict())
-    return summary
+    return size[0], size[1]
 
 
 def _execute(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path) -> Iterator[Ack]:

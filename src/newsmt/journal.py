@@ -7,6 +7,7 @@ committed. Its tables:
     groups(g, fingerprint, shard, sha256, bytes, records, clean, flags)   one row per group of the plan
     items(pos, id, source, key, status, shard, line, reason)              one row per article, input order
     records(key, shard, line)                                             where each finished record lies
+    meta(name, value)        "finished": the inputs digest of the last complete run, "models" it used
 
 ``records`` spans every shard still on disk, so a worker finds a finished article by its content
 key wherever an earlier run put it (``RecordFinder``). ``scratch.sqlite`` holds what one run must
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS items(pos INTEGER PRIMARY KEY, id TEXT NOT NULL, sour
 CREATE INDEX IF NOT EXISTS items_by_id ON items(id);
 CREATE TABLE IF NOT EXISTS records(key TEXT NOT NULL, shard TEXT NOT NULL, line INTEGER NOT NULL,
     PRIMARY KEY(key, shard)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 Row = tuple[int, str, str, str, str, str, int, str]  # an items row
 
@@ -47,6 +49,17 @@ class Journal:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+
+    def get(self, name: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+        return row[0] if row else ""
+
+    def set(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def clean(self) -> bool:
+        """Whether no article of any group failed in a worker (their failures are retried)."""
+        return self.db.execute("SELECT 1 FROM groups WHERE clean=0 LIMIT 1").fetchone() is None
 
     def finished(self, g: int, fingerprint: bytes) -> tuple[str, int, dict[str, int]] | None:
         """(shard, records, flags) of group ``g`` when committed with this fingerprint and no failures."""
@@ -73,6 +86,12 @@ class Journal:
         """The shards of the plan's groups, in order."""
         rows = self.db.execute("SELECT shard, sha256, bytes, records FROM groups WHERE g < ? ORDER BY g", (groups,))
         return [{"name": f"{SHARDS}/{n}", "sha256": h, "bytes": b, "records": r} for n, h, b, r in rows]
+
+    def groups(self) -> int:
+        return self.db.execute("SELECT count(*) FROM groups").fetchone()[0]
+
+    def articles(self) -> int:
+        return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
 
     def counts(self, articles: int) -> dict[str, int]:
         """Articles of the plan per status."""

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,6 +28,10 @@ from .journal import Scratch
 from .naming import OutputNamer
 from .pipeline import model_ids, settings
 from .sources import documents
+from .sources.files import expand_inputs
+
+
+_SPACES = re.compile(r"\s+")  # str.isspace() characters, as str.split() sees them
 
 
 @dataclass
@@ -71,14 +77,35 @@ def body_digest(doc: Document) -> bytes:
     """The article's body (every paragraph but the title), case and spacing normalized, hashed:
     syndicated wire copy and a page crawled twice have the same one."""
     body = " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind != "title")
-    return hashlib.blake2b(" ".join(body.casefold().split()).encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(_SPACES.sub(" ", body.casefold()).strip().encode("utf-8"), digest_size=16).digest()
+
+
+def _head(cfg: PipelineConfig) -> str:
+    """What decides every shard besides the articles: settings, newsmt version, the group size."""
+    return canonical({"settings": settings(cfg), "newsmt": __version__, "shard_size": cfg.run.shard_size,
+                      "files": cfg.run.files})
+
+
+def inputs_digest(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> str:
+    """A digest of the input files (names and bytes, in reading order) and ``_head``: a job whose
+    last complete run had the same one (and the same models) is finished as it stands. "" when an
+    input is stdin or missing."""
+    h = hashlib.blake2b(_head(cfg).encode("utf-8"), digest_size=20)
+    for path in expand_inputs(inputs, outdir):
+        if isinstance(path, InputError) or str(path) == "-":
+            return ""
+        name = os.fsencode(path)
+        h.update(len(name).to_bytes(8, "little") + name + path.stat().st_size.to_bytes(8, "little"))
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    return h.hexdigest()
 
 
 def plan(inputs: list[str], cfg: PipelineConfig, outdir: Path, scratch: Scratch,
          models: dict[str, dict[str, str]]) -> Iterator[Group]:
     """The job's groups in input order; ``models`` collects the model ids of each language read."""
-    head = canonical({"settings": settings(cfg), "newsmt": __version__, "shard_size": cfg.run.shard_size,
-                      "files": cfg.run.files})
+    head = _head(cfg)
     group = Group(0, 0)
     for item in read(inputs, cfg, outdir, scratch, models):
         group.items.append(item)
