@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import pickle
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -29,9 +28,6 @@ from .naming import OutputNamer
 from .pipeline import model_ids, settings
 from .sources import documents
 from .sources.files import expand_inputs
-
-
-_SPACES = re.compile(r"\s+")  # str.isspace() characters, as str.split() sees them
 
 
 @dataclass
@@ -77,7 +73,7 @@ def body_digest(doc: Document) -> bytes:
     """The article's body (every paragraph but the title), case and spacing normalized, hashed:
     syndicated wire copy and a page crawled twice have the same one."""
     body = " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind != "title")
-    return hashlib.blake2b(_SPACES.sub(" ", body.casefold()).strip().encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(" ".join(body.casefold().split()).encode("utf-8"), digest_size=16).digest()
 
 
 def _head(cfg: PipelineConfig) -> str:
