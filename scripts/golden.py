@@ -69,7 +69,7 @@ def produce(outdir: Path) -> dict[str, str]:
     newsmt(outdir, "summarize", *ins, "--lang", "en", "--to", "pt", "-o", "out/summarize")
     newsmt(outdir, "summarize", "in/sample.txt", "--lang", "en", stdout=out / "summarize-stdout.jsonl")
     newsmt(outdir, "run", *ins, "-c", str(Path(__file__).resolve().parents[1] / "configs" / "en-pt-news.toml"),
-           "-o", "out/run", "--workers", "1")
+           "-o", "out/run", "--workers", "1", "--files")
     hashes = {}
     for p in sorted(out.rglob("*")):
         rel = p.relative_to(out).as_posix()
