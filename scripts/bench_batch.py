@@ -53,6 +53,18 @@ with Resources(cfg) as resources:
     n = sum(len(process(doc, cfg, resources).to_json()) > 0 for doc in documents(sys.argv[2:], cfg.input, "en"))
 print(n)
 """
+PLAN = """
+import sys
+from pathlib import Path
+from newsmt.config import load_config
+from newsmt.journal import Journal, Scratch
+from newsmt.plan import plan
+cfg = load_config(sys.argv[1], ["translate.enabled=false"])
+out = Path(sys.argv[2])
+(out / ".newsmt").mkdir(parents=True)
+journal, scratch, models = Journal(out), Scratch(out), {}
+print(sum(len(g.items) for g in plan(sys.argv[3:], cfg, out, scratch, models) if journal.finished(g.g, g.fingerprint) is None))
+"""
 
 
 def sentences(pool: str) -> list[str]:
@@ -161,6 +173,8 @@ def bench_workers(tmp: Path, n: int, pool: str) -> None:
     files = sorted(str(p) for p in inputs.iterdir())
     compute = timed([sys.executable, "-c", COMPUTE, str(PRESET), *files])
     print(line("compute: one process, read + process + record", n, compute), flush=True)
+    planning = timed([sys.executable, "-c", PLAN, str(PRESET), str(tmp / "plan"), *files])
+    print(line("the driver's planning alone (read, name, dedup, group)", n, planning), flush=True)
     runs = {}
     for w in (1, 2):
         runs[w] = newsmt_run(inputs, tmp / f"out-{w}", "--workers", str(w), "--threads", "1")
@@ -174,6 +188,8 @@ def bench_workers(tmp: Path, n: int, pool: str) -> None:
     print(f"output {du(tmp / 'out-2') / size:.2f}x the input ({du(tmp / 'out-2', '.newsmt') / size:.2f}x without "
           f"the index); shards identical for 1 and 2 workers: {tree(tmp / 'out-1') == tree(tmp / 'out-2')}")
     print(f"resume of the finished job: {resume['wall']:.1f} s ({resume['out']})")
+    print(f"one driver plans at most {n / planning['cpu']:.0f} articles/s (CPU): the ceiling of a job on any number "
+          f"of workers; one worker process does {n / (runs[2]['cpu'] - planning['cpu']):.0f} articles/s per core")
 
 
 def bench_scale(tmp: Path, sizes: list[int], pool: str) -> None:

@@ -85,18 +85,6 @@ class EventLog:
             print(json.dumps(rec, ensure_ascii=False), file=sys.stderr, flush=True)
 
 
-class EventLog:
-    """``--log-json``: one JSON object per line on stderr; silent otherwise."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled, self.t0 = enabled, time.perf_counter()
-
-    def __call__(self, event: str, **fields: Any) -> None:
-        if self.enabled:
-            rec = {"event": event, "t": round(time.perf_counter() - self.t0, 3), **fields}
-            print(json.dumps(rec, ensure_ascii=False), file=sys.stderr, flush=True)
-
-
 @contextmanager
 def locked(outdir: Path) -> Iterator[None]:
     """Hold ``outdir/.newsmt/lock`` for the job; OutputError at once when another job holds it."""
