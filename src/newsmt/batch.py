@@ -159,14 +159,15 @@ def _run_locked(inputs: list[str], cfg: PipelineConfig, outdir: Path, t0: float)
 def _unchanged(journal: Journal, digest: str, cfg: PipelineConfig, outdir: Path) -> bool:
     """Whether the last complete run had these inputs and settings and the same models still
     resolve (nothing to do), and its outputs are all there."""
-    if journal.get("finished") != digest or not (outdir / "manifest.json").is_file():
+    if journal.get("finished") != digest:
         return False
     try:
         models = {lang: model_ids(cfg, lang) for lang in json.loads(journal.get("models"))}
-    except NewsmtError:
+        manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+        files = [s["name"] for s in manifest["shards"]] + manifest["files"]
+    except (NewsmtError, OSError, ValueError, KeyError, TypeError):  # a model gone, a manifest edited
         return False
-    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-    return canonical(models) == journal.get("models") and all((outdir / s["name"]).is_file() for s in manifest["shards"])
+    return canonical(models) == journal.get("models") and all((outdir / f).is_file() for f in files)
 
 
 def _counted(journal: Journal, summary: RunSummary) -> dict[str, int]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -78,9 +79,12 @@ class Journal:
             self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?)",
                                 [(r[3], r[5], r[6]) for r in rows if r[6] >= 0])
 
-    def _transaction(self) -> _Commit:
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN; COMMIT at the end of the block, ROLLBACK on an error."""
         self.db.execute("BEGIN")
-        return _Commit(self.db)
+        with self.db:
+            yield
 
     def shards(self, groups: int) -> list[dict[str, Any]]:
         """The shards of the plan's groups, in order."""
@@ -120,19 +124,6 @@ class Journal:
         self.db.close()
 
 
-class _Commit:
-    """``with``: COMMIT at the end of the block, ROLLBACK on an error."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.db
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
 def open_index(outdir: Path) -> sqlite3.Connection | None:
     """A read-only connection to a job's index; None when the folder holds no job."""
     path = index_path(outdir)
@@ -149,6 +140,10 @@ class RecordFinder:
         self.outdir = outdir
         self.db: sqlite3.Connection | None = None
         self.cached: tuple[str, list[str]] = ("", [])
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
 
     def find(self, key: str) -> str | None:
         if self.db is None:

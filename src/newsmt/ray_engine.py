@@ -55,13 +55,15 @@ def execute_ray(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path) -
     actors = [actor.remote(with_threads(cfg, threads), str(outdir.resolve())) for _ in range(workers)]
     running: dict[Any, Any] = {}  # future -> actor
     free = actors * 2  # two groups in flight per actor
-    for task in chain(head, tasks, [None]):
-        if task is not None:
-            owner = free.pop()
-            running[owner.write.remote(task)] = owner
-        while running and (task is None or not free):
-            [done], _ = ray.wait(list(running), num_returns=1)
-            free.append(running.pop(done))
-            yield ray.get(done)
-    for a in actors:
-        ray.kill(a)
+    try:
+        for task in chain(head, tasks, [None]):
+            if task is not None:
+                owner = free.pop()
+                running[owner.write.remote(task)] = owner
+            while running and (task is None or not free):
+                [done], _ = ray.wait(list(running), num_returns=1)
+                free.append(running.pop(done))
+                yield ray.get(done)
+    finally:
+        for a in actors:
+            ray.kill(a)

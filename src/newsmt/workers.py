@@ -109,6 +109,10 @@ class GroupWriter:
         shard = {"name": name, "sha256": digest, "bytes": size, "records": len(lines)}
         return {"g": task.g, "shard": shard, "articles": articles, "flags": dict(flags)}
 
+    def close(self) -> None:
+        self.resources.close()
+        self.finder.close()
+
     def _record(self, doc: Document, duplicate_of: str, models: dict[str, dict[str, str]]) -> dict[str, Any]:
         """``key`` and either ``record`` with its ``doc`` or ``error`` (or ``fatal``)."""
         if duplicate_of:  # not processed: the article as read, pointing to the first one
@@ -162,7 +166,10 @@ def execute_local(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path)
     tasks = chain(head, tasks)
     if workers == 1:
         writer = GroupWriter(cfg, outdir)
-        yield from (guarded(writer, t) for t in tasks)
+        try:
+            yield from (guarded(writer, t) for t in tasks)
+        finally:
+            writer.close()
         return
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _init_worker, (cfg, outdir, threads))
     running: set[Future[Ack]] = set()

@@ -15,7 +15,7 @@ AS = typer.Option("record", "--format", "-f", help="record (the JSON line) or an
 
 
 def _render(record: str, fmt: str) -> str:
-    if fmt == "record":
+    if fmt == "record":  # the stored line is already the record, byte for byte
         return record + "\n"
     from ..document import Document
     from ..writers import render
@@ -29,7 +29,7 @@ def show_cmd(outdir: Path = OUTDIR, ids: List[str] = typer.Argument(..., help="A
     """Print articles of a run from its shards; a missing or failed one is one error line (exit 2)."""
     from ..results import find
 
-    check_output_formats([fmt] if fmt != "record" else [])
+    check_output_formats([fmt])
     missing = 0
     for ref in ids:
         try:
@@ -50,7 +50,7 @@ def export_cmd(outdir: Path = OUTDIR, fmt: str = AS,
     from ..fileio import open_atomic
     from ..results import records
 
-    check_output_formats([fmt] if fmt != "record" else [])
+    check_output_formats([fmt])
     if output is None:
         for record in records(outdir):
             typer.echo(_render(record, fmt), nl=False)
