@@ -299,7 +299,7 @@ def test_set_takes_toml_values(tmp_path):
                          capture_output=True, text=True)
     assert res.returncode == 0 and "done 2" in res.stdout, res.stderr
     assert sorted(p.name for p in (tmp_path / "out").glob("a*")) == ["a0000.sentences.jsonl", "a0001.sentences.jsonl"]
-    for bad, why in [("run.shard_size=[1]", "run.shard_size must be a int"), ("run.shard_size=0", "shard_size must be >= 1"),
+    for bad, why in [("run.shard_size=[1]", "run.shard_size must be a int"), ("run.shard_size=-1", "shard_size must be >= 0"),
                      ("output.formats=[1]", "list of strings")]:
         res = subprocess.run(cli("run", tmp_path / "in", "-o", tmp_path / "x", "--set", bad), capture_output=True, text=True)
         assert res.returncode == 5 and why in res.stderr, res.stderr

@@ -1,4 +1,4 @@
-"""Planning a batch job: the inputs read once, in order, into groups of ``run.shard_size`` articles.
+"""Planning a batch job: the inputs read once, in order, into groups of ``group_size`` articles.
 
 The driver reads every input (``sources.documents``), gives each article its unique id
 (``naming.OutputNamer``), sets aside what cannot be processed (unreadable, too long, no model for
@@ -76,9 +76,16 @@ def body_digest(doc: Document) -> bytes:
     return hashlib.blake2b(" ".join(body.casefold().split()).encode("utf-8"), digest_size=16).digest()
 
 
+def group_size(cfg: PipelineConfig) -> int:
+    """Articles per group: ``run.shard_size``, else 250, or 16 when translating (an article then
+    costs a hundred times more: small groups keep every worker busy to the end of a small job and
+    a kill loses less)."""
+    return cfg.run.shard_size or (16 if cfg.translate.enabled else 250)
+
+
 def _head(cfg: PipelineConfig) -> str:
     """What decides every shard besides the articles: settings, newsmt version, the group size."""
-    return canonical({"settings": settings(cfg), "newsmt": __version__, "shard_size": cfg.run.shard_size,
+    return canonical({"settings": settings(cfg), "newsmt": __version__, "shard_size": group_size(cfg),
                       "files": cfg.run.files})
 
 
@@ -101,11 +108,11 @@ def inputs_digest(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> str:
 def plan(inputs: list[str], cfg: PipelineConfig, outdir: Path, scratch: Scratch,
          models: dict[str, dict[str, str]]) -> Iterator[Group]:
     """The job's groups in input order; ``models`` collects the model ids of each language read."""
-    head = _head(cfg)
+    head, size = _head(cfg), group_size(cfg)
     group = Group(0, 0)
     for item in read(inputs, cfg, outdir, scratch, models):
         group.items.append(item)
-        if len(group.items) == cfg.run.shard_size:
+        if len(group.items) == size:
             yield _sealed(group, head, models)
             group = Group(group.g + 1, group.start + len(group.items))
     if group.items:
