@@ -19,6 +19,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from newsmt import results
+
 REPO = Path(__file__).resolve().parents[1]
 WMT = REPO.parent / "shared" / "eval" / "wmt19_newstest_en-ru"
 
@@ -45,7 +47,9 @@ def _children_cpu() -> float:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The outputs (not the run's own state under .newsmt/)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".newsmt" not in p.relative_to(root).parts}
 
 
 def main() -> None:
@@ -67,8 +71,7 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "newsmt", "run", str(job), "--config", args.config, "-o", str(out), "--workers", str(w),
                             "--threads", str(args.threads)], check=True, stdout=subprocess.DEVNULL)
             seconds[w], cpu = time.perf_counter() - t0, _children_cpu() - cpu0
-            with (out / "records.jsonl").open(encoding="utf-8") as f:
-                records = [json.loads(line) for line in f]
+            records = [json.loads(line) for line in results.records(out)]
             n_sent = sum(len(p["sentences"]) for r in records for p in r["paragraphs"])
             print(f"workers {w}: {len(records)} articles, {n_sent} sentences in {seconds[w]:.1f} s: "
                   f"{len(records) / seconds[w]:.2f} articles/s, {n_sent / seconds[w]:.1f} sentences/s "

@@ -62,8 +62,9 @@ def run(warc: Path, out: Path, translate: bool, engine: str) -> tuple[float, flo
 
 
 def tree(root: Path) -> dict[str, bytes]:
+    """The outputs (not the run's own state under .newsmt/: lock, index)."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != "lock"}
+            if p.is_file() and ".newsmt" not in p.relative_to(root).parts}
 
 
 def main() -> int:

@@ -68,7 +68,7 @@ def produce(outdir: Path) -> dict[str, str]:
         (["translate", *ins, "--src", "en", "--tgt", "pt", "-o", "out/translate", "--output-format", "jsonl,tmx,xliff,md,doc"], None),
         (["summarize", *ins, "--lang", "en", "--to", "pt", "-o", "out/summarize"], None),
         (["summarize", "in/sample.txt", "--lang", "en"], out / "summarize-stdout.jsonl"),
-        (["run", *ins, "-c", "en-pt-news", "-o", "out/run", "--workers", "1"], None),
+        (["run", *ins, "-c", "en-pt-news", "-o", "out/run", "--workers", "1", "--files"], None),
     ]
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda call: newsmt(outdir, *call[0], stdout=call[1]), calls))

@@ -50,7 +50,7 @@ COMMANDS = {
     "segment": ["segment", "--lang", "en"],
     "translate": ["translate", "--src", "en", "--tgt", "pt"],
     "summarize": ["summarize", "--lang", "en", "--sentences", "1"],
-    "run": ["run", "--set", "summarize.sentences=1", "--set", "translate.tgt=pt", "--workers", "1"],
+    "run": ["run", "--set", "summarize.sentences=1", "--set", "translate.tgt=pt", "--workers", "1", "--files"],
 }
 
 

@@ -5,6 +5,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from typing import Callable
 
 from conftest import SHARED
 
-from newsmt import run
+from newsmt import results, run
 from newsmt.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,15 +46,30 @@ def write_job(root: Path, n_jsonl: int, n_txt: int, per: int = 2) -> Path:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every output file (not the run's own state under .newsmt/)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".newsmt" not in p.relative_to(root).parts}
+
+
+def index_rows(outdir: Path) -> list[tuple]:
+    """The job's index (.newsmt/index.sqlite) as rows in input order."""
+    db = sqlite3.connect(outdir / ".newsmt" / "index.sqlite")
+    try:
+        return db.execute("SELECT * FROM items ORDER BY pos").fetchall()
+    finally:
+        db.close()
+
+
+def records(outdir: Path) -> list[dict]:
+    return [json.loads(line) for line in results.records(outdir)]
 
 
 def cli(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "newsmt", *map(str, args)]
 
 
-def parts(outdir: Path) -> int:
-    return sum(1 for _ in (outdir / ".newsmt" / "parts").glob("*/*.json"))
+def shards(outdir: Path) -> int:
+    return sum(1 for _ in (outdir / "records").glob("part-*.jsonl.zst"))
 
 
 def kill_when(proc: subprocess.Popen, ready: Callable[[float], bool]) -> bool:
@@ -69,33 +85,36 @@ def kill_when(proc: subprocess.Popen, ready: Callable[[float], bool]) -> bool:
 
 
 def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
-    n = 500
+    n, size = 500, 20
     job = write_job(tmp_path / "in", n - 20, 20, per=1)  # one sentence each: as many articles, half the translating
-    args = ["run", job, "--config", EN_PT, *CHEAP]
+    args = ["run", job, "--config", EN_PT, *CHEAP, "--set", f"run.shard_size={size}", "--files"]
     ref = tmp_path / "ref"
     subprocess.run(cli(*args, "-o", ref, "--workers", "1"), check=True, capture_output=True)
 
     out = tmp_path / "out"
     seed = int(os.environ.get("NEWSMT_TEST_SEED", time.time_ns() % 10000))
     rng = random.Random(seed)
-    start_delay, target = rng.uniform(0.5, 4.0), rng.randint(n // 4, 3 * n // 4)
+    start_delay, target = rng.uniform(0.5, 4.0), rng.randint(n // size // 4, 3 * n // size // 4)
     triggers = [
-        lambda t0: time.monotonic() - t0 > start_delay,  # start-up, reading or the first articles
-        lambda t0: parts(out) >= target,  # in the middle of the work
-        lambda t0: any(out.glob(".records.jsonl.*.tmp")),  # all articles done, records.jsonl being assembled
+        lambda t0: time.monotonic() - t0 > start_delay,  # start-up, reading or the first groups
+        lambda t0: shards(out) >= target,  # in the middle of the work
+        lambda t0: any(out.glob(".records.jsonl.*.tmp")),  # all groups done, the views being written
     ]
     finished = []
     for ready in triggers:
         proc = subprocess.Popen(cli(*args, "-o", out, "--workers", "2"), start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert kill_when(proc, ready), f"the job ended before it could be killed (seed {seed})"
-        finished.append(parts(out))
-    assert 0 < finished[1] < n, (finished, seed)
+        finished.append(shards(out))
+    assert 0 < finished[1] < n // size, (finished, seed)
     done = subprocess.run(cli(*args, "-o", out, "--workers", "2"), check=True, capture_output=True, text=True)
     assert "failed 0" in done.stderr
     assert tree(out) == tree(ref), f"seed {seed}"
-    assert sum(1 for _ in (ref / "records.jsonl").open()) == n
+    assert index_rows(out) == index_rows(ref)
+    assert sum(1 for _ in (ref / "records.jsonl").open()) == n and shards(ref) == n // size
     assert not [p for p in out.rglob("*.tmp")]
+    again = subprocess.run(cli(*args, "-o", out, "--workers", "2"), check=True, capture_output=True, text=True)
+    assert again.stdout.startswith("done 0, skipped ") and "failed 0" in again.stdout and tree(out) == tree(ref)
 
 
 def test_bad_inputs_are_listed_and_do_not_stop_the_job(tmp_path):
@@ -129,14 +148,13 @@ def test_bad_inputs_are_listed_and_do_not_stop_the_job(tmp_path):
     assert sorted(Path(e["source"].split(":")[0]).name for e in errors) == sorted(
         [f"binary{i}.txt" for i in range(3)] + ["nul.md", "empty.txt", "blank.txt", "empty.md", "bad-utf16.txt"]
         + [f"long{i}.txt" for i in range(3)] + ["feed.jsonl"] * 9)
-    index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
-    in_order = [(i["source"], i["id"]) for i in index if i["status"] == "failed"]
+    in_order = [(row[2], row[1]) for row in index_rows(tmp_path / "out") if row[4] == "failed"]
     assert [(e["source"], e["id"]) for e in errors] == in_order
 
 
 def test_sample_article_cli_record_and_json_log(tmp_path, sample_article):
     out = tmp_path / "out"
-    res = subprocess.run(cli("run", sample_article, "--config", EN_PT, "-o", out, "--log-json"),
+    res = subprocess.run(cli("run", sample_article, "--config", EN_PT, "-o", out, "--log-json", "--files"),
                          capture_output=True, text=True, check=True)
     lines = res.stderr.splitlines()
     assert "done 1, skipped 0, failed 0" in lines[-1]
@@ -158,16 +176,20 @@ def test_sample_article_cli_record_and_json_log(tmp_path, sample_article):
 
 def test_rerun_redoes_only_changed_articles(tmp_path):
     job = write_job(tmp_path / "in", 0, 5)
-    cfg = load_config(EN_PT, ["summarize.sentences=1", "run.timings=true"])
-    first = run([str(job)], cfg, tmp_path / "out", workers=1)
-    assert (first.done, first.skipped) == (5, 0)
-    record = json.loads((tmp_path / "out" / "records.jsonl").read_text().splitlines()[0])
-    assert set(record["timings"]) == {"segment", "translate", "summarize"}
+    out = tmp_path / "out"
+    cfg = load_config(EN_PT, ["summarize.sentences=1", "run.timings=true", "run.shard_size=2"])
+    first = run([str(job)], cfg, out, workers=1)
+    assert (first.done, first.skipped) == (5, 0) and shards(out) == 3
+    assert set(records(out)[0]["timings"]) == {"segment", "translate", "summarize"}
+    before = {p.name for p in (out / "records").iterdir()}
     changed = job / "txt" / "t03.txt"
     changed.write_text("A different article. It has two sentences.\n", encoding="utf-8")
-    again = run([str(job)], cfg, tmp_path / "out", workers=1)
+    again = run([str(job)], cfg, out, workers=1)
     assert (again.done, again.skipped, again.failed) == (1, 4, 0)
-    assert "different" in (tmp_path / "out" / "records.jsonl").read_text().splitlines()[3]
+    assert "different" in records(out)[3]["text"]
+    after = {p.name for p in (out / "records").iterdir()}
+    assert len(before & after) == 2 and len(after) == 3  # only the changed article's group was rewritten
+    assert json.loads(results.find(out, "t03"))["text"].startswith("A different article")
 
 
 def test_en_ru_preset_names_the_missing_model(tmp_path, sample_article):
@@ -184,12 +206,10 @@ def test_en_ru_preset_runs_a_tiny_marian(tmp_path, sample_article, tiny_models):
     cfg = load_config(EN_RU, [f"translate.model={model}", "translate.backend=transformers"])
     summary = run([str(sample_article)], cfg, tmp_path / "out", threads=1)  # 1: fast on a busy machine
     assert (summary.done, summary.failed) == (1, 0)
-    record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
+    [record] = records(tmp_path / "out")
     assert record["tgt_lang"] == "ru"
     assert len(record["translations"]) == sum(len(p["sentences"]) for p in record["paragraphs"])
     assert {s["lang"] for s in record["summaries"]} == {"en", "ru"}
-
-
 
 
 def test_renamed_feed_or_inserted_line_redoes_nothing(tmp_path):
@@ -198,33 +218,33 @@ def test_renamed_feed_or_inserted_line_redoes_nothing(tmp_path):
     rows += [{"text": " ".join(sents[20 + 2 * i:22 + 2 * i])} for i in range(3)]  # no id: "feed:N" names
     feed = tmp_path / "feed.jsonl"
     feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    cfg = load_config(EN_PT, ["summarize.sentences=1"])
+    cfg = load_config(EN_PT, ["summarize.sentences=1", "run.shard_size=4"])
     out = tmp_path / "out"
-    first = run([str(feed)], cfg, out, workers=1)
+    first = run([str(feed)], cfg, out, workers=1, files=True)
     assert (first.done, first.skipped) == (9, 0)
 
     renamed = tmp_path / "renamed.jsonl"
     extra = {"id": "new", "text": " ".join(sents[40:42])}
     renamed.write_text(json.dumps(extra) + "\n" + feed.read_text(encoding="utf-8"), encoding="utf-8")
     feed.unlink()
-    second = run([str(renamed)], cfg, out, workers=1)
+    second = run([str(renamed)], cfg, out, workers=2, files=True)  # every group shifted by one line
     assert (second.done, second.skipped, second.failed) == (1, 9, 0)
-    records = [json.loads(x) for x in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [r["meta"]["source"] for r in records] == [f"{renamed}:{i}" for i in range(1, 11)]
-    assert [r["id"] for r in records][:2] == ["new", "n0"] and records[-1]["id"] == "renamed:10"
+    view = [json.loads(x) for x in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert view == records(out)
+    assert [r["meta"]["source"] for r in view] == [f"{renamed}:{i}" for i in range(1, 11)]
+    assert [r["id"] for r in view][:2] == ["new", "n0"] and view[-1]["id"] == "renamed:10"
     assert (out / "renamed_10.pt.jsonl").is_file()  # outputs follow the new names
 
     # a fresh job from the new feed alone gives the same records, byte for byte
     fresh = tmp_path / "fresh"
-    run([str(renamed)], cfg, fresh, workers=1)
-    assert (fresh / "records.jsonl").read_bytes() == (out / "records.jsonl").read_bytes()
+    run([str(renamed)], cfg, fresh, workers=1, files=True)
+    assert tree(fresh) == {k: v for k, v in tree(out).items() if not k.startswith("feed_")}  # (old names stay)
 
-    # parts of articles no longer in the inputs are pruned, unless kept
+    # shards of articles no longer in the inputs are removed, and so are views not asked for
     renamed.write_text(json.dumps(extra) + "\n", encoding="utf-8")
-    run([str(renamed)], cfg, out, workers=1, keep_parts=True)
-    assert parts(out) == 10
-    run([str(renamed)], cfg, out, workers=1)
-    assert parts(out) == 1
+    third = run([str(renamed)], cfg, out, workers=1)
+    assert (third.done, third.skipped) == (0, 1) and shards(out) == 1
+    assert not (out / "records.jsonl").exists() and [r["id"] for r in records(out)] == ["new"]
 
 
 def test_duplicate_bodies_are_processed_once(tmp_path):
@@ -237,8 +257,50 @@ def test_duplicate_bodies_are_processed_once(tmp_path):
     feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     summary = run([str(feed)], load_config(EN_PT, ["summarize.sentences=1"]), tmp_path / "out", workers=1)
     assert (summary.done, summary.duplicates) == (2, 1) and "duplicates 1" in summary.line()
-    records = [json.loads(x) for x in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
-    assert [r["id"] for r in records] == ["wire", "other", "syndicated"]
-    assert records[2]["provenance"]["duplicate_of"] == "wire" and not records[2]["translations"]
-    index = [json.loads(x) for x in (tmp_path / "out" / "index.jsonl").read_text().splitlines()]
-    assert [i["status"] for i in index] == ["done", "done", "duplicate"]
+    written = records(tmp_path / "out")
+    assert [r["id"] for r in written] == ["wire", "other", "syndicated"]
+    assert written[2]["provenance"]["duplicate_of"] == "wire" and not written[2]["translations"]
+    assert [row[4] for row in index_rows(tmp_path / "out")] == ["done", "done", "duplicate"]
+    again = run([str(feed)], load_config(EN_PT, ["summarize.sentences=1"]), tmp_path / "out", workers=1)
+    assert (again.done, again.skipped, again.duplicates) == (0, 2, 1)
+
+
+def test_show_and_export_read_the_shards(tmp_path):
+    job = write_job(tmp_path / "in", 4, 0)
+    (job / "feed.jsonl").open("a").write('{"id": "broken"}\n')
+    out = tmp_path / "out"
+    subprocess.run(cli("run", job, "-c", EN_PT, *CHEAP, "-o", out, "--set", "run.shard_size=3"), check=True,
+                   capture_output=True)
+    exported = subprocess.run(cli("export", out), capture_output=True, text=True, check=True).stdout
+    assert [json.loads(x)["id"] for x in exported.splitlines()] == ["a0000", "a0001", "a0002", "a0003"]
+    shown = subprocess.run(cli("show", out, "a0002", "--format", "jsonl"), capture_output=True, text=True, check=True)
+    lines = [json.loads(x) for x in shown.stdout.splitlines()]
+    assert lines and {x["doc"] for x in lines} == {"a0002"} and all(x["tgt"] for x in lines)
+    key = index_rows(out)[1][3]
+    assert json.loads(subprocess.run(cli("show", out, key), capture_output=True, text=True).stdout)["id"] == "a0001"
+    bad = subprocess.run(cli("show", out, f"{job / 'feed.jsonl'}:5", "nope", "a0000"), capture_output=True, text=True)
+    assert bad.returncode == 2 and json.loads(bad.stdout)["id"] == "a0000"
+    assert "'text' is missing" in bad.stderr and "nope: no article" in bad.stderr and "Traceback" not in bad.stderr
+    to_file = tmp_path / "all.tsv"
+    subprocess.run(cli("export", out, "-f", "tsv", "-o", to_file), check=True)
+    assert len(to_file.read_text(encoding="utf-8").splitlines()) == sum(len(x.split("\n")) - 1 for x in (
+        subprocess.run(cli("show", out, f"a000{i}", "-f", "tsv"), capture_output=True, text=True).stdout for i in range(4)))
+
+
+def test_set_takes_toml_values(tmp_path):
+    cfg = load_config(EN_PT, ['output.formats=["jsonl", "tmx"]', "translate.enabled=false", "run.shard_size=7",
+                              "summarize.ratio=0.25", "translate.tgt=pt", 'translate.model="2024"',
+                              "translate.backend=bergamot", "output.formats=jsonl,doc"][1:])
+    assert (cfg.translate.enabled, cfg.run.shard_size, cfg.summarize.ratio, cfg.translate.model) == (False, 7, 0.25, "2024")
+    assert cfg.output.formats == ["jsonl", "doc"]
+    assert load_config(None, ['output.formats=["jsonl", "tmx"]']).output.formats == ["jsonl", "tmx"]
+    assert load_config(None, ["translate.model=2024"]).translate.model == "2024"
+    res = subprocess.run(cli("run", write_job(tmp_path / "in", 2, 0), "-c", EN_PT, *CHEAP, "-o", tmp_path / "out",
+                             "--set", 'output.formats=["jsonl"]', "--set", "translate.enabled=false", "--files"),
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and "done 2" in res.stdout, res.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("a*")) == ["a0000.sentences.jsonl", "a0001.sentences.jsonl"]
+    for bad, why in [("run.shard_size=[1]", "run.shard_size must be a int"), ("run.shard_size=-1", "shard_size must be >= 0"),
+                     ("output.formats=[1]", "list of strings")]:
+        res = subprocess.run(cli("run", tmp_path / "in", "-o", tmp_path / "x", "--set", bad), capture_output=True, text=True)
+        assert res.returncode == 5 and why in res.stderr, res.stderr

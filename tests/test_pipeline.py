@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from newsmt.batch import article_key
+from newsmt.workers import article_key
 from newsmt.config import load_config
 from newsmt.document import Document
-from newsmt.pipeline import Resources, model_ids, process, process_json, settings
+from newsmt.pipeline import Resources, model_ids, process, process_record, settings
 from newsmt.sources import read_path, read_text
 from newsmt.workers import machine_plan
 
@@ -45,13 +45,13 @@ def test_resources_load_each_engine_once(en_pt):
     assert resources.engine("en", "pt") is resources.engine("en", "pt")
 
 
-def test_process_json_turns_failures_into_results(en_pt, tmp_path):
+def test_process_record_turns_failures_into_results(en_pt, tmp_path):
     cfg, resources = en_pt
     unsupported = read_text("Some text here.", "txt", "xx", "x")[0]
-    assert "'xx' is not a language code" in process_json(unsupported.to_json(), cfg, resources)["error"]
+    assert "'xx' is not a language code" in process_record(unsupported, cfg, resources)["error"]
     missing = dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, model=str(tmp_path)))
     ok = read_text("A sentence.", "txt", "en", "y")[0]
-    result = process_json(ok.to_json(), missing, Resources.load(missing))
+    result = process_record(ok, missing, Resources.load(missing))
     assert "fatal" in result and str(tmp_path) in result["fatal"]
 
 

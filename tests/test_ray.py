@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_batch import EN_PT, tree, write_job
+from test_batch import EN_PT, index_rows, tree, write_job
 
 from newsmt import run
 from newsmt.config import load_config
@@ -18,25 +18,27 @@ def local_ray():
 
 
 def test_ray_engine_matches_local_and_resumes(tmp_path, local_ray):
+    """Actors write the shards (and per-article files) themselves: the same bytes as a local run."""
     job = write_job(tmp_path / "in", 5, 2)
     (job / "broken.jsonl").write_text('{"text": "ok. fine."}\n{oops\n', encoding="utf-8")
-    cfg = load_config(EN_PT, ["summarize.sentences=1"])
-    local = run([str(job)], cfg, tmp_path / "local", workers=1)
-    on_ray = run([str(job)], cfg, tmp_path / "ray", engine="ray", workers=2)
+    cfg = load_config(EN_PT, ["summarize.sentences=1", "run.shard_size=3"])
+    local = run([str(job)], cfg, tmp_path / "local", workers=1, files=True)
+    on_ray = run([str(job)], cfg, tmp_path / "ray", engine="ray", workers=2, files=True)
     assert (on_ray.done, on_ray.failed) == (local.done, local.failed) == (8, 1)
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")
+    assert index_rows(tmp_path / "ray") == index_rows(tmp_path / "local")
 
-    for part in sorted((tmp_path / "ray" / ".newsmt" / "parts").glob("*/*.json"))[:3]:
-        part.unlink()  # as if the job had been killed before these articles were finished
+    for shard in sorted((tmp_path / "ray" / "records").iterdir())[1:3]:
+        shard.unlink()  # as if lost: those groups are written again, their articles processed again
     (tmp_path / "ray" / "records.jsonl").unlink()
-    resumed = run([str(job)], cfg, tmp_path / "ray", engine="ray", workers=2)
-    assert (resumed.done, resumed.skipped, resumed.failed) == (3, 5, 1)
+    resumed = run([str(job)], cfg, tmp_path / "ray", engine="ray", workers=2, files=True)
+    assert (resumed.done, resumed.skipped, resumed.failed) == (6, 2, 1)
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")
 
 
 def test_web_archive_on_ray_matches_local(tmp_path, local_ray):
     """A WARC of real pages: local and Ray runs write the same bytes (archives stream through the
-    driver; the articles are spread across the actors)."""
+    driver; the groups of articles are spread across the actors)."""
     import gzip
     import json
 
@@ -49,7 +51,7 @@ def test_web_archive_on_ray_matches_local(tmp_path, local_ray):
               gzip.decompress((dev / r["file"]).read_bytes())) for r in rows if r["lang"] == "en"][:8]
     warc = tmp_path / "crawl.warc.gz"
     warc.write_bytes(build_warc(pages, gz=True))
-    cfg = load_config(EN_PT, ["summarize.sentences=1"])
+    cfg = load_config(EN_PT, ["summarize.sentences=1", "run.shard_size=2"])
     local = run([str(warc)], cfg, tmp_path / "local", workers=1)
     on_ray = run([str(warc)], cfg, tmp_path / "ray", engine="ray", workers=2)
     assert (on_ray.done, on_ray.failed) == (local.done, local.failed) and local.done >= 7

@@ -271,7 +271,7 @@ def test_article_record_is_the_run_record(cfg, client, sample_article, tmp_path)
     """/v1/articles gives, byte for byte, the records.jsonl line ``newsmt run`` writes."""
     import newsmt
 
-    newsmt.run([str(sample_article)], cfg, tmp_path / "out", workers=1)
+    newsmt.run([str(sample_article)], cfg, tmp_path / "out", workers=1, files=True)
     line = (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()[0]
     expected = json.loads(line)
     r = client.post("/v1/articles", json={"text": sample_article.read_text(encoding="utf-8"), "format": "txt",

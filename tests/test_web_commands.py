@@ -72,7 +72,7 @@ def test_feed_and_archive_through_run_with_languages_detected(tmp_path):
     feed = shared_path("samples", "feeds", "npr-technology.json")
     out = tmp_path / "out"
     r = newsmt("run", warc, feed, "-o", out, "--set", "segment.lang=auto", "--set", "translate.tgt=pt",
-               "--set", "summarize.sentences=1", "--workers", "1")
+               "--set", "summarize.sentences=1", "--workers", "1", "--files")
     assert r.returncode == 2 and r.stderr.count("'es'") == 2, r.stderr  # the failed articles: exit 2 at the end
     records = [json.loads(x) for x in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]

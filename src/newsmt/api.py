@@ -51,14 +51,14 @@ def summarize_text(text: str, lang: str = "en", to: str = "", format: str = "txt
 
 def run(inputs: list[str], cfg: PipelineConfig, outdir: str | Path, workers: int | None = None,
         engine: str | None = None, address: str | None = None, threads: int | None = None,
-        log_json: bool | None = None, keep_parts: bool | None = None) -> RunSummary:
-    """Process files, directories, globs, JSONL, pages, feeds or archives into ``outdir``; resumable
-    (see ``batch``). Arguments given (not None) override the config's ``[run]`` table. Worker
+        log_json: bool | None = None, files: bool | None = None) -> RunSummary:
+    """Process files, directories, globs, JSONL, pages, feeds or archives into record shards in
+    ``outdir`` (``files``: also per-article files); resumable (see ``batch``). Arguments given (not None) override the config's ``[run]`` table. Worker
     processes are started with "spawn": a script calling this needs ``if __name__ == "__main__":``."""
     from .batch import run_batch
 
     given = {"workers": workers, "engine": engine, "address": address, "threads": threads, "log_json": log_json,
-             "keep_parts": keep_parts}
+             "files": files}
     cfg = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, **{k: v for k, v in given.items() if v is not None}))
     validate(cfg)
     return run_batch(inputs, cfg, Path(outdir))

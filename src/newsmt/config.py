@@ -79,7 +79,7 @@ class OutputConfig:
 
 @dataclass
 class RunConfig:
-    """How a batch job runs; none of these change what it writes."""
+    """How a batch job runs; none of these change the records it writes."""
 
     workers: int = 0  # local worker processes (or Ray actors); 0 = chosen for the machine
     threads: int = 0  # threads per worker; 0 = chosen for the machine
@@ -88,7 +88,8 @@ class RunConfig:
     log_json: bool = False  # one JSON event per line on stderr
     max_chars: int = 200_000  # longer articles are recorded as failed, not processed
     timings: bool = False  # per-stage seconds in the records (they then differ from run to run)
-    keep_parts: bool = False  # keep finished parts of articles no longer in the inputs (else pruned)
+    shard_size: int = 0  # articles per group (one shard, one commit, one fsync); 0 = 250, or 16 with translation on
+    files: bool = False  # also per-article files of output.formats, records.jsonl and index.jsonl (small jobs)
 
 
 @dataclass
@@ -126,6 +127,8 @@ def _build(cls: type, data: dict[str, Any], where: str, origin: str) -> Any:
 
 def coerce(value: Any, typ: Any, key: str) -> Any:
     base = {"bool": bool, "int": int, "float": float, "str": str}.get(getattr(typ, "__name__", ""), None)
+    if isinstance(value, Override):
+        value = value.value if base is not str or isinstance(value.value, str) else value.text
     if typ == list[str]:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
@@ -152,7 +155,23 @@ def coerce(value: Any, typ: Any, key: str) -> Any:
     return value
 
 
-def _set_path(data: dict[str, Any], dotted: str, value: str, origin: str) -> None:
+@dataclass(frozen=True)
+class Override:
+    """A ``--set`` value: its text and what it reads as in TOML (the text itself when it is not
+    TOML: ``--set translate.tgt=pt``); a string setting takes the text unless it was quoted."""
+
+    text: str
+    value: Any
+
+    @classmethod
+    def parse(cls, text: str) -> Override:
+        try:
+            return cls(text, tomllib.loads(f"v = {text}")["v"])
+        except tomllib.TOMLDecodeError:
+            return cls(text, text)
+
+
+def _set_path(data: dict[str, Any], dotted: str, value: Override, origin: str) -> None:
     parts = dotted.split(".")
     if len(parts) < 2 or not all(parts):
         raise ConfigError(f"--set {dotted}: give table.key=value, e.g. --set translate.tgt=pt")
@@ -193,7 +212,8 @@ def config_path(name: str | Path) -> Path:
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> PipelineConfig:
     """Load a preset by name or a TOML file (or the defaults) and apply ``key=value`` overrides
-    (dotted keys)."""
+    (dotted keys; values in TOML syntax, ``output.formats=["jsonl"]``, or plain text for a string or
+    a comma list)."""
     data: dict[str, Any] = {}
     origin = "--set"
     if path:
@@ -209,7 +229,7 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
         if "=" not in item:
             raise ConfigError(f"--set expects key=value, got {item!r}")
         key, value = item.split("=", 1)
-        _set_path(data, key.strip(), value.strip(), origin)
+        _set_path(data, key.strip(), Override.parse(value.strip()), origin)
     cfg = _build(PipelineConfig, data, "", origin)
     validate(cfg)
     return cfg
@@ -246,6 +266,7 @@ def validate(cfg: PipelineConfig) -> None:
         (cfg.run.workers >= 0 and cfg.run.threads >= 0, "run.workers and run.threads must be >= 0 (0 = automatic)"),
         (cfg.run.engine in {"local", "ray"}, "run.engine must be local|ray"),
         (cfg.run.max_chars >= 1, "run.max_chars must be >= 1"),
+        (cfg.run.shard_size >= 0, "run.shard_size must be >= 0 (0 = chosen by the job)"),
     ]
     for ok, msg in checks:
         if not ok:

@@ -7,14 +7,24 @@ another's. The index of the call says which input each name came from.
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 from .sources.files import safe_filename
+
+
+class Taken(Protocol):
+    """Where the stems claimed so far are kept: a set, or one on disk (``journal.Scratch``)."""
+
+    def __contains__(self, stem: object) -> bool: ...
+
+    def add(self, stem: str) -> None: ...
 
 
 class OutputNamer:
     """Unique document ids (hence file stems) within one call, in the order articles arrive."""
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, taken: Taken | None = None) -> None:
+        self._taken: Taken = set() if taken is None else taken
 
     def claim(self, doc_id: str) -> str:
         """``doc_id``, or ``doc_id-2``, ``doc_id-3``... when an earlier article's files have its stem."""

@@ -220,17 +220,18 @@ def stream(inputs: list[str], cfg: PipelineConfig, resources: Resources, lang: s
         yield InputError(f"{source}: {result}") if isinstance(result, NewsmtError) else result
 
 
-def process_json(doc_json: str, cfg: PipelineConfig, resources: Resources) -> dict[str, Any]:
-    """``try_process`` for a batch worker: a JSON record in, a plain result out: ``{"error":
-    reason}``, ``{"fatal": reason}`` (a model that cannot load), or ``record`` (the output line;
-    timings only if ``run.timings``), ``timings``, ``sentences``."""
+def process_record(doc: Document, cfg: PipelineConfig, resources: Resources) -> dict[str, Any]:
+    """``try_process`` for a batch worker, with a plain result: ``{"error": reason}``, ``{"fatal":
+    reason}`` (a model that cannot load), or ``record`` (the output line; timings only if
+    ``run.timings``), ``doc`` (the Document of that line), ``timings``, ``sentences``."""
     try:
-        doc = try_process(Document.from_json(doc_json), cfg, resources)
+        result = try_process(doc, cfg, resources)
     except ModelError as e:
         return {"fatal": str(e)}
-    if isinstance(doc, NewsmtError):
-        return {"error": str(doc)}
-    timings = doc.timings
+    if isinstance(result, NewsmtError):
+        return {"error": str(result)}
+    timings = result.timings
     if not cfg.run.timings:
-        doc = dataclasses.replace(doc, timings={})
-    return {"record": doc.to_json(), "timings": timings, "sentences": sum(1 for _ in doc.sentences())}
+        result = dataclasses.replace(result, timings={})
+    return {"record": result.to_json(), "doc": result, "timings": timings,
+            "sentences": sum(1 for _ in result.sentences())}

@@ -1,27 +1,40 @@
-"""Local batch workers: ``pipeline.process`` in this process or in a pool of spawned processes.
+"""Batch workers: each takes a group of articles, writes the group's shard and answers with a small
+acknowledgement; here in this process or in a pool of spawned processes (Ray: ``ray_engine``).
 
-Workers only compute: each takes an article's JSON and returns ``pipeline.process_json``'s result;
-the driver (``batch``) writes every file. ``machine_plan`` and ``with_threads`` split the cores
-between workers and translation threads, here and on Ray.
+For each article a worker computes its content key, takes the finished record of that key from
+any shard an earlier run left (re-stamped with the article's id and source) or else runs
+``pipeline.process``; then it writes the shard (``shards.write_shard``: one fsync) and, with
+``run.files``, each article's files of ``output.formats``. ``machine_plan`` and ``with_threads``
+split the cores between workers and translation threads, here and on Ray.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
+from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any, Iterator
 
+from . import __version__
 from .config import PipelineConfig, available_cores
+from .document import Document
 from .errors import NewsmtError
-from .pipeline import Resources, process_json
+from .journal import RecordFinder
+from .pipeline import Resources, process_record, settings
+from .plan import GroupTask, canonical
+from .shards import write_shard
+from .writers import write_outputs
 
-Task = tuple[int, str]  # (article index, input Document JSON)
-Result = tuple[int, dict[str, Any]]  # (article index, pipeline.process_json result)
+Ack = dict[str, Any]  # {"g", "shard": {name, sha256, bytes, records}, "articles": [...], "flags"} | {"g", "fatal"}
 
 
 def machine_plan(workers: int, threads: int, jobs: int, cpus: int) -> tuple[int, int]:
@@ -37,10 +50,88 @@ def with_threads(cfg: PipelineConfig, threads: int) -> PipelineConfig:
     return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))
 
 
-_WORKER: tuple[PipelineConfig, Resources] | None = None
+def article_key(doc: Document, run_settings: dict[str, Any], models: dict[str, str]) -> str:
+    """sha256 over the article's content (no id, no source), output settings, model revisions and
+    newsmt version: the same article read from a renamed file or another line has the same key."""
+    content = doc.to_dict()
+    del content["id"]
+    content["meta"] = {k: v for k, v in content["meta"].items() if k != "source"}
+    payload = {"doc": content, "settings": run_settings, "models": models, "newsmt": __version__}
+    return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
 
 
-def _init_worker(cfg: PipelineConfig, threads: int) -> None:
+def stamp(record: str, doc: Document) -> tuple[str, dict[str, Any]]:
+    """A finished record with the id and source of ``doc`` (they differ after a rename): the line
+    (``record`` itself when nothing changed) and its parsed form."""
+    d = json.loads(record)
+    source = doc.meta.get("source", doc.id)
+    if d["id"] == doc.id and d["meta"].get("source", source) == source:
+        return record, d
+    d["id"] = doc.id
+    if "source" in d["meta"]:
+        d["meta"]["source"] = source
+    return canonical(d), d
+
+
+class GroupWriter:
+    """One worker's state: the config, the models (loaded on first use), the record finder."""
+
+    def __init__(self, cfg: PipelineConfig, outdir: Path) -> None:
+        self.cfg, self.outdir = cfg, outdir
+        self.resources = Resources.load(cfg)
+        self.finder = RecordFinder(outdir)
+        self.settings = settings(cfg)
+
+    def __call__(self, task: GroupTask) -> Ack:
+        """Write the group's shard (and files); the acknowledgement lists each article's key,
+        status ("done", "failed", "duplicate"), line in the shard (-1: none), reason, sentences,
+        whether its record was reused, timings."""
+        lines: list[str] = []
+        articles: list[tuple[str, str, int, str, int, bool, dict[str, float]]] = []
+        flags: Counter[str] = Counter()
+        for blob, duplicate_of in task.articles:
+            doc: Document = pickle.loads(blob)
+            result = self._record(doc, duplicate_of, task.models)
+            if "fatal" in result:
+                return {"g": task.g, "fatal": result["fatal"]}
+            if "error" in result:
+                articles.append((result["key"], "failed", -1, result["error"], 0, False, {}))
+                continue
+            done = result["doc"]
+            flags.update([f for t in done.translations.values() for f in t.flags] + done.meta.get("flags", []))
+            if self.cfg.run.files:
+                write_outputs(done, self.outdir, self.cfg.output.formats)
+            status = "duplicate" if duplicate_of else "done"
+            articles.append((result["key"], status, len(lines), "", result.get("sentences", 0), result["reused"],
+                             result.get("timings", {})))
+            lines.append(result["record"])
+        name, digest, size = write_shard(self.outdir, task.g, lines)
+        shard = {"name": name, "sha256": digest, "bytes": size, "records": len(lines)}
+        return {"g": task.g, "shard": shard, "articles": articles, "flags": dict(flags)}
+
+    def close(self) -> None:
+        self.resources.close()
+        self.finder.close()
+
+    def _record(self, doc: Document, duplicate_of: str, models: dict[str, dict[str, str]]) -> dict[str, Any]:
+        """``key`` and either ``record`` with its ``doc`` or ``error`` (or ``fatal``)."""
+        if duplicate_of:  # not processed: the article as read, pointing to the first one
+            doc.provenance = {"duplicate_of": duplicate_of, "newsmt": __version__}
+            record = doc.to_json()
+            return {"key": hashlib.sha256(record.encode("utf-8")).hexdigest(), "record": record, "doc": doc,
+                    "reused": False}
+        key = article_key(doc, self.settings, models[doc.lang])
+        found = self.finder.find(key)
+        if found is not None:
+            record, parsed = stamp(found, doc)
+            return {"key": key, "record": record, "doc": Document.from_dict(parsed), "reused": True}
+        return {**process_record(doc, self.cfg, self.resources), "key": key, "reused": False}
+
+
+_WORKER: GroupWriter | None = None
+
+
+def _init_worker(cfg: PipelineConfig, outdir: Path, threads: int) -> None:
     """Worker start: die with the driver, leave Ctrl-C to it, cap math threads, load lazily."""
     global _WORKER
     if sys.platform.startswith("linux"):
@@ -50,28 +141,38 @@ def _init_worker(cfg: PipelineConfig, threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = str(threads)
-    _WORKER = (cfg, Resources.load(cfg))
+    _WORKER = GroupWriter(cfg, outdir)
 
 
-def _work(task: Task) -> Result:
+def _work(task: GroupTask) -> Ack:
     assert _WORKER is not None
-    index, doc_json = task
-    return index, process_json(doc_json, *_WORKER)
+    return guarded(_WORKER, task)
 
 
-def execute_local(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result]:
-    """Results of ``tasks`` in completion order: in this process for one worker, else a spawn pool
-    keeping at most two tasks per worker in flight (inputs are streamed, never loaded whole)."""
+def guarded(writer: GroupWriter, task: GroupTask) -> Ack:
+    """The group written, or an acknowledgement naming why it could not be (a full disk...)."""
+    try:
+        return writer(task)
+    except OSError as e:
+        return {"g": task.g, "error": f"cannot write the shard of group {task.g}: {e.strerror or e}"}
+
+
+def execute_local(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path) -> Iterator[Ack]:
+    """Acknowledgements of ``tasks`` in completion order: in this process for one worker, else a
+    spawn pool keeping at most two groups per worker in flight (inputs are streamed)."""
     head = list(islice(tasks, cfg.run.workers or available_cores()))
     workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, len(head), available_cores())
     cfg = with_threads(cfg, threads)
     tasks = chain(head, tasks)
     if workers == 1:
-        resources = Resources.load(cfg)
-        yield from ((i, process_json(d, cfg, resources)) for i, d in tasks)
+        writer = GroupWriter(cfg, outdir)
+        try:
+            yield from (guarded(writer, t) for t in tasks)
+        finally:
+            writer.close()
         return
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _init_worker, (cfg, threads))
-    running: set[Future[Result]] = set()
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _init_worker, (cfg, outdir, threads))
+    running: set[Future[Ack]] = set()
     try:
         for task in chain(tasks, [None]):
             if task is not None:
@@ -81,7 +182,7 @@ def execute_local(tasks: Iterator[Task], cfg: PipelineConfig) -> Iterator[Result
                 yield from (f.result() for f in done)
     except BrokenProcessPool:
         raise NewsmtError("a worker process died (out of memory? from Python: newsmt.run called outside "
-                          "`if __name__ == '__main__':`); finished articles are kept: run again to resume, "
+                          "`if __name__ == '__main__':`); finished groups are kept: run again to resume, "
                           "with fewer --workers if memory is short") from None
     finally:
         pool.shutdown(cancel_futures=True)

@@ -137,17 +137,18 @@ def run_cmd(
     engine: Optional[str] = typer.Option(None, "--engine", help="local (processes) or ray (Ray Data)."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster: auto or ray://host:10001."),
     log_json: bool = typer.Option(False, "--log-json", help="One JSON event per line on stderr."),
-    keep_parts: bool = typer.Option(False, "--keep-parts", help="Keep finished parts of articles no longer in the inputs."),
+    files: bool = typer.Option(False, "--files", help="Also per-article files of output.formats, records.jsonl and index.jsonl (small jobs)."),
 ) -> None:
-    """Segment, translate and summarize articles into a folder (records.jsonl, errors.jsonl, per-format
-    files); without --config, English to Portuguese with the bundled models."""
+    """Segment, translate and summarize articles into OUTDIR: record shards (records/*.jsonl.zst),
+    errors.jsonl, manifest.json; read them back with `newsmt show` and `newsmt export`. Without
+    --config, English to Portuguese with the bundled models."""
     from ..api import run
 
     cfg = article_config(config, overrides, src, **{"translate.tgt": language(tgt) if tgt else None})
     check_output_formats(cfg.output.formats)
     outdir = Path(output)
     summary = run(inputs, cfg, outdir, workers=workers, engine=engine, address=address, threads=threads,
-                  log_json=log_json or None, keep_parts=keep_parts or None)
+                  log_json=log_json or None, files=files or None)
     if summary.failed and not cfg.run.log_json:
         _print_failures(outdir / "errors.jsonl", summary.failed)
     typer.echo(summary.line(), err=True)

@@ -1,0 +1,189 @@
+"""A batch job's index on disk (SQLite, ``.newsmt/``), so the driver's memory stays flat.
+
+``index.sqlite`` is the journal of group commits: one transaction per group (WAL, no fsync of its
+own: the group's shard was fsynced before it), so a kill loses at most the groups not yet
+committed. Its tables:
+
+    groups(g, fingerprint, shard, sha256, bytes, records, clean, flags)   one row per group of the plan
+    items(pos, id, source, key, status, shard, line, reason)              one row per article, input order
+    records(key, shard, line)                                             where each finished record lies
+    meta(name, value)        "finished": the inputs digest of the last complete run, "models" it used
+
+``records`` spans every shard still on disk, so a worker finds a finished article by its content
+key wherever an earlier run put it (``RecordFinder``). ``scratch.sqlite`` holds what one run must
+remember about every article it has read (names claimed, bodies seen) and is dropped after it.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from .shards import SHARDS, read_lines
+
+STATE = ".newsmt"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS groups(g INTEGER PRIMARY KEY, fingerprint BLOB NOT NULL, shard TEXT NOT NULL,
+    sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, records INTEGER NOT NULL, clean INTEGER NOT NULL, flags TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items(pos INTEGER PRIMARY KEY, id TEXT NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
+    status TEXT NOT NULL, shard TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS items_by_id ON items(id);
+CREATE TABLE IF NOT EXISTS records(key TEXT NOT NULL, shard TEXT NOT NULL, line INTEGER NOT NULL,
+    PRIMARY KEY(key, shard)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+Row = tuple[int, str, str, str, str, str, int, str]  # an items row
+
+
+def index_path(outdir: Path) -> Path:
+    return outdir / STATE / "index.sqlite"
+
+
+class Journal:
+    """The driver's connection: group commits, the views at the end, pruning."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.db = sqlite3.connect(index_path(outdir), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def get(self, name: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+        return row[0] if row else ""
+
+    def set(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def clean(self) -> bool:
+        """Whether no article of any group failed in a worker (their failures are retried)."""
+        return self.db.execute("SELECT 1 FROM groups WHERE clean=0 LIMIT 1").fetchone() is None
+
+    def finished(self, g: int, fingerprint: bytes) -> tuple[str, int, dict[str, int]] | None:
+        """(shard, records, flags) of group ``g`` when committed with this fingerprint and no failures."""
+        row = self.db.execute("SELECT shard, records, flags FROM groups WHERE g=? AND fingerprint=? AND clean=1",
+                              (g, fingerprint)).fetchone()
+        return (row[0], row[1], json.loads(row[2])) if row else None
+
+    def commit(self, g: int, fingerprint: bytes, shard: dict[str, Any], rows: list[Row], flags: dict[str, int]) -> None:
+        """Record a written group in one transaction: its shard, its articles, where its records lie."""
+        clean = all(r[4] != "failed" or not r[3] for r in rows)  # only read failures (no key) are final
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO groups VALUES (?,?,?,?,?,?,?,?)",
+                            (g, fingerprint, shard["name"], shard["sha256"], shard["bytes"], shard["records"],
+                             int(clean), json.dumps(flags, sort_keys=True)))
+            self.db.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?)",
+                                [(r[3], r[5], r[6]) for r in rows if r[6] >= 0])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN; COMMIT at the end of the block, ROLLBACK on an error."""
+        self.db.execute("BEGIN")
+        with self.db:
+            yield
+
+    def shards(self, groups: int) -> list[dict[str, Any]]:
+        """The shards of the plan's groups, in order."""
+        rows = self.db.execute("SELECT shard, sha256, bytes, records FROM groups WHERE g < ? ORDER BY g", (groups,))
+        return [{"name": f"{SHARDS}/{n}", "sha256": h, "bytes": b, "records": r} for n, h, b, r in rows]
+
+    def groups(self) -> int:
+        return self.db.execute("SELECT count(*) FROM groups").fetchone()[0]
+
+    def articles(self) -> int:
+        return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
+
+    def counts(self, articles: int) -> dict[str, int]:
+        """Articles of the plan per status."""
+        return dict(self.db.execute("SELECT status, count(*) FROM items WHERE pos < ? GROUP BY status", (articles,)))
+
+    def flags(self, groups: int) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for (flags,) in self.db.execute("SELECT flags FROM groups WHERE g < ?", (groups,)):
+            total.update(json.loads(flags))
+        return dict(sorted(total.items()))
+
+    def items(self, articles: int, status: str | None = None) -> Iterator[Row]:
+        """The articles of the plan in input order (only those of ``status`` when given)."""
+        sql = "SELECT * FROM items WHERE pos < ?" + (" AND status = ?" if status else "") + " ORDER BY pos"
+        yield from self.db.execute(sql, (articles, status) if status else (articles,))
+
+    def prune(self, groups: int, articles: int) -> None:
+        """Forget groups, articles and records beyond the plan (their shards are removed by the caller)."""
+        with self._transaction():
+            self.db.execute("DELETE FROM groups WHERE g >= ?", (groups,))
+            self.db.execute("DELETE FROM items WHERE pos >= ?", (articles,))
+            self.db.execute("DELETE FROM records WHERE shard NOT IN (SELECT shard FROM groups)")
+
+    def close(self) -> None:
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+
+
+def open_index(outdir: Path) -> sqlite3.Connection | None:
+    """A read-only connection to a job's index; None when the folder holds no job."""
+    path = index_path(outdir)
+    if not path.is_file():
+        return None
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+class RecordFinder:
+    """A worker's read-only view of the index: the finished record of a content key, if any shard
+    holds one (the last shard read is kept decompressed: a group's old records are mostly in one)."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.db: sqlite3.Connection | None = None
+        self.cached: tuple[str, list[str]] = ("", [])
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def find(self, key: str) -> str | None:
+        if self.db is None:
+            self.db = open_index(self.outdir)
+            if self.db is None:
+                return None
+        for shard, line in self.db.execute("SELECT shard, line FROM records WHERE key=?", (key,)):
+            try:
+                if self.cached[0] != shard:
+                    self.cached = (shard, list(read_lines(self.outdir / SHARDS / shard)))
+                return self.cached[1][line]
+            except (OSError, IndexError):  # a shard removed by hand: recompute
+                continue
+        return None
+
+
+class Scratch:
+    """What one run remembers about every article read, on disk: the file stems claimed (a set for
+    ``naming.OutputNamer``) and the first id of each body (duplicates)."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.path = outdir / STATE / "scratch.sqlite"
+        self.path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                              "CREATE TABLE names(stem TEXT PRIMARY KEY) WITHOUT ROWID;"
+                              "CREATE TABLE bodies(digest BLOB PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID; BEGIN")
+
+    def __contains__(self, stem: object) -> bool:
+        return self.db.execute("SELECT 1 FROM names WHERE stem=?", (stem,)).fetchone() is not None
+
+    def add(self, stem: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO names VALUES (?)", (stem,))
+
+    def first_with(self, digest: bytes, doc_id: str) -> str:
+        """The id of the first article read with this body (``doc_id`` when it is the first)."""
+        if self.db.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?)", (digest, doc_id)).rowcount:
+            return doc_id
+        return self.db.execute("SELECT id FROM bodies WHERE digest=?", (digest,)).fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
