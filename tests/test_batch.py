@@ -114,7 +114,7 @@ def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
     assert sum(1 for _ in (ref / "records.jsonl").open()) == n and shards(ref) == n // size
     assert not [p for p in out.rglob("*.tmp")]
     again = subprocess.run(cli(*args, "-o", out, "--workers", "2"), check=True, capture_output=True, text=True)
-    assert again.stdout.startswith("done 0, skipped ") and "failed 0" in again.stdout and tree(out) == tree(ref)
+    assert again.stderr.startswith("done 0, skipped ") and "failed 0" in again.stderr and tree(out) == tree(ref)
 
 
 def test_bad_inputs_are_listed_and_do_not_stop_the_job(tmp_path):
@@ -269,8 +269,8 @@ def test_show_and_export_read_the_shards(tmp_path):
     job = write_job(tmp_path / "in", 4, 0)
     (job / "feed.jsonl").open("a").write('{"id": "broken"}\n')
     out = tmp_path / "out"
-    subprocess.run(cli("run", job, "-c", EN_PT, *CHEAP, "-o", out, "--set", "run.shard_size=3"), check=True,
-                   capture_output=True)
+    r = subprocess.run(cli("run", job, "-c", EN_PT, *CHEAP, "-o", out, "--set", "run.shard_size=3"), capture_output=True)
+    assert r.returncode == 2  # the broken line failed; the others were processed
     exported = subprocess.run(cli("export", out), capture_output=True, text=True, check=True).stdout
     assert [json.loads(x)["id"] for x in exported.splitlines()] == ["a0000", "a0001", "a0002", "a0003"]
     shown = subprocess.run(cli("show", out, "a0002", "--format", "jsonl"), capture_output=True, text=True, check=True)
@@ -298,7 +298,7 @@ def test_set_takes_toml_values(tmp_path):
     res = subprocess.run(cli("run", write_job(tmp_path / "in", 2, 0), "-c", EN_PT, *CHEAP, "-o", tmp_path / "out",
                              "--set", 'output.formats=["jsonl"]', "--set", "translate.enabled=false", "--files"),
                          capture_output=True, text=True)
-    assert res.returncode == 0 and "done 2" in res.stdout, res.stderr
+    assert res.returncode == 0 and "done 2" in res.stderr, res.stderr
     assert sorted(p.name for p in (tmp_path / "out").glob("a*")) == ["a0000.sentences.jsonl", "a0001.sentences.jsonl"]
     for bad, why in [("run.shard_size=[1]", "run.shard_size must be a int"), ("run.shard_size=-1", "shard_size must be >= 0"),
                      ("output.formats=[1]", "list of strings")]:
