@@ -59,7 +59,8 @@ def test_run_without_a_pack_flags_the_record(belarusian, tmp_path):
     res = runner.invoke(app, ["run", str(belarusian), "-o", str(out), "--set", "segment.lang=be",
                               "--set", "translate.enabled=false"])
     assert res.exit_code == 0, res.output
-    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    shown = runner.invoke(app, ["export", str(out)])
+    records = [json.loads(line) for line in shown.stdout.splitlines()]
     assert len(records) == 1 and "generic_rules" in records[0]["meta"]["flags"]
     assert any("generic_rules" in s["flags"] for s in records[0]["summaries"])
 
