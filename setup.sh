@@ -12,10 +12,12 @@ VENV=${VENV:-.venv}
 TORCH=${TORCH:-torch==2.13.0}
 TORCH_INDEX=${TORCH_INDEX:-https://download.pytorch.org/whl/cpu}
 
+venv_ok() { "$VENV/bin/python" -m pip --version >/dev/null 2>&1; }
+
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
-[ -x "$VENV/bin/python" ] || "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"
+venv_ok || "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing="$missing python3-venv"
 if [ -n "$missing" ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo=sudo
@@ -23,7 +25,7 @@ if [ -n "$missing" ]; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
 fi
 
-[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+venv_ok || "$PYTHON" -m venv --clear "$VENV"
 pip="$VENV/bin/python -m pip"
 if $pip install --no-index --no-deps "$TORCH" >/dev/null 2>&1; then
     echo "$TORCH: installed from the local wheel folder"

@@ -89,7 +89,7 @@ def test_the_quick_start_is_what_ci_runs_and_the_main_job_writes_a_translation(w
 
 def test_install_blocks_are_what_setup_runs():
     setup = (REPO / "setup.sh").read_text(encoding="utf-8")
-    assert '"$PYTHON" -m venv "$VENV"' in setup and "PYTHON=${PYTHON:-python3}" in setup and "pip install -e '.[dev]'" in setup
+    assert '"$PYTHON" -m venv --clear "$VENV"' in setup and "PYTHON=${PYTHON:-python3}" in setup and "pip install -e '.[dev]'" in setup
     lines = [c for b in blocks("bash") + blocks("text") for c in commands(b) if c.startswith(INSTALL) or "/pip " in c]
     assert len(lines) == 4, lines
     for line in lines:
