@@ -29,7 +29,7 @@ venv_ok || "$PYTHON" -m venv --clear "$VENV"
 pip="$VENV/bin/python -m pip"
 if $pip install --no-index --no-deps "$TORCH" >/dev/null 2>&1; then
     echo "$TORCH: installed from the local wheel folder"
-elif ! $pip install --no-deps --index-url "$TORCH_INDEX" "$TORCH"; then
+elif ! $pip install --retries 1 --no-deps --index-url "$TORCH_INDEX" "$TORCH"; then
     echo "note: PyTorch's CPU index cannot be reached: $TORCH comes from PyPI (its CUDA build, several GB)"
 fi
 $pip install -e '.[dev]'
