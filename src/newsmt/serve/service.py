@@ -25,7 +25,8 @@ from ..errors import ConfigError, InputError, LanguageError, ModelError, NewsmtE
 from ..languages import display_name
 from ..pipeline import Resources
 from ..languages.identify import LanguageIdentifier
-from .batching import BatchedResources, Batcher, Cancelled, Closed, ModelThread, QueueFull
+from ..translate.backend import ModelThread
+from .batching import BatchedResources, Batcher, Cancelled, Closed, QueueFull
 from .files import FileStore
 from .limits import Access, ServeError, ServeOptions
 from .metrics import Metrics
@@ -176,7 +177,7 @@ class Service:
             return self._resources[key]
 
     def engine(self, src: str, tgt: str) -> Any:
-        """The TranslationEngine for a pair, loaded once, on the model thread (``batching.ModelThread``)."""
+        """The TranslationEngine for a pair, loaded once, on the model thread (``translate.backend.ModelThread``)."""
         engine = self._engines.get((src, tgt))
         if engine is not None:
             return engine
