@@ -6,8 +6,11 @@ suggestions export``), ``alternatives``, ``pb``/``zt``, emoji; and the one path:
 """
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import unicodedata
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -80,6 +83,43 @@ def test_alternatives_pb_zt_and_emoji(client, engine):
     for emoji in ("👍🏽", "🇧🇷", "❤️"):
         assert out.count(emoji) == 1, out
     assert out.index("👍🏽") < out.index("🇧🇷") < out.index("❤️")
+
+
+def _symbol_paragraphs() -> list[str]:
+    """The paragraphs of a real page (WIRED, from the newspaper4k fixtures) that hold emoji or symbols."""
+    from lxml import html
+
+    page = Path(__file__).parent / "fixtures" / "web_gold" / "newspaper4k" / "html" / "wired_001.html.gz"
+    texts = [" ".join(p.text_content().split()) for p in html.fromstring(gzip.decompress(page.read_bytes())).iter("p")]
+    return [t for t in texts if any(unicodedata.category(c) == "So" for c in t)]
+
+
+def _symbols(text: str) -> list[str]:
+    return [c for c in text if unicodedata.category(c) == "So"]
+
+
+def test_emoji_and_symbols_are_the_engines_on_every_path(cfg, client, tmp_path):
+    """Symbols are kept by the engine (``translate.guards.symbols``): /translate, /v1/articles and
+    ``newsmt run`` give the same text, with each emoji and symbol of the source, once."""
+    import newsmt
+    from newsmt.document import Document
+    from newsmt.writers.common import substituted
+
+    texts = _symbol_paragraphs()
+    assert len(texts) == 3 and {"📨", "🔌", "©"} <= {c for t in texts for c in _symbols(t)}
+    article = tmp_path / "wired.txt"
+    article.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    newsmt.run([str(article)], cfg, tmp_path / "out", workers=1)
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    doc = Document.from_dict(record)
+    ran = [substituted(doc, p.start, p.end) for p in doc.paragraphs]
+    r = client.post("/v1/articles", json={"text": article.read_text(encoding="utf-8"), "format": "txt",
+                                          "id": record["id"], "meta": record["meta"]})
+    assert r.json() == record
+    out = client.post("/translate", json={"q": texts, "source": "en", "target": "pt"}).json()["translatedText"]
+    assert out == ran
+    for text, translation in zip(texts, out):
+        assert _symbols(translation) == _symbols(text) and translation != text, translation
 
 
 @pytest.mark.parametrize("body", [

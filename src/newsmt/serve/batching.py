@@ -21,10 +21,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from .symbols import put_back, take_out
 
 Pair = tuple[str, str]
 
@@ -278,11 +277,10 @@ class BatchedEngine:
         return getattr(self._engine, name)
 
     def translate_texts(self, texts: list[str], progress: Any = None) -> list[Any]:
-        """The engine's translations of ``texts``, through the batcher, emoji kept (``symbols``)."""
+        """The engine's translations of ``texts``, through the batcher."""
         if self.cancelled:
             raise Cancelled("cancelled")
-        plain = [take_out(t) for t in texts]
-        ticket = self._batcher.submit((self._engine.src, self._engine.tgt), [p for p, _ in plain])
+        ticket = self._batcher.submit((self._engine.src, self._engine.tgt), list(texts))
         self._tickets.append(ticket)
         timeout = None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
         try:
@@ -292,7 +290,7 @@ class BatchedEngine:
             raise
         if progress is not None:
             progress(len(texts))
-        return [replace(t, text=put_back(p, t.text, taken)) if taken else t for t, (p, taken) in zip(out, plain)]
+        return out
 
     def translate_document(self, doc: Any, progress: Any = None) -> Any:
         return type(self._engine).translate_document(self, doc, progress)
