@@ -64,6 +64,14 @@ class Backend(ABC):
         The result for a text must not depend on the other texts in the batch.
         """
 
+    #: whether ``translate_nbest`` gives the model's n-best list (else the one hypothesis of ``translate``)
+    nbest: bool = False
+
+    def translate_nbest(self, texts: list[str], n: int) -> list[list[Hypothesis]]:
+        """Up to ``n`` hypotheses per input, best first (the model's n-best list from a beam of at
+        least ``n``); a backend without one (``nbest`` False) gives ``translate``'s one."""
+        return [[h] for h in self.translate(texts)]
+
     def close(self) -> None:
         """Free the model and its resources (thread pools, native handles); idempotent.
 
