@@ -267,7 +267,7 @@ def test_translate_sets_torch_threads_only_for_the_call(tiny_models, sentences):
     assert torch.get_num_threads() == before  # construction leaves the process alone
     seen = []
     real = backend._generate
-    backend._generate = lambda texts, limit: seen.append(torch.get_num_threads()) or real(texts, limit)
+    backend._generate = lambda texts, limit, n: seen.append(torch.get_num_threads()) or real(texts, limit, n)
     backend.translate(sentences[:2])
     assert seen and set(seen) == {other} and torch.get_num_threads() == before
     with pytest.raises(RuntimeError), hf.torch_threads(other):
