@@ -60,21 +60,23 @@ def run(part: str, show: bool) -> None:
 
     engine = load_engine("en", "pt")
     lexicon = _lexicon("en", "pt")
-    cases = []  # (page, sentence, translation, [spans in the sentence], index of the span)
+    cases = []  # (page, sentence, translation, the sentence's spans, index of the span, its text)
     for name, html in pages(part):
         doc = segment_document(read_text(html, "html", "en", doc_id=name)[0])
-        sents = [s for s in doc.sentences()]
+        sents = list(doc.sentences())
         for s, t in zip(sents, engine.translate_texts([s.text for s in sents])):
             mine = [x for x in doc.spans if s.start <= x.start < x.end <= s.end
                     and x.kind in ("link", "emphasis", "strong", "code")]
             links = [Link(x.start, x.end, str(i)) for i, x in enumerate(mine)]
-            cases += [(name, s, t.text, links, i) for i in range(len(links)) if doc.text[mine[i].start:mine[i].end].strip()]
-    refs = engine.translate_texts([" ".join(c[1].text[c[3][c[4]].start - c[1].start:c[3][c[4]].end - c[1].start].split())
-                                   for c in cases])
+            for i, x in enumerate(mine):
+                text = " ".join(doc.text[x.start:x.end].split())
+                if text:
+                    cases.append((name, s, t.text, links, i, text))
+    refs = engine.translate_texts([case[-1] for case in cases])
     engine.close()
     scores: dict[str, list[float]] = {"without": [], "with": []}
     verbatim = 0
-    for (name, s, tgt, links, i), ref in zip(cases, refs):
+    for (name, s, tgt, links, i, src), ref in zip(cases, refs):
         placed = {}
         for variant, lex in (("without", None), ("with", lexicon)):
             wraps, _ = translated(s.text, s.start, tgt, links, inline=True, lexicon=lex)
@@ -86,7 +88,6 @@ def run(part: str, show: bool) -> None:
             scores[variant].append(f1(words(tgt[w.start:w.end]) if w else set(), words(ref.text)))
         if show and placed["with"] != placed["without"]:
             a, b = (tgt[w.start:w.end] if w else "-" for w in (placed["without"], placed["with"]))
-            src = s.text[links[i].start - s.start:links[i].end - s.start]
             print(f"{name}: {src!r} ref {ref.text!r}: without {a!r} -> with {b!r}", file=sys.stderr)
     n = len(scores["with"])
     print(f"part {part}: {len(cases)} spans in translated sentences, {verbatim} found verbatim, {n} placed otherwise")

@@ -49,7 +49,7 @@ def suggestions_export_cmd(
     output: Path = typer.Argument(..., help="The TMX file to write."),
     db: Optional[Path] = typer.Option(None, "--db", help="The suggestions database (default: the server's, in newsmt's data folder)."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Source language (needed when the database holds several pairs)."),
-    tgt: Optional[str] = typer.Option(None, "--tgt", "-t", help="Target language, as stored (LibreTranslate's pb: pt-BR)."),
+    tgt: Optional[str] = typer.Option(None, "--tgt", "-t", help="Target language as stored (pb: pt-BR)."),
 ) -> None:
     """Write one language pair's suggestions as TMX 1.4b (the newest suggestion for each text)."""
     from ..fileio import write_atomic

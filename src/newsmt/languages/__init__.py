@@ -3,7 +3,8 @@ language-specific as data.
 
 A tag is parsed once, at the edge (a CLI option, a config file, a request, a detection), with
 langcodes (``EN`` -> ``en``, ``en_US`` -> ``en-US``, ``pt_br`` -> ``pt-BR``, ``iw`` -> ``he``; a
-request's codes also LibreTranslate's ``pb`` and ``zt``: ``norm_lang``) and resolved to a ``Language``: its primary language, region and script, and its pack
+request's code may also be LibreTranslate's ``pb`` or ``zt``: ``norm_lang``) and resolved to a
+``Language``: its primary language, region and script, and its pack
 (``packs/<code>/<section>.toml``). A language with no pack of its own gets the generic pack
 (Unicode rules for every script) and says so (``Language.generic``). Models are looked up by the
 primary language (a ``pt-BR`` target is served by an ``en-pt`` model); the region picks the

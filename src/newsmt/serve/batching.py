@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-
 Pair = tuple[str, str]
 Key = tuple[Pair, int]  # a queue: the pair and the n-best size asked for (0: one translation)
 

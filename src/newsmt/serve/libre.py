@@ -31,6 +31,7 @@ from .translation import translate_texts
 router = APIRouter()
 MAX_ALTERNATIVES = 3
 DETECT_CANDIDATES = 3
+Detected = list[tuple[Language, float]]  # each text's language and the identifier's confidence
 
 
 def _doc(body: dict[str, Any], *codes: int) -> dict[str, Any]:
@@ -67,7 +68,7 @@ async def translate(request: Request) -> JSONResponse:
     check_access(request, params, cost=len(items))
     svc.require_ready()
 
-    def work(deadline: float, handle: dict[str, Any]) -> tuple[list[tuple[Language, float]], list[str], list[list[str]], int]:
+    def work(deadline: float, handle: dict[str, Any]) -> tuple[Detected, list[str], list[list[str]], int]:
         found = [svc.source_of(t, tgt) for t in items] if src is None else [(src, 1.0)] * len(items)
         sources = list(dict.fromkeys(lang for lang, _ in found))
         for lang in sources:
@@ -110,7 +111,8 @@ async def detect(request: Request) -> JSONResponse:
     svc.require_ready()
     found = await asyncio.get_running_loop().run_in_executor(svc.work, svc.identifier.ranked, "\n".join(items),
                                                              DETECT_CANDIDATES)
-    candidates = [{"confidence": round(100.0 * confidence, 2), "language": norm_lang(code)} for code, confidence in found]
+    candidates = [{"confidence": round(100.0 * confidence, 2), "language": norm_lang(code)}
+                  for code, confidence in found]
     return JSONResponse([c for c in candidates if c["language"] and c["confidence"] > 0])
 
 

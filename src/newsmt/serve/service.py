@@ -172,13 +172,14 @@ class Service:
 
     def task_cfg(self, src: Language, tgt: Language, translate: bool | None = True,
                  summarize: bool | None = False) -> PipelineConfig:
-        """The config a request runs with: ``src`` (segmentation), ``tgt``, translation (off when the
-        text is already in ``tgt``'s language) and summary switched as asked (None: as the config says)."""
+        """The config a request runs with: ``src`` (segmentation), ``tgt``, translation and summary
+        switched as asked (None: as the config says; a text already in ``tgt``'s language is not
+        translated, ``pipeline.process`` says so)."""
         cfg = self.cfg_for_pair(src.tag, tgt.tag)
-        on = cfg.translate.enabled if translate is None else translate
-        t = dataclasses.replace(cfg.translate, tgt=tgt.tag, enabled=on and not same_language(src, tgt))
+        t = dataclasses.replace(cfg.translate, tgt=tgt.tag, enabled=cfg.translate.enabled if translate is None else translate)
         s = cfg.summarize if summarize is None else dataclasses.replace(cfg.summarize, enabled=summarize)
-        return dataclasses.replace(cfg, segment=dataclasses.replace(cfg.segment, lang=src.tag), translate=t, summarize=s)
+        segment = dataclasses.replace(cfg.segment, lang=src.tag)
+        return dataclasses.replace(cfg, segment=segment, translate=t, summarize=s)
 
     def resources_for(self, cfg: PipelineConfig) -> Resources:
         key = cfg.translate.model

@@ -127,7 +127,8 @@ class CTranslate2Backend(Backend):
         for (limit, idx), results in pending:
             for i, res in zip(idx, results):
                 result = res.result()
-                out[i] = [self._hypothesis(tokens, score, limit) for tokens, score in zip(result.hypotheses, result.scores)]
+                out[i] = [self._hypothesis(tokens, score, limit)
+                          for tokens, score in zip(result.hypotheses, result.scores)]
         return out
 
     def _hypothesis(self, tokens: list[str], score: float, limit: int) -> Hypothesis:

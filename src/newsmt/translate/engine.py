@@ -158,8 +158,8 @@ class TranslationEngine:
             distinct: dict[str, _Job] = {}
             for t in mine:
                 distinct.setdefault(t.text, t)
-            out.append([Translation(t.text, math.exp(t.logprob) if t.logprob is not None else None, sorted(set(t.flags)),
-                                    self.model, {k: list(v) for k, v in sorted(t.evidence.items())})
+            out.append([Translation(t.text, math.exp(t.logprob) if t.logprob is not None else None,
+                                    sorted(set(t.flags)), self.model, {k: list(v) for k, v in sorted(t.evidence.items())})
                         for t in distinct.values()][:n])
         return out
 

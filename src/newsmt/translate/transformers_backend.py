@@ -105,8 +105,8 @@ class TransformersBackend(Backend):
                 encoder_outputs=encoded, attention_mask=batch["attention_mask"], num_beams=max(self.beam, n),
                 num_return_sequences=n, do_sample=False, max_new_tokens=limit, **forced,
             )
-            logprobs = self._mean_logprobs(hidden.repeat_interleave(n, 0), batch["attention_mask"].repeat_interleave(n, 0),
-                                           seqs)
+            mask = batch["attention_mask"]
+            logprobs = self._mean_logprobs(hidden.repeat_interleave(n, 0), mask.repeat_interleave(n, 0), seqs)
         skip = 1 if self.lang.target_id is None else 2  # decoder start (+ forced language token)
         hyps = [Hypothesis(decode(self.tokenizer, ids), round(lp, 4)) for ids, lp in zip(seqs[:, skip:].tolist(), logprobs)]
         return [hyps[k:k + n] for k in range(0, len(hyps), n)]
