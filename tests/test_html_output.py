@@ -1,5 +1,6 @@
 """The "html" output format: a clean HTML5 page of the translated article, every source link once,
-all text escaped, unsafe hrefs dropped; link placement in translations; registration."""
+its emphasis, strong and code, all text escaped, unsafe hrefs dropped; placement in translations
+(the lexicon where no word matches); registration."""
 from __future__ import annotations
 
 import re
@@ -234,6 +235,65 @@ def test_link_placement_in_a_translation():
             ("A polícia deteve Alexei", "/d", "approx"), ("Navalny", "/c", "")] and not left
     wraps, left = translated(src, 0, "", [Link(0, 6, "/e")])
     assert wraps == [] and left == [Link(0, 6, "/e")]  # nothing to wrap: appended by the page
+
+
+# -- a real page's emphasis, strong and code ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def blog_post() -> Document:
+    """A real page (Readability's test page 001: a blog post on code coverage, with links, emphasis,
+    strong and code), read as ``newsmt translate`` reads it and translated by the en->pt model."""
+    import gzip
+    from pathlib import Path
+
+    from newsmt.translate.engine import load_engine
+
+    page = Path(__file__).parent / "fixtures" / "web_gold" / "readability" / "html" / "001.html.gz"
+    doc = segment_document(read_text(gzip.decompress(page.read_bytes()).decode("utf-8"), "html", "en", doc_id="001")[0])
+    engine = load_engine("en", "pt")
+    try:
+        engine.translate_document(doc)
+    finally:
+        engine.close()
+    return doc
+
+
+def test_a_real_pages_inline_spans_are_placed(blog_post):
+    """Links, emphasis, strong and code of the source, each in the translation of its sentence (a
+    span over several sentences: a piece in each, the whole of each translation), no letter changed."""
+    doc = blog_post
+    out = render(doc, "html")
+    page = Page(out)
+    assert page.balanced and {"a", "em", "strong", "code"} <= set(page.tags)
+    shown = Counter(page.tags)
+    for kind, tag in (("link", "a"), ("emphasis", "em"), ("strong", "strong"), ("code", "code")):
+        source = [x for x in doc.spans if x.kind == kind]
+        assert shown[tag] >= len(source), kind
+    assert shown["a"] == len([x for x in doc.spans if x.kind == "link"])
+    body = re.sub(r"\s+", " ", "".join(page.text))
+    for s in doc.sentences():
+        assert " ".join(doc.translations[s.id].text.split()) in body
+    last = next(p for p in doc.paragraphs if doc.text[p.start:p.end].startswith("So is code coverage"))
+    assert len(last.sentences) == 5  # one <strong> in the source, a whole one per translated sentence
+    for s in last.sentences:
+        assert f'<strong class="approx">{doc.translations[s.id].text}</strong>' in out
+
+
+def test_the_pairs_lexicon_places_what_no_word_matches(blog_post):
+    """Where no word of an element looks like a word of the translation, the pair's lexicon (the
+    Bergamot shortlists of both directions) finds the words that translate it: not one word off."""
+    from newsmt.writers.links import pair_lexicon
+
+    doc = blog_post
+    lexicon = pair_lexicon(doc)
+    assert lexicon is not None
+    for words, expected in (("code logic", "lógica de código"), ("must", "deve")):
+        span = next(x for x in doc.spans if doc.text[x.start:x.end] == words)
+        s = next(s for s in doc.sentences() if s.start <= span.start < s.end)
+        tgt = doc.translations[s.id].text
+        without = translated(s.text, s.start, tgt, [Link(span.start, span.end, "/")], inline=True)[0]
+        with_lexicon = translated(s.text, s.start, tgt, [Link(span.start, span.end, "/")], inline=True, lexicon=lexicon)[0]
+        assert [tgt[w.start:w.end] for w in with_lexicon] == [expected] != [tgt[w.start:w.end] for w in without]
+    assert "<em class=\"approx\">lógica de código</em>" in render(doc, "html")
 
 
 @pytest.mark.parametrize("href,safe", [

@@ -71,26 +71,43 @@ def test_sanitize_strips_active_content(cfg):
         c.__exit__(None, None, None)
 
 
+def _inline_paragraphs() -> str:
+    """A real page (Readability's test page 001, a blog post on code coverage) cut to its paragraphs
+    with emphasis, strong or code in them (links too), as a page of its own."""
+    import gzip
+    from pathlib import Path
+
+    from lxml import html
+
+    page = Path(__file__).parent / "fixtures" / "web_gold" / "readability" / "html" / "001.html.gz"
+    root = html.fromstring(gzip.decompress(page.read_bytes()))
+    ps = [p for p in root.iter("p") if any(p.find(f".//{tag}") is not None for tag in ("em", "strong", "code"))]
+    return "<html><body><article>" + "".join(html.tostring(p, encoding="unicode", with_tail=False) for p in ps) + \
+        "</article></body></html>"
+
+
 def test_one_placement_for_the_service_and_the_html_format(engine):
-    """The markup writer places an inline element where the "html" format (``newsmt translate
-    --output-format html``) places the same link: ``writers.links.translated``."""
+    """The service's HTML writer and the "html" format (``newsmt translate --output-format html``)
+    place a real page's links, emphasis, strong and code alike: ``writers.links.translated_unit``."""
+    from collections import Counter
+
+    from lxml import html
+
     from newsmt.segment import segment_document
     from newsmt.sources import read_text
     from newsmt.sources.markup import read_markup
     from newsmt.writers import render
     from newsmt.writers.markup import render_markup
 
-    html = ('<html><body><p>Police detained <a href="https://example.org/n">Alexei Navalny</a> at the airport. '
-            '<a href="https://example.org/t">The council</a> approved <a href="https://example.org/b">the new budget</a> '
-            'on Tuesday.</p></body></html>')
-    wrapped = []
-    for doc, write in ((read_markup(html, lang="en"), render_markup),
-                       (read_text(html, "html", "en", doc_id="page")[0], lambda d: render(d, "html"))):
+    source = _inline_paragraphs()
+    placed = []
+    for doc, write in ((read_markup(source, lang="en"), render_markup),
+                       (read_text(source, "html", "en", doc_id="page")[0], lambda d: render(d, "html"))):
         doc = segment_document(doc)
-        for s, t in zip(list(doc.sentences()), engine.translate_texts([s.text for s in doc.sentences()])):
-            doc.translations[s.id] = t
-        wrapped.append(re.findall(r'<a href="([^"]+)"[^>]*>([^<]*)</a>', write(doc)))
-    assert wrapped[0] == wrapped[1] and len(wrapped[0]) == 3
+        engine.translate_document(doc)
+        placed.append(Counter((el.tag, el.text_content()) for el in html.fromstring(write(doc)).iter("a", "em", "strong", "code")))
+    assert placed[0] == placed[1]
+    assert {tag for tag, _ in placed[0]} == {"a", "em", "strong", "code"} and sum(placed[0].values()) >= 15
 
 
 @pytest.mark.parametrize("q", ["   ", "<p></p>", "<!-- only a comment -->", "<br>", "<p>123 – 456</p>"])

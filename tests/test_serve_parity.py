@@ -6,8 +6,12 @@ suggestions export``), ``alternatives``, ``pb``/``zt``, emoji; and the one path:
 """
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import io
 import json
+import unicodedata
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -49,37 +53,136 @@ def test_translate_is_newsmt_translate(client, sample_article, tmp_path):
     assert r.status_code == 200 and r.json()["translatedText"] == expected
 
 
-def test_detect_is_the_language_identifier(client):
-    from newsmt.languages.identify import detect_language
+def flores(name: str, n: int = 3) -> list[str]:
+    """The first ``n`` lines of a FLORES-200 devtest file (skipped when ../shared is absent)."""
+    from conftest import shared_path
 
-    text = "Os bombeiros resgataram uma família do carro durante a tempestade."
-    code, confidence = detect_language(text)
-    assert client.post("/detect", json={"q": text}).json() == [{"confidence": round(100 * confidence, 2), "language": code}]
+    return shared_path("eval", "flores200_devtest", f"{name}.devtest").read_text(encoding="utf-8").splitlines()[:n]
+
+
+def test_detect_gives_the_identifiers_candidates(client):
+    """/detect answers LibreTranslate's list: the one identifier's likeliest languages, best first."""
+    from newsmt.languages.identify import LanguageIdentifier
+
+    text = flores("por_Latn")[0]
+    with LanguageIdentifier() as identifier:
+        ranked = identifier.ranked(text, 3)
+    got = client.post("/detect", json={"q": text}).json()
+    assert got == [{"confidence": round(100 * c, 2), "language": code} for code, c in ranked][:len(got)]
+    assert got[0]["language"] == "pt" and got[0]["confidence"] > 90 and len(got) >= 2
+    assert [c["confidence"] for c in got] == sorted((c["confidence"] for c in got), reverse=True)
     assert client.post("/detect", json={"q": "12 345 !!"}).json() == []
 
 
-def test_auto_on_a_language_the_server_does_not_translate(client):
-    """German detected as German (not the best of the served languages): 400, never a mangled 200."""
-    r = client.post("/translate", json={"q": "Der Stadtrat hat am Dienstag den neuen Haushalt verabschiedet.",
-                                        "source": "auto", "target": "pt"})
+def test_auto_detects_each_text_and_never_guesses(client, engine):
+    """``source=auto`` detects each text of a list; a language the server does not translate (German
+    detected as German, not the best of the served languages) is a 400, never a mangled 200."""
+    english, portuguese, german = flores("eng_Latn", 1)[0], flores("por_Latn", 1)[0], flores("deu_Latn", 1)[0]
+    r = client.post("/translate", json={"q": [english, portuguese], "source": "auto", "target": "pt"}).json()
+    assert r["translatedText"] == [engine.translate_texts([english])[0].text, portuguese]
+    assert [d["language"] for d in r["detectedLanguage"]] == ["en", "pt"]
+    assert all(d["confidence"] > 50 for d in r["detectedLanguage"])
+    r = client.post("/translate", json={"q": english, "source": "auto", "target": "pt"}).json()
+    assert r["detectedLanguage"]["language"] == "en"
+    r = client.post("/translate", json={"q": [english, german], "source": "auto", "target": "pt"})
     assert r.status_code == 400 and "de is not supported" in r.json()["error"] and "German" in r.json()["error"]
-    r = client.post("/translate", json={"q": SENTENCES[0], "source": "auto", "target": "pt"})
-    assert r.json()["detectedLanguage"]["language"] == "en" and r.json()["detectedLanguage"]["confidence"] > 50
 
 
-def test_alternatives_pb_zt_and_emoji(client, engine):
-    r = client.post("/translate", json={"q": SENTENCES[0], "source": "en", "target": "pb", "alternatives": 3})
+def test_pb_is_brazilian_portuguese_and_zt_traditional_chinese(client, sample_article):
+    """LibreTranslate's ``pb`` is pt-BR (the Brazilian forms: Moscou where the model writes the
+    European Moscovo), ``zt`` zh-Hant (not served here)."""
+    paragraph = next(p for p in sample_article.read_text(encoding="utf-8").split("\n\n") if "Moscow" in p)
+    pt, pb = (client.post("/translate", json={"q": paragraph, "source": "en", "target": t}).json()["translatedText"]
+              for t in ("pt", "pb"))
+    assert "Moscovo" in pt and "Moscou" in pb and "Moscovo" not in pb
+    assert pb == client.post("/translate", json={"q": paragraph, "source": "en", "target": "pt-BR"}).json()["translatedText"]
+    assert client.post("/translate", json={"q": "x", "source": "zt", "target": "pt"}).json() == {"error": "zh-Hant is not supported"}
+
+
+def test_no_alternatives_from_bergamot(client, engine):
+    r = client.post("/translate", json={"q": SENTENCES[0], "source": "en", "target": "pt", "alternatives": 3})
     assert r.status_code == 200 and r.json() == {"translatedText": engine.translate_texts([SENTENCES[0]])[0].text,
-                                                 "alternatives": []}  # Bergamot has no n-best list
+                                                 "alternatives": []}  # the native engine has no n-best list
     r = client.post("/translate", json={"q": [SENTENCES[0], SENTENCES[1]], "source": "en", "target": "pt", "alternatives": 1})
     assert r.json()["alternatives"] == [[], []]
-    assert client.post("/translate", json={"q": "x", "source": "zt", "target": "pt"}).json() == {"error": "zh is not supported"}
+
+
+@pytest.fixture(scope="module")
+def nbest_app(cfg, tiny_models, tmp_path_factory):
+    """A server whose en->pt model is a tiny Marian model of the real architecture on CTranslate2
+    (random weights: gibberish, but a real n-best list)."""
+    pytest.importorskip("ctranslate2")
+    from newsmt.translate.ctranslate2_backend import convert_to_ctranslate2
+
+    ct2 = convert_to_ctranslate2(tiny_models("marian"), tmp_path_factory.mktemp("ct2") / "marian", quantization="float32")
+    translate = dataclasses.replace(cfg.translate, model=str(ct2), backend="ctranslate2", beam=3)
+    app = create_app(dataclasses.replace(cfg, translate=translate), log_json=False)
+    c = ready_client(app)
+    yield app, c
+    c.__exit__(None, None, None)
+
+
+def test_alternatives_from_the_nbest_list(nbest_app):
+    """``alternatives``: the model's next best translations, through the engine's guards (the emoji
+    of a real headline written back into each), for a text, a list and HTML."""
+    app, c = nbest_app
+    engine = app.state.service.engine("en", "pt")
+    first, second = _symbol_paragraphs()[:2]
+    r = c.post("/translate", json={"q": first, "source": "en", "target": "pt", "alternatives": 2}).json()
+    ranked = [t.text for t in engine.translate_nbest([first], 3)[0]]
+    assert r["alternatives"] == [t for t in ranked if t != r["translatedText"]][:2] and len(r["alternatives"]) == 2
+    assert all(a.startswith("📨 ") and a.count("📨") == 1 for a in [r["translatedText"], *r["alternatives"]])
+    r = c.post("/translate", json={"q": [first, second], "source": "en", "target": "pt", "alternatives": 1}).json()
+    assert [len(a) for a in r["alternatives"]] == [1, 1] and r["alternatives"][0][0] not in r["translatedText"]
+    r = c.post("/translate", json={"q": f"<p><b>{second}</b></p>", "source": "en", "target": "pt", "format": "html",
+                                   "alternatives": 1}).json()
+    assert r["alternatives"][0].startswith("<p><b>🔌 ") and r["alternatives"][0] != r["translatedText"]
+
+
+def test_emoji_kept_in_place(client):
     text = "🎉 " + SENTENCES[10].rstrip(".") + " 👍🏽. The flag 🇧🇷 was raised yesterday ❤️."
     out = client.post("/translate", json={"q": text, "source": "en", "target": "pt"}).json()["translatedText"]
     assert "-" not in out and out.startswith("🎉 ")
     for emoji in ("👍🏽", "🇧🇷", "❤️"):
         assert out.count(emoji) == 1, out
     assert out.index("👍🏽") < out.index("🇧🇷") < out.index("❤️")
+
+
+def _symbol_paragraphs() -> list[str]:
+    """The paragraphs of a real page (WIRED, from the newspaper4k fixtures) that hold emoji or symbols."""
+    from lxml import html
+
+    page = Path(__file__).parent / "fixtures" / "web_gold" / "newspaper4k" / "html" / "wired_001.html.gz"
+    texts = [" ".join(p.text_content().split()) for p in html.fromstring(gzip.decompress(page.read_bytes())).iter("p")]
+    return [t for t in texts if any(unicodedata.category(c) == "So" for c in t)]
+
+
+def _symbols(text: str) -> list[str]:
+    return [c for c in text if unicodedata.category(c) == "So"]
+
+
+def test_emoji_and_symbols_are_the_engines_on_every_path(cfg, client, tmp_path):
+    """Symbols are kept by the engine (``translate.guards.symbols``): /translate, /v1/articles and
+    ``newsmt run`` give the same text, with each emoji and symbol of the source, once."""
+    import newsmt
+    from newsmt.document import Document
+    from newsmt.writers.common import substituted
+
+    texts = _symbol_paragraphs()
+    assert len(texts) == 3 and {"📨", "🔌", "©"} <= {c for t in texts for c in _symbols(t)}
+    article = tmp_path / "wired.txt"
+    article.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    newsmt.run([str(article)], cfg, tmp_path / "out", workers=1)
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    doc = Document.from_dict(record)
+    ran = [substituted(doc, p.start, p.end) for p in doc.paragraphs]
+    r = client.post("/v1/articles", json={"text": article.read_text(encoding="utf-8"), "format": "txt",
+                                          "id": record["id"], "meta": record["meta"]})
+    assert r.json() == record
+    out = client.post("/translate", json={"q": texts, "source": "en", "target": "pt"}).json()["translatedText"]
+    assert out == ran
+    for text, translation in zip(texts, out):
+        assert _symbols(translation) == _symbols(text) and translation != text, translation
 
 
 @pytest.mark.parametrize("body", [
@@ -137,7 +240,7 @@ def test_suggestions_are_stored_and_exported_as_tmx(live_parity, tmp_path):
     assert result.exit_code == 0, result.output
     tmx = out.read_text(encoding="utf-8")
     assert tmx.count("<tu ") == 2 and "A câmara municipal aprovou" in tmx and "na terça.</seg>" not in tmx
-    assert 'srclang="en"' in tmx and 'xml:lang="pt"' in tmx
+    assert 'srclang="en"' in tmx and 'xml:lang="pt-BR"' in tmx  # pb: Brazilian Portuguese
     result = CliRunner().invoke(cli, ["suggestions", "export", str(out), "--db", str(tmp_path / "none.sqlite")])
     assert result.exit_code != 0 and "no suggestions database" in result.output
 

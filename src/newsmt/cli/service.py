@@ -49,16 +49,15 @@ def suggestions_export_cmd(
     output: Path = typer.Argument(..., help="The TMX file to write."),
     db: Optional[Path] = typer.Option(None, "--db", help="The suggestions database (default: the server's, in newsmt's data folder)."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Source language (needed when the database holds several pairs)."),
-    tgt: Optional[str] = typer.Option(None, "--tgt", "-t", help="Target language."),
+    tgt: Optional[str] = typer.Option(None, "--tgt", "-t", help="Target language as stored (pb: pt-BR)."),
 ) -> None:
     """Write one language pair's suggestions as TMX 1.4b (the newest suggestion for each text)."""
     from ..fileio import write_atomic
-    from ..languages import base
     from ..serve.suggestions import SuggestionStore, suggestions_tmx
 
     store = SuggestionStore(db, create=False)
     try:
-        tmx, n = suggestions_tmx(store, base(language(src)) if src else None, base(language(tgt)) if tgt else None)
+        tmx, n = suggestions_tmx(store, language(src) if src else None, language(tgt) if tgt else None)
     finally:
         store.close()
     write_atomic(output, tmx)

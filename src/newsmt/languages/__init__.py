@@ -2,8 +2,9 @@
 language-specific as data.
 
 A tag is parsed once, at the edge (a CLI option, a config file, a request, a detection), with
-langcodes (``EN`` -> ``en``, ``en_US`` -> ``en-US``, ``pt_br`` -> ``pt-BR``, ``iw`` -> ``he``) and
-resolved to a ``Language``: its primary language, region and script, and its pack
+langcodes (``EN`` -> ``en``, ``en_US`` -> ``en-US``, ``pt_br`` -> ``pt-BR``, ``iw`` -> ``he``; a
+request's code may also be LibreTranslate's ``pb`` or ``zt``: ``norm_lang``) and resolved to a
+``Language``: its primary language, region and script, and its pack
 (``packs/<code>/<section>.toml``). A language with no pack of its own gets the generic pack
 (Unicode rules for every script) and says so (``Language.generic``). Models are looked up by the
 primary language (a ``pt-BR`` target is served by an ``en-pt`` model); the region picks the
@@ -23,6 +24,8 @@ from ..errors import LanguageError
 from .packs import GENERIC, Section, pack_codes, read_section
 
 AUTO = "auto"  # detect per article
+# LibreTranslate's own codes (its API and clients send them): Portuguese (Brazil), Chinese (traditional)
+ALIASES = {"pb": "pt-BR", "zt": "zh-Hant"}
 # scripts written without spaces between words: text is measured in characters, not words
 UNSPACED_SCRIPTS = frozenset({"Hani", "Hans", "Hant", "Jpan", "Hira", "Kana", "Thai", "Laoo", "Khmr", "Mymr", "Tibt"})
 
@@ -42,6 +45,21 @@ def standard(code: str) -> str:
         raise LanguageError(f"{code!r} is not a language code (use BCP-47: en, pt-BR, zh-Hant, ...); "
                             f"languages with their own pack: {', '.join(pack_codes())}")
     return tag
+
+
+def norm_lang(code: object) -> str:
+    """A language code from outside (an API request) as a standard tag: LibreTranslate's ``pb`` ->
+    ``pt-BR`` and ``zt`` -> ``zh-Hant``, ``EN`` -> ``en``, ``pt_br`` -> ``pt-BR``, ``por`` -> ``pt``;
+    ``auto`` kept; "" for anything that is not a language code."""
+    if not isinstance(code, str) or not code.strip():
+        return ""
+    code = code.strip()
+    if code.lower() == AUTO:
+        return AUTO
+    try:
+        return standard(ALIASES.get(code.lower(), code))
+    except LanguageError:
+        return ""
 
 
 def base(code: str) -> str:

@@ -28,13 +28,13 @@ class LanguageIdentifier:
 
         Pass the whole document text: on a short text (a headline) the model is unreliable, and the
         more running text it sees, the surer it is."""
-        sample = _sample(text)
-        if not any(c.isalpha() for c in sample):
-            return "", 0.0
-        found = self._loaded().detect(sample, model="lite", k=1)
-        if not found:
-            return "", 0.0
-        return str(found[0]["lang"]).split("-")[0].lower(), float(found[0]["score"])
+        found = self.ranked(text, 1)
+        return found[0] if found else ("", 0.0)
+
+    def ranked(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` likeliest languages of ``text``, likeliest first: (ISO 639-1 code, confidence
+        0..1), read as ``detect`` reads it; [] when it has no letters."""
+        return list(self.probabilities(_sample(text), k).items())
 
     def probabilities(self, text: str, k: int = 10) -> dict[str, float]:
         """ISO 639-1 code -> probability for the ``k`` likeliest languages of ``text`` (read as given,

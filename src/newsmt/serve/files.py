@@ -109,14 +109,14 @@ async def translate_file(request: Request) -> JSONResponse:
     svc.require_ready()
 
     def work(deadline: float, handle: dict[str, Any]) -> str:
-        doc, write = read_file(upload, "" if src == "auto" else src, svc.opts.sanitize_html)
+        doc, write = read_file(upload, src.tag if src else "", svc.opts.sanitize_html)
         if len(doc.text) > svc.opts.max_file_chars:
             raise ServeError(413, f"Invalid request: the file's text ({len(doc.text)} characters) exceeds the "
                                   f"limit ({svc.opts.max_file_chars})")
-        source = svc.source_of(doc.text, tgt)[0] if src == "auto" else src
+        source = svc.source_of(doc.text, tgt)[0] if src is None else src
         svc.check_pair(source, tgt)
-        doc.lang = source
-        cfg = svc.task_cfg(source, tgt, translate=source != tgt)
+        doc.lang = source.tag
+        cfg = svc.task_cfg(source, tgt)
         handle["resources"] = resources = svc.batched(cfg, deadline)
         data = write(process(doc, cfg, resources))
         return svc.files.save(data, f"{safe_filename(Path(upload.name).stem)}{Path(upload.name).suffix.lower()}")

@@ -7,9 +7,12 @@ are in ``files.py``. Bodies: JSON, urlencoded or multipart form, parameters also
 Errors: ``{"error": "..."}`` with LibreTranslate's status codes (400, 403, 429, 500), plus 408
 (body too slow), 413 (too long), 503 (queue full, loading, shutting down; with Retry-After) and 504.
 
-Codes ``pb`` and ``zt`` are LibreTranslate's Portuguese (Brazil) and Chinese (traditional); here
-they name the ``pt`` and ``zh`` pairs. ``alternatives`` comes from the model's n-best list where the
-backend gives one; the Bergamot engine gives none, so it is ``[]`` (one per text for a list).
+Codes are read by ``languages.norm_lang``, once per request: LibreTranslate's ``pb`` and ``zt`` are
+``pt-BR`` and ``zh-Hant`` (served by the ``pt`` and ``zh`` pairs, with the variant's forms).
+``source=auto`` detects each text of a list on its own. ``alternatives`` come from the model's n-best
+list where the backend gives one (``translation.alternatives_of``); the Bergamot engine gives none,
+so they are ``[]`` (one per text for a list). ``/detect`` answers the identifier's
+``DETECT_CANDIDATES`` likeliest languages.
 """
 from __future__ import annotations
 
@@ -19,14 +22,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ..languages import display_name
+from ..languages import Language, norm_lang
 from .files import FILE_FORMATS
 from .limits import ServeError
-from .params import check_access, integer, languages_of, norm_lang, read_params, service, size_check, text, texts
+from .params import check_access, integer, languages_of, read_params, service, size_check, text, texts
 from .translation import translate_texts
 
 router = APIRouter()
 MAX_ALTERNATIVES = 3
+DETECT_CANDIDATES = 3
+Detected = list[tuple[Language, float]]  # each text's language and the identifier's confidence
 
 
 def _doc(body: dict[str, Any], *codes: int) -> dict[str, Any]:
@@ -63,22 +68,30 @@ async def translate(request: Request) -> JSONResponse:
     check_access(request, params, cost=len(items))
     svc.require_ready()
 
-    def work(deadline: float, handle: dict[str, Any]) -> tuple[str, float, list[str], int]:
-        source, confidence = svc.source_of("\n".join(items), tgt) if src == "auto" else (src, 1.0)
-        svc.check_pair(source, tgt)
-        cfg = svc.task_cfg(source, tgt, translate=source != tgt)
-        handle["resources"] = resources = svc.batched(cfg, deadline)
-        out, sentences = translate_texts(items, fmt, cfg, resources, svc.opts.sanitize_html)
-        return source, confidence, out, sentences
+    def work(deadline: float, handle: dict[str, Any]) -> tuple[Detected, list[str], list[list[str]], int]:
+        found = [svc.source_of(t, tgt) for t in items] if src is None else [(src, 1.0)] * len(items)
+        sources = list(dict.fromkeys(lang for lang, _ in found))
+        for lang in sources:
+            svc.check_pair(lang, tgt)
+        out, others, sentences = list(items), [[] for _ in items], 0
+        for lang in sources:  # the texts of each language together
+            idx = [i for i, (x, _) in enumerate(found) if x == lang]
+            cfg = svc.task_cfg(lang, tgt)
+            handle["resources"] = resources = svc.batched(cfg, deadline)
+            done = translate_texts([items[i] for i in idx], fmt, cfg, resources, svc.opts.sanitize_html, alternatives)
+            for i, t, a in zip(idx, done[0], done[1]):
+                out[i], others[i] = t, a
+            sentences += done[2]
+        return found, out, others, sentences
 
-    source, confidence, out, sentences = await svc.run(work)
+    found, out, others, sentences = await svc.run(work)
     request.state.sentences = sentences
     body: dict[str, Any] = {"translatedText": out if batch else out[0]}
-    if src == "auto":
-        detected = {"confidence": round(100.0 * confidence, 2), "language": source}
-        body["detectedLanguage"] = [detected] * len(items) if batch else detected
+    if src is None:
+        detected = [{"confidence": round(100.0 * confidence, 2), "language": lang.tag} for lang, confidence in found]
+        body["detectedLanguage"] = detected if batch else detected[0]
     if alternatives:
-        body["alternatives"] = [[] for _ in items] if batch else []
+        body["alternatives"] = others if batch else others[0]
     return JSONResponse(body)
 
 
@@ -96,9 +109,11 @@ async def detect(request: Request) -> JSONResponse:
     size_check(items, svc.opts.max_chars)
     check_access(request, params)
     svc.require_ready()
-    code, confidence = await asyncio.get_running_loop().run_in_executor(svc.work, svc.identifier.detect, "\n".join(items))
-    code = norm_lang(code)
-    return JSONResponse([{"confidence": round(100.0 * confidence, 2), "language": code}] if code else [])
+    found = await asyncio.get_running_loop().run_in_executor(svc.work, svc.identifier.ranked, "\n".join(items),
+                                                             DETECT_CANDIDATES)
+    candidates = [{"confidence": round(100.0 * confidence, 2), "language": norm_lang(code)}
+                  for code, confidence in found]
+    return JSONResponse([c for c in candidates if c["language"] and c["confidence"] > 0])
 
 
 @router.get("/frontend/settings", tags=["LibreTranslate"], summary="Settings for a web page (LibreTranslate API)")
@@ -109,7 +124,7 @@ async def frontend_settings(request: Request) -> JSONResponse:
         "charLimit": svc.opts.max_chars, "frontendTimeout": 500, "apiKeys": svc.access.keys is not None,
         "keyRequired": svc.opts.require_api_key, "suggestions": svc.opts.suggestions, "filesTranslation": True,
         "supportedFilesFormat": list(FILE_FORMATS),
-        "language": {"source": {"code": "auto", "name": "Auto Detect"}, "target": {"code": tgt, "name": display_name(tgt)}},
+        "language": {"source": {"code": "auto", "name": "Auto Detect"}, "target": {"code": tgt.tag, "name": tgt.name}},
     })
 
 
@@ -128,9 +143,9 @@ async def suggest(request: Request) -> JSONResponse:
     params = await read_params(request)
     q, s = text(params, "q"), text(params, "s")
     src, tgt = languages_of(params)
-    if src == "auto":
+    if src is None:
         raise ServeError(400, "auto is not supported: name the source language")
     size_check([q, s], svc.opts.max_chars)
     check_access(request, params)
-    await asyncio.get_running_loop().run_in_executor(svc.work, svc.suggestions().add, q, s, src, tgt)
+    await asyncio.get_running_loop().run_in_executor(svc.work, svc.suggestions().add, q, s, src.tag, tgt.tag)
     return JSONResponse({"success": True})

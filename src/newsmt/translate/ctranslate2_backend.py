@@ -66,6 +66,7 @@ class CTranslate2Backend(Backend):
     """
 
     name = "ctranslate2"
+    nbest = True
     min_call_tokens = 65536  # it sorts, sub-batches and spreads large calls over its workers itself
 
     def __init__(self, model_dir: str | Path, src: str, tgt: str, beam: int = 4, threads: int = 0,
@@ -98,6 +99,13 @@ class CTranslate2Backend(Backend):
         return [len(t) for t in self._tokens(texts)] if texts else []
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
+        return [hyps[0] for hyps in self._decode(texts, 1)]
+
+    def translate_nbest(self, texts: list[str], n: int) -> list[list[Hypothesis]]:
+        """The ``n`` best hypotheses of a beam of ``max(beam, n)`` (CTranslate2's ``num_hypotheses``)."""
+        return self._decode(texts, max(1, n))
+
+    def _decode(self, texts: list[str], n: int) -> list[list[Hypothesis]]:
         translator = self._require_open(self.translator)
         source = self._tokens(texts)
         if any(len(s) > self.max_input_tokens for s in source):
@@ -109,30 +117,31 @@ class CTranslate2Backend(Backend):
             sub_batch = min(MAX_SUB_BATCH_TOKENS, -(-sum(len(s) for s in group) // self.workers))
             prefix = [[self.lang.target_token]] * len(group) if self.lang.target_token else None
             results = translator.translate_batch(
-                group, target_prefix=prefix, beam_size=self.beam, num_hypotheses=1,
+                group, target_prefix=prefix, beam_size=max(self.beam, n), num_hypotheses=n,
                 max_decoding_length=limit, max_input_length=self.max_input_tokens, return_scores=True,
                 max_batch_size=max(max(map(len, group)), sub_batch), batch_type="tokens",
                 asynchronous=True,
             )
             pending.append(((limit, idx), results))
-        out: list[Hypothesis] = [Hypothesis("")] * len(texts)
+        out: list[list[Hypothesis]] = [[Hypothesis("")]] * len(texts)
         for (limit, idx), results in pending:
             for i, res in zip(idx, results):
-                out[i] = self._hypothesis(res.result(), limit)
+                result = res.result()
+                out[i] = [self._hypothesis(tokens, score, limit)
+                          for tokens, score in zip(result.hypotheses, result.scores)]
         return out
 
-    def _hypothesis(self, result, limit: int) -> Hypothesis:
+    def _hypothesis(self, tokens: list[str], score: float, limit: int) -> Hypothesis:
         """Text and mean token log-prob (EOS included, target prefix excluded).
 
         CTranslate2 scores a hypothesis as sum(log p) / (prefix + generated tokens, EOS included):
         the forced prefix counts in the length with log p = 0. Rescaled here to the mean over
         generated tokens, as the transformers backend reports it.
         """
-        tokens = result.hypotheses[0]
         prefix = 1 if self.lang.target_token else 0
         generated = len(tokens) - prefix + (0 if len(tokens) >= limit else 1)  # +1: the EOS, unless cut at the limit
         ids = self.tokenizer.convert_tokens_to_ids(tokens[prefix:])
-        logprob = result.scores[0] * (generated + prefix) / max(1, generated)
+        logprob = score * (generated + prefix) / max(1, generated)
         return Hypothesis(decode(self.tokenizer, ids), round(logprob, 4))
 
     def close(self) -> None:

@@ -19,6 +19,9 @@ For each source sentence the engine
    ``cfg.score`` is on (the ``scorer`` given, else a ``score.PairScorer`` the engine creates, owns
    and closes: the round trip through the other direction, with ``omission``/``addition``), else
    None. What raised each flag is the Translation's ``evidence`` (flag -> items).
+
+``translate_nbest`` gives several translations of each text from the backend's n-best list, each
+through steps 1-4 like the best one (LibreTranslate's ``alternatives``).
 """
 from __future__ import annotations
 
@@ -124,6 +127,58 @@ class TranslationEngine:
                             {k: list(v) for k, v in sorted(j.evidence.items())})
                 for j, s in zip(jobs, scores)]
 
+    @property
+    def nbest(self) -> bool:
+        """Whether ``translate_nbest`` can give more than one translation (the backend's n-best list)."""
+        return self.backend.nbest
+
+    def translate_nbest(self, texts: list[str], n: int) -> list[list[Translation]]:
+        """Up to ``n`` different translations of each text, best first: the backend's ``n`` best
+        hypotheses (a split sentence's parts combined rank by rank), each through the same guards as
+        ``translate_texts``'s; one where the backend has no n-best list (``nbest``), and a blank
+        text unchanged. Scores are the hypotheses' (``exp`` of the mean log-prob), never the quality
+        scorer's; the engine's ``stats`` are not counted."""
+        jobs = [_new_job(t) for t in texts]
+        lengths = self._plan(jobs)
+        ranked = self._ranked(list(dict.fromkeys(p for j in jobs for p in j.pieces)), n, lengths)
+        hyps: dict[str, Hypothesis] = {}
+        trials: list[list[_Job]] = []
+        flows: list[Flow] = []
+        for job in jobs:
+            depth = max((len(ranked[p]) for p in job.pieces), default=0)
+            trials.append([replace(job, flags=list(job.flags), evidence={}) for _ in range(depth)])
+            flows += [self._flow(trial, hyps, [ranked[p][min(k, len(ranked[p]) - 1)] for p in job.pieces])
+                      for k, trial in enumerate(trials[-1])]
+        run_flows(self.backend, flows, hyps, max(self.cfg.batch_tokens, self.backend.min_call_tokens), lengths)
+        out: list[list[Translation]] = []
+        for job, mine in zip(jobs, trials):
+            if not job.pieces:
+                out.append([Translation(job.source, None, [], self.model)])
+                continue
+            distinct: dict[str, _Job] = {}
+            for t in mine:
+                distinct.setdefault(t.text, t)
+            out.append([Translation(t.text, math.exp(t.logprob) if t.logprob is not None else None,
+                                    sorted(set(t.flags)), self.model, {k: list(v) for k, v in sorted(t.evidence.items())})
+                        for t in distinct.values()][:n])
+        return out
+
+    def _ranked(self, texts: list[str], n: int, lengths: dict[str, int]) -> dict[str, list[Hypothesis]]:
+        """The backend's n-best list of each text, in calls of about the engine's batch size."""
+        limit = max(self.cfg.batch_tokens, self.backend.min_call_tokens)
+        unknown = [t for t in texts if t not in lengths]
+        lengths.update(zip(unknown, self.backend.count_tokens(unknown)))
+        out: dict[str, list[Hypothesis]] = {}
+        batch: list[str] = []
+        for t in sorted(texts, key=lengths.__getitem__):
+            if batch and (lengths[t] + 1) * (len(batch) + 1) > limit:
+                out.update(zip(batch, self.backend.translate_nbest(batch, n)))
+                batch = []
+            batch.append(t)
+        if batch:
+            out.update(zip(batch, self.backend.translate_nbest(batch, n)))
+        return out
+
     def translate_document(self, doc: Document, progress: Progress | None = None) -> Document:
         """Fill ``doc.translations`` for every sentence of its translatable paragraphs."""
         if doc.lang and doc.lang != self.src:
@@ -156,10 +211,12 @@ class TranslationEngine:
         return lengths
 
     # ---- one sentence's way: translate, assemble, check, repair ----------------------------------
-    def _flow(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:
-        """The steps of one sentence; yields the texts it needs translated (``flows.run_flows``)."""
-        yield job.pieces
-        found = [hyps[p] for p in job.pieces]
+    def _flow(self, job: _Job, hyps: dict[str, Hypothesis], first: list[Hypothesis] | None = None) -> Flow:
+        """The steps of one sentence; yields the texts it needs translated (``flows.run_flows``).
+        ``first``: the pieces' translations to start from (an n-best rank), else the best ones."""
+        if first is None:
+            yield job.pieces
+        found = [hyps[p] for p in job.pieces] if first is None else list(first)
         if len(found) > 1:
             yield from self._cover(job.pieces, found, hyps)
         self._assemble(job, found)

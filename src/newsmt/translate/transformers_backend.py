@@ -47,6 +47,7 @@ class TransformersBackend(Backend):
     """
 
     name = "transformers"
+    nbest = True
 
     def __init__(self, model_dir: str | Path, src: str, tgt: str, beam: int = 4, threads: int = 0) -> None:
         self.model_dir = require_dir(Path(model_dir), "config.json")
@@ -72,19 +73,26 @@ class TransformersBackend(Backend):
         return [len(ids) for ids in self._encode(texts)["input_ids"]] if texts else []
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
+        return [hyps[0] for hyps in self._decode(texts, 1)]
+
+    def translate_nbest(self, texts: list[str], n: int) -> list[list[Hypothesis]]:
+        """The ``n`` best of a beam of ``max(beam, n)`` (``generate``'s ``num_return_sequences``)."""
+        return self._decode(texts, max(1, n))
+
+    def _decode(self, texts: list[str], n: int) -> list[list[Hypothesis]]:
         lengths = self.count_tokens(texts)
-        if any(n > self.max_input_tokens for n in lengths):
+        if any(k > self.max_input_tokens for k in lengths):
             log.warning("input truncated to %d tokens (split long sentences before translate())",
                         self.max_input_tokens)
         self._require_open(self.model)
-        out: list[Hypothesis] = [Hypothesis("")] * len(texts)
+        out: list[list[Hypothesis]] = [[Hypothesis("")]] * len(texts)
         with torch_threads(self.threads):
             for limit, idx in group_by_limit(lengths, self.max_output_tokens).items():
-                for i, hyp in zip(idx, self._generate([texts[i] for i in idx], limit)):
-                    out[i] = hyp
+                for i, hyps in zip(idx, self._generate([texts[i] for i in idx], limit, n)):
+                    out[i] = hyps
         return out
 
-    def _generate(self, texts: list[str], limit: int) -> list[Hypothesis]:
+    def _generate(self, texts: list[str], limit: int, n: int) -> list[list[Hypothesis]]:
         import torch
 
         batch = self._encode(texts, padding=True, truncation=True, max_length=self.max_input_tokens,
@@ -94,13 +102,14 @@ class TransformersBackend(Backend):
             encoded = self.model.get_encoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
             hidden = encoded.last_hidden_state  # generate() expands ``encoded`` in place for the beams
             seqs = self.model.generate(
-                encoder_outputs=encoded, attention_mask=batch["attention_mask"], num_beams=self.beam,
-                num_return_sequences=1, do_sample=False, max_new_tokens=limit, **forced,
+                encoder_outputs=encoded, attention_mask=batch["attention_mask"], num_beams=max(self.beam, n),
+                num_return_sequences=n, do_sample=False, max_new_tokens=limit, **forced,
             )
-            logprobs = self._mean_logprobs(hidden, batch["attention_mask"], seqs)
+            mask = batch["attention_mask"]
+            logprobs = self._mean_logprobs(hidden.repeat_interleave(n, 0), mask.repeat_interleave(n, 0), seqs)
         skip = 1 if self.lang.target_id is None else 2  # decoder start (+ forced language token)
-        return [Hypothesis(decode(self.tokenizer, ids), round(lp, 4))
-                for ids, lp in zip(seqs[:, skip:].tolist(), logprobs)]
+        hyps = [Hypothesis(decode(self.tokenizer, ids), round(lp, 4)) for ids, lp in zip(seqs[:, skip:].tolist(), logprobs)]
+        return [hyps[k:k + n] for k in range(0, len(hyps), n)]
 
     def _mean_logprobs(self, hidden, attention_mask, seqs) -> list[float]:
         """Mean log p of each output token given the source, EOS included, forced prefix excluded."""

@@ -13,7 +13,7 @@ Text of the document never becomes markup: XML outputs are well-formed whatever 
 | ``markdown`` | md (side by side), summary-md |
 | ``summaries`` | summary-jsonl |
 | ``rebuild`` | doc (the input format, translated) |
-| ``html_page`` + ``links`` | html (a clean HTML5 page with the source's links) |
+| ``html_page`` + ``links`` | html (a clean HTML5 page with the source's links, emphasis, strong and code) |
 | ``extract`` | extract, extract-txt, extract-md (the article a reader found: ``newsmt extract``) |
 """
 from __future__ import annotations

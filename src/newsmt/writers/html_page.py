@@ -1,19 +1,20 @@
-"""HTML pages: the "html" format (any document as a clean HTML5 page with its links) and the
-page an HTML input is rebuilt as ("doc"). All text is escaped; no markup of the source passes."""
+"""HTML pages: the "html" format (any document as a clean HTML5 page with its links, emphasis,
+strong and code) and the page an HTML input is rebuilt as ("doc"). All text is escaped; no markup of
+the source passes."""
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from typing import Callable
 
-from ..document import Document, Paragraph, Sentence
+from ..document import Document, Paragraph, Span
 from .common import one_line, substituted
-from .links import Link, Wrap, doc_links, exact, translated
+from .links import Node, nest, safe_href, translated_unit
 
 _CONTAINERS = {"ul": ("<ul>", "</ul>"), "ol": ("<ol>", "</ol>"), "table": ("<table>\n<tr>", "</tr>\n</table>")}
 _REBUILD_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dt", "dd",
                  "figcaption", "address"}  # kept in the rebuilt HTML; other blocks become <p>
 _VERBATIM_KINDS = {"code", "html", "table"}  # shown as <pre>: line breaks kept
+_TAGS = {"link": "a", "emphasis": "em", "strong": "strong", "code": "code"}  # the spans shown, as elements
 _FENCES = ("```", "~~~")
 
 
@@ -82,87 +83,90 @@ def render_html_rebuild(doc: Document) -> str:
 
 
 # -- the "html" format ----------------------------------------------------------------------------
-def _run(text: str, wraps: list[Wrap], fold: Callable[[str], str] | None) -> tuple[str, str]:
-    """(HTML, plain text) of ``text`` with ``wraps`` as links; each piece folded (hard wraps
-    collapsed) unless ``fold`` is None (line breaks kept)."""
-    fold = fold or (lambda x: x)
-    out, plain, pos = [], [], 0
-    for w in [*wraps, None]:
-        piece = fold(text[pos:w.start if w else len(text)])
+def _spans(doc: Document) -> list[Span]:
+    """The inline spans the page shows, outer first: links with a safe href (made safe), emphasis,
+    strong and code; an unsafe link is left out (its text stays plain)."""
+    out = []
+    for s in doc.spans:
+        if s.kind not in _TAGS or not 0 <= s.start <= s.end <= len(doc.text):
+            continue
+        if s.kind == "link":
+            href = safe_href(s.attrs.get("href", ""))
+            if href is None:
+                continue
+            s = Span("link", s.start, s.end, {"href": href})
+        out.append(s)
+    return sorted(out, key=lambda x: (x.start, -x.end, x.kind, x.attrs.get("href", "")))
+
+
+def _shown(doc: Document, p: Paragraph) -> tuple[int, int]:
+    """The range of ``doc.text`` a paragraph shows: a code block from its first line's start (its
+    indentation kept), without a Markdown code block's fence lines (syntax, not content)."""
+    if p.kind not in _VERBATIM_KINDS:
+        return p.start, p.end
+    start, end = _code_start(doc, p), p.end
+    if doc.format == "md" and doc.text[start:end].lstrip().startswith(_FENCES):
+        first, last = doc.text.find("\n", start, end), doc.text.rfind("\n", start, end)
+        if first >= 0:
+            start = first + 1
+            end = last if last > first and doc.text[last + 1:end].strip().startswith(_FENCES) else end
+    return start, end
+
+
+def _homes(doc: Document, ranges: list[tuple[int, int]], spans: list[Span]) -> tuple[list[list[int]], list[list[int]]]:
+    """For each shown paragraph range, the spans (indexes) with text in it; and the links with text
+    in none (or without text), each for the end of the paragraph holding its start, else of the
+    nearest one before it."""
+    inside: list[list[int]] = [[] for _ in ranges]
+    after: list[list[int]] = [[] for _ in ranges]
+    for i, span in enumerate(spans):
+        hits = [k for k, (a, b) in enumerate(ranges) if max(a, span.start) < min(b, span.end)]
+        for k in hits:
+            inside[k].append(i)
+        if not hits and span.kind == "link" and ranges:
+            before = [k for k, (a, _) in enumerate(ranges) if a <= span.start]
+            after[(before or [0])[-1]].append(i)
+    return inside, after
+
+
+def _markup(nd: Node, text: str, spans: list[Span], fold: Callable[[str], str]) -> tuple[str, str]:
+    """(HTML, plain text) of a piece and the pieces inside it; each text piece folded."""
+    out, plain, pos = [], [], nd.start
+    for child in [*nd.children, None]:
+        piece = fold(text[pos:child.start if child else nd.end])
         out.append(_esc(piece))
         plain.append(piece)
-        if w is not None:
-            inner = fold(text[w.start:w.end])
-            cls = f' class="{w.cls}"' if w.cls else ""
-            out.append(f'<a href="{html.escape(w.href)}"{cls}>{_esc(inner)}</a>')
-            plain.append(inner)
-            pos = w.end
+        if child is not None:
+            inner, shown = _markup(child, text, spans, fold)
+            span = spans[child.n]
+            cls = f' class="{child.cls}"' if child.cls else ""
+            href = f' href="{html.escape(span.attrs["href"])}"' if span.kind == "link" else ""
+            tag = _TAGS[span.kind]
+            out.append(f"<{tag}{href}{cls}>{inner}</{tag}>")
+            plain.append(shown)
+            pos = child.end
     return "".join(out), "".join(plain)
 
 
-def _appended(doc: Document, links: list[Link]) -> str:
-    return "".join(f' <a href="{html.escape(x.href)}" class="appended">'
-                   f'{_esc(" ".join(doc.text[x.start:x.end].split()) or x.href)}</a>' for x in links)
+def _appended(doc: Document, links: list[Span]) -> str:
+    return "".join(f' <a href="{html.escape(x.attrs["href"])}" class="appended">'
+                   f'{_esc(" ".join(doc.text[x.start:x.end].split()) or x.attrs["href"])}</a>' for x in links)
 
 
-def _homes(doc: Document, paragraphs: list[Paragraph]) -> tuple[dict[str, list[Link]], dict[int, list[Link]]]:
-    """Each link's home: the sentence it overlaps most (by id; the first on a tie), else the
-    paragraph (index in ``paragraphs``) holding its start, else the nearest one before it."""
-    by_sentence: dict[str, list[Link]] = defaultdict(list)
-    by_paragraph: dict[int, list[Link]] = defaultdict(list)
-    sentences = [s for p in paragraphs for s in p.sentences]
-    for link in doc_links(doc):
-        overlap, i = max(((min(link.end, s.end) - max(link.start, s.start), -i) for i, s in enumerate(sentences)),
-                         default=(0, 0))
-        if overlap > 0:
-            by_sentence[sentences[-i].id].append(link)
-            continue
-        before = [i for i, p in enumerate(paragraphs) if p.start <= link.start]
-        inside = [i for i in before if link.start < paragraphs[i].end]
-        by_paragraph[(inside or before or [0])[-1]].append(link)
-    return by_sentence, by_paragraph
-
-
-def _sentence(doc: Document, s: Sentence, links: list[Link], fold: Callable[[str], str]) -> tuple[str, str]:
-    """A sentence's translation (else its source text) with its links, leftovers appended."""
-    t = doc.translations.get(s.id)
-    if t is None:
-        wraps, left = exact(s.start, s.text, links)
-        body, plain = _run(s.text, wraps, fold)
-    else:
-        text = one_line(t.text)
-        wraps, left = translated(s.text, s.start, text, links)
-        body, plain = _run(text, wraps, fold)
-    return body + _appended(doc, left), plain
-
-
-def _content(doc: Document, p: Paragraph, homes: tuple[dict, dict], index: int) -> tuple[str, str]:
-    """(HTML, plain text) of a paragraph: its sentences and the text between them, or its
-    verbatim text (line breaks kept for code); the links found nowhere appended at its end."""
-    by_sentence, by_paragraph = homes
+def _content(doc: Document, p: Paragraph, shown: tuple[int, int], spans: list[Span]) -> tuple[str, str]:
+    """(HTML, plain text) of a paragraph: its sentences (translated, their spans placed by
+    ``links.translated_unit``) and the text between them, or its verbatim text (line breaks kept
+    for code)."""
+    start, end = shown
     keep = p.kind in _VERBATIM_KINDS
-    start, end = (_code_start(doc, p), p.end) if keep else (p.start, p.end)
-    if keep and doc.format == "md" and doc.text[start:end].lstrip().startswith(_FENCES):
-        first, last = doc.text.find("\n", start, end), doc.text.rfind("\n", start, end)
-        if first >= 0:  # the fence lines of a Markdown code block are syntax, not content
-            start = first + 1
-            end = last if last > first and doc.text[last + 1:end].strip().startswith(_FENCES) else end
     quote = doc.format == "md" and p.kind == "quote"
-    fold = None if keep else (lambda x: one_line(x, quote))
-    pending = sorted(by_paragraph.get(index, []), key=lambda x: (x.start, x.end, x.href))
-    parts: list[tuple[str, str]] = []
-    pos = start
-    for s in [*p.sentences, None]:
-        gap_end = s.start if s is not None else end
-        if gap_end > pos:  # text between sentences, or all of a verbatim paragraph: exact links
-            inside = [x for x in pending if pos <= x.start and x.end <= gap_end]
-            wraps, left = exact(pos, doc.text[pos:gap_end], inside)
-            pending = sorted([x for x in pending if x not in inside] + left, key=lambda x: (x.start, x.end, x.href))
-            parts.append(_run(doc.text[pos:gap_end], wraps, fold))
-        if s is not None:
-            parts.append(_sentence(doc, s, by_sentence.get(s.id, []), fold or one_line))
-            pos = s.end
-    return "".join(h for h, _ in parts) + _appended(doc, pending), "".join(t for _, t in parts)
+    text = doc.text[start:end]
+    inline = [(max(x.start, start) - start, min(x.end, end) - start) for x in spans]
+    out, nodes = translated_unit(doc, p, text, inline, start, lambda n: spans[n].kind == "link",
+                                 lambda x: one_line(x, quote))
+    tree = nest(nodes, lambda outer, inner: outer < inner and inline[outer][0] <= inline[inner][0]
+                and inline[inner][1] <= inline[outer][1], len(out))
+    return _markup(tree, out, spans, (lambda x: x) if keep else (lambda x: one_line(x, quote)))
 
 
 def _element(p: Paragraph) -> tuple[str, str, str]:
@@ -189,20 +193,25 @@ def render_html(doc: Document) -> str:
     ``<hN>``, paragraphs, lists, quotes, table cells (a run of them is one table row), captions
     (``<p class="caption">``), code as ``<pre>`` (so are a Markdown input's raw HTML blocks and
     tables, escaped; Markdown inline syntax stays as written). Untranslated sentences show their
-    source text.
-    Every source link with a safe href wraps its text once (placement: ``writers.links``)."""
+    source text. The source's inline spans are placed in the translation (``writers.links``, the
+    placement the service's HTML writer uses): links with a safe href as ``<a>`` (a link that finds
+    no place appended after its sentence, one outside every paragraph after the paragraph before
+    it), emphasis ``<em>``, strong ``<strong>``, code ``<code>``; placed by approximation: ``class="approx"``."""
     lang = doc.tgt_lang if doc.tgt_lang and doc.translations else doc.lang
     paragraphs = [p for p in doc.paragraphs if p.kind != "blank"]
-    homes = _homes(doc, paragraphs)
+    spans = _spans(doc)
+    ranges = [_shown(doc, p) for p in paragraphs]
+    inside, after = _homes(doc, ranges, spans)
     title = None
     blocks: list[tuple[str, str]] = []
-    for i, p in enumerate(paragraphs):
-        body, plain = _content(doc, p, homes, i)
+    for p, shown, mine, late in zip(paragraphs, ranges, inside, after):
+        body, plain = _content(doc, p, shown, [spans[i] for i in mine])
         if p.kind == "title" and title is None:
             title = plain
         container, open_tag, close_tag = _element(p)
-        blocks.append((container, open_tag + body + close_tag))
-    if not paragraphs and homes[1]:  # links of a document without paragraphs
-        blocks.append(("", "<p>" + _appended(doc, homes[1][0]).lstrip() + "</p>"))
+        blocks.append((container, open_tag + body + _appended(doc, [spans[i] for i in late]) + close_tag))
+    loose = [x for x in spans if x.kind == "link" and not paragraphs]
+    if loose:  # links of a document without paragraphs
+        blocks.append(("", "<p>" + _appended(doc, loose).lstrip() + "</p>"))
     meta_title = doc.meta.get("title")
     return page(lang, title or (meta_title if isinstance(meta_title, str) else "") or doc.id, blocks)
