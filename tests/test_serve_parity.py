@@ -172,7 +172,7 @@ def test_emoji_and_symbols_are_the_engines_on_every_path(cfg, client, tmp_path):
     assert len(texts) == 3 and {"📨", "🔌", "©"} <= {c for t in texts for c in _symbols(t)}
     article = tmp_path / "wired.txt"
     article.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
-    newsmt.run([str(article)], cfg, tmp_path / "out", workers=1)
+    newsmt.run([str(article)], cfg, tmp_path / "out", workers=1, files=True)
     record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()[0])
     doc = Document.from_dict(record)
     ran = [substituted(doc, p.start, p.end) for p in doc.paragraphs]
