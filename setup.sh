@@ -27,6 +27,7 @@ fi
 
 venv_ok || "$PYTHON" -m venv --clear "$VENV"
 pip="$VENV/bin/python -m pip"
+$pip install --upgrade pip  # Debian's bundled pip (23.0) fails to resolve some extras
 if $pip install --no-index --no-deps "$TORCH" >/dev/null 2>&1; then
     echo "$TORCH: installed from the local wheel folder"
 elif ! $pip install --retries 1 --no-deps --index-url "$TORCH_INDEX" "$TORCH"; then
