@@ -396,6 +396,9 @@ def test_lifted_symbols_go_back_to_their_anchor() -> None:
     plain, marks = g.lift_symbols("Coca-Cola® and Apple™ grew ≥ 5 ‰ in 2020 🎉")
     assert plain == "Coca-Cola and Apple grew 5 in 2020"
     assert g.place_symbols(marks, "Coca-Cola e Apple cresceram 5 em 2020") == "Coca-Cola® e Apple™ cresceram ≥ 5 ‰ em 2020 🎉"
+    plain, marks = g.lift_symbols("Fish and chips ]]> cost more (±2).")
+    assert plain == "Fish and chips cost more (2)."  # closing brackets written against a symbol go with it
+    assert g.place_symbols(marks, "Peixe e batatas custam mais (2).") == "Peixe e batatas ]]> custam mais (±2)."
 
 
 def test_the_variant_asked_for_is_written_and_flagged() -> None:

@@ -28,6 +28,7 @@ _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
 _DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
+_NOT_GLUED = frozenset("\"'“”‘’«»„‚‹›")  # quotes: the typography guards pair them
 
 
 def is_symbol(ch: str) -> bool:
@@ -66,7 +67,22 @@ def _runs(text: str) -> list[tuple[int, int]]:
             runs[-1][1] = i + 1
         else:
             runs.append([i, i + 1])
-    return [(a, b) for a, b in runs if any(not (c in _JOINERS) for c in text[a:b])]
+    return [_glued(text, a, b) for a, b in runs if any(not (c in _JOINERS) for c in text[a:b])]
+
+
+def _glued(text: str, a: int, b: int) -> tuple[int, int]:
+    """The run ``a:b`` with the closing brackets and marks written against it on its left (``]]>``)
+    and the opening ones on its right: they go out and back with it, so the model cannot drop or
+    move them apart (an opening bracket before it stays with the text: ``(±2)``)."""
+    while a > 0 and _glues(text[a - 1], "Pe"):
+        a -= 1
+    while b < len(text) and _glues(text[b], "Ps"):
+        b += 1
+    return a, b
+
+
+def _glues(ch: str, bracket: str) -> bool:
+    return ch not in _NOT_GLUED and ch not in ".,;:!?…" and unicodedata.category(ch) in (bracket, "Po")
 
 
 def lift_symbols(text: str) -> tuple[str, list[Mark]]:
