@@ -62,13 +62,15 @@ class MeaningReport:
     coverage: float = 1.0
     content_words: int = 0
     round_trip: float | None = None  # the round trip's meaning factor (0-1), when there was one
+    truncated: bool = False  # the translation reads as the source's first half only (the scorer's embeddings)
 
     def flags(self, min_coverage: float = MIN_COVERAGE) -> dict[str, list[str]]:
         """``{flag: evidence}`` for ``omission`` and ``addition``."""
         out: dict[str, list[str]] = {}
         low = self.content_words >= 6 and self.coverage < min_coverage and (self.round_trip or 0.0) < ROUND_TRIP_AGREES
-        if self.omitted or self.fewer or low:
-            out[OMISSION] = list(self.omitted) + list(self.fewer) or [f"coverage {self.coverage:.2f}"]
+        if self.omitted or self.fewer or low or self.truncated:
+            out[OMISSION] = (list(self.omitted) + list(self.fewer) + (["second half"] if self.truncated else [])
+                             or [f"coverage {self.coverage:.2f}"])
         if self.added:
             out[ADDITION] = list(self.added)
         return out
