@@ -51,6 +51,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\s[-–—]\s|\n\s*)$")
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
+_QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
@@ -100,7 +101,8 @@ def _found(word: str, pool: set[str], prefixes: set[str]) -> bool:
     return word in pool or (len(word) >= 3 and word[:5] in prefixes and any(_same(word, w) for w in pool if w[:5] == word[:5]))
 
 
-_SOUNDS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("y", "i"), ("w", "v"), ("(?<=.)e$", ""))]
+_SOUNDS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("eau", "o"), ("y", "i"), ("w", "v"),
+                                           ("(?<=.)e$", ""))]
 
 
 def _sound(word: str) -> str:
@@ -120,10 +122,16 @@ def _like(word: str, pool: set[str]) -> bool:
                for w in pool if len(w) >= 4)
 
 
-def _title_case(text: str) -> bool:
-    """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word capitalized."""
+def _title_case(text: str, least: int = 3) -> bool:
+    """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word (``least``
+    of them or more, after the first) capitalized."""
     words = [w for w in _WORD.findall(text)[1:] if len(w) >= 4]
-    return len(words) >= 3 and all(w[:1].isupper() for w in words)
+    return len(words) >= least and all(w[:1].isupper() for w in words)
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted titles: a quotation of three words or more, each longer one capitalized."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if _title_case(m.group()[1:-1], 2)]
 
 
 def _count(key: str, folded: list[str]) -> int:
@@ -170,6 +178,7 @@ class MeaningChecker:
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
         names: dict[str, list[str]] = {}
         headline = _title_case(source)  # capitals mark no names there
+        titles = _quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
         words = [(m, _POSSESSIVE.sub("", m.group())) for m in _WORD.finditer(source)]
         words = [(m, w, fold(w)) for m, w in words if fold(w) not in self._stop_src and len(w) >= 3
                  and not any(a <= m.start() < b for a, b in skip)]
@@ -180,7 +189,7 @@ class MeaningChecker:
                 claims.setdefault(t, set()).add(key)
         for m, word, key in words:
             total += 1
-            name = not headline and self._is_name(word, source, m.start())
+            name = not headline and self._is_name(word, source, m.start()) and not any(a <= m.start() < b for a, b in titles)
             # a name's lexicon translation counts only where no other word of the source claims it
             # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
             translations = frozenset(t for t in lexicon[key] if claims[t] == {key}) if name else lexicon[key]
@@ -212,18 +221,18 @@ class MeaningChecker:
 
     def _checkable(self, word: str, key: str) -> bool:
         """Whether a name not found can be called omitted. Not a word a translator translates: one
-        the source pack lists as such (``Supreme``, ``Kingdom``), a word made from a name (``Swedish``)
-        or with a common noun's ending (``Judiciary``, ``Premiership``; both without a lexicon for
+        the source pack lists as such (``Supreme``, ``Kingdom``) or with a common noun's ending
+        (``Judiciary``, ``Premiership``), a word made from a name (``Swedish``, without a lexicon for
         the pair), nor, with a lexicon, a common word written with a capital (the lexicon translates
         it and knows it in lower case: ``Royal``, ``Care``); a name the target pack lists (an
         exonym, ``China``) always is."""
         if key in self._exonyms.listed:
             return True
-        if key in self._translated:
+        if key in self._translated or (len(key) >= 7 and key.endswith(self._common)):
             return False
         if self.lexicon:
             return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
-        if key.endswith(self._derived) or (len(key) >= 7 and key.endswith(self._common)):
+        if key.endswith(self._derived):
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
 
@@ -260,7 +269,7 @@ class MeaningChecker:
         if _title_case(source):
             return []
         spans = protected_spans(source)
-        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
+        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)] + _quoted_titles(source)
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(target)]
         out: list[tuple[int, int]] = []
         for m in _WORD.finditer(source):
@@ -272,7 +281,8 @@ class MeaningChecker:
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
                 if (a, b) not in out and (folded == key or _same(key, folded) or (
-                        self._scripts and not w.isascii() and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded], set()))):
+                        self._scripts and not w.isascii()
+                        and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded], set()))):
                     out.append((a, b))
                     break
         return out
