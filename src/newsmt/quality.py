@@ -123,8 +123,9 @@ class QualityScorer:
     def _language(self, src: str, tgt: str) -> tuple[float, bool]:
         """(factor, wrong_language) from language identification of both sides."""
         words = _norm(src)
-        if len(words.split()) >= COPY_MIN_WORDS and _norm(tgt) == words:
-            return 0.0, True  # a sentence returned verbatim: untranslated, whatever the identifier says
+        if len(words.split()) >= COPY_MIN_WORDS and _norm(tgt) == words and \
+                (not self._check_language or self._lang_probs(src).get(self.src_lang, 0.0) >= 0.3):
+            return 0.0, True  # a sentence returned verbatim: untranslated (a quotation in a third language may stay)
         if not self._check_language:
             return 1.0, False
         # how recognisable the source's language is: identifier confidence, times text length
