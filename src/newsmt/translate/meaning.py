@@ -3,10 +3,12 @@
 Evidence, per sentence pair (``check``):
 
 * names: every capitalized word of the source (not at a sentence start, not a stopword, not a
-  short acronym) that the translation has in no form: not carried over (compared without case and
-  accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not translated by the bilingual
-  ``Lexicon``, not in the back-translation, not transliterated across scripts (``names``:
-  ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` = ``Китай``); the scorer
+  short acronym, not in a quoted title) that the translation has in no form: not carried over
+  (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
+  translated by the bilingual ``Lexicon`` (by a translation no other source word claims: the
+  shortlists pair ``Trump`` with ``presidente``), not in the back-translation, not transliterated
+  across scripts (``names``: ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` =
+  ``Китай``, ``Korea`` = ``северокорейским``: ``names.Exonyms``); the scorer
   then drops a name whose translation alone the target has (``Germany`` -> ``Alemanha``). With no
   lexicon for the pair (no model either way), a word the source pack marks as translated
   (``Supreme``, ``Hurricane``) or made from a name (``Swedish``) is not judged: nothing can check it;
