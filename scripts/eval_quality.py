@@ -227,7 +227,7 @@ def precision_rows(items: list[tuple[str, str, str]], records: list[dict]) -> li
     return [f"| {f} | {counts[f]} | {right[f] / counts[f]:.1%} |" for f in sorted(counts)]
 
 
-def evaluate(pair: str, part: str, limit: int, caches: Caches) -> None:
+def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None = None) -> None:
     from newsmt.config import PipelineConfig
     from newsmt.languages import resolve
     from newsmt.pipeline import Resources
@@ -250,6 +250,10 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches) -> None:
             caches.save()
             print(f"  {name}: {len(items)} pairs scored in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             rows += set_rows(f"{name} (--tgt {tgt})", items, records)
+            if dump is not None:  # every record with its kind, to read the flags of the tuning part
+                dump.mkdir(parents=True, exist_ok=True)
+                with (dump / f"{pair}.{re.sub(r'[^A-Za-z0-9]+', '_', name)}.jsonl").open("w", encoding="utf-8") as f:
+                    f.writelines(json.dumps({"kind": k, **r}, ensure_ascii=False) + "\n" for (k, _, _), r in zip(items, records))
             all_items += items
             all_records += records
     print(f"\n### {pair}, {part} part\n")
@@ -390,10 +394,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--auc", action="store_true", help="en-pt: also ROC AUC of the score and its cost")
     ap.add_argument("--variants", action="store_true", help="en-pt: the pt-BR/pt-PT tables on the model's output and human references")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dump", type=Path, help="write every scored record (with its kind) as JSONL per set into this folder")
     args = ap.parse_args(argv)
     caches = Caches(args.pair)
     for part in (["tuning", "reporting"] if args.part == "both" else [args.part] if args.part else []):
-        evaluate(args.pair, part, args.limit, caches)
+        if args.dump and part == "reporting":
+            ap.error("--dump is for the tuning part only (never read the reporting part's errors)")
+        evaluate(args.pair, part, args.limit, caches, args.dump)
     if args.auc and args.pair == "en-pt":
         auc_and_cost(caches, args.threads)
     if args.variants and args.pair == "en-pt":

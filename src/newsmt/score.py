@@ -9,6 +9,8 @@ without repairing anything, and adds the model-based checks:
 * the meaning checks (``translate.meaning``): names and clauses the translation dropped
   (``omission``), names and numbers it invented (``addition``), first with the translation's own
   words and the bilingual lexicon of the Bergamot shortlists (no model run);
+* without a model the other way: a translation closer in meaning (embeddings) to the first half of
+  the source than to all of it lost its second half (``omission``);
 * the round trip, only where that leaves doubt (a name not found, under 75% of the source's content
   words covered): the translation is translated back by the other direction's model (pt->en for
   en->pt); its chrF against the source is the meaning factor of the quality score (``low_quality``,
@@ -52,7 +54,10 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     spans = g.protected_spans(norm)
     if spans:
         items = [norm[a:b] for a, b in spans]
-        lost = [it for it, n in Counter(items).items() for _ in range(n - min(n, len(g.occurrences(it, target))))]
+        # a human may write a hashtag or handle in other capitals (#MeToo, #Metoo): the same one
+        kept = {it: len(g.occurrences(it, target)) or (it[0] in "#@" and len(g.occurrences(it.lower(), target.lower())))
+                for it in set(items)}
+        lost = [it for it, n in Counter(items).items() for _ in range(n - min(n, kept[it]))]
         if lost:
             out[g.URL_LOST] = lost
     numbers = g.quantities(norm, src, spans)
@@ -71,7 +76,9 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
         out[g.REPETITION] = []
     if not g.length_ratio_ok(norm, target):
         out[g.LENGTH_RATIO] = [f"{len(target)}/{len(norm)} characters"]
-    if has_language(norm) and (g.wrong_script(target, tgt) or g.is_copy(norm, target)):
+    # a line returned verbatim is judged by the language identifier (quality.py): a quotation in a
+    # third language may stay as it is ("Il faut bien le faire.")
+    if has_language(norm) and not copied_on_purpose(norm, target) and g.wrong_script(target, tgt):
         out[g.WRONG_LANGUAGE] = []
     return out
 
@@ -116,8 +123,13 @@ class PairScorer:
         doubt = [i for i, r in enumerate(reports) if r is not None and (r.omitted or r.fewer or r.coverage < ROUND_TRIP_BELOW)]
         if self._back_engine() is not None:
             factors = self._round_trip(sources, targets, doubt, reports)
-        else:  # no model the other way: the meaning factor from cross-lingual embeddings
-            factors = [meaning_factor(float(sim)) for sim in self.quality.similarity(sources, targets)]
+        else:  # no model the other way: the meaning factor from cross-lingual embeddings, and a
+            # translation closer to the source's first half than to all of it lost its second half
+            sims, cut = self.quality.similarity_and_cut(sources, targets)
+            factors = [meaning_factor(float(sim)) for sim in sims]
+            for report, truncated in zip(reports, cut):
+                if report is not None:
+                    report.truncated = truncated
         self._words_alone(sources, targets, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []

@@ -3,10 +3,12 @@
 Evidence, per sentence pair (``check``):
 
 * names: every capitalized word of the source (not at a sentence start, not a stopword, not a
-  short acronym) that the translation has in no form: not carried over (compared without case and
-  accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not translated by the bilingual
-  ``Lexicon``, not in the back-translation, not transliterated across scripts (``names``:
-  ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` = ``Китай``); the scorer
+  short acronym, not in a quoted title) that the translation has in no form: not carried over
+  (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
+  translated by the bilingual ``Lexicon`` (by a translation no other source word claims: the
+  shortlists pair ``Trump`` with ``presidente``), not in the back-translation, not transliterated
+  across scripts (``names``: ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` =
+  ``Китай``, ``Korea`` = ``северокорейским``: ``names.Exonyms``); the scorer
   then drops a name whose translation alone the target has (``Germany`` -> ``Alemanha``). With no
   lexicon for the pair (no model either way), a word the source pack marks as translated
   (``Supreme``, ``Hurricane``) or made from a name (``Swedish``) is not judged: nothing can check it;
@@ -41,7 +43,7 @@ from ..languages import Language
 from .guards import protected_spans, quantities
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import same_sound, transliteration, word_keys
+from .names import Exonyms, same_sound, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -51,7 +53,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\s[-–—]\s|\n\s*)$")
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
-_PRONOUN = re.compile(r"^I['’]")  # "I'm", "I've": a pronoun, not a name
+_QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
+_PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
     """What one translation omits and adds, and how much of the source it covers."""
@@ -62,13 +65,15 @@ class MeaningReport:
     coverage: float = 1.0
     content_words: int = 0
     round_trip: float | None = None  # the round trip's meaning factor (0-1), when there was one
+    truncated: bool = False  # the translation reads as the source's first half only (the scorer's embeddings)
 
     def flags(self, min_coverage: float = MIN_COVERAGE) -> dict[str, list[str]]:
         """``{flag: evidence}`` for ``omission`` and ``addition``."""
         out: dict[str, list[str]] = {}
         low = self.content_words >= 6 and self.coverage < min_coverage and (self.round_trip or 0.0) < ROUND_TRIP_AGREES
-        if self.omitted or self.fewer or low:
-            out[OMISSION] = list(self.omitted) + list(self.fewer) or [f"coverage {self.coverage:.2f}"]
+        if self.omitted or self.fewer or low or self.truncated:
+            out[OMISSION] = (list(self.omitted) + list(self.fewer) + (["second half"] if self.truncated else [])
+                             or [f"coverage {self.coverage:.2f}"])
         if self.added:
             out[ADDITION] = list(self.added)
         return out
@@ -98,7 +103,8 @@ def _found(word: str, pool: set[str], prefixes: set[str]) -> bool:
     return word in pool or (len(word) >= 3 and word[:5] in prefixes and any(_same(word, w) for w in pool if w[:5] == word[:5]))
 
 
-_SOUNDS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("y", "i"), ("w", "v"), ("(?<=.)e$", ""))]
+_SOUNDS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("eau", "o"), ("y", "i"), ("w", "v"),
+                                           ("(?<=.)e$", ""))]
 
 
 def _sound(word: str) -> str:
@@ -112,15 +118,22 @@ def _like(word: str, pool: set[str]) -> bool:
     """A name written another way (``Navalny``/``Navalni``, ``Smyrna``/``Esmirna``,
     ``Oyapock``/``Oiapoque``): a word of the pool at least 0.75 similar by characters, of about
     the same length, or the same when spelt as it sounds."""
-    return any(abs(len(w) - len(word)) <= 3 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= 0.75
+    need = 0.75 if len(word) >= 6 else 0.8  # short names one letter apart are other names (Hong, Kong)
+    return any(abs(len(w) - len(word)) <= 3 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= need
                                                  or _sound(word) == _sound(w))
                for w in pool if len(w) >= 4)
 
 
-def _title_case(text: str) -> bool:
-    """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word capitalized."""
+def _title_case(text: str, least: int = 3) -> bool:
+    """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word (``least``
+    of them or more, after the first) capitalized."""
     words = [w for w in _WORD.findall(text)[1:] if len(w) >= 4]
-    return len(words) >= 3 and all(w[:1].isupper() for w in words)
+    return len(words) >= least and all(w[:1].isupper() for w in words)
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted titles: a quotation of three words or more, each longer one capitalized."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if _title_case(m.group()[1:-1], 2)]
 
 
 def _count(key: str, folded: list[str]) -> int:
@@ -140,14 +153,18 @@ class MeaningChecker:
         self.lexicon, self.vocabulary = lexicon, vocabulary or lexicon
         names, tgt_names = src.section("names") or {}, tgt.section("names") or {}
         # names the target language does not transliterate (China -> Китай), and scripts to match across
-        self._exonyms = {fold(k): [fold(f) for f in v] for k, v in tgt_names.get("exonyms", {}).items()}
         self._scripts = bool(transliteration(src)) or bool(transliteration(tgt))
         self._translated = _folded(names.get("translated", ""))  # name words a translator translates
         self._derived = tuple(names.get("derived", []))  # endings of words made from names ("Swedish")
+        self._exonyms = Exonyms(tgt, self._derived)
         self._stop_src, self._stop_tgt = _folded(names.get("stopwords", "")), _folded(tgt_names.get("stopwords", ""))
         self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
         self._titles = _folded(names.get("titles", []))
+        self._common = tuple(names.get("common_endings", []))  # endings of common nouns ("Judiciary")
+        dates = src.section("dates") or {}
+        self._date_names = _folded([w for group in (*dates.get("months", []), *dates.get("weekdays", [])) for w in group]
+                                   + list(dates.get("abbreviations", {})))
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
@@ -163,15 +180,22 @@ class MeaningChecker:
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
         names: dict[str, list[str]] = {}
         headline = _title_case(source)  # capitals mark no names there
-        for m in _WORD.finditer(source):
-            word = _POSSESSIVE.sub("", m.group())
-            key = fold(word)
-            if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in skip):
-                continue
+        titles = _quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
+        words = [(m, _POSSESSIVE.sub("", m.group())) for m in _WORD.finditer(source)]
+        words = [(m, w, fold(w)) for m, w in words if fold(w) not in self._stop_src and len(w) >= 3
+                 and not any(a <= m.start() < b for a, b in skip)]
+        lexicon = {key: self.lexicon.translations(w) if self.lexicon else frozenset() for _, w, key in words}
+        claims: dict[str, set[str]] = {}  # a target word -> the source words it may translate
+        for key, found in lexicon.items():
+            for t in found | {key}:
+                claims.setdefault(t, set()).add(key)
+        for m, word, key in words:
             total += 1
-            translations = self.lexicon.translations(word) if self.lexicon else frozenset()
-            name = not headline and self._is_name(word, source, m.start())
-            if name and not translations:
+            name = not headline and self._is_name(word, source, m.start()) and not any(a <= m.start() < b for a, b in titles)
+            # a name's lexicon translation counts only where no other word of the source claims it
+            # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
+            translations = frozenset(t for t in lexicon[key] if claims[t] == {key}) if name else lexicon[key]
+            if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
             if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list, prefixes)):
                 covered += 1
@@ -191,7 +215,7 @@ class MeaningChecker:
         for key, seen in names.items():
             if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            found = max(_count(key, tgt_list), _count(key, back_list), self._count_across(seen[0], sounds))
+            found = max(_count(key, tgt_list), _count(key, back_list), self._count_across(seen[0], key, sounds, tgt_list))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
@@ -199,13 +223,14 @@ class MeaningChecker:
 
     def _checkable(self, word: str, key: str) -> bool:
         """Whether a name not found can be called omitted. Not a word a translator translates: one
-        the source pack lists as such (``Supreme``, ``Kingdom``) or a word made from a name
-        (``Swedish``; without a lexicon for the pair), nor, with a lexicon, a common word written with
-        a capital (the lexicon translates it and knows it in lower case: ``Royal``, ``Care``); a name
-        the target pack lists (an exonym, ``China``) always is."""
-        if key in self._exonyms:
+        the source pack lists as such (``Supreme``, ``Kingdom``) or with a common noun's ending
+        (``Judiciary``, ``Premiership``), a word made from a name (``Swedish``, without a lexicon for
+        the pair), nor, with a lexicon, a common word written with a capital (the lexicon translates
+        it and knows it in lower case: ``Royal``, ``Care``); a name the target pack lists (an
+        exonym, ``China``) always is."""
+        if key in self._exonyms.listed:
             return True
-        if key in self._translated:
+        if key in self._translated or (len(key) >= 7 and key.endswith(self._common)):
             return False
         if self.lexicon:
             return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
@@ -213,16 +238,20 @@ class MeaningChecker:
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
 
-    def _sound_pool(self, target: str) -> list[frozenset[str]]:
-        """Sound keys of the target's words written in another script than Latin."""
-        return [word_keys(w, self.tgt) for w in _words(target) if not w.isascii() and len(w) >= 2]
+    def _sound_pool(self, target: str) -> list[tuple[frozenset[str], bool]]:
+        """Sound keys of the target's words written in another script than Latin (not its stopwords
+        in lower case), each with whether the word is short (five letters or fewer: one sound may
+        name it)."""
+        return [(word_keys(w, self.tgt), len(w) <= 5) for w in _words(target)
+                if not w.isascii() and len(w) >= 2 and not (w.islower() and fold(w) in self._stop_tgt)]
 
-    def _across(self, word: str, key: str, sounds: list[frozenset[str]], tgt_list: list[str], prefixes: set[str]) -> bool:
+    def _across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str],
+                prefixes: set[str]) -> bool:
         """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
-        if any(w.startswith(f) and len(w) - len(f) <= 4 for f in self._exonyms.get(key, ()) for w in tgt_list):
+        if self._exonyms.count(key, tgt_list):
             return True
-        keys = self._keys(word)
-        return any(same_sound(keys, k) for k in sounds)
+        keys, short = self._keys(word), len(word) <= 7
+        return any(same_sound(keys, k, short and s) for k, s in sounds)
 
     def _keys(self, word: str) -> frozenset[str]:
         """Sound keys of a source name, and of its stem when it is a word made from a name
@@ -230,9 +259,11 @@ class MeaningChecker:
         stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
-    def _count_across(self, word: str, sounds: list[frozenset[str]]) -> int:
-        keys = self._keys(word)
-        return sum(same_sound(keys, k) for k in sounds) if sounds else 0
+    def _count_across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> int:
+        """How many target words render ``word`` across scripts or as an exonym."""
+        keys, short = self._keys(word), len(word) <= 7
+        by_sound = sum(same_sound(keys, k, short and s) for k, s in sounds) if sounds else 0
+        return max(by_sound, self._exonyms.count(key, tgt_list))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
@@ -240,7 +271,7 @@ class MeaningChecker:
         if _title_case(source):
             return []
         spans = protected_spans(source)
-        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
+        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)] + _quoted_titles(source)
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(target)]
         out: list[tuple[int, int]] = []
         for m in _WORD.finditer(source):
@@ -252,7 +283,8 @@ class MeaningChecker:
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
                 if (a, b) not in out and (folded == key or _same(key, folded) or (
-                        self._scripts and not w.isascii() and self._across(word, key, [word_keys(w, self.tgt)], [folded], set()))):
+                        self._scripts and not w.isascii()
+                        and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded], set()))):
                     out.append((a, b))
                     break
         return out
@@ -270,9 +302,11 @@ class MeaningChecker:
 
     def _is_name(self, word: str, text: str, start: int) -> bool:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a
-        short acronym (``UN``, ``ISIS`` are translated), not a short abbreviation (``Capt.``), not ``I'm``."""
-        if not word[:1].isupper() or _START.search(text[max(0, start - 4):start]) or "-" in word or _PRONOUN.match(word):
-            return False
+        short acronym (``UN``, ``ISIS`` are translated), not a short abbreviation (``Capt.``), not ``I'm``
+        or ``Didn't``, not a word in capitals (``COUNTING``), not a month or weekday (``Oct``)."""
+        if not word[:1].isupper() or _START.search(text[max(0, start - 4):start]) or "-" in word or _PRONOUN.search(word) \
+                or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
+            return False  # a word in capitals is shouted; months and weekdays are checked by value
         if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
             return False
         return not (sum(c.isupper() for c in word) >= 2 and len(word) <= 5) and len(word) > 2

@@ -6,8 +6,9 @@ A word in a script other than Latin is first written in Latin letters with its l
 lists (``endings``). Both words are then reduced to how their consonants sound (``sound_keys``):
 vowels dropped, letters that one language writes for another's grouped (``h``/``g``/``kh``,
 ``sh``/``zh``/``ch``/``j``, ``v``/``w``, ``ts``/``z``/``s``), doubled letters once. English spelling is
-ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w`` (``Michael`` =
-``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``). Two words are one name when a key of each
+ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w``, ``q``, ``x``,
+``ng``, ``eu``, ``au`` (``Michael`` = ``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Recep`` =
+``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``, ``Jong`` = ``Чен``). Two words are one name when a key of each
 agrees, or when long keys differ by one sound.
 """
 from __future__ import annotations
@@ -24,9 +25,10 @@ _VOWELS = set("aeiouyæøåäöüéèêëáàâíìîïóòôõúùûý'")
 # digraphs first, then single letters; a tuple lists the readings of an ambiguous spelling
 _READINGS: list[tuple[str, tuple[str, ...]]] = [
     ("shch", ("S",)), ("sch", ("S",)), ("dzh", ("S",)), ("tch", ("S",)), ("zh", ("S",)), ("sh", ("S", "Z")),
-    ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H",)), ("ph", ("F", "V")), ("th", ("T", "TH")), ("ck", ("K",)), ("qu", ("KV", "K")),
-    ("ts", ("Z",)), ("tz", ("Z",)), ("dj", ("S",)), ("x", ("KZ", "H")), ("c", ("K", "Z")), ("g", ("H", "S")),
-    ("j", ("S", "")), ("h", ("H", "")), ("w", ("V", "")), ("k", ("K",)), ("q", ("K",)), ("z", ("Z",)), ("s", ("Z",)),
+    ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H", "KH")), ("ph", ("F", "V")), ("th", ("T", "TH")), ("ck", ("K",)), ("qu", ("KV", "K")),
+    ("ts", ("Z", "TZ")), ("tz", ("Z",)), ("dj", ("S",)), ("ng", ("NH", "N")), ("eu", ("", "V")), ("au", ("", "V")),
+    ("x", ("KZ", "H", "Z")), ("c", ("K", "Z", "S")), ("g", ("H", "S")),
+    ("j", ("S", "", "Z")), ("h", ("H", "")), ("w", ("V", "")), ("k", ("K",)), ("q", ("K", "Z")), ("z", ("Z",)), ("s", ("Z",)),
     ("v", ("V",)), ("f", ("F",)), ("b", ("B",)), ("p", ("P",)), ("t", ("T",)), ("d", ("D",)), ("l", ("L",)),
     ("m", ("M",)), ("n", ("N",)), ("r", ("R",)),
 ]
@@ -77,7 +79,7 @@ class Transliteration:
     def spellings(self, word: str) -> list[str]:
         """Latin spellings of ``word`` (lower case): as written and without each ending it has."""
         low = word.lower()
-        stems = [low] + [low[:-len(e)] for e in self.endings if low.endswith(e) and len(low) - len(e) >= 3]
+        stems = [low] + [low[:-len(e)] for e in self.endings if low.endswith(e) and len(low) - len(e) >= 2]
         return [fold("".join(self.letters.get(c, c) for c in stem)) for stem in dict.fromkeys(stems)]
 
 
@@ -101,14 +103,16 @@ def _plain_keys(latin: str) -> frozenset[str]:
 
 
 def _one_apart(x: str, y: str) -> bool:
-    """Keys one sound apart: one more at an end (three sounds or more), or one more, fewer or
-    other anywhere (four sounds or more)."""
+    """Keys one sound apart: one more at an end (three sounds or more), one more inside a key of
+    three, or one more, fewer or other anywhere (four sounds or more)."""
     if len(x) > len(y):
         x, y = y, x
     if len(y) - len(x) > 1:
         return False
     if len(y) == len(x) + 1 and (y.startswith(x) or y.endswith(x)):
         return True
+    if len(x) == 3 and len(y) == 4:  # a letter one language writes and the other does not (Halkett, Хокетт)
+        return any(y[:i] + y[i + 1:] == x for i in range(1, 3))
     if len(x) < 4:
         return False
     if len(x) == len(y):
@@ -116,19 +120,67 @@ def _one_apart(x: str, y: str) -> bool:
     return any(y[:i] + y[i + 1:] == x for i in range(len(y)))
 
 
-def same_sound(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two words' sound keys name one name: a key in common (two sounds or more, or the
-    whole of a one-sound name), keys one sound apart (``_one_apart``), or keys of five sounds or more
-    at least 0.8 alike."""
+def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False) -> bool:
+    """Whether two words' sound keys name one name: a key in common (two sounds or more, or one
+    when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``), or keys
+    of five sounds or more at least 0.8 alike."""
     if not a or not b:
         return False
     common = a & b
     if any(len(k) >= 2 for k in common):
         return True
-    if common and min(len(k) for k in a) <= 1:
+    if common and short:
         return True
     if any(_one_apart(x, y) for x, y in product(a, b) if min(len(x), len(y)) >= 3):
         return True  # a final "n", a first vowel sound or a letter one language writes and the other does not
     long_a, long_b = [k for k in a if len(k) >= 5], [k for k in b if len(k) >= 5]
     return any(abs(len(x) - len(y)) <= 1 and SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
                for x in long_a[:8] for y in long_b[:8])
+
+
+class Exonyms:
+    """The names a language writes in its own way (``China`` = ``Китай``, ``Pyongyang`` = ``Пхеньян``,
+    ``Korean`` = ``корейский``): its pack's ``names`` section, ``[exonyms]`` (written by hand; a name
+    listed there is always checked) and ``[cldr_exonyms]`` (from CLDR: ``scripts/exonyms_from_cldr.py``).
+    Each form is a stem that a case or adjective ending may follow (``Коре`` in ``Кореи``,
+    ``корейскими``), also after the first part of a compound (``северокорейским``); a stem of three
+    letters or fewer, or written in capitals (``США``), takes at most two more letters."""
+
+    def __init__(self, lang: Language, derived: tuple[str, ...] = ()) -> None:
+        section = lang.section("names") or {}
+        self.listed = {fold(k): [fold(f) for f in v] for k, v in section.get("exonyms", {}).items()}
+        self._forms: dict[str, list[tuple[str, bool]]] = {}
+        for table in (section.get("cldr_exonyms", {}), section.get("exonyms", {})):
+            for k, v in table.items():
+                self._forms.setdefault(fold(k), []).extend((fold(f), len(f) <= 3 or f.isupper()) for f in v)
+        self._derived = derived  # endings of the source's words made from names ("Korean" -> "Kore")
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def forms(self, key: str) -> list[tuple[str, bool]]:
+        """(stem, strict) forms of the folded source word ``key``, or of the name it is made from
+        (``croatian`` -> ``croatia``)."""
+        if key in self._forms:
+            return self._forms[key]
+        for ending in self._derived:
+            stem = key[:-len(ending)] if key.endswith(ending) else ""
+            if len(stem) >= 4:
+                near = [k for k in self._forms if k.startswith(stem) and len(k) - len(stem) <= 2]
+                if near:
+                    return [f for k in near for f in self._forms[k]]
+        return []
+
+    def count(self, key: str, words: list[str]) -> int:
+        """How many of the folded target ``words`` render ``key`` by one of its forms."""
+        forms = self.forms(key)
+        return sum(1 for w in words if any(_renders(w, f, strict) for f, strict in forms)) if forms else 0
+
+
+def _renders(word: str, form: str, strict: bool) -> bool:
+    if strict:
+        return word.startswith(form) and len(word) - len(form) <= 2
+    if word.startswith(form):
+        return len(word) - len(form) <= (9 if len(form) >= 6 else 7)
+    at = word.find(form, 3)
+    return len(form) >= 4 and at > 0 and word[at - 1] in "о-" and len(word) - at - len(form) <= 7

@@ -241,7 +241,10 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
     if num.kind != NUMBER:
         return repair_fact(num, found, used, target, lang)
     units = unit_of(source, num.start, num.end, src_lang) if source else frozenset()
-    for i in free:
+    # a converted amount; one the source gave in two units ("45 miles (72 km)") may be written once, in
+    # the other unit: then an amount already matched counts too, unless the target has this unit
+    own_unit = units and any(units & unit_of(target, q.start, q.end, lang) for q in found if q.kind == NUMBER)
+    for i in (free if own_unit else range(len(found))):
         q = found[i]
         if units and q.kind == NUMBER and _float(q.value) is not None and _float(num.value) is not None and \
                 converted(_float(num.value), units, _float(q.value), unit_of(target, q.start, q.end, lang)):

@@ -1,7 +1,8 @@
 """Numbers written as words (``oito``, ``vinte e cinco``, ``двух``; ``eight``, ``twenty-five``) and
 vulgar fractions (``¾``, ``3/4``), read as evidence that a translation keeps a source number: a
 translator writes ``8 times`` as ``oito vezes`` and ``$1000`` as ``mil dólares``. The words, in
-every case form, come from the language pack's ``numbers`` section (``[words]``, ``[compound]``)."""
+every case form, come from the language pack's ``numbers`` section (``[words]``, ``[compound]``: also
+the forms a number takes as the first part of a compound word, ``четырёхмесячные`` for ``4-month-old``)."""
 from __future__ import annotations
 
 import re
@@ -17,28 +18,38 @@ _FRACTION = re.compile(r"(?<![\d/])(\d)/([2348])(?![\d/])|[¼½¾⅓⅔⅛]")
 
 
 @lru_cache(maxsize=64)
-def _words(lang: Language) -> tuple[dict[str, int], re.Pattern] | None:
+def _words(lang: Language) -> tuple[dict[str, int], re.Pattern, dict[str, int], re.Pattern | None] | None:
+    """The pack's number words and the pattern that reads them; its compound heads (``двух`` in
+    ``двухлетний``) and the pattern that reads one before a second part it lists."""
     section = lang.section("numbers") or {}
     table = {k.lower(): int(v) for k, v in section.get("words", {}).items()}
     if not table:
         return None
-    joiners = alternation(section.get("compound", {}).get("joiners", []))
+    compound = section.get("compound", {})
+    joiners = alternation(compound.get("joiners", []))
     units = alternation(k for k, v in table.items() if v < 10)
-    compound = f"(?:(?:{joiners})({units}))?" if joiners and units else "()"
-    return table, re.compile(rf"(?<!\w)({alternation(table)}){compound}(?!\w)", re.IGNORECASE)
+    then = f"(?:(?:{joiners})({units}))?" if joiners and units else "()"
+    heads = {k.lower(): int(v) for k, v in compound.get("heads", {}).items()}
+    tails = compound.get("tails", [])
+    head_re = re.compile(rf"(?<!\w)({alternation(heads)})(?={alternation(tails)})\w*", re.IGNORECASE) if heads and tails else None
+    return table, re.compile(rf"(?<!\w)({alternation(table)}){then}(?!\w)", re.IGNORECASE), heads, head_re
 
 
 def word_numbers(text: str, lang: Language) -> list[Quantity]:
-    """Numbers written as words in ``text`` (not a scale word after digits: ``5 mil``)."""
+    """Numbers written as words in ``text`` (not a scale word after digits: ``5 mil``), also as the
+    first part of a compound word (``четырёхмесячные``: 4)."""
     rules = _words(lang)
     if rules is None:
         return []
-    table, pattern = rules
+    table, pattern, heads, head_re = rules
     out = []
     for m in pattern.finditer(text):
         if _AFTER_NUMBER.search(text[:m.start()]):
             continue
         n = table[m.group(1).lower()] + (table[m.group(2).lower()] if m.group(2) else 0)
+        out.append(Quantity(m.start(), m.end(), m.group(), str(n), frozenset({str(n), f"o:{n}"})))
+    for m in head_re.finditer(text) if head_re else ():
+        n = heads[m.group(1).lower()]
         out.append(Quantity(m.start(), m.end(), m.group(), str(n), frozenset({str(n), f"o:{n}"})))
     return out
 

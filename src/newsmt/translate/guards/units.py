@@ -22,13 +22,14 @@ _NEUTRAL: dict[str, str] = {
     "$": "usd", "us$": "usd", "us $": "usd", "usd": "usd", "r$": "brl", "brl": "brl", "€": "eur", "eur": "eur",
     "£": "gbp", "gbp": "gbp", "¥": "jpy", "jpy": "jpy", "₽": "rub", "rub": "rub", "km": "km", "m": "m", "cm": "cm",
     "mm": "mm", "ft": "ft", "mph": "mph", "km/h": "kmh", "km / h": "kmh", "km /h": "kmh", "km/ h": "kmh",
-    "kph": "kmh", "kg": "kg", "lb": "lb", "lbs": "lb", "g": "g", "ha": "ha", "°c": "c", "ºc": "c", "°f": "f",
+    "kph": "kmh", "kg": "kg", "lb": "lb", "lbs": "lb", "g": "g", "ha": "ha", "yd": "yd", "°c": "c", "ºc": "c", "°f": "f",
     "ºf": "f", "°": "deg", "%": "pct", "pct": "pct",
 }
 _SIGNS = ("$", "£", "€", "¥", "₽")
 _CONVERT = {("mi", "km"): 1.609344, ("mph", "kmh"): 1.609344, ("ft", "m"): 0.3048, ("in", "cm"): 2.54,
             ("lb", "kg"): 0.45359237, ("acre", "ha"): 0.40468564, ("gal", "l"): 3.78541, ("km", "mi"): 1 / 1.609344,
-            ("kmh", "mph"): 1 / 1.609344, ("m", "ft"): 1 / 0.3048, ("cm", "in"): 1 / 2.54, ("kg", "lb"): 1 / 0.45359237}
+            ("kmh", "mph"): 1 / 1.609344, ("m", "ft"): 1 / 0.3048, ("cm", "in"): 1 / 2.54, ("kg", "lb"): 1 / 0.45359237,
+            ("yd", "m"): 0.9144, ("m", "yd"): 1 / 0.9144, ("in", "mm"): 25.4, ("mm", "in"): 1 / 25.4}
 _BEFORE = re.compile(r"(US\s?\$|R\$|\$|€|£|¥|₽|\b(?:USD|EUR|GBP|JPY|RUB|BRL))\s?$", re.IGNORECASE)
 
 
@@ -105,7 +106,7 @@ def converted(value: float, units: frozenset[str], target_value: float, target_u
         for b in target_units:
             if (a, b) in _CONVERT:
                 want = value * _CONVERT[(a, b)]
-            elif (a, b) == ("f", "c"):
+            elif (a, b) in (("f", "c"), ("deg", "deg")):  # US "80 degrees" written in Celsius
                 want = (value - 32) * 5 / 9
             elif (a, b) == ("c", "f"):
                 want = value * 9 / 5 + 32
