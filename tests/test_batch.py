@@ -165,12 +165,12 @@ def test_sample_article_cli_record_and_json_log(tmp_path, sample_article):
     [record] = [json.loads(x) for x in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     sentence_ids = [s["id"] for p in record["paragraphs"] for s in p["sentences"]]
     assert len(sentence_ids) > 10 and set(record["translations"]) == set(sentence_ids)
-    assert record["tgt_lang"] == "pt"
-    assert {s["lang"] for s in record["summaries"]} == {"en", "pt"}
+    assert record["tgt_lang"] == "pt-BR"  # the preset asks for Brazilian forms
+    assert {s["lang"] for s in record["summaries"]} == {"en", "pt-BR"}
     assert all(set(x["sources"]) <= set(sentence_ids) for s in record["summaries"] for x in s["sentences"])
     assert record["timings"] == {}  # run.timings is off: records stay byte-reproducible
     names = {p.name for p in out.iterdir()}
-    assert {"news-article-en.sentences.jsonl", "news-article-en.pt.txt", "news-article-en.summary.jsonl",
+    assert {"news-article-en.sentences.jsonl", "news-article-en.pt-BR.txt", "news-article-en.summary.jsonl",
             "records.jsonl", "errors.jsonl", "index.jsonl", "manifest.json"} <= names
 
 
@@ -233,7 +233,7 @@ def test_renamed_feed_or_inserted_line_redoes_nothing(tmp_path):
     assert view == records(out)
     assert [r["meta"]["source"] for r in view] == [f"{renamed}:{i}" for i in range(1, 11)]
     assert [r["id"] for r in view][:2] == ["new", "n0"] and view[-1]["id"] == "renamed:10"
-    assert (out / "renamed_10.pt.jsonl").is_file()  # outputs follow the new names
+    assert (out / "renamed_10.pt-BR.jsonl").is_file()  # outputs follow the new names
 
     # a fresh job from the new feed alone gives the same records, byte for byte
     fresh = tmp_path / "fresh"

@@ -30,8 +30,8 @@ def test_process_adds_every_layer(en_pt, sample_article):
     assert len(sentences) > 10
     assert set(doc.translations) == {s.id for s in sentences}
     assert all(t.text.strip() for t in doc.translations.values())
-    assert doc.tgt_lang == "pt"
-    assert [s.lang for s in doc.summaries] == ["en", "pt"]
+    assert doc.tgt_lang == "pt-BR"
+    assert [s.lang for s in doc.summaries] == ["en", "pt-BR"]
     ids = {s.id for s in sentences}
     for summary in doc.summaries:
         assert summary.sentences and all(set(x.sources) <= ids and x.sources for x in summary.sentences)

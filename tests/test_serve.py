@@ -68,10 +68,10 @@ def test_health_is_ready_only_when_loaded(cfg):
 def test_languages_and_models(client):
     langs = client.get("/languages").json()
     en = next(lang for lang in langs if lang["code"] == "en")
-    assert en["name"] == "English" and "pt" in en["targets"]
+    assert en["name"] == "English" and {"pt", "pt-BR"} <= set(en["targets"])  # the preset's variant is listed
     assert all(set(lang) == {"code", "name", "targets"} for lang in langs)
     models = client.get("/v1/models").json()
-    assert models["default"] == {"src": "en", "tgt": "pt"}
+    assert models["default"] == {"src": "en", "tgt": "pt-BR"}
     pair = next(p for p in models["pairs"] if (p["src"], p["tgt"]) == ("en", "pt"))
     assert pair["loaded"] and pair["model"]
 
@@ -290,7 +290,8 @@ def test_article_formats_and_options(client):
         assert r.status_code == 200, r.text
         rec = r.json()
         ids = {s["id"] for p in rec["paragraphs"] for s in p["sentences"]}
-        assert rec["tgt_lang"] == "pt" and set(rec["translations"]) <= ids and rec["translations"]
+        asked = kwargs.get("json", kwargs.get("params", {})).get("tgt")
+        assert rec["tgt_lang"] == (asked or "pt-BR") and set(rec["translations"]) <= ids and rec["translations"]
         for summary in rec["summaries"]:
             assert all(set(s["sources"]) <= ids for s in summary["sentences"])
     assert r.json()["id"] == "storm" and r.json()["format"] == "html"

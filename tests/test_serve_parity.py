@@ -217,7 +217,8 @@ def test_frontend_settings_and_spec(client):
     settings = client.get("/frontend/settings").json()
     assert settings["charLimit"] == 5000 and settings["apiKeys"] is False and settings["keyRequired"] is False
     assert settings["suggestions"] is False and set(settings["supportedFilesFormat"]) >= {".txt", ".md", ".html", ".docx"}
-    assert settings["language"]["target"] == {"code": "pt", "name": "Portuguese"}
+    assert settings["language"]["target"] == {"code": "pt-BR", "name": "Portuguese (Brazil)"}
+    assert "pt-BR" in next(x["targets"] for x in client.get("/languages").json() if x["code"] == "en")
     spec = client.get("/spec").json()
     for path in ("/translate", "/translate_file", "/detect", "/languages", "/suggest", "/frontend/settings", "/v1/score"):
         assert path in spec["paths"], path

@@ -234,16 +234,21 @@ class Service:
         return "unknown"
 
     def loaded_pairs(self) -> set[tuple[str, str]]:
-        return set(self._engines)
+        """The pairs (primary languages, as ``pairs``) with an engine loaded, for any variant."""
+        return {(base(s), base(t)) for s, t in self._engines}
 
     def languages(self) -> list[dict[str, Any]]:
-        """LibreTranslate's /languages: every source language with its targets."""
+        """LibreTranslate's /languages: every source language with its targets; the config's target
+        variant (``pt-BR``) is listed beside its language, so /frontend/settings names a listed code."""
+        variant = self.default_pair[1]
         targets: dict[str, list[str]] = {}
         for src, tgt in sorted(self.pairs):
             targets.setdefault(src, []).append(tgt)
+            if variant.tag != tgt and variant.code == tgt:
+                targets[src].append(variant.tag)
         for tgts in list(targets.values()):
             for t in tgts:
-                targets.setdefault(t, [])
+                targets.setdefault(t, list(targets.get(variant.code, [])) if t == variant.tag else [])
         return [{"code": c, "name": display_name(c), "targets": sorted(targets[c])} for c in sorted(targets)]
 
     def check_pair(self, src: Language, tgt: Language) -> None:
