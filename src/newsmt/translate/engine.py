@@ -26,7 +26,6 @@ through steps 1-4 like the best one (LibreTranslate's ``alternatives``).
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import TranslateConfig
-from ..document import Document, Sentence, Translation
+from ..document import Document, Translation
 from ..errors import LanguageError
 from ..languages import Language, resolve
 from . import guards as g
@@ -77,26 +76,6 @@ def _new_job(text: str) -> _Job:
     plain, marks = g.lift_symbols(coded)
     norm, links = g.detach_links(g.normalize_source(plain))
     return _Job(text, norm, links=links, codes=codes, marks=marks)
-
-
-def _code_marked(doc: Document, s: Sentence) -> str:
-    """The sentence's text with the document's inline code spans (HTML ``<code>``, ``<kbd>``...) in
-    backticks, so the engine keeps them verbatim as it keeps Markdown's."""
-    text = s.text
-    for span in sorted((x for x in doc.spans if x.kind == "code" and x.start < s.end and x.end > s.start),
-                       key=lambda x: x.start, reverse=True):
-        a, b = max(span.start, s.start) - s.start, min(span.end, s.end) - s.start
-        fence = "`" * (max(map(len, re.findall("`+", text[a:b])), default=0) + 1)
-        text = f"{text[:a]}{fence}{text[a:b]}{fence}{text[b:]}"
-    return text
-
-
-def _code_unmarked(marked: str, text: str, translation: str) -> str:
-    """``translation`` of ``marked`` (``_code_marked``) without the backticks added there."""
-    for code in re.findall(r"(`+)(.+?)\1", marked) if marked != text else ():
-        fence, inner = code
-        translation = translation.replace(f"{fence}{inner}{fence}", inner, 1)
-    return translation
 
 
 class TranslationEngine:
@@ -205,9 +184,11 @@ class TranslationEngine:
         if doc.lang and doc.lang != self.src:
             raise LanguageError(f"{doc.id}: the document is in '{doc.lang}' but this engine translates {self.src}->{self.tgt}")
         sents = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
-        texts = [_code_marked(doc, s) for s in sents]
+        texts = [g.fence_code(s.text, [(max(x.start, s.start) - s.start, min(x.end, s.end) - s.start)
+                                       for x in doc.spans if x.kind == "code" and x.start < s.end and x.end > s.start])
+                 for s in sents]
         for s, text, tr in zip(sents, texts, self.translate_texts(texts, progress)):
-            tr.text = _code_unmarked(text, s.text, tr.text)
+            tr.text = g.unfence_code(text, s.text, tr.text)
             doc.translations[s.id] = tr
         doc.tgt_lang = self.tgt
         doc.provenance["translate"] = {**self.provenance, "settings": dict(self.provenance["settings"])}

@@ -48,11 +48,13 @@ from .spans import (
     attach_links,
     detach_code,
     detach_links,
+    fence_code,
     occurrences,
     protected_spans,
     repair_protected,
     restore_emphasis,
     strip_stray_marks,
+    unfence_code,
 )
 from .packs import checks_off
 from .symbols import Mark, lift_symbols, lost_symbols, place_symbols, strip_dangling
@@ -74,9 +76,9 @@ __all__ = [
     "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "Mark", "PairItem", "Quantity", "SYMBOL_LOST", "VARIANT",
-    "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "format_number", "insert_pairs", "is_copy",
+    "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "format_number", "insert_pairs", "is_copy",
     "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
     "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
     "repair_numbers", "repair_protected", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
-    "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "variant_forms", "wrong_script",
+    "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
 ]

@@ -226,6 +226,22 @@ def detach_code(text: str) -> tuple[str, list[str]]:
     return _CODE.sub(keep, text), codes
 
 
+def fence_code(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with each range of inline code (HTML ``<code>``, ``<kbd>``) in backticks, so
+    ``detach_code`` keeps it verbatim as it keeps Markdown's."""
+    for a, b in sorted(ranges, reverse=True):
+        fence = "`" * (max(map(len, re.findall("`+", text[a:b])), default=0) + 1)
+        text = f"{text[:a]}{fence}{text[a:b]}{fence}{text[b:]}"
+    return text
+
+
+def unfence_code(fenced: str, text: str, translation: str) -> str:
+    """``translation`` of ``fenced`` (``fence_code(text, ...)``) without the backticks added there."""
+    for fence, inner in _CODE.findall(fenced) if fenced != text else ():
+        translation = translation.replace(f"{fence}{inner}{fence}", inner, 1)
+    return translation
+
+
 def attach_code(text: str, codes: list[str]) -> str:
     """Each placeholder of the translation back to its code span; a span whose placeholder the model
     lost is written after the sentence text, so no code is dropped."""
