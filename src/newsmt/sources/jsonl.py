@@ -8,6 +8,7 @@ on: invalid JSON, nesting too deep or numbers too long for the parser, lone surr
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -16,6 +17,9 @@ from ..document import Document, Paragraph
 from ..errors import InputError
 from .decode import normalize_newlines
 from .text import number_paragraphs, txt_paragraphs
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")  # how a surrogate gets into parsed JSON (else written as is)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_record(line: str, where: str) -> dict[str, Any]:
@@ -30,7 +34,7 @@ def parse_record(line: str, where: str) -> dict[str, Any]:
         raise InputError(f"{where}: JSON value out of range ({e})") from None
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    if _has_surrogate(record):
+    if (_SURROGATE_ESCAPE.search(line) or _SURROGATE.search(line)) and _has_surrogate(record):
         raise InputError(f"{where}: a string holds a lone UTF-16 surrogate escape (e.g. \"\\ud83d\"), "
                          "which is not text; fix the producer's escaping")
     return record
@@ -42,7 +46,7 @@ def _has_surrogate(value: Any) -> bool:
     while stack:
         v = stack.pop()
         if isinstance(v, str):
-            if any("\ud800" <= c <= "\udfff" for c in v):
+            if _SURROGATE.search(v):
                 return True
         elif isinstance(v, dict):
             stack.extend(v.keys())
