@@ -24,8 +24,9 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
-def _trigrams(words: Sequence[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+def _trigrams(words: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Every run of three words, in order."""
+    return list(zip(words, words[1:], words[2:]))
 
 
 class Ballot:
@@ -34,7 +35,7 @@ class Ballot:
     blocks around it."""
 
     def __init__(self, block_words: Sequence[Sequence[str]]) -> None:
-        self.grams: list[list[tuple[str, ...]]] = []
+        self.grams: list[list[tuple[str, str, str]]] = []
         self.need: list[float] = []  # trigrams of the block an extractor's text must hold
         flat = [w for words in block_words for w in words]  # the page's words, blocks joined
         start = 0
@@ -42,11 +43,10 @@ class Ballot:
             n = len(words)
             end = start + n
             if n >= 3:
-                grams = [tuple(words[j:j + 3]) for j in range(n - 2)]
+                grams = _trigrams(words)
                 self.need.append(COVERED * len(grams))
             else:  # the trigrams that hold a word of the block and its neighbours' words
-                lo = max(0, start - 2)
-                grams = [tuple(flat[j:j + 3]) for j in range(lo, min(end, len(flat) - 2))] if n else []
+                grams = _trigrams(flat[max(0, start - 2):end + 2]) if n else []
                 self.need.append(1)
             self.grams.append(grams)
             start = end
@@ -55,5 +55,5 @@ class Ballot:
         """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
         if not text:
             return [False] * len(self.grams)
-        have = _trigrams(tokens(text))
-        return [bool(grams) and sum(g in have for g in grams) >= need for grams, need in zip(self.grams, self.need)]
+        have = set(_trigrams(tokens(text)))
+        return [bool(grams) and sum(map(have.__contains__, grams)) >= need for grams, need in zip(self.grams, self.need)]
