@@ -85,7 +85,7 @@ def kill_when(proc: subprocess.Popen, ready: Callable[[float], bool]) -> bool:
 
 
 def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
-    n, size = 300, 20
+    n, size = 500, 20
     job = write_job(tmp_path / "in", n - 20, 20, per=1)  # one sentence each: as many articles, half the translating
     args = ["run", job, "--config", EN_PT, *CHEAP, "--set", f"run.shard_size={size}", "--files"]
     ref = tmp_path / "ref"
