@@ -449,6 +449,9 @@ def test_lifted_symbols_go_back_to_their_anchor() -> None:
     plain, marks = g.lift_symbols("Fish and chips ]]> cost more (±2).")
     assert plain == "Fish and chips cost more (2)."  # closing brackets written against a symbol go with it
     assert g.place_symbols(marks, "Peixe e batatas custam mais (2).") == "Peixe e batatas ]]> custam mais (±2)."
+    pt = language("pt")  # the brackets that travel with a symbol are not symbols the translation must have
+    assert g.lost_symbols("Fish and chips ]]> cost more (±2).", "Peixe e batatas ]]> custam mais (±2).", pt) == []
+    assert g.lost_symbols("Fish ]]> cost more.", "Peixe custam mais.", pt) == [">"]
 
 
 def test_the_variant_asked_for_is_written_and_flagged() -> None:
