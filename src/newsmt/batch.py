@@ -37,11 +37,12 @@ from typing import Any, Iterator
 
 from . import __version__
 from .config import PipelineConfig
+from .document import canonical
 from .errors import ModelError, NewsmtError, OutputError
 from .fileio import open_atomic, write_atomic
 from .journal import Journal, Row, Scratch
 from .pipeline import model_ids, settings
-from .plan import Group, GroupTask, canonical, inputs_digest, plan
+from .plan import Group, GroupTask, inputs_digest, plan
 from .progress import progress
 from .shards import SHARDS, prune_shards, read_lines, remove_temp_files
 from .workers import Ack

@@ -16,6 +16,11 @@ SCHEMA_VERSION = 1
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
+def canonical(obj: Any) -> str:
+    """Canonical JSON (sorted keys, no ASCII escaping, no spaces): equal values, equal bytes."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _plain(obj: Any) -> Any:
     """``dataclasses.asdict`` for the document model, without its deep copy of every string
     (several times faster on a record of hundreds of sentences; the same result)."""
@@ -135,8 +140,8 @@ class Document:
         return d
 
     def to_json(self) -> str:
-        """Canonical JSON (sorted keys, no ASCII escaping): byte-identical for identical documents."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        """``canonical`` JSON: byte-identical for identical documents."""
+        return canonical(self.to_dict())
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Document":

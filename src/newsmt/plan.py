@@ -12,16 +12,15 @@ its content key (``workers``) and writes the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from . import __version__
 from .config import PipelineConfig
-from .document import Document
+from .document import Document, canonical
 from .errors import InputError, LanguageError, ModelError
 from .journal import Scratch
 from .naming import OutputNamer
@@ -63,10 +62,6 @@ class Group:
         todo = [i for i in self.items if not i.error]
         return GroupTask(self.g, [(i.blob, i.duplicate_of) for i in todo],
                          {lang: models[lang] for lang in {i.lang for i in todo if not i.duplicate_of}})
-
-
-def canonical(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def body_digest(doc: Document) -> bytes:

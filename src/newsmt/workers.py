@@ -26,11 +26,11 @@ from typing import Any, Iterator
 
 from . import __version__
 from .config import PipelineConfig, available_cores
-from .document import Document
+from .document import Document, canonical
 from .errors import NewsmtError
 from .journal import RecordFinder
 from .pipeline import Resources, process_record, settings
-from .plan import GroupTask, canonical
+from .plan import GroupTask
 from .shards import write_shard
 from .writers import write_outputs
 

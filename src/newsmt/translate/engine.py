@@ -123,9 +123,12 @@ class TranslationEngine:
                   max(self.cfg.batch_tokens, self.backend.min_call_tokens), lengths, progress)
         scores = self._scores(jobs)
         self._count(jobs)
-        return [Translation(j.text if j.pieces else j.source, s, sorted(set(j.flags)), self.model,
-                            {k: list(v) for k, v in sorted(j.evidence.items())})
-                for j, s in zip(jobs, scores)]
+        return [self._translation(j, s) for j, s in zip(jobs, scores)]
+
+    def _translation(self, job: _Job, score: float | None) -> Translation:
+        """The Translation of a finished job (the source itself where there was nothing to translate)."""
+        return Translation(job.text if job.pieces else job.source, score, sorted(set(job.flags)), self.model,
+                           {k: list(v) for k, v in sorted(job.evidence.items())})
 
     @property
     def nbest(self) -> bool:
@@ -153,13 +156,12 @@ class TranslationEngine:
         out: list[list[Translation]] = []
         for job, mine in zip(jobs, trials):
             if not job.pieces:
-                out.append([Translation(job.source, None, [], self.model)])
+                out.append([self._translation(job, None)])
                 continue
             distinct: dict[str, _Job] = {}
             for t in mine:
                 distinct.setdefault(t.text, t)
-            out.append([Translation(t.text, math.exp(t.logprob) if t.logprob is not None else None,
-                                    sorted(set(t.flags)), self.model, {k: list(v) for k, v in sorted(t.evidence.items())})
+            out.append([self._translation(t, math.exp(t.logprob) if t.logprob is not None else None)
                         for t in distinct.values()][:n])
         return out
 
