@@ -43,6 +43,9 @@ def test_process_adds_every_layer(en_pt, sample_article):
 def test_resources_load_each_engine_once(en_pt):
     _, resources = en_pt
     assert resources.engine("en", "pt") is resources.engine("en", "pt")
+    brazil = resources.engine("en", "pt-BR")  # a variant of a loaded pair: its own forms, the same model
+    assert brazil.tgt == "pt-BR" and brazil.backend is resources.engine("en", "pt").backend
+    assert brazil.translate_texts(["Moscow said no."])[0].text == "Moscou disse que não."
 
 
 def test_process_record_turns_failures_into_results(en_pt, tmp_path):

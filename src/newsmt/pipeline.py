@@ -18,7 +18,7 @@ from . import __version__
 from .config import PipelineConfig
 from .document import Document
 from .errors import InputError, LanguageError, ModelError, NewsmtError, extras_needed
-from .languages import same_language
+from .languages import resolve as resolve_language, same_language
 
 if TYPE_CHECKING:
     from .quality import QualityScorer
@@ -66,6 +66,11 @@ def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
     return ids
 
 
+def _one_model(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two pairs differ at most in their regions (``en-pt``, ``en-pt-BR``): one model serves both."""
+    return all((x.code, x.script) == (y.code, y.script) for x, y in zip(map(resolve_language, a), map(resolve_language, b)))
+
+
 class Resources:
     """Every model one worker holds: translation engines and quality scorers per pair, the
     abstractive summarizer. Each is loaded on first use, kept for every later article, and closed
@@ -85,7 +90,9 @@ class Resources:
         """The translation engine for ``src -> tgt`` (loaded once)."""
         if (src, tgt) not in self._engines:
             scorer = self.scorer(src, tgt) if self.cfg.translate.score else None
-            self._engines[(src, tgt)] = self._load(src, tgt, self.cfg.translate, scorer)
+            loaded = next((e for key, e in self._engines.items() if len(key) == 2 and _one_model(key, (src, tgt))), None)
+            self._engines[(src, tgt)] = (loaded.variant(src, tgt, scorer) if loaded is not None
+                                         else self._load(src, tgt, self.cfg.translate, scorer))
         return self._engines[(src, tgt)]
 
     def scorer(self, src: str, tgt: str) -> PairScorer | QualityScorer:

@@ -90,8 +90,8 @@ class TranslationEngine:
         self.src_lang, self.tgt_lang = resolve(src), resolve(tgt)  # the languages every guard reads
         self.backend, self.src, self.tgt = backend, self.src_lang.tag, self.tgt_lang.tag
         self.cfg = cfg or TranslateConfig(tgt=self.tgt)
-        self.scorer = scorer
-        self._owns_scorer = False
+        self.scorer, self.resolved = scorer, resolved
+        self._owns_scorer, self._owns_backend = False, True
         if hasattr(scorer, "use_forward"):  # a PairScorer translates single words with this model
             scorer.use_forward(backend)
         self.max_tokens = self.cfg.max_input_tokens or backend.max_input_tokens
@@ -196,9 +196,19 @@ class TranslationEngine:
         doc.provenance["translate"] = {**self.provenance, "settings": dict(self.provenance["settings"])}
         return doc  # no timings here: outputs stay byte-identical (the pipeline times its stages)
 
+    def variant(self, src: str, tgt: str, scorer: PairScorer | QualityScorer | None = None) -> TranslationEngine:
+        """An engine for another variant of this pair (``pt`` -> ``pt-BR``: same language and script)
+        over this engine's loaded model: the variant decides the guards' forms, not the model. This
+        engine keeps the backend and closes it."""
+        engine = TranslationEngine(self.backend, src, tgt, replace(self.cfg, tgt=tgt), scorer, resolved=self.resolved)
+        engine._owns_backend = False
+        return engine
+
     def close(self) -> None:
-        """Close the backend, and the quality scorer when the engine created it."""
-        self.backend.close()
+        """Close the backend (unless it is another engine's: ``variant``), and the quality scorer
+        when the engine created it."""
+        if self._owns_backend:
+            self.backend.close()
         if self._owns_scorer and self.scorer is not None:
             self.scorer.close()
             self.scorer, self._owns_scorer = None, False
