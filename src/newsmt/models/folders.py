@@ -57,11 +57,6 @@ def models_home() -> Path:
     return Path(platformdirs.user_data_dir("newsmt")) / "models"
 
 
-def home_dir(name: str) -> Path:
-    """``models_home()/name`` for a checked name: always inside the models home."""
-    return models_home() / check_name(name)
-
-
 def hf_cache_dir() -> Path:
     """The Hugging Face hub cache, honouring ``HF_HUB_CACHE`` / ``HF_HOME`` at call time."""
     if os.environ.get("HF_HUB_CACHE"):

@@ -35,7 +35,6 @@ class Clock:
     end: int
     minutes: frozenset[int]
     style: str  # ampm | colon | dot | h | period | hours | oclock | bare | named
-    hour_number: str = ""  # the plain number an "11 horas" / a bare "às 11" may also be
 
 
 class _Rules:
@@ -122,11 +121,11 @@ def clock_times(text: str, lang: Language, target: bool = False) -> list[Clock]:
     for m in rules.hours_re.finditer(text) if rules.hours_re else ():
         h = int(m.group(1))
         if h < 24:
-            _add(out, Clock(m.start(), m.end(), frozenset({h * 60}), "hours", m.group(1)))
+            _add(out, Clock(m.start(), m.end(), frozenset({h * 60}), "hours"))
     for m in rules.at_re.finditer(text) if target and rules.at_re else ():
         h = int(m.group(1))
         if h < 24:
-            _add(out, Clock(m.start(1), m.end(1), frozenset({h * 60}), "bare", m.group(1)))
+            _add(out, Clock(m.start(1), m.end(1), frozenset({h * 60}), "bare"))
     for m in rules.named_re.finditer(text) if rules.named_re else ():
         _add(out, Clock(m.start(), m.end(), frozenset({rules.named[m.group().lower()]}), "named"))
     return sorted(out, key=lambda c: c.start)
