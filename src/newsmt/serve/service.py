@@ -240,15 +240,16 @@ class Service:
     def languages(self) -> list[dict[str, Any]]:
         """LibreTranslate's /languages: every source language with its targets; the config's target
         variant (``pt-BR``) is listed beside its language, so /frontend/settings names a listed code."""
-        variant = self.default_pair[1]
         targets: dict[str, list[str]] = {}
-        for src, tgt in sorted(self.pairs):
+        for src, tgt in self.pairs:
             targets.setdefault(src, []).append(tgt)
-            if variant.tag != tgt and variant.code == tgt:
-                targets[src].append(variant.tag)
-        for tgts in list(targets.values()):
-            for t in tgts:
-                targets.setdefault(t, list(targets.get(variant.code, [])) if t == variant.tag else [])
+            targets.setdefault(tgt, [])
+        variant = self.default_pair[1]
+        if variant.tag != variant.code and variant.code in targets:
+            targets[variant.tag] = list(targets[variant.code])
+            for tgts in targets.values():
+                if variant.code in tgts:
+                    tgts.append(variant.tag)
         return [{"code": c, "name": display_name(c), "targets": sorted(targets[c])} for c in sorted(targets)]
 
     def check_pair(self, src: Language, tgt: Language) -> None:
