@@ -252,7 +252,7 @@ def test_duplicate_bodies_are_processed_once(tmp_path):
     body = " ".join(sents[:3])
     rows = [{"id": "wire", "title": "Storm hits the coast", "text": body},
             {"id": "other", "text": " ".join(sents[3:5])},
-            {"id": "syndicated", "title": "Coastal storm", "text": "  " + body.upper().replace(" ", "\n ") + "\n"}]
+            {"id": "syndicated", "title": "Coastal storm", "text": "  " + body.upper().replace(" ", "\n ").replace("\n", "\u00a0", 2) + "\n"}]
     feed = tmp_path / "feed.jsonl"
     feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     summary = run([str(feed)], load_config(EN_PT, ["summarize.sentences=1"]), tmp_path / "out", workers=1)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from newsmt.workers import article_key
 from newsmt.config import load_config
 from newsmt.document import Document
 from newsmt.pipeline import Resources, model_ids, process, process_record, settings
+from newsmt.plan import attach, detach
 from newsmt.sources import read_path, read_text
-from newsmt.workers import machine_plan
+from newsmt.workers import article_key, key_head, machine_plan
 
 REPO = Path(__file__).resolve().parents[1]
 EN_PT = "en-pt-news"
@@ -60,17 +60,32 @@ def test_process_record_turns_failures_into_results(en_pt, tmp_path):
 
 def test_key_follows_content_settings_and_models_not_machine():
     cfg = load_config(EN_PT)
-    doc = Document("a", "en", "One sentence. Another one.")
-    base = article_key(doc, settings(cfg), model_ids(cfg, "en"))
-    machine = load_config(EN_PT, ["run.workers=3", "run.threads=2", "translate.threads=4", "run.engine=ray"])
-    assert article_key(doc, settings(machine), model_ids(machine, "en")) == base
-    other = load_config(EN_PT, ["translate.beam=2"])
-    assert article_key(doc, settings(other), model_ids(other, "en")) != base
-    assert article_key(dataclasses.replace(doc, text="One sentence."), settings(cfg), model_ids(cfg, "en")) != base
-    assert article_key(doc, settings(cfg), {"translate": "other@rev"}) != base
+
+    def key(doc: Document, cfg=cfg, models=None) -> str:
+        return article_key(detach(doc)[0], key_head(settings(cfg), models or model_ids(cfg, "en")))
+
+    doc = Document("a", "en", "One sentence. Another one.", meta={"title": "T", "source": "feed.jsonl:1", "url": "u"})
+    base = key(doc)
+    assert key(doc, load_config(EN_PT, ["run.workers=3", "run.threads=2", "translate.threads=4",
+                                        "run.engine=ray"])) == base
+    assert key(doc, load_config(EN_PT, ["translate.beam=2"])) != base
+    assert key(dataclasses.replace(doc, text="One sentence.")) != base
+    assert key(doc, models={"translate": "other@rev"}) != base
     # where an article was read, and an id derived from that, are not part of its key
-    moved = dataclasses.replace(doc, id="b", meta={"source": "renamed.jsonl:7"})
-    assert article_key(moved, settings(cfg), model_ids(cfg, "en")) == base
+    assert key(dataclasses.replace(doc, id="b", meta={"title": "T", "source": "renamed.jsonl:7", "url": "u"})) == base
+    assert key(dataclasses.replace(doc, meta={"title": "T", "url": "u"})) == base
+    assert key(dataclasses.replace(doc, meta={"title": "T2", "source": "feed.jsonl:1", "url": "u"})) != base
+
+
+def test_detached_article_comes_back_as_it_was():
+    doc = Document("a", "en", "One sentence.", meta={"title": "T", "source": "feed.jsonl:1", "url": "u"})
+    blob, slot = detach(doc)
+    assert doc.id == "a" and list(doc.meta) == ["title", "source", "url"]
+    back = attach(blob, "a", "feed.jsonl:1", slot)
+    assert back == doc and list(back.meta) == ["title", "source", "url"]
+    plain = Document("b", "en", "One sentence.")
+    blob, slot = detach(plain)
+    assert slot == -1 and attach(blob, "b", "b", slot) == plain
 
 
 def test_stages_switch_on_and_off(sample_article):

@@ -5,9 +5,11 @@ The driver reads every input (``sources.documents``), gives each article its uni
 its language) and points a duplicate body at the first article that had it. Groups are cut by
 input position alone, so the same inputs make the same groups whatever runs them. Each group has
 a fingerprint of everything that decides what its shard holds; a group committed with the same
-fingerprint is not sent to a worker again. The fingerprint hashes each article's pickle: a
-differing pickle of equal content only sends the group to a worker, which finds every record by
-its content key (``workers``) and writes the same bytes.
+fingerprint is not sent to a worker again.
+
+A worker gets each article as its pickle without the id and source (``detach``), those two beside
+it: equal content read from any file or line gives equal bytes, and the worker keys the article's
+record by them (``workers.article_key``).
 """
 from __future__ import annotations
 
@@ -38,16 +40,17 @@ class Item:
     error: str = ""  # why it cannot be processed (found while reading)
     duplicate_of: str = ""  # id of the earlier article of this job with the same body
     lang: str = ""
-    blob: bytes = b""  # the pickled Document a worker gets; empty for an error
+    blob: bytes = b""  # the pickled Document a worker gets, without id and source; empty for an error
+    slot: int = -1  # where "source" stood in its meta (-1: it had none)
 
 
 @dataclass
 class GroupTask:
-    """What a worker gets: each article to write (pickled Document, duplicate_of) in order, and
-    the model ids of their languages (part of their keys)."""
+    """What a worker gets: each article to write (``detach``ed Document, id, source, slot,
+    duplicate_of) in order, and the model ids of their languages (part of their keys)."""
 
     g: int
-    articles: list[tuple[bytes, str]]
+    articles: list[tuple[bytes, str, str, int, str]]
     models: dict[str, dict[str, str]]
 
 
@@ -60,15 +63,45 @@ class Group:
 
     def task(self, models: dict[str, dict[str, str]]) -> GroupTask:
         todo = [i for i in self.items if not i.error]
-        return GroupTask(self.g, [(i.blob, i.duplicate_of) for i in todo],
+        return GroupTask(self.g, [(i.blob, i.id, i.source, i.slot, i.duplicate_of) for i in todo],
                          {lang: models[lang] for lang in {i.lang for i in todo if not i.duplicate_of}})
 
 
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+_WIDE_SPACES = [chr(c) for c in range(128, 0x3001) if chr(c).isspace()]
+
+
 def body_digest(doc: Document) -> bytes:
-    """The article's body (every paragraph but the title), case and spacing normalized, hashed:
-    syndicated wire copy and a page crawled twice have the same one."""
-    body = " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind != "title")
-    return hashlib.blake2b(" ".join(body.casefold().split()).encode("utf-8"), digest_size=16).digest()
+    """The article's body (every paragraph but the title), case folded and every space removed,
+    hashed: syndicated wire copy and a page crawled twice have the same one."""
+    body = " ".join(doc.text[p.start:p.end] for p in doc.paragraphs if p.kind != "title").casefold()
+    if not body.isascii():
+        for space in _WIDE_SPACES:
+            body = body.replace(space, " ")
+    return hashlib.blake2b(body.encode("utf-8").translate(None, _ASCII_SPACES), digest_size=16).digest()
+
+
+def detach(doc: Document) -> tuple[bytes, int]:
+    """The pickle of ``doc`` without its id and ``meta["source"]`` (both put back as they were
+    after), and where the source stood in its meta (-1: none)."""
+    doc_id, meta = doc.id, doc.meta
+    slot = list(meta).index("source") if "source" in meta else -1
+    doc.id, doc.meta = "", {k: v for k, v in meta.items() if k != "source"}
+    try:
+        return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), slot
+    finally:
+        doc.id, doc.meta = doc_id, meta
+
+
+def attach(blob: bytes, doc_id: str, source: str, slot: int) -> Document:
+    """The Document ``detach`` took apart."""
+    doc: Document = pickle.loads(blob)
+    doc.id = doc_id
+    if slot >= 0:
+        items = list(doc.meta.items())
+        items.insert(slot, ("source", source))
+        doc.meta = dict(items)
+    return doc
 
 
 def group_size(cfg: PipelineConfig) -> int:
@@ -117,7 +150,7 @@ def plan(inputs: list[str], cfg: PipelineConfig, outdir: Path, scratch: Scratch,
 def _sealed(group: Group, head: str, models: dict[str, dict[str, str]]) -> Group:
     h = hashlib.blake2b(head.encode("utf-8"), digest_size=20)
     for i in group.items:
-        h.update(canonical([i.source, i.id, i.error, i.duplicate_of, models.get(i.lang)]).encode("utf-8"))
+        h.update(canonical([i.source, i.id, i.slot, i.error, i.duplicate_of, models.get(i.lang)]).encode("utf-8"))
         h.update(len(i.blob).to_bytes(8, "little"))
         h.update(i.blob)
     group.fingerprint = h.digest()
@@ -151,5 +184,5 @@ def read(inputs: list[str], cfg: PipelineConfig, outdir: Path, scratch: Scratch,
                 item.error = f"language {doc.lang!r}: {e}"
                 yield item
                 continue
-        item.blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        item.blob, item.slot = detach(doc)
         yield item

@@ -14,7 +14,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 from collections import Counter
@@ -30,7 +29,7 @@ from .document import Document, canonical
 from .errors import NewsmtError
 from .journal import RecordFinder
 from .pipeline import Resources, process_record, settings
-from .plan import GroupTask
+from .plan import GroupTask, attach
 from .shards import write_shard
 from .writers import write_outputs
 
@@ -50,14 +49,16 @@ def with_threads(cfg: PipelineConfig, threads: int) -> PipelineConfig:
     return dataclasses.replace(cfg, translate=dataclasses.replace(cfg.translate, threads=threads))
 
 
-def article_key(doc: Document, run_settings: dict[str, Any], models: dict[str, str]) -> str:
-    """sha256 over the article's content (no id, no source), output settings, model revisions and
-    newsmt version: the same article read from a renamed file or another line has the same key."""
-    content = doc.to_dict()
-    del content["id"]
-    content["meta"] = {k: v for k, v in content["meta"].items() if k != "source"}
-    payload = {"doc": content, "settings": run_settings, "models": models, "newsmt": __version__}
-    return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
+def key_head(run_settings: dict[str, Any], models: dict[str, str]) -> bytes:
+    """What decides an article's record besides its content: output settings, model revisions,
+    newsmt version."""
+    return canonical({"settings": run_settings, "models": models, "newsmt": __version__}).encode("utf-8")
+
+
+def article_key(content: bytes, head: bytes) -> str:
+    """sha256 over ``head`` (``key_head``) and the article's content as ``plan.detach`` gives it
+    (no id, no source): the same article read from a renamed file or another line has the same key."""
+    return hashlib.sha256(head + b"\0" + content).hexdigest()
 
 
 def stamp(record: str, doc: Document) -> tuple[str, dict[str, Any]]:
@@ -89,9 +90,14 @@ class GroupWriter:
         lines: list[str] = []
         articles: list[tuple[str, str, int, str, int, bool, dict[str, float]]] = []
         flags: Counter[str] = Counter()
-        for blob, duplicate_of in task.articles:
-            doc: Document = pickle.loads(blob)
-            result = self._record(doc, duplicate_of, task.models)
+        heads = {lang: key_head(self.settings, m) for lang, m in task.models.items()}
+        todo = []
+        for blob, doc_id, source, slot, duplicate_of in task.articles:
+            doc = attach(blob, doc_id, source, slot)
+            todo.append((doc, duplicate_of, "" if duplicate_of else article_key(blob, heads[doc.lang])))
+        found = self.finder.find([key for _, _, key in todo if key])
+        for doc, duplicate_of, key in todo:
+            result = self._record(doc, duplicate_of, key, found.get(key))
             if "fatal" in result:
                 return {"g": task.g, "fatal": result["fatal"]}
             if "error" in result:
@@ -113,15 +119,14 @@ class GroupWriter:
         self.resources.close()
         self.finder.close()
 
-    def _record(self, doc: Document, duplicate_of: str, models: dict[str, dict[str, str]]) -> dict[str, Any]:
-        """``key`` and either ``record`` with its ``doc`` or ``error`` (or ``fatal``)."""
+    def _record(self, doc: Document, duplicate_of: str, key: str, found: str | None) -> dict[str, Any]:
+        """``key`` and either ``record`` with its ``doc`` or ``error`` (or ``fatal``); ``found``: the
+        finished record of ``key`` an earlier run left."""
         if duplicate_of:  # not processed: the article as read, pointing to the first one
             doc.provenance = {"duplicate_of": duplicate_of, "newsmt": __version__}
             record = doc.to_json()
             return {"key": hashlib.sha256(record.encode("utf-8")).hexdigest(), "record": record, "doc": doc,
                     "reused": False}
-        key = article_key(doc, self.settings, models[doc.lang])
-        found = self.finder.find(key)
         if found is not None:
             record, parsed = stamp(found, doc)
             return {"key": key, "record": record, "doc": Document.from_dict(parsed), "reused": True}
