@@ -4,6 +4,7 @@
     python scripts/bench_batch.py scale --articles 10000 100000 1000000   # time, driver memory, output size
     python scripts/bench_batch.py kill --articles 20000 --kills 3          # kill -9 thrice, rerun: same bytes?
     python scripts/bench_batch.py translate --articles 150        # translation on: run against the raw engine
+    python scripts/bench_batch.py ray --articles 20000 [--repeat 2]       # --engine ray against local workers
 
 Articles are built from English news sentences of ../shared/eval (never stored in the repository):
 the reporting part (default) is WMT20 newstest, NTREX-128, FLORES-200 devtest and the CNN/DailyMail
@@ -125,23 +126,27 @@ def _hwm(pid: int) -> int:
 
 
 def timed(cmd: list[str], kill_after: float | None = None) -> dict:
-    """Run ``cmd``; wall, CPU (it and its children), peak RSS of the process itself, its stdout.
-    ``kill_after``: SIGKILL its whole process group after that many seconds."""
+    """Run ``cmd``; wall, CPU (it and its children), peak RSS of the process itself, its stdout and
+    stderr (through files: a full pipe would stop a chatty child). ``kill_after``: SIGKILL its whole
+    process group after that many seconds."""
     cpu0, t0 = _children_cpu(), time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _hwm(proc.pid))
-        if kill_after is not None and time.perf_counter() - t0 > kill_after:
-            os.killpg(proc.pid, 9)
-            proc.wait()
-            break
-        time.sleep(0.1)
-    out, err = proc.communicate()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, start_new_session=True)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _hwm(proc.pid))
+            if kill_after is not None and time.perf_counter() - t0 > kill_after:
+                os.killpg(proc.pid, 9)
+                proc.wait()
+                break
+            time.sleep(0.1)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode not in (0, -9):
-        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+        sys.exit(f"{' '.join(cmd)} failed:\n{stderr}")
     return {"wall": time.perf_counter() - t0, "cpu": _children_cpu() - cpu0, "peak_mb": peak / 1024,
-            "out": out.strip(), "killed": proc.returncode == -9}
+            "out": stdout.strip(), "err": stderr, "killed": proc.returncode == -9}
 
 
 def newsmt_run(inputs: Path, out: Path, *extra: str, kill_after: float | None = None) -> dict:
@@ -238,6 +243,37 @@ def bench_kill(tmp: Path, n: int, kills: int, pool: str, seed: int) -> None:
         sys.exit(1)
 
 
+def steady_rate(log: str) -> float:
+    """Articles/s between the 10th and the 90th percentile of the ``--log-json`` article events:
+    the rate once the workers run, start-up and the last group aside."""
+    ts = sorted(e["t"] for e in map(json.loads, log.splitlines()) if e["event"] == "article_done")
+    lo, hi = ts[len(ts) // 10], ts[len(ts) * 9 // 10]
+    return (len(ts) * 8 // 10) / (hi - lo)
+
+
+def bench_ray(tmp: Path, n: int, pool: str, repeat: int) -> None:
+    """``--engine ray`` (a local Ray instance) against the local engine, 2 workers each, ``repeat``
+    interleaved rounds, the fastest of each: wall rate, steady rate, the same bytes. Ray's own
+    processes are not children the CPU count can see: wall time only."""
+    inputs = tmp / "in"
+    size = build(inputs, n, pool)
+    print(f"{n} articles, {size / n:.0f} bytes each ({pool} part of ../shared/eval), best of {repeat}\n")
+    print("| engine | articles | wall s | articles/s | steady articles/s (10th-90th percentile) |\n|---|---|---|---|---|")
+    engines = {"local": [], "ray": ["--engine", "ray"]}
+    best: dict = {}
+    for _ in range(repeat):
+        for name, extra in engines.items():
+            shutil.rmtree(tmp / name, ignore_errors=True)
+            r = newsmt_run(inputs, tmp / name, "--workers", "2", "--threads", "1", "--log-json", *extra)
+            if name not in best or r["wall"] < best[name]["wall"]:
+                best[name] = {**r, "steady": steady_rate(r["err"])}
+    for name, r in best.items():
+        print(f"| {name} | {n} | {r['wall']:.1f} | {n / r['wall']:.0f} | {r['steady']:.0f} |")
+    print(f"\nray / local: {best['local']['wall'] / best['ray']['wall']:.0%} by wall time, "
+          f"{best['ray']['steady'] / best['local']['steady']:.0%} steady; shards byte-identical: "
+          f"{tree(tmp / 'ray') == tree(tmp / 'local')}")
+
+
 def bench_translate(tmp: Path, n: int, pool: str, workers: int) -> None:
     """``run`` with translation on against raw Bergamot on the same sentences, same cores."""
     from concurrent.futures import ThreadPoolExecutor
@@ -272,11 +308,11 @@ def bench_translate(tmp: Path, n: int, pool: str, workers: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["workers", "scale", "kill", "translate"])
+    ap.add_argument("what", choices=["workers", "scale", "kill", "translate", "ray"])
     ap.add_argument("--articles", type=int, nargs="+", default=[20000])
     ap.add_argument("--pool", choices=sorted(POOLS), default="reporting")
     ap.add_argument("--kills", type=int, default=3)
-    ap.add_argument("--repeat", type=int, default=1, help="workers: interleaved rounds, the fastest of each job kept")
+    ap.add_argument("--repeat", type=int, default=1, help="workers, ray: interleaved rounds, the fastest of each job kept")
     ap.add_argument("--seed", type=int, default=int(time.time()) % 10000)
     ap.add_argument("--workers", type=int, default=2, help="translate: workers (and raw threads)")
     ap.add_argument("--tmp", default=None, help="folder for inputs and outputs (default: a new temporary one)")
@@ -289,6 +325,8 @@ def main() -> None:
             bench_scale(tmp, a.articles, a.pool)
         elif a.what == "kill":
             bench_kill(tmp, a.articles[0], a.kills, a.pool, a.seed)
+        elif a.what == "ray":
+            bench_ray(tmp, a.articles[0], a.pool, a.repeat)
         else:
             bench_translate(tmp, a.articles[0], a.pool, a.workers)
     finally:

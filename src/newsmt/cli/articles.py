@@ -149,9 +149,10 @@ def run_cmd(
     outdir = Path(output)
     summary = run(inputs, cfg, outdir, workers=workers, engine=engine, address=address, threads=threads,
                   log_json=log_json or None, files=files or None)
-    if summary.failed and not cfg.run.log_json:
-        _print_failures(outdir / "errors.jsonl", summary.failed)
-    typer.echo(summary.line(), err=True)
+    if not (log_json or cfg.run.log_json):  # with it, stderr holds only events (run_done has the counts)
+        if summary.failed:
+            _print_failures(outdir / "errors.jsonl", summary.failed)
+        typer.echo(summary.line(), err=True)
     if summary.failed:
         fail(f"{summary.failed} article(s) failed: see {outdir / 'errors.jsonl'}; the others were processed", 2)
     if not (summary.done or summary.skipped or summary.duplicates):
