@@ -8,7 +8,7 @@ import pytest
 
 from newsmt.config import load_config
 from newsmt.document import Document
-from newsmt.pipeline import Resources, model_ids, process, process_record, settings
+from newsmt.pipeline import Resources, model_ids, process, process_record
 from newsmt.plan import attach, detach
 from newsmt.sources import read_path, read_text
 from newsmt.workers import article_key, key_head, machine_plan
@@ -36,7 +36,7 @@ def test_process_adds_every_layer(en_pt, sample_article):
     for summary in doc.summaries:
         assert summary.sentences and all(set(x.sources) <= ids and x.sources for x in summary.sentences)
     assert set(doc.timings) == {"segment", "translate", "summarize"}
-    assert doc.provenance["settings"] == settings(cfg)
+    assert doc.provenance["settings"] == cfg.settings
     assert not any(p.sentences for p in doc.paragraphs if p.kind == "url")
 
 
@@ -62,7 +62,7 @@ def test_key_follows_content_settings_and_models_not_machine():
     cfg = load_config(EN_PT)
 
     def key(doc: Document, cfg=cfg, models=None) -> str:
-        return article_key(detach(doc)[0], key_head(settings(cfg), models or model_ids(cfg, "en")))
+        return article_key(detach(doc)[0], key_head(cfg.settings, models or model_ids(cfg, "en")))
 
     doc = Document("a", "en", "One sentence. Another one.", meta={"title": "T", "source": "feed.jsonl:1", "url": "u"})
     base = key(doc)

@@ -41,7 +41,7 @@ from .document import canonical
 from .errors import ModelError, NewsmtError, OutputError
 from .fileio import open_atomic, write_atomic
 from .journal import Journal, Row, Scratch
-from .pipeline import model_ids, settings
+from .pipeline import model_ids
 from .plan import Group, GroupTask, inputs_digest, plan
 from .progress import progress
 from .shards import SHARDS, prune_shards, read_lines, remove_temp_files
@@ -279,7 +279,7 @@ def _finish(outdir: Path, cfg: PipelineConfig, journal: Journal, models: dict[st
             (outdir / view).unlink(missing_ok=True)
     counts = journal.counts(articles)
     flags = journal.flags(groups)
-    manifest = {"newsmt": __version__, "settings": settings(cfg), "models": models, "articles": articles,
+    manifest = {"newsmt": __version__, "settings": cfg.settings, "models": models, "articles": articles,
                 "done": articles - counts.get("failed", 0), "failed": counts.get("failed", 0),
                 "duplicates": counts.get("duplicate", 0), "flags": flags, "shards": shards,
                 "files": ["errors.jsonl", *(VIEWS if cfg.run.files else ())]}

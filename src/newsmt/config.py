@@ -6,6 +6,7 @@ import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -103,6 +104,15 @@ class PipelineConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        """The settings that decide what a run writes (``[run]`` and thread counts do not): read
+        by every article, so made once (a config is replaced, never changed; treat it as read-only)."""
+        d = self.to_dict()
+        del d["run"]
+        del d["translate"]["threads"]
+        return d
 
 
 def _build(cls: type, data: dict[str, Any], where: str, origin: str) -> Any:

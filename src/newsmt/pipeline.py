@@ -28,14 +28,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int], None]
 
 
-def settings(cfg: PipelineConfig) -> dict[str, Any]:
-    """The settings that decide what a run writes (``[run]`` and thread counts do not)."""
-    d = cfg.to_dict()
-    del d["run"]
-    del d["translate"]["threads"]
-    return d
-
-
 def summary_target(cfg: PipelineConfig) -> str:
     """The language of the cross-lingual summary: ``summarize.to``, else the translation target
     when translation is on; "" for none."""
@@ -177,7 +169,7 @@ def process(doc: Document, cfg: PipelineConfig, resources: Resources, progress: 
         with _timed(timings, "summarize"):
             doc = summarize_document(doc, cfg.summarize, engine, summarizer)
     doc.timings.update(timings)
-    doc.provenance.update({"newsmt": __version__, "settings": settings(cfg)})
+    doc.provenance.update({"newsmt": __version__, "settings": cfg.settings})
     return doc
 
 

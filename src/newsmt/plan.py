@@ -26,7 +26,7 @@ from .document import Document, canonical
 from .errors import InputError, LanguageError, ModelError
 from .journal import Scratch
 from .naming import OutputNamer
-from .pipeline import model_ids, settings
+from .pipeline import model_ids
 from .sources import documents
 from .sources.files import expand_inputs
 
@@ -113,7 +113,7 @@ def group_size(cfg: PipelineConfig) -> int:
 
 def _head(cfg: PipelineConfig) -> str:
     """What decides every shard besides the articles: settings, newsmt version, the group size."""
-    return canonical({"settings": settings(cfg), "newsmt": __version__, "shard_size": group_size(cfg),
+    return canonical({"settings": cfg.settings, "newsmt": __version__, "shard_size": group_size(cfg),
                       "files": cfg.run.files})
 
 

@@ -28,7 +28,7 @@ from .config import PipelineConfig, available_cores
 from .document import Document, canonical
 from .errors import NewsmtError
 from .journal import RecordFinder
-from .pipeline import Resources, process_record, settings
+from .pipeline import Resources, process_record
 from .plan import GroupTask, attach
 from .shards import write_shard
 from .writers import write_outputs
@@ -81,7 +81,7 @@ class GroupWriter:
         self.cfg, self.outdir = cfg, outdir
         self.resources = Resources.load(cfg)
         self.finder = RecordFinder(outdir)
-        self.settings = settings(cfg)
+        self.settings = cfg.settings
 
     def __call__(self, task: GroupTask) -> Ack:
         """Write the group's shard (and files); the acknowledgement lists each article's key,
