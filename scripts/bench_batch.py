@@ -238,7 +238,7 @@ def bench_kill(tmp: Path, n: int, kills: int, pool: str, seed: int) -> None:
         print(f"  kill -9 after {moment:.1f} s: {'killed' if r['killed'] else 'it had finished'}, {shards} shards on disk")
     final = newsmt_run(inputs, tmp / "out", "--workers", "2", "--threads", "1")
     same = tree(tmp / "out") == tree(tmp / "ref")
-    print(f"then the same command: {final['out']}\nshards, manifest and errors byte-identical to the uninterrupted run: {same}")
+    print(f"then the same command: {final['err'].strip().splitlines()[-1]}\nshards, manifest and errors byte-identical to the uninterrupted run: {same}")
     if not same:
         sys.exit(1)
 
