@@ -62,7 +62,8 @@ def produce(outdir: Path) -> dict[str, str]:
     build_inputs(outdir / "in")
     ins = ["in/sample.txt", "in/ntrex", "in/cnndm.jsonl"]
     out = outdir / "out"
-    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out, ignore_errors=True)  # a run into an earlier OUTDIR would resume, not redo
+    out.mkdir(parents=True)
     calls = [  # independent: two at a time
         (["segment", *ins, "--lang", "en"], out / "segment.jsonl"),
         (["translate", *ins, "--src", "en", "--tgt", "pt", "-o", "out/translate", "--output-format", "jsonl,tmx,xliff,md,doc"], None),
