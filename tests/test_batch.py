@@ -98,13 +98,13 @@ def test_killed_three_times_then_resumed_equals_uninterrupted(tmp_path):
     triggers = [
         lambda t0: time.monotonic() - t0 > start_delay,  # start-up, reading or the first groups
         lambda t0: shards(out) >= target,  # in the middle of the work
-        lambda t0: any(out.glob(".records.jsonl.*.tmp")),  # all groups done, the views being written
+        lambda t0: shards(out) == n // size,  # every shard written: committing, writing views and manifest
     ]
     finished = []
-    for ready in triggers:
+    for k, ready in enumerate(triggers):
         proc = subprocess.Popen(cli(*args, "-o", out, "--workers", "2"), start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert kill_when(proc, ready), f"the job ended before it could be killed (seed {seed})"
+        assert kill_when(proc, ready), f"the job ended before kill {k + 1} (seed {seed})"
         finished.append(shards(out))
     assert 0 < finished[1] < n // size, (finished, seed)
     done = subprocess.run(cli(*args, "-o", out, "--workers", "2"), check=True, capture_output=True, text=True)
