@@ -81,7 +81,6 @@ class GroupWriter:
         self.cfg, self.outdir = cfg, outdir
         self.resources = Resources.load(cfg)
         self.finder = RecordFinder(outdir)
-        self.settings = cfg.settings
 
     def __call__(self, task: GroupTask) -> Ack:
         """Write the group's shard (and files); the acknowledgement lists each article's key,
@@ -90,7 +89,7 @@ class GroupWriter:
         lines: list[str] = []
         articles: list[tuple[str, str, int, str, int, bool, dict[str, float]]] = []
         flags: Counter[str] = Counter()
-        heads = {lang: key_head(self.settings, m) for lang, m in task.models.items()}
+        heads = {lang: key_head(self.cfg.settings, m) for lang, m in task.models.items()}
         todo = []
         for blob, doc_id, source, slot, duplicate_of in task.articles:
             doc = attach(blob, doc_id, source, slot)

@@ -182,7 +182,8 @@ def strip_dangling(target: str, source: str) -> str:
 
 def lost_symbols(source: str, target: str, lang: Language) -> list[str]:
     """Symbols of ``source`` that ``target`` lacks, as symbols or as ``lang``'s words for them."""
-    want = Counter(c for a, b in _runs(source) for c in source[a:b] if is_symbol(c) and c not in _JOINERS)  # not the brackets glued to a run
+    # the symbols of each run, not the brackets and marks glued to it
+    want = Counter(c for a, b in _runs(source) for c in source[a:b] if is_symbol(c) and c not in _JOINERS)
     if not want:
         return []
     have = Counter(c for c in target if is_symbol(c))
