@@ -28,6 +28,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,46 +165,72 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def line(label: str, n: int, r: dict) -> str:
-    return (f"| {label} | {n} | {r['wall']:.1f} | {n / r['wall']:.0f} | {1000 * r['cpu'] / n:.2f} | "
-            f"{r['peak_mb']:.0f} |")
+    peak = "-" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}"
+    return f"| {label} | {n} | {r['wall']:.1f} | {n / r['wall']:.0f} | {1000 * r['cpu'] / n:.2f} | {peak} |"
 
 
 HEADER = "| job | articles | wall s | articles/s | CPU ms/article | peak RSS MB |\n|---|---|---|---|---|---|"
 
 
+def split_in_two(inputs: Path, folder: Path) -> list[str]:
+    """The articles of ``inputs`` as two files, the first half and the second."""
+    lines = [line for p in sorted(inputs.iterdir()) for line in p.read_text(encoding="utf-8").splitlines(keepends=True)]
+    folder.mkdir()
+    halves = [folder / "a.jsonl", folder / "b.jsonl"]
+    halves[0].write_text("".join(lines[:len(lines) // 2]), encoding="utf-8")
+    halves[1].write_text("".join(lines[len(lines) // 2:]), encoding="utf-8")
+    return [str(p) for p in halves]
+
+
 def bench_workers(tmp: Path, n: int, pool: str, repeat: int) -> None:
-    """Compute bound, planning, 1 and 2 workers: ``repeat`` interleaved rounds, the fastest of each
-    (on a shared machine the least disturbed run is the signal)."""
+    """Compute bound, 2 workers, 1 worker, planning: ``repeat`` rounds. The machine's speed drifts
+    (a VM shares its host), so each round's ratio compares its compute runs (one process alone,
+    and two side by side on the two halves: the machine with both cores busy) with the 2-worker
+    run that comes right after them; the table keeps the fastest run of each job."""
     inputs = tmp / "in"
     size = build(inputs, n, pool)
-    print(f"{n} articles, {size / n:.0f} bytes each ({pool} part of ../shared/eval), best of {repeat}\n\n{HEADER}")
     files = sorted(str(p) for p in inputs.iterdir())
+    halves = split_in_two(inputs, tmp / "halves")
     jobs = {
         "compute": lambda: timed([sys.executable, "-c", COMPUTE, str(PRESET), *files]),
-        "planning": lambda: timed([sys.executable, "-c", PLAN, str(PRESET), str(tmp / "plan"), *files]),
-        1: lambda: newsmt_run(inputs, tmp / "out-1", "--workers", "1", "--threads", "1"),
+        "pair": lambda: timed(["sh", "-c", '"$0" -c "$1" "$2" "$3" & "$0" -c "$1" "$2" "$4"; wait',
+                               sys.executable, COMPUTE, str(PRESET), *halves]),
         2: lambda: newsmt_run(inputs, tmp / "out-2", "--workers", "2", "--threads", "1"),
+        1: lambda: newsmt_run(inputs, tmp / "out-1", "--workers", "1", "--threads", "1"),
+        "planning": lambda: timed([sys.executable, "-c", PLAN, str(PRESET), str(tmp / "plan"), *files]),
     }
     outs = {"planning": tmp / "plan", 1: tmp / "out-1", 2: tmp / "out-2"}  # each run starts afresh
     best: dict = {}
-    for _ in range(repeat):
+    rounds: list[tuple[float, float, float, float]] = []  # per round: share of the bound by wall, by CPU,
+    # of two compute processes side by side; 2w / 1w
+    print(f"{n} articles, {size / n:.0f} bytes each ({pool} part of ../shared/eval), {repeat} rounds\n")
+    for k in range(repeat):
+        r: dict = {}
         for name, job in jobs.items():
             if name in outs:
                 shutil.rmtree(outs[name], ignore_errors=True)
-            r = job()
-            if name not in best or r["wall"] < best[name]["wall"]:
-                best[name] = r
+            r[name] = job()
+            if name not in best or r[name]["wall"] < best[name]["wall"]:
+                best[name] = r[name]
+        rounds.append((r["compute"]["wall"] / 2 / r[2]["wall"], r["compute"]["cpu"] / r[2]["cpu"],
+                       r["pair"]["wall"] / r[2]["wall"], r[1]["wall"] / r[2]["wall"]))
+        print(f"round {k + 1}: compute {n / r['compute']['wall']:.0f}/s (two side by side {n / r['pair']['wall']:.0f}/s), "
+              f"2 workers {n / r[2]['wall']:.0f}/s = {rounds[-1][0]:.0%} of the bound (by CPU time "
+              f"{rounds[-1][1]:.0%}; {rounds[-1][2]:.0%} of the two side by side), {rounds[-1][3]:.2f}x one worker")
     compute, planning, runs = best["compute"], best["planning"], {1: best[1], 2: best[2]}
+    print(f"\n{HEADER}")
     print(line("compute: one process, read + process + record", n, compute))
+    print(line("compute: two processes side by side, a half each", n, {**best["pair"], "peak_mb": None}))
     print(line("the driver's planning alone (read, name, dedup, group)", n, planning))
     for w in (1, 2):
         print(line(f"newsmt run --workers {w} (driver RSS)", n, runs[w]))
     resume = newsmt_run(inputs, tmp / "out-2", "--workers", "2", "--threads", "1")
     print(line("the same command again (finished job)", n, resume))
-    bound = 2 * n / compute["wall"]
-    print(f"\ncompute bound (2 x one process): {bound:.0f} articles/s")
-    print(f"2 workers: {n / runs[2]['wall']:.0f} articles/s = {n / runs[2]['wall'] / bound:.0%} of the bound "
-          f"(by CPU time: {compute['cpu'] / runs[2]['cpu']:.0%}); {runs[1]['wall'] / runs[2]['wall']:.2f}x one worker")
+    share, by_cpu, of_pair, speedup = (statistics.median(x) for x in zip(*rounds))
+    print(f"\ncompute bound (2 x one process), fastest run: {2 * n / compute['wall']:.0f} articles/s; "
+          f"fastest 2-worker run: {n / runs[2]['wall']:.0f} articles/s")
+    print(f"2 workers, median of {repeat} rounds: {share:.0%} of the bound (by CPU time {by_cpu:.0%}; "
+          f"{of_pair:.0%} of two compute processes side by side); {speedup:.2f}x one worker")
     print(f"output {du(tmp / 'out-2') / size:.2f}x the input ({du(tmp / 'out-2', '.newsmt') / size:.2f}x without "
           f"the index); shards identical for 1 and 2 workers: {tree(tmp / 'out-1') == tree(tmp / 'out-2')}")
     print(f"resume of the finished job: {resume['wall']:.1f} s ({resume['out']})")
@@ -312,7 +339,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, nargs="+", default=[20000])
     ap.add_argument("--pool", choices=sorted(POOLS), default="reporting")
     ap.add_argument("--kills", type=int, default=3)
-    ap.add_argument("--repeat", type=int, default=1, help="workers, ray: interleaved rounds, the fastest of each job kept")
+    ap.add_argument("--repeat", type=int, default=1, help="workers, ray: rounds (workers: the median of their ratios; the fastest run of each job)")
     ap.add_argument("--seed", type=int, default=int(time.time()) % 10000)
     ap.add_argument("--workers", type=int, default=2, help="translate: workers (and raw threads)")
     ap.add_argument("--tmp", default=None, help="folder for inputs and outputs (default: a new temporary one)")

@@ -260,17 +260,18 @@ def page_blocks(tree: lxml_html.HtmlElement, skip: frozenset[str] = frozenset())
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _SOUTHEAST = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")  # Thai, Lao, Tibetan, Myanmar, Khmer
 _UNSPACED = re.compile(f"{_CJK.pattern}|{_SOUTHEAST.pattern}")
+# runs of them: a regex match per run, not per character
+_CJK_RUN, _SOUTHEAST_RUN, _UNSPACED_RUN = (re.compile(f"(?:{r.pattern})+") for r in (_CJK, _SOUTHEAST, _UNSPACED))
 
 
 def word_count(text: str) -> int:
     """Words in ``text``: space-separated ones, and where a script writes no spaces (Chinese,
     Japanese, Thai, ...) its characters, a word for every two (CJK) or five (Southeast Asian)."""
-    if text.isascii():
+    if text.isascii() or not _UNSPACED.search(text):
         return len(text.split())
-    cjk, southeast = len(_CJK.findall(text)), len(_SOUTHEAST.findall(text))
-    if not cjk and not southeast:
-        return len(text.split())
-    return len(_UNSPACED.sub(" ", text).split()) + round(cjk / 2 + southeast / 5)
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
+    southeast = sum(map(len, _SOUTHEAST_RUN.findall(text)))
+    return len(_UNSPACED_RUN.sub(" ", text).split()) + round(cjk / 2 + southeast / 5)
 
 
 _NON_WORDS = re.compile(r"[^\w]+")

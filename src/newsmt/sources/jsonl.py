@@ -34,7 +34,8 @@ def parse_record(line: str, where: str) -> dict[str, Any]:
         raise InputError(f"{where}: JSON value out of range ({e})") from None
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    if (_SURROGATE_ESCAPE.search(line) or _SURROGATE.search(line)) and _has_surrogate(record):
+    maybe = ("\\u" in line and _SURROGATE_ESCAPE.search(line)) or (not line.isascii() and _SURROGATE.search(line))
+    if maybe and _has_surrogate(record):
         raise InputError(f"{where}: a string holds a lone UTF-16 surrogate escape (e.g. \"\\ud83d\"), "
                          "which is not text; fix the producer's escaping")
     return record
