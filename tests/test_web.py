@@ -17,7 +17,7 @@ from conftest import shared_path
 from newsmt.document import Document
 from newsmt.errors import InputError
 from newsmt.languages.identify import detect_language
-from newsmt.sources.blocks import norm
+from newsmt.sources.blocks import norm, word_count
 from newsmt.sources.web import article_body, decode_page, read_page
 
 DEV = ("eval", "web_pages_trafilatura_eval")
@@ -480,3 +480,33 @@ def test_gold_text_sets_give_the_article(name, part):
     totals = [sum(x) for x in zip(*(eval_extract.overlap(extract(r["html"], r["url"]), r["body"]) for r in rows))]
     precision, _recall, f1 = eval_extract.prf(*totals)
     assert rows and f1 >= 0.95 and precision >= 0.92, (f1, precision)
+
+
+def _counted_by_hand(text: str) -> int:
+    """word_count's rule, character by character: CJK characters count a word per two, Thai, Lao,
+    Tibetan, Myanmar and Khmer ones a word per five, the rest of the text by its spaces."""
+    cjk_ranges = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
+    southeast_ranges = ((0x0E00, 0x0EFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+    cjk = southeast = 0
+    rest = []
+    for ch in text:
+        if any(a <= ord(ch) <= b for a, b in cjk_ranges):
+            cjk += 1
+            rest.append(" ")
+        elif any(a <= ord(ch) <= b for a, b in southeast_ranges):
+            southeast += 1
+            rest.append(" ")
+        else:
+            rest.append(ch)
+    return len("".join(rest).split()) + round(cjk / 2 + southeast / 5)
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "km", "en", "ru"])
+def test_word_count_counts_unspaced_scripts_by_their_characters(lang: str) -> None:
+    """Real news sentences (mixed with Latin names and digits in zh/ja): the regex runs give the
+    per-character rule."""
+    rows = shared_path("eval", "seg_multilingual_news_dev", f"{lang}.gold.jsonl").read_text(encoding="utf-8")
+    sentences = [s for line in rows.splitlines()[:20] for s in json.loads(line)["sentences"]]
+    assert len(sentences) > 50
+    for text in sentences + [" ".join(sentences)]:
+        assert word_count(text) == _counted_by_hand(text), text
