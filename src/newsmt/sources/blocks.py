@@ -47,7 +47,8 @@ class Block:
         return total
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, zero-width space, joiners
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, joiners (str.translate with a
+# table is many times slower on non-Latin text)
 _CODE_BLANKS = re.compile(r"\n\s*\n")  # a blank line inside code would read as a paragraph break
 
 
@@ -83,7 +84,7 @@ class _Walker:
                 self.sep = " "
             return
         if not s.isascii():
-            s = s.translate(_INVISIBLE)
+            s = _INVISIBLE.sub("", s)
         s = " ".join(s.split())
         if lead and self.n and not self.sep:
             self.sep = " "
