@@ -23,7 +23,7 @@ from .blocks import Block, page_blocks
 from .boilerplate import Phrases, filter_blocks
 from .density import container_votes
 from .extractors import EXTRACTORS
-from .vote import Ballot, tokens
+from .vote import Ballot
 
 __all__ = ["AGREEMENT", "Article", "TIEBREAKER", "VOTERS", "article_blocks"]
 
@@ -53,7 +53,7 @@ def article_blocks(tree: lxml_html.HtmlElement, text: str, phrases: Callable[[st
     blocks = page_blocks(tree, _NOT_ARTICLE)
     if not blocks:
         return Article([])
-    looked_for = Ballot([tokens(b.text) for b in blocks])
+    looked_for = Ballot([b.text for b in blocks])
 
     def ballot(name: str) -> list[bool]:
         return container_votes(blocks) if name == "density" else looked_for.votes(EXTRACTORS[name](tree, text))

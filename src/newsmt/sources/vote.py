@@ -34,7 +34,12 @@ class Ballot:
     of three words or more, and for a shorter block the trigrams that join it to the words of the
     blocks around it."""
 
-    def __init__(self, block_words: Sequence[Sequence[str]]) -> None:
+    def __init__(self, texts: Sequence[str]) -> None:
+        """``texts``: the page's blocks, in order."""
+        block_words = [tokens(text) for text in texts]
+        # an extractor's line that is a block's text has that block's words: a line's words do not
+        # depend on the lines around it
+        self.known = dict(zip(texts, block_words))
         self.grams: list[list[tuple[str, str, str]]] = []
         self.need: list[float] = []  # trigrams of the block an extractor's text must hold
         flat = [w for words in block_words for w in words]  # the page's words, blocks joined
@@ -55,5 +60,6 @@ class Ballot:
         """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
         if not text:
             return [False] * len(self.grams)
-        have = set(_trigrams(tokens(text)))
+        words = [w for line in text.split("\n") for w in (self.known[line] if line in self.known else tokens(line))]
+        have = set(_trigrams(words))
         return [bool(grams) and sum(map(have.__contains__, grams)) >= need for grams, need in zip(self.grams, self.need)]
