@@ -47,8 +47,8 @@ class Block:
         return total
 
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, joiners (str.translate with a
-# table is many times slower on non-Latin text)
+# soft hyphen, zero-width space, joiners (a regex: str.translate with a table is many times slower on non-Latin text)
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _CODE_BLANKS = re.compile(r"\n\s*\n")  # a blank line inside code would read as a paragraph break
 
 
