@@ -40,6 +40,9 @@ class Ballot:
         # an extractor's line that is a block's text has that block's words: a line's words do not
         # depend on the lines around it
         self.known = dict(zip(texts, block_words))
+        # a block of three words or more that is a line of the extractor's text has all its
+        # trigrams there: its vote needs no trigram set
+        self.whole = [text if len(words) >= 3 else None for text, words in zip(texts, block_words)]
         self.grams: list[list[tuple[str, str, str]]] = []
         self.need: list[float] = []  # trigrams of the block an extractor's text must hold
         flat = [w for words in block_words for w in words]  # the page's words, blocks joined
@@ -60,6 +63,11 @@ class Ballot:
         """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
         if not text:
             return [False] * len(self.grams)
-        words = [w for line in text.split("\n") for w in (self.known[line] if line in self.known else tokens(line))]
+        lines = text.split("\n")
+        held = {line for line in lines if line in self.known}
+        if all(whole in held for whole in self.whole):
+            return [True] * len(self.grams)
+        words = [w for line in lines for w in (self.known[line] if line in held else tokens(line))]
         have = set(_trigrams(words))
-        return [bool(grams) and sum(map(have.__contains__, grams)) >= need for grams, need in zip(self.grams, self.need)]
+        return [whole in held or bool(grams) and sum(map(have.__contains__, grams)) >= need
+                for whole, grams, need in zip(self.whole, self.grams, self.need)]
