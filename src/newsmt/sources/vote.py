@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cached_property
+from itertools import islice
 
 __all__ = ["Ballot", "tokens"]
 
@@ -30,44 +32,58 @@ def _trigrams(words: Sequence[str]) -> list[tuple[str, str, str]]:
 
 
 class Ballot:
-    """What a vote looks for, per block, computed once for every voter: the trigrams of a block
-    of three words or more, and for a shorter block the trigrams that join it to the words of the
-    blocks around it."""
+    """What a vote looks for, per block, computed once for every voter (and only when a vote needs
+    it): the trigrams of a block of three words or more, and for a shorter block the trigrams that
+    join it to the words of the blocks around it."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         """``texts``: the page's blocks, in order."""
-        block_words = [tokens(text) for text in texts]
-        # an extractor's line that is a block's text has that block's words: a line's words do not
-        # depend on the lines around it
-        self.known = dict(zip(texts, block_words))
-        # a block of three words or more that is a line of the extractor's text has all its
-        # trigrams there: its vote needs no trigram set
-        self.whole = [text if len(words) >= 3 else None for text, words in zip(texts, block_words)]
-        self.grams: list[list[tuple[str, str, str]]] = []
-        self.need: list[float] = []  # trigrams of the block an extractor's text must hold
+        self.texts = list(texts)
+        self.known = set(self.texts)
+
+    @cached_property
+    def all_long(self) -> bool:
+        """Whether every block has three words or more (checked without tokenizing them all)."""
+        return all(len(list(islice(_TOKEN.finditer(text.casefold()), 3))) == 3 for text in self.known)
+
+    @cached_property
+    def words(self) -> dict[str, list[str]]:
+        """Each block text's words (an extractor's line that is one has them: a line's words do not
+        depend on the lines around it)."""
+        return {text: tokens(text) for text in self.known}
+
+    @cached_property
+    def looked_for(self) -> tuple[list[list[tuple[str, str, str]]], list[float]]:
+        """Per block, the trigrams to look for and how many of them the text must hold."""
+        block_words = [self.words[text] for text in self.texts]
         flat = [w for words in block_words for w in words]  # the page's words, blocks joined
+        grams_of, need = [], []
         start = 0
         for words in block_words:
             n = len(words)
             end = start + n
             if n >= 3:
                 grams = _trigrams(words)
-                self.need.append(COVERED * len(grams))
+                need.append(COVERED * len(grams))
             else:  # the trigrams that hold a word of the block and its neighbours' words
                 grams = _trigrams(flat[max(0, start - 2):end + 2]) if n else []
-                self.need.append(1)
-            self.grams.append(grams)
+                need.append(1)
+            grams_of.append(grams)
             start = end
+        return grams_of, need
 
     def votes(self, text: str | None) -> list[bool]:
         """For each block, whether ``text`` (an extractor's output; None: it failed) holds it."""
         if not text:
-            return [False] * len(self.grams)
+            return [False] * len(self.texts)
         lines = text.split("\n")
+        # a block of three words or more that is a line of the text has all its trigrams there
         held = {line for line in lines if line in self.known}
-        if all(whole in held for whole in self.whole):
-            return [True] * len(self.grams)
-        words = [w for line in lines for w in (self.known[line] if line in held else tokens(line))]
+        if len(held) == len(self.known) and self.all_long:
+            return [True] * len(self.texts)
+        words = [w for line in lines for w in (self.words[line] if line in held else tokens(line))]
         have = set(_trigrams(words))
-        return [whole in held or bool(grams) and sum(map(have.__contains__, grams)) >= need
-                for whole, grams, need in zip(self.whole, self.grams, self.need)]
+        grams_of, need = self.looked_for
+        return [(block in held and len(self.words[block]) >= 3)
+                or (bool(grams) and sum(map(have.__contains__, grams)) >= n)
+                for block, grams, n in zip(self.texts, grams_of, need)]
