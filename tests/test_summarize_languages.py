@@ -32,7 +32,7 @@ def test_unspaced_news_summarizes_with_real_sentences(lang):
     measure = measure_for(lang)
     assert not measure.spaced and measure.stopwords is not None
     # a news sentence of 20+ characters is no fragment: words are counted per CHARS_PER_WORD letters
-    frag = fragments(doc, cands, measure)
+    frag = fragments(doc, cands, np.array([measure.words(s.text) for s in cands]))
     long = np.array([len(s.text) >= 20 * CHARS_PER_WORD for s in cands])
     assert long.sum() >= 20 and not frag[long].any()
     spaced_count = sum(SPACED.words(s.text) for s in cands)  # counted as space-separated words

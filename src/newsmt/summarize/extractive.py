@@ -128,11 +128,12 @@ def make_summary(doc: Document, method: str, model: str, sentences: list[Summary
 
 
 # -- ranking and selection ----------------------------------------------------------------------
-def fragments(doc: Document, sentences: list[Sentence], measure: Measure = SPACED) -> np.ndarray:
+def fragments(doc: Document, sentences: list[Sentence], words: np.ndarray) -> np.ndarray:
     """True for fragments: short, unpunctuated or question sentences (credits, datelines, teasers),
     and every sentence of a caption: a paragraph of at most three sentences ending in an
-    unpunctuated line (a credit such as "Vladimir Gerdo / TASS")."""
-    frag = {s.id for s in sentences if measure.words(s.text) < FRAGMENT_WORDS or not _TERMINAL.search(s.text)}
+    unpunctuated line (a credit such as "Vladimir Gerdo / TASS"). ``words``: each sentence's length
+    in words (``Measure.words``)."""
+    frag = {s.id for s, n in zip(sentences, words) if n < FRAGMENT_WORDS or not _TERMINAL.search(s.text)}
     for p in doc.paragraphs:
         if 1 < len(p.sentences) <= 3 and not _TERMINAL.search(p.sentences[-1].text):
             frag.update(s.id for s in p.sentences)
@@ -150,12 +151,12 @@ def rank_scores(vectors: NgramVectors, words: np.ndarray) -> tuple[np.ndarray, n
     return cent, score / score.max()
 
 
-def select(texts: list[str], max_sentences: int, max_words: int = 0,
+def select(texts: list[str], words: np.ndarray, max_sentences: int, max_words: int = 0,
            last_resort: np.ndarray | None = None, measure: Measure = SPACED) -> tuple[list[int], np.ndarray]:
     """Indices picked by MMR (returned in document order) and the centrality of every sentence;
-    ``last_resort`` sentences are picked only once all others are."""
+    ``words``: the length of each text in words (``measure.words``); ``last_resort`` sentences are
+    picked only once all others are."""
     vectors = NgramVectors.build(texts, measure)
-    words = np.array([measure.words(t) for t in texts])
     cent, score = rank_scores(vectors, words)
     redundancy = np.zeros(len(texts))
     left = max_words or math.inf
@@ -189,10 +190,12 @@ def extractive_summary(doc: Document, cfg: SummarizeConfig, flags: tuple[str, ..
     if len(cands) < SHORT_INPUT:
         max_sentences, max_words, flags = len(cands), 0, flags + ["short_input"]
     measure = measure_for(doc.lang)
-    picked, cent = select([s.text for s in cands], max_sentences, max_words, fragments(doc, cands, measure), measure)
+    words = np.array([measure.words(s.text) for s in cands])
+    picked, cent = select([s.text for s in cands], words, max_sentences, max_words, fragments(doc, cands, words),
+                          measure)
     if len(picked) == len(cands) and "short_input" not in flags:
         flags.append("whole_input")
-    if max_words and sum(measure.words(cands[i].text) for i in picked) > max_words:
+    if max_words and words[picked].sum() > max_words:
         flags.append("over_length")  # not even one sentence fits the word budget
     sents = [SummarySentence(cands[i].text, [cands[i].id], round(float(cent[i]), 4)) for i in picked]
     return make_summary(doc, "extractive", EXTRACTIVE_MODEL, sents, flags)
