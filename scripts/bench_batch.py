@@ -201,8 +201,9 @@ def bench_workers(tmp: Path, n: int, pool: str, repeat: int) -> None:
     }
     outs = {"planning": tmp / "plan", 1: tmp / "out-1", 2: tmp / "out-2"}  # each run starts afresh
     best: dict = {}
-    rounds: list[tuple[float, float, float, float]] = []  # per round: share of the bound by wall, by CPU,
-    # of two compute processes side by side; 2w / 1w
+    # per round: share of the bound by wall time, by CPU time, of two compute processes side by side;
+    # 2 workers against 1
+    rounds: list[tuple[float, float, float, float]] = []
     print(f"{n} articles, {size / n:.0f} bytes each ({pool} part of ../shared/eval), {repeat} rounds\n")
     for k in range(repeat):
         r: dict = {}

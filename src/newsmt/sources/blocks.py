@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["Block", "norm", "page_blocks", "word_count"]
+__all__ = ["UNSPACED", "Block", "norm", "page_blocks", "word_count"]
 
 
 @dataclass
@@ -257,12 +257,14 @@ def page_blocks(tree: lxml_html.HtmlElement, skip: frozenset[str] = frozenset())
     return w.blocks
 
 
-# scripts written without spaces between words, and about how many characters make a word in them
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-_SOUTHEAST = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")  # Thai, Lao, Tibetan, Myanmar, Khmer
-_UNSPACED = re.compile(f"{_CJK.pattern}|{_SOUTHEAST.pattern}")
+# scripts written without spaces between words (the vote takes each character as a word; word_count
+# counts about how many make a word)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_SOUTHEAST = "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Tibetan, Myanmar, Khmer
+UNSPACED = f"[{_SOUTHEAST}{_CJK}]"  # one character of them, as a regex
+_UNSPACED = re.compile(UNSPACED)
 # runs of them: a regex match per run, not per character
-_CJK_RUN, _SOUTHEAST_RUN, _UNSPACED_RUN = (re.compile(f"(?:{r.pattern})+") for r in (_CJK, _SOUTHEAST, _UNSPACED))
+_CJK_RUN, _SOUTHEAST_RUN, _UNSPACED_RUN = (re.compile(f"[{chars}]+") for chars in (_CJK, _SOUTHEAST, _SOUTHEAST + _CJK))
 
 
 def word_count(text: str) -> int:

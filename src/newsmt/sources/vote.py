@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from functools import cached_property
 from itertools import islice
 
+from .blocks import UNSPACED
+
 __all__ = ["Ballot", "tokens"]
 
 # a character of a script written without spaces (a word of its own here), else a run of letters/digits
-_TOKEN = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-                    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]|[^\\W_]+")
+_TOKEN = re.compile(f"{UNSPACED}|[^\\W_]+")
 COVERED = 0.5  # share of a block's trigrams an extractor's text must hold
 
 
