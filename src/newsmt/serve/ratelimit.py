@@ -8,10 +8,11 @@ clock is the wall clock all processes share. Nothing here is worth keeping acros
 """
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from .sqlite_shared import connect_wal
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS buckets (who TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL)"
 _FORGET_AFTER = 600.0
@@ -23,8 +24,7 @@ class SharedLimiter:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect_wal(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(_SCHEMA)
         self._takes = 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..document import Document, Paragraph, Sentence, Translation
 from ..errors import ConfigError, InputError
+from .sqlite_shared import connect_wal
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS suggestions (id INTEGER PRIMARY KEY, q TEXT NOT NULL, s TEXT NOT NULL, "
            "source TEXT NOT NULL, target TEXT NOT NULL, created TEXT NOT NULL)")
@@ -34,8 +35,7 @@ class SuggestionStore:
             raise InputError(f"no suggestions database at {self.path}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db = connect_wal(self.path, check_same_thread=False)
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as e:
             raise ConfigError(f"cannot open the suggestions database {self.path}: {e}") from None
