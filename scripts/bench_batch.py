@@ -59,57 +59,10 @@ PLAN = """
 import sys
 from pathlib import Path
 from newsmt.config import load_config
-from newsmt.journal import Journal, Scratch
 from newsmt.plan import plan
 cfg = load_config(sys.argv[1], ["translate.enabled=false"])
-out = Path(sys.argv[2])
-(out / ".newsmt").mkdir(parents=True)
-journal, scratch, models = Journal(out), Scratch(out), {}
-print(sum(len(g.items) for g in plan(sys.argv[3:], cfg, out, scratch, models) if journal.finished(g.g, g.fingerprint) is None))
+print(sum(len(g.raws) for g in plan(sys.argv[3:], cfg, Path(sys.argv[2]))))
 """
-
-
-def sentences(pool: str) -> list[str]:
-    out: list[str] = []
-    for rel in POOLS[pool]:
-        path = EVAL / rel
-        if not path.is_file():
-            sys.exit(f"{path} not found: the benchmark reads real text from ../shared")
-        if path.suffix == ".jsonl":  # whole articles: cut into sentences (roughly: only to draw from)
-            for line in path.read_text(encoding="utf-8").splitlines():
-                out += re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", json.loads(line)["text"])
-        else:
-            out += path.read_text(encoding="utf-8").splitlines()
-    return [s.strip() for s in out if 30 <= len(s.strip()) <= 400]
-
-
-def build(folder: Path, n: int, pool: str, seed: int = 1) -> int:
-    """``n`` articles as JSONL files of ``PER_FILE`` articles in ``folder``; returns their bytes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    pool_sents, rng = sentences(pool), random.Random(seed)
-    order: list[str] = []
-
-    def draw() -> str:
-        if not order:
-            order.extend(pool_sents)
-            rng.shuffle(order)
-        return order.pop()
-
-    size = 0
-    for f in range(0, n, PER_FILE):
-        with (folder / f"articles-{f // PER_FILE:03d}.jsonl").open("w", encoding="utf-8") as out:
-            for i in range(f, min(n, f + PER_FILE)):
-                title, paras, length = draw(), [], 0
-                while length < 2900:
-                    para = " ".join(draw() for _ in range(rng.randint(2, 4)))
-                    paras.append(para)
-                    length += len(para) + 2
-                line = json.dumps({"id": f"bench-{i:07d}", "title": title, "text": "\n\n".join(paras)},
-                                  ensure_ascii=False) + "\n"
-                size += len(line.encode("utf-8"))
-                out.write(line)
-    return size
-
 
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -222,7 +175,7 @@ def bench_workers(tmp: Path, n: int, pool: str, repeat: int) -> None:
     print(f"\n{HEADER}")
     print(line("compute: one process, read + process + record", n, compute))
     print(line("compute: two processes side by side, a half each", n, {**best["pair"], "peak_mb": None}))
-    print(line("the driver's planning alone (read, name, dedup, group)", n, planning))
+    print(line("the driver's planning alone (cut the inputs into groups)", n, planning))
     for w in (1, 2):
         print(line(f"newsmt run --workers {w} (driver RSS)", n, runs[w]))
     resume = newsmt_run(inputs, tmp / "out-2", "--workers", "2", "--threads", "1")
@@ -235,8 +188,8 @@ def bench_workers(tmp: Path, n: int, pool: str, repeat: int) -> None:
     print(f"output {du(tmp / 'out-2') / size:.2f}x the input ({du(tmp / 'out-2', '.newsmt') / size:.2f}x without "
           f"the index); shards identical for 1 and 2 workers: {tree(tmp / 'out-1') == tree(tmp / 'out-2')}")
     print(f"resume of the finished job: {resume['wall']:.1f} s ({resume['out']})")
-    print(f"one driver plans at most {n / planning['cpu']:.0f} articles/s (CPU): the ceiling of a job on any number "
-          f"of workers; one worker process does {n / (runs[2]['cpu'] - planning['cpu']):.0f} articles/s per core")
+    print(f"one driver cuts at most {n / planning['cpu']:.0f} articles/s into groups (CPU; it also settles and "
+          f"commits them); one worker process does {n / (runs[2]['cpu'] - planning['cpu']):.0f} articles/s per core")
 
 
 def bench_scale(tmp: Path, sizes: list[int], pool: str) -> None:

@@ -51,11 +51,12 @@ def tree(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".newsmt" not in p.relative_to(root).parts}
 
 
-def index_rows(outdir: Path) -> list[tuple]:
+def index_rows(outdir: Path) -> list[dict]:
     """The job's index (.newsmt/index.sqlite) as rows in input order."""
     db = sqlite3.connect(outdir / ".newsmt" / "index.sqlite")
+    db.row_factory = sqlite3.Row
     try:
-        return db.execute("SELECT * FROM items ORDER BY pos").fetchall()
+        return [dict(r) for r in db.execute("SELECT * FROM items ORDER BY g, i")]
     finally:
         db.close()
 
@@ -148,7 +149,7 @@ def test_bad_inputs_are_listed_and_do_not_stop_the_job(tmp_path):
     assert sorted(Path(e["source"].split(":")[0]).name for e in errors) == sorted(
         [f"binary{i}.txt" for i in range(3)] + ["nul.md", "empty.txt", "blank.txt", "empty.md", "bad-utf16.txt"]
         + [f"long{i}.txt" for i in range(3)] + ["feed.jsonl"] * 9)
-    in_order = [(row[2], row[1]) for row in index_rows(tmp_path / "out") if row[4] == "failed"]
+    in_order = [(row["source"], row["id"]) for row in index_rows(tmp_path / "out") if row["status"] == "failed"]
     assert [(e["source"], e["id"]) for e in errors] == in_order
 
 
@@ -258,7 +259,7 @@ def test_duplicate_bodies_are_processed_once(tmp_path):
     written = records(tmp_path / "out")
     assert [r["id"] for r in written] == ["wire", "other", "syndicated"]
     assert written[2]["provenance"]["duplicate_of"] == "wire" and not written[2]["translations"]
-    assert [row[4] for row in index_rows(tmp_path / "out")] == ["done", "done", "duplicate"]
+    assert [row["status"] for row in index_rows(tmp_path / "out")] == ["done", "done", "duplicate"]
     again = run([str(feed)], load_config(EN_PT, ["summarize.sentences=1"]), tmp_path / "out", workers=1)
     assert (again.done, again.skipped, again.duplicates) == (0, 2, 1)
 
@@ -274,7 +275,7 @@ def test_show_and_export_read_the_shards(tmp_path):
     shown = subprocess.run(cli("show", out, "a0002", "--format", "jsonl"), capture_output=True, text=True, check=True)
     lines = [json.loads(x) for x in shown.stdout.splitlines()]
     assert lines and {x["doc"] for x in lines} == {"a0002"} and all(x["tgt"] for x in lines)
-    key = index_rows(out)[1][3]
+    key = index_rows(out)[1]["key"]
     assert json.loads(subprocess.run(cli("show", out, key), capture_output=True, text=True).stdout)["id"] == "a0001"
     bad = subprocess.run(cli("show", out, f"{job / 'feed.jsonl'}:5", "nope", "a0000"), capture_output=True, text=True)
     assert bad.returncode == 2 and json.loads(bad.stdout)["id"] == "a0000"

@@ -3,7 +3,7 @@
 Layout of an output directory::
 
     records/part-<group>-<hash>.jsonl.zst  the finished records (Document JSON) of each group of
-                                           ``run.shard_size`` articles, in input order (``shards``)
+                                           ``run.shard_size`` input items, in input order (``shards``)
     errors.jsonl           {"source", "id", "reason"} per article that failed, in input order
     manifest.json          settings, models, counts, flag counts, every shard with its sha256
     .newsmt/index.sqlite   id and content key -> shard and line; the journal of group commits
@@ -14,9 +14,10 @@ Layout of an output directory::
     index.jsonl            {"source", "id", "key", "status"} per article, in input order
     <id>.<ext>             the per-article outputs of ``output.formats``
 
-The driver (this module) reads the inputs and cuts them into groups (``plan``); workers
-(``workers``, or Ray actors: ``ray_engine``) process each group and write its shard, one fsync per
-group, and answer with a small acknowledgement that the driver commits to the index (``journal``).
+The driver (this module) cuts the inputs into groups of items, not read (``plan``); workers
+(``workers``, or Ray actors: ``ray_engine``) read and process each group and write its shard, one
+fsync per group, and answer with a small acknowledgement. The driver settles each group's ids and
+duplicates in input order and commits it to the index (``journal``).
 At the end the driver writes errors.jsonl, the views and the manifest atomically and removes the
 shards no group of this job uses. Each article's key is the sha256 of its content, settings, models
 and newsmt version, never where it was read: a rerun sends only the groups whose articles changed,
@@ -30,22 +31,24 @@ import json
 import os
 import sys
 import time
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
-from .config import PipelineConfig
+from .config import PipelineConfig, available_cores
 from .document import canonical
-from .errors import ModelError, NewsmtError, OutputError
+from .errors import LanguageError, ModelError, NewsmtError, OutputError
 from .fileio import open_atomic, write_atomic
 from .journal import Journal, Row, Scratch
 from .pipeline import model_ids
-from .plan import Group, GroupTask, inputs_digest, plan
+from .plan import Group, GroupTask, Resolver, inputs_digest, plan
 from .progress import progress
 from .shards import SHARDS, prune_shards, read_lines, remove_temp_files
-from .workers import Ack
+from .workers import Ack, Engine, local_engine
 from .writers import check_formats
 
 TEXT = {"encoding": "utf-8", "newline": "\n", "perms": 0o644}
@@ -146,7 +149,7 @@ def _run_locked(inputs: list[str], cfg: PipelineConfig, outdir: Path, t0: float)
         else:
             journal.set("finished", "")  # from here on the folder is being changed
             models: dict[str, dict[str, str]] = {}
-            summary.flags = _finish(outdir, cfg, journal, models, *_work(inputs, cfg, outdir, journal, summary, models, log))
+            summary.flags = _finish(outdir, cfg, journal, models, _work(inputs, cfg, outdir, journal, summary, models, log))
             if digest and journal.clean():
                 journal.set("finished", digest)
                 journal.set("models", canonical(models))
@@ -173,111 +176,222 @@ def _unchanged(journal: Journal, digest: str, cfg: PipelineConfig, outdir: Path)
 
 def _counted(journal: Journal, summary: RunSummary) -> dict[str, int]:
     """A finished job's counts (every article skipped) and flags."""
-    counts = journal.counts(journal.articles())
+    counts = journal.counts(journal.groups())
     summary.skipped, summary.duplicates, summary.failed = (counts.get("done", 0), counts.get("duplicate", 0),
                                                            counts.get("failed", 0))
     return journal.flags(journal.groups())
 
 
 def _work(inputs: list[str], cfg: PipelineConfig, outdir: Path, journal: Journal, summary: RunSummary,
-          models: dict[str, dict[str, str]], log: EventLog) -> tuple[int, int]:
-    """Plan the groups, send those not committed already to the workers, commit their
-    acknowledgements; returns the number of groups and of articles planned."""
-    size = [0, 0]
-    waiting: dict[int, Group] = {}  # groups sent to a worker, not yet committed
+          models: dict[str, dict[str, str]], log: EventLog) -> int:
+    """Plan the groups, have the workers write those not committed already, settle and commit
+    them in input order; returns the number of groups."""
     scratch = Scratch(outdir)
     try:
         with progress("articles", total=0, enabled=False if cfg.run.log_json else None) as bar:
-
-            def tasks() -> Iterator[GroupTask]:
-                for group in plan(inputs, cfg, outdir, scratch, models):
-                    size[:] = [group.g + 1, group.start + len(group.items)]
-                    bar.add_total(len(group.items))
-                    for item in group.items:
-                        if item.error:
-                            summary.failed += 1
-                            log("article_failed", source=item.source, id=item.id, reason=item.error)
-                    kept = journal.finished(group.g, group.fingerprint)
-                    if kept is None or not (outdir / SHARDS / kept[0]).is_file():
-                        waiting[group.g] = group
-                        yield group.task(models)
-                        continue
-                    for item in group.items:
-                        if item.duplicate_of:
-                            summary.duplicates += 1
-                        elif not item.error:
-                            summary.skipped += 1
-                            log("article_skipped", source=item.source, id=item.id)
-                    bar.advance(len(group.items))
-
-            for ack in _execute(tasks(), cfg, outdir):
-                group = waiting.pop(ack["g"])
-                if "fatal" in ack:
-                    raise ModelError(ack["fatal"])
-                if "error" in ack:
-                    raise OutputError(f"{ack['error']}; finished groups are kept: run again to resume")
-                journal.commit(group.g, group.fingerprint, ack["shard"], _rows(group, ack, summary, log), ack["flags"])
-                bar.advance(len(group.items), description=f"articles ({summary.sentences} sentences)")
+            driver = _Driver(cfg, outdir, journal, Resolver(scratch), summary, models, log, bar)
+            try:
+                return driver.run(inputs)
+            finally:
+                driver.close()
     finally:
         scratch.close()
-    return size[0], size[1]
 
 
-def _execute(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path) -> Iterator[Ack]:
-    if cfg.run.engine == "ray":
-        from .ray_engine import execute_ray
-
-        return execute_ray(tasks, cfg, outdir)
-    from .workers import execute_local
-
-    return execute_local(tasks, cfg, outdir)
+@dataclass
+class _Pending:
+    group: Group
+    kept: dict[str, dict[str, str]] | None  # its models, when an earlier run committed it with the same
+    ack: Ack | None = None                  # fingerprint and they still resolve the same
 
 
-def _rows(group: Group, ack: Ack, summary: RunSummary, log: EventLog) -> list[Row]:
+class _Driver:
+    """The driver's loop: groups go to the engine as they are planned (at most its ``slots`` in
+    flight); each is settled in input order (``plan.Resolver``) and committed, or sent again with
+    the driver's decisions where the worker's differ (see ``plan``). With ``run.files`` every group
+    is sent again: a worker writes an article's files only under its settled id."""
+
+    def __init__(self, cfg: PipelineConfig, outdir: Path, journal: Journal, resolver: Resolver, summary: RunSummary,
+                 models: dict[str, dict[str, str]], log: EventLog, bar: Any) -> None:
+        self.cfg, self.outdir, self.journal, self.resolver = cfg, outdir, journal, resolver
+        self.summary, self.models, self.log, self.bar = summary, models, log, bar
+        self.queue: deque[_Pending] = deque()  # planned, not settled, in input order
+        self.by_g: dict[int, _Pending] = {}
+        # settled, sent again with the driver's decisions; with what the first writing processed
+        self.fixing: dict[int, tuple[Group, dict[str, tuple[int, dict[str, float]]]]] = {}
+        self.engine: Engine | None = None
+        self.in_flight = 0
+        self.resolved: dict[str, dict[str, str] | None] = {}  # model ids of a language now (None: none)
+
+    def run(self, inputs: list[str]) -> int:
+        groups = plan(inputs, self.cfg, self.outdir)
+        ahead = deque(islice(groups, available_cores()))  # how many groups a small job has: its worker count
+        planned, more = 0, True
+        while True:
+            slots = self.engine.slots if self.engine else 2 * available_cores()
+            while more and self.in_flight < slots and len(self.queue) < 2 * slots:
+                group = ahead.popleft() if ahead else next(groups, None)
+                if group is None:
+                    more = False
+                    break
+                planned += 1
+                self._plan(group, len(ahead))
+            self._settle()
+            if not self.in_flight:
+                if more:  # only kept groups so far: plan on
+                    continue
+                return planned
+            self._receive(self._engine(0).next())
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+
+    def _engine(self, waiting: int) -> Engine:
+        if self.engine is None:
+            if self.cfg.segment.lang != "auto":
+                self._model_ids(self.cfg.segment.lang, strict=True)  # a model missing: said before any worker starts
+            if self.cfg.run.engine == "ray":
+                from .ray_engine import RayEngine
+
+                self.engine = RayEngine(self.cfg, self.outdir)
+            else:
+                self.engine = local_engine(self.cfg, self.outdir, 1 + waiting)
+        return self.engine
+
+    def _submit(self, task: GroupTask, waiting: int = 0) -> None:
+        self._engine(waiting).submit(task)
+        self.in_flight += 1
+
+    def _plan(self, group: Group, waiting: int) -> None:
+        self.bar.add_total(len(group.raws))
+        kept = self.journal.finished(group.g, group.fingerprint)
+        if kept is not None and not ((self.outdir / SHARDS / kept[0]).is_file()
+                                     and all(self._model_ids(lang) == ids for lang, ids in kept[1].items())):
+            kept = None
+        pending = _Pending(group, kept[1] if kept else None)
+        self.queue.append(pending)
+        self.by_g[group.g] = pending
+        if kept is None:
+            self._submit(group.task(), waiting)
+
+    def _model_ids(self, lang: str, strict: bool = False) -> dict[str, str] | None:
+        """The model ids of ``lang`` now (None: a model is missing; ``strict``: raise its ModelError)."""
+        if lang not in self.resolved:
+            try:
+                self.resolved[lang] = model_ids(self.cfg, lang)
+            except (LanguageError, ModelError) as e:
+                self.resolved[lang] = None
+                if strict and isinstance(e, ModelError):
+                    raise
+        return self.resolved[lang]
+
+    def _settle(self) -> None:
+        """Settle the groups at the head of the queue whose articles are known."""
+        while self.queue and (self.queue[0].kept is not None or self.queue[0].ack is not None):
+            pending = self.queue.popleft()
+            group, fresh = pending.group, {}
+            del self.by_g[group.g]
+            if pending.kept is not None:
+                rows = self.journal.rows(group.g)
+                decisions = [self.resolver.decide(r[9], r[10]) for r in rows if r[9]]
+                if decisions == [(r[2], r[11]) for r in rows if r[9]]:
+                    self.models.update(pending.kept)
+                    self._count_kept(group, rows)
+                    continue
+            else:
+                ack = pending.ack
+                assert ack is not None
+                written = [a for a in ack["articles"] if a[1]]
+                decisions = [self.resolver.decide(a[1], a[2]) for a in written]
+                if decisions == [(a[3], a[4]) for a in written] and not self.cfg.run.files:
+                    self._commit(group, {}, ack)
+                    continue
+                self.journal.offer(ack["shard"]["name"], [(a[5], a[7]) for a in written if a[7] >= 0])
+                fresh = {a[5]: (a[9], a[11]) for a in written if a[6] == "done" and not a[10]}
+            self.fixing[group.g] = (group, fresh)
+            self._submit(group.task(decisions))
+
+    def _receive(self, ack: Ack) -> None:
+        self.in_flight -= 1
+        if "fatal" in ack:
+            raise ModelError(ack["fatal"])
+        if "error" in ack:
+            raise OutputError(f"{ack['error']}; finished groups are kept: run again to resume")
+        if ack["g"] in self.fixing:
+            self._commit(*self.fixing.pop(ack["g"]), ack)
+        else:
+            self.by_g[ack["g"]].ack = ack
+
+    def _commit(self, group: Group, fresh: dict[str, tuple[int, dict[str, float]]], ack: Ack) -> None:
+        """Commit a written group; ``fresh``: the articles this run processed for it before it was
+        written again (reused there, but done by this run)."""
+        self.models.update(ack["models"])
+        rows = _rows(group.g, ack, self.summary, self.log, fresh)
+        self.journal.commit(group.g, group.fingerprint, ack["shard"], rows, ack["flags"], ack["models"])
+        self.bar.advance(len(group.raws), description=f"articles ({self.summary.sentences} sentences)")
+
+    def _count_kept(self, group: Group, rows: list[Row]) -> None:
+        """A group an earlier run committed, as it stands: its articles counted as skipped."""
+        for r in rows:
+            if r[5] == "duplicate":
+                self.summary.duplicates += 1
+            elif r[5] == "failed":
+                self.summary.failed += 1
+                self.log("article_failed", source=r[3], id=r[2], reason=r[8])
+            else:
+                self.summary.skipped += 1
+                self.log("article_skipped", source=r[3], id=r[2])
+        self.bar.advance(len(group.raws))
+
+
+def _rows(g: int, ack: Ack, summary: RunSummary, log: EventLog,
+          fresh: dict[str, tuple[int, dict[str, float]]]) -> list[Row]:
     """The index rows of a written group (input order), counted and logged."""
     rows: list[Row] = []
-    written = iter(ack["articles"])
-    for pos, item in enumerate(group.items, group.start):
-        if item.error:
-            rows.append((pos, item.id, item.source, "", "failed", "", -1, item.error))
-            continue
-        key, status, line, reason, sentences, reused, timings = next(written)
-        rows.append((pos, item.id, item.source, key, status, ack["shard"]["name"] if line >= 0 else "", line, reason))
+    shard = ack["shard"]["name"]
+    for i, (source, candidate, digest, doc_id, duplicate_of, key, status, line, reason, sentences, reused,
+            timings) in enumerate(ack["articles"]):
+        if reused and key in fresh:
+            (sentences, timings), reused = fresh[key], False
+        rows.append((g, i, doc_id, source, key, status, shard if line >= 0 else "", line, reason, candidate, digest,
+                     duplicate_of))
         if status == "failed":
             summary.failed += 1
-            log("article_failed", source=item.source, id=item.id, reason=reason)
+            log("article_failed", source=source, id=doc_id, reason=reason)
         elif status == "duplicate":
             summary.duplicates += 1
-            log("article_duplicate", source=item.source, id=item.id, duplicate_of=item.duplicate_of)
+            log("article_duplicate", source=source, id=doc_id, duplicate_of=duplicate_of)
         elif reused:
             summary.skipped += 1
-            log("article_skipped", source=item.source, id=item.id, key=key)
+            log("article_skipped", source=source, id=doc_id, key=key)
         else:
             summary.done += 1
             summary.sentences += sentences
-            log("article_done", source=item.source, id=item.id, key=key, sentences=sentences, timings=timings)
+            log("article_done", source=source, id=doc_id, key=key, sentences=sentences, timings=timings)
     return rows
 
 
 def _finish(outdir: Path, cfg: PipelineConfig, journal: Journal, models: dict[str, dict[str, str]],
-            groups: int, articles: int) -> dict[str, int]:
+            groups: int) -> dict[str, int]:
     """Write errors.jsonl, the views and the manifest (atomically, in that order), then drop the
     shards and index rows that no group of this job uses; returns the flag counts."""
     with open_atomic(outdir / "errors.jsonl", "w", **TEXT) as errors:
-        errors.writelines(canonical({"source": r[2], "id": r[1], "reason": r[7]}) + "\n"
-                          for r in journal.items(articles, "failed"))
+        errors.writelines(canonical({"source": r[3], "id": r[2], "reason": r[8]}) + "\n"
+                          for r in journal.items(groups, "failed"))
     shards = journal.shards(groups)
     if cfg.run.files:
         with open_atomic(outdir / "records.jsonl", "w", **TEXT) as records:
             for shard in shards:
                 records.writelines(f"{line}\n" for line in read_lines(outdir / shard["name"]))
         with open_atomic(outdir / "index.jsonl", "w", **TEXT) as index:
-            index.writelines(canonical({"source": r[2], "id": r[1], "key": r[3], "status": r[4]}) + "\n"
-                             for r in journal.items(articles))
+            index.writelines(canonical({"source": r[3], "id": r[2], "key": r[4], "status": r[5]}) + "\n"
+                             for r in journal.items(groups))
     else:
         for view in VIEWS:  # left by an earlier run with --files: they would be stale
             (outdir / view).unlink(missing_ok=True)
-    counts = journal.counts(articles)
+    counts = journal.counts(groups)
+    articles = sum(counts.values())
     flags = journal.flags(groups)
     manifest = {"newsmt": __version__, "settings": cfg.settings, "models": models, "articles": articles,
                 "done": articles - counts.get("failed", 0), "failed": counts.get("failed", 0),
@@ -285,5 +399,5 @@ def _finish(outdir: Path, cfg: PipelineConfig, journal: Journal, models: dict[st
                 "files": ["errors.jsonl", *(VIEWS if cfg.run.files else ())]}
     write_atomic(outdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     prune_shards(outdir, {Path(s["name"]).name for s in shards})
-    journal.prune(groups, articles)
+    journal.prune(groups)
     return flags

@@ -4,8 +4,9 @@
 own: the group's shard was fsynced before it), so a kill loses at most the groups not yet
 committed. Its tables:
 
-    groups(g, fingerprint, shard, sha256, bytes, records, clean, flags)   one row per group of the plan
-    items(pos, id, source, key, status, shard, line, reason)              one row per article, input order
+    groups(g, fingerprint, shard, sha256, bytes, records, clean, flags, models)   one row per group of the plan
+    items(g, i, id, source, key, status, shard, line, reason, candidate, digest, duplicate_of)
+                                                          one row per article (or unreadable item), input order
     records(key, shard, line)                                             where each finished record lies
     meta(name, value)        "finished": the inputs digest of the last complete run, "models" it used
 
@@ -25,17 +26,22 @@ from typing import Any, Iterator
 from .shards import SHARDS, read_lines
 
 STATE = ".newsmt"
+VERSION = 2  # PRAGMA user_version: an index of an older layout is dropped (its records' shards are reused)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS groups(g INTEGER PRIMARY KEY, fingerprint BLOB NOT NULL, shard TEXT NOT NULL,
-    sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, records INTEGER NOT NULL, clean INTEGER NOT NULL, flags TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items(pos INTEGER PRIMARY KEY, id TEXT NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
-    status TEXT NOT NULL, shard TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL);
+    sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, records INTEGER NOT NULL, clean INTEGER NOT NULL, flags TEXT NOT NULL,
+    models TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items(g INTEGER NOT NULL, i INTEGER NOT NULL, id TEXT NOT NULL, source TEXT NOT NULL,
+    key TEXT NOT NULL, status TEXT NOT NULL, shard TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,
+    candidate TEXT NOT NULL, digest BLOB NOT NULL, duplicate_of TEXT NOT NULL, PRIMARY KEY(g, i)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_by_id ON items(id);
 CREATE TABLE IF NOT EXISTS records(key TEXT NOT NULL, shard TEXT NOT NULL, line INTEGER NOT NULL,
     PRIMARY KEY(key, shard)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-Row = tuple[int, str, str, str, str, str, int, str]  # an items row
+# an items row: group, place in it, id, source, key, status, shard, line, reason, and what decided
+# the id and duplicate_of (``plan.Resolver``): the id as read ("" for an unreadable item), the body digest
+Row = tuple[int, int, str, str, str, str, str, int, str, str, bytes, str]
 
 
 def index_path(outdir: Path) -> Path:
@@ -49,6 +55,9 @@ class Journal:
         self.db = sqlite3.connect(index_path(outdir), isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+            self.db.executescript(f"DROP TABLE IF EXISTS groups; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS meta;"
+                                  f"PRAGMA user_version={VERSION}")
         self.db.executescript(SCHEMA)
 
     def get(self, name: str) -> str:
@@ -62,22 +71,34 @@ class Journal:
         """Whether no article of any group failed in a worker (their failures are retried)."""
         return self.db.execute("SELECT 1 FROM groups WHERE clean=0 LIMIT 1").fetchone() is None
 
-    def finished(self, g: int, fingerprint: bytes) -> tuple[str, int, dict[str, int]] | None:
-        """(shard, records, flags) of group ``g`` when committed with this fingerprint and no failures."""
-        row = self.db.execute("SELECT shard, records, flags FROM groups WHERE g=? AND fingerprint=? AND clean=1",
+    def finished(self, g: int, fingerprint: bytes) -> tuple[str, dict[str, dict[str, str]]] | None:
+        """(shard, models) of group ``g`` when committed with this fingerprint and no failures."""
+        row = self.db.execute("SELECT shard, models FROM groups WHERE g=? AND fingerprint=? AND clean=1",
                               (g, fingerprint)).fetchone()
-        return (row[0], row[1], json.loads(row[2])) if row else None
+        return (row[0], json.loads(row[1])) if row else None
 
-    def commit(self, g: int, fingerprint: bytes, shard: dict[str, Any], rows: list[Row], flags: dict[str, int]) -> None:
+    def rows(self, g: int) -> list[Row]:
+        """The items of group ``g`` in order."""
+        return self.db.execute("SELECT * FROM items WHERE g=? ORDER BY i", (g,)).fetchall()
+
+    def commit(self, g: int, fingerprint: bytes, shard: dict[str, Any], rows: list[Row], flags: dict[str, int],
+               models: dict[str, dict[str, str]]) -> None:
         """Record a written group in one transaction: its shard, its articles, where its records lie."""
-        clean = all(r[4] != "failed" or not r[3] for r in rows)  # only read failures (no key) are final
+        clean = all(r[5] != "failed" or not r[4] for r in rows)  # only failures without a key are final
         with self._transaction():
-            self.db.execute("INSERT OR REPLACE INTO groups VALUES (?,?,?,?,?,?,?,?)",
+            self.db.execute("INSERT OR REPLACE INTO groups VALUES (?,?,?,?,?,?,?,?,?)",
                             (g, fingerprint, shard["name"], shard["sha256"], shard["bytes"], shard["records"],
-                             int(clean), json.dumps(flags, sort_keys=True)))
-            self.db.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?)", rows)
+                             int(clean), json.dumps(flags, sort_keys=True), json.dumps(models, sort_keys=True)))
+            self.db.execute("DELETE FROM items WHERE g=?", (g,))
+            self.db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?)",
-                                [(r[3], r[5], r[6]) for r in rows if r[6] >= 0])
+                                [(r[4], r[6], r[7]) for r in rows if r[7] >= 0])
+
+    def offer(self, shard: str, records: list[tuple[str, int]]) -> None:
+        """Let workers reuse the records (key, line) of a shard no group commits (a group written
+        again with the driver's decisions): they are dropped with it at the end of the job."""
+        with self._transaction():
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?)", [(k, shard, n) for k, n in records])
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -94,12 +115,9 @@ class Journal:
     def groups(self) -> int:
         return self.db.execute("SELECT count(*) FROM groups").fetchone()[0]
 
-    def articles(self) -> int:
-        return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
-
-    def counts(self, articles: int) -> dict[str, int]:
+    def counts(self, groups: int) -> dict[str, int]:
         """Articles of the plan per status."""
-        return dict(self.db.execute("SELECT status, count(*) FROM items WHERE pos < ? GROUP BY status", (articles,)))
+        return dict(self.db.execute("SELECT status, count(*) FROM items WHERE g < ? GROUP BY status", (groups,)))
 
     def flags(self, groups: int) -> dict[str, int]:
         total: Counter[str] = Counter()
@@ -107,16 +125,16 @@ class Journal:
             total.update(json.loads(flags))
         return dict(sorted(total.items()))
 
-    def items(self, articles: int, status: str | None = None) -> Iterator[Row]:
+    def items(self, groups: int, status: str | None = None) -> Iterator[Row]:
         """The articles of the plan in input order (only those of ``status`` when given)."""
-        sql = "SELECT * FROM items WHERE pos < ?" + (" AND status = ?" if status else "") + " ORDER BY pos"
-        yield from self.db.execute(sql, (articles, status) if status else (articles,))
+        sql = "SELECT * FROM items WHERE g < ?" + (" AND status = ?" if status else "") + " ORDER BY g, i"
+        yield from self.db.execute(sql, (groups, status) if status else (groups,))
 
-    def prune(self, groups: int, articles: int) -> None:
+    def prune(self, groups: int) -> None:
         """Forget groups, articles and records beyond the plan (their shards are removed by the caller)."""
         with self._transaction():
             self.db.execute("DELETE FROM groups WHERE g >= ?", (groups,))
-            self.db.execute("DELETE FROM items WHERE pos >= ?", (articles,))
+            self.db.execute("DELETE FROM items WHERE g >= ?", (groups,))
             self.db.execute("DELETE FROM records WHERE shard NOT IN (SELECT shard FROM groups)")
 
     def close(self) -> None:

@@ -1,70 +1,97 @@
-"""Planning a batch job: the inputs read once, in order, into groups of ``group_size`` articles.
+"""Planning a batch job: the inputs cut once, in order, into groups of ``group_size`` items.
 
-The driver reads every input (``sources.documents``), gives each article its unique id
-(``naming.OutputNamer``), sets aside what cannot be processed (unreadable, too long, no model for
-its language) and points a duplicate body at the first article that had it. Groups are cut by
-input position alone, so the same inputs make the same groups whatever runs them. Each group has
-a fingerprint of everything that decides what its shard holds; a group committed with the same
-fingerprint is not sent to a worker again.
+The driver only cuts its inputs (``sources.raw_items``: JSONL lines, archived pages, whole files);
+the workers read them, so reading, page extraction and language detection scale with the workers.
+Groups are cut by input position alone, so the same inputs make the same groups whatever runs
+them. Each group has a fingerprint of its items' bytes and of everything else that decides its
+shard; a group committed with the same fingerprint (and the same decisions, below) is not sent to a
+worker again.
 
-A worker gets each article as its pickle without the id and source (``detach``), those two beside
-it: equal content read from any file or line gives equal bytes, and the worker keys the article's
-record by them (``workers.article_key``).
+Two things about an article depend on the articles before it: its unique id (``naming``) and
+whether an earlier article had its body (a duplicate). The driver settles both in input order
+(``Resolver`` over ``journal.Scratch``). A worker settles them for its own group as if nothing
+before it had clashed, which holds for nearly every group; where the driver's answer differs, the
+group is written again with the driver's answers (``GroupTask.decisions``), its records reused by
+content key. A worker keys each record by the article without its id and source (``detach``):
+equal content read from any file or line gives the same key (``workers.article_key``).
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol
 
 from . import __version__
 from .config import PipelineConfig
 from .document import Document, canonical
-from .errors import InputError, LanguageError, ModelError
-from .journal import Scratch
-from .naming import OutputNamer
-from .pipeline import model_ids
-from .sources import documents
+from .errors import InputError
+from .naming import OutputNamer, Taken
+from .sources import Raw, raw_items
 from .sources.files import expand_inputs
 
-
-@dataclass
-class Item:
-    """One input article (or unreadable input), in input order."""
-
-    source: str
-    id: str = ""
-    error: str = ""  # why it cannot be processed (found while reading)
-    duplicate_of: str = ""  # id of the earlier article of this job with the same body
-    lang: str = ""
-    blob: bytes = b""  # the pickled Document a worker gets, without id and source; empty for an error
-    slot: int = -1  # where "source" stood in its meta (-1: it had none)
+Decision = tuple[str, str]  # an article's id, and the id of the earlier article with its body ("": none)
 
 
 @dataclass
 class GroupTask:
-    """What a worker gets: each article to write (``detach``ed Document, id, source, slot,
-    duplicate_of) in order, and the model ids of their languages (part of their keys)."""
+    """What a worker gets: the group's items, and the driver's decisions for its articles when
+    they differ from what the worker would settle alone."""
 
     g: int
-    articles: list[tuple[bytes, str, str, int, str]]
-    models: dict[str, dict[str, str]]
+    raws: list[Raw]
+    decisions: list[Decision] | None = None
 
 
 @dataclass
 class Group:
     g: int
-    start: int  # input position of its first item
-    items: list[Item] = field(default_factory=list)
-    fingerprint: bytes = b""
+    raws: list[Raw]
+    fingerprint: bytes
 
-    def task(self, models: dict[str, dict[str, str]]) -> GroupTask:
-        todo = [i for i in self.items if not i.error]
-        return GroupTask(self.g, [(i.blob, i.id, i.source, i.slot, i.duplicate_of) for i in todo],
-                         {lang: models[lang] for lang in {i.lang for i in todo if not i.duplicate_of}})
+    def task(self, decisions: list[Decision] | None = None) -> GroupTask:
+        return GroupTask(self.g, self.raws, decisions)
+
+
+class Seen:
+    """What ``Resolver`` remembers, in memory: a worker's, for one group (the driver's is on disk:
+    ``journal.Scratch``)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.bodies: dict[bytes, str] = {}
+
+    def __contains__(self, stem: object) -> bool:
+        return stem in self.names
+
+    def add(self, stem: str) -> None:
+        self.names.add(stem)
+
+    def first_with(self, digest: bytes, doc_id: str) -> str:
+        return self.bodies.setdefault(digest, doc_id)
+
+
+class Memory(Taken, Protocol):
+    def first_with(self, digest: bytes, doc_id: str) -> str: ...
+
+
+class Resolver:
+    """Ids and duplicates, article by article in input order."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.namer, self.memory = OutputNamer(memory), memory
+
+    def decide(self, candidate: str, digest: bytes) -> Decision:
+        """The id of an article read as ``candidate`` (``naming.OutputNamer``), and the id of the
+        first article with its body digest (none without a digest: an article not processed)."""
+        doc_id = self.namer.claim(candidate)
+        if not digest:
+            return doc_id, ""
+        first = self.memory.first_with(digest, doc_id)
+        return doc_id, "" if first == doc_id else first
 
 
 _ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
@@ -85,31 +112,23 @@ def body_digest(doc: Document) -> bytes:
     return hashlib.blake2b(data.translate(None, _ASCII_SPACES), digest_size=16).digest()
 
 
-def detach(doc: Document) -> tuple[bytes, int]:
-    """The pickle of ``doc`` without its id and ``meta["source"]`` (both put back as they were
-    after), and where the source stood in its meta (-1: none)."""
+def detach(doc: Document) -> bytes:
+    """The pickle of ``doc`` without its id and ``meta["source"]`` (both put back after). Without
+    the pickle's memo: equal documents give equal bytes whichever objects they share, in any process."""
     doc_id, meta = doc.id, doc.meta
-    slot = list(meta).index("source") if "source" in meta else -1
     doc.id, doc.meta = "", {k: v for k, v in meta.items() if k != "source"}
     try:
-        return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), slot
+        buf = io.BytesIO()
+        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True  # documents hold no cycles
+        pickler.dump(doc)
+        return buf.getvalue()
     finally:
         doc.id, doc.meta = doc_id, meta
 
 
-def attach(blob: bytes, doc_id: str, source: str, slot: int) -> Document:
-    """The Document ``detach`` took apart."""
-    doc: Document = pickle.loads(blob)
-    doc.id = doc_id
-    if slot >= 0:
-        items = list(doc.meta.items())
-        items.insert(slot, ("source", source))
-        doc.meta = dict(items)
-    return doc
-
-
 def group_size(cfg: PipelineConfig) -> int:
-    """Articles per group: ``run.shard_size``, else 250, or 16 when translating (an article then
+    """Items (articles, but a feed is one item) per group: ``run.shard_size``, else 250, or 16 when translating (an article then
     costs a hundred times more: small groups keep every worker busy to the end of a small job and
     a kill loses less)."""
     return cfg.run.shard_size or (16 if cfg.translate.enabled else 250)
@@ -137,56 +156,23 @@ def inputs_digest(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> str:
     return h.hexdigest()
 
 
-def plan(inputs: list[str], cfg: PipelineConfig, outdir: Path, scratch: Scratch,
-         models: dict[str, dict[str, str]]) -> Iterator[Group]:
-    """The job's groups in input order; ``models`` collects the model ids of each language read."""
-    head, size = _head(cfg), group_size(cfg)
-    group = Group(0, 0)
-    for item in read(inputs, cfg, outdir, scratch, models):
-        group.items.append(item)
-        if len(group.items) == size:
-            yield _sealed(group, head, models)
-            group = Group(group.g + 1, group.start + len(group.items))
-    if group.items:
-        yield _sealed(group, head, models)
+def plan(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> Iterator[Group]:
+    """The job's groups in input order."""
+    head, size = _head(cfg).encode("utf-8"), group_size(cfg)
+    raws: list[Raw] = []
+    g = 0
+    for raw in raw_items(inputs, cfg.input, outdir):
+        raws.append(raw)
+        if len(raws) == size:
+            yield _sealed(g, raws, head)
+            g, raws = g + 1, []
+    if raws:
+        yield _sealed(g, raws, head)
 
 
-def _sealed(group: Group, head: str, models: dict[str, dict[str, str]]) -> Group:
-    h = hashlib.blake2b(head.encode("utf-8"), digest_size=20)
-    for i in group.items:
-        h.update(canonical([i.source, i.id, i.slot, i.error, i.duplicate_of, models.get(i.lang)]).encode("utf-8"))
-        h.update(len(i.blob).to_bytes(8, "little"))
-        h.update(i.blob)
-    group.fingerprint = h.digest()
-    return group
-
-
-def read(inputs: list[str], cfg: PipelineConfig, outdir: Path, scratch: Scratch,
-         models: dict[str, dict[str, str]]) -> Iterator[Item]:
-    """Every input article in order as an Item: named, checked, its Document pickled."""
-    namer = OutputNamer(scratch)
-    for doc in documents(inputs, cfg.input, cfg.segment.lang, skip=outdir):
-        if isinstance(doc, InputError):
-            yield Item(str(doc).split(": ", 1)[0], error=str(doc))
-            continue
-        doc.id = namer.claim(doc.id)
-        item = Item(doc.meta.get("source", doc.id), doc.id, lang=doc.lang)
-        if len(doc.text) > cfg.run.max_chars:
-            item.error = (f"article has {len(doc.text)} characters, over run.max_chars="
-                          f"{cfg.run.max_chars} (raise it with --set run.max_chars=N)")
-            yield item
-            continue
-        first = scratch.first_with(body_digest(doc), doc.id)
-        if first != doc.id:
-            item.duplicate_of = first
-        elif doc.lang not in models:
-            try:
-                models[doc.lang] = model_ids(cfg, doc.lang)
-            except (LanguageError, ModelError) as e:  # no model for a detected language: that article
-                if isinstance(e, ModelError) and "lang_detected" not in doc.meta:
-                    raise
-                item.error = f"language {doc.lang!r}: {e}"
-                yield item
-                continue
-        item.blob, item.slot = detach(doc)
-        yield item
+def _sealed(g: int, raws: list[Raw], head: bytes) -> Group:
+    h = hashlib.blake2b(head, digest_size=20)
+    for r in raws:
+        h.update(canonical([r.kind, r.name, r.n, list(r.info), len(r.data)]).encode("utf-8"))
+        h.update(r.data)
+    return Group(g, raws, h.digest())

@@ -1,16 +1,16 @@
 """``--engine ray``: the same group writer (``workers.GroupWriter``) in Ray actors, one per worker.
 
-Each actor loads the models once and writes the shards of the groups it is given, exactly as a
-local worker does, so a Ray run writes the same bytes; the driver sends groups (at most two per
-actor in flight) and commits the acknowledgements. On a cluster the output folder must be one
+Each actor loads the models once and reads and writes the groups it is given, exactly as a local
+worker does, so a Ray run writes the same bytes; the driver sends groups (at most two per actor in
+flight) and settles and commits the acknowledgements (``batch``). On a cluster the output folder must be one
 file system that every node sees (the shards are written where the actors run).
 """
 from __future__ import annotations
 
 import logging
-from itertools import chain, islice
+from collections import deque
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .config import PipelineConfig
 from .errors import NewsmtError
@@ -41,29 +41,38 @@ def connect(address: str = "") -> None:
             handler.setLevel(logging.ERROR)
 
 
-def execute_ray(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path) -> Iterator[Ack]:
-    """Acknowledgements of ``tasks`` (completion order) from ``run.workers`` actors."""
-    head = list(islice(tasks, 1))
-    if not head:  # Ray starts only when there is work
-        return
-    connect(cfg.run.address)
-    import ray
+class RayEngine:
+    """``run.workers`` actors (one per CPU of the cluster by default), two groups in flight per
+    actor; groups beyond that wait here."""
 
-    cpus = int(ray.cluster_resources().get("CPU", 1))
-    workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, cpus, cpus)
-    actor = ray.remote(num_cpus=threads)(Writer)
-    actors = [actor.remote(with_threads(cfg, threads), str(outdir.resolve())) for _ in range(workers)]
-    running: dict[Any, Any] = {}  # future -> actor
-    free = actors * 2  # two groups in flight per actor
-    try:
-        for task in chain(head, tasks, [None]):
-            if task is not None:
-                owner = free.pop()
-                running[owner.write.remote(task)] = owner
-            while running and (task is None or not free):
-                [done], _ = ray.wait(list(running), num_returns=1)
-                free.append(running.pop(done))
-                yield ray.get(done)
-    finally:
-        for a in actors:
-            ray.kill(a)
+    def __init__(self, cfg: PipelineConfig, outdir: Path) -> None:
+        connect(cfg.run.address)
+        import ray
+
+        self.ray = ray
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, cpus, cpus)
+        actor = ray.remote(num_cpus=threads)(Writer)
+        self.actors = [actor.remote(with_threads(cfg, threads), str(outdir.resolve())) for _ in range(workers)]
+        self.slots = 2 * workers
+        self.free = self.actors * 2
+        self.running: dict[Any, Any] = {}  # future -> actor
+        self.waiting: deque[GroupTask] = deque()
+
+    def submit(self, task: GroupTask) -> None:
+        if not self.free:
+            self.waiting.append(task)
+            return
+        owner = self.free.pop()
+        self.running[owner.write.remote(task)] = owner
+
+    def next(self) -> Ack:
+        [done], _ = self.ray.wait(list(self.running), num_returns=1)
+        self.free.append(self.running.pop(done))
+        if self.waiting:
+            self.submit(self.waiting.popleft())
+        return self.ray.get(done)
+
+    def close(self) -> None:
+        for a in self.actors:
+            self.ray.kill(a)

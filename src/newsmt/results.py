@@ -21,7 +21,7 @@ def find(outdir: Path, ref: str) -> str:
     columns = "SELECT id, status, shard, line, reason FROM items"
     try:
         row = (db.execute(f"{columns} WHERE id=? LIMIT 1", (ref,)).fetchone()  # by id: indexed
-               or db.execute(f"{columns} WHERE key=? OR source=? ORDER BY pos LIMIT 1", (ref, ref)).fetchone())
+               or db.execute(f"{columns} WHERE key=? OR source=? ORDER BY g, i LIMIT 1", (ref, ref)).fetchone())
     finally:
         db.close()
     if row is None:

@@ -1,11 +1,13 @@
-"""Batch workers: each takes a group of articles, writes the group's shard and answers with a small
-acknowledgement; here in this process or in a pool of spawned processes (Ray: ``ray_engine``).
+"""Batch workers: each takes a group of input items, reads and writes it into the group's shard and
+answers with a small acknowledgement; in the driver's process, in a pool of spawned processes, or
+in Ray actors (``ray_engine``), all behind one ``Engine`` interface.
 
-For each article a worker computes its content key, takes the finished record of that key from
-any shard an earlier run left (re-stamped with the article's id and source) or else runs
-``pipeline.process``; then it writes the shard (``shards.write_shard``: one fsync) and, with
-``run.files``, each article's files of ``output.formats``. ``machine_plan`` and ``with_threads``
-split the cores between workers and translation threads, here and on Ray.
+A worker reads the group's items (``sources.read_raw``), settles each article's id and duplicate
+(``plan.Resolver``: its own, or the driver's decisions), computes its content key, takes the
+finished record of that key from any shard an earlier run left (re-stamped with the article's id
+and source) or else runs ``pipeline.process``; then it writes the shard (``shards.write_shard``:
+one fsync) and, with ``run.files``, each article's files of ``output.formats``. ``machine_plan``
+and ``with_threads`` split the cores between workers and translation threads, here and on Ray.
 """
 from __future__ import annotations
 
@@ -16,24 +18,29 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Protocol
 
 from . import __version__
 from .config import PipelineConfig, available_cores
 from .document import Document, canonical
-from .errors import NewsmtError
+from .errors import InputError, LanguageError, ModelError, NewsmtError
 from .journal import RecordFinder
-from .pipeline import Resources, process_record
-from .plan import GroupTask, attach
+from .languages.identify import LanguageIdentifier
+from .pipeline import Resources, model_ids, process_record
+from .plan import GroupTask, Resolver, Seen, body_digest, detach
 from .shards import write_shard
+from .sources import read_raw
 from .writers import write_outputs
 
-Ack = dict[str, Any]  # {"g", "shard": {name, sha256, bytes, records}, "articles": [...], "flags"} | {"g", "fatal"}
+# {"g", "shard": {name, sha256, bytes, records}, "articles": [Article...], "flags", "models"} | {"g", "fatal"} | {"g", "error"}
+Ack = dict[str, Any]
+# source, id as read ("" for an unreadable item), body digest, id, duplicate_of, key, status ("done",
+# "failed", "duplicate"), line in the shard (-1: none), reason, sentences, reused, timings
+Article = tuple[str, str, bytes, str, str, str, str, int, str, int, bool, dict[str, float]]
 
 
 def machine_plan(workers: int, threads: int, jobs: int, cpus: int) -> tuple[int, int]:
@@ -81,42 +88,84 @@ class GroupWriter:
         self.cfg, self.outdir = cfg, outdir
         self.resources = Resources.load(cfg)
         self.finder = RecordFinder(outdir)
+        self.identifier = LanguageIdentifier()  # loads only when an article's language is detected
+        self.models: dict[str, dict[str, str] | LanguageError | ModelError] = {}
 
     def __call__(self, task: GroupTask) -> Ack:
-        """Write the group's shard (and files); the acknowledgement lists each article's key,
-        status ("done", "failed", "duplicate"), line in the shard (-1: none), reason, sentences,
-        whether its record was reused, timings."""
+        """Read, settle, process and write the group (see the module docstring)."""
+        docs = [d for raw in task.raws for d in read_raw(raw, self.cfg.input, self.cfg.segment.lang, self.identifier)]
+        decisions = iter(task.decisions) if task.decisions is not None else None
+        resolver = Resolver(Seen())
+        todo: list[tuple[Document | InputError, str, bytes, str, str]] = []  # candidate, digest, duplicate_of, reason
+        for doc in docs:
+            if isinstance(doc, InputError):
+                todo.append((doc, "", b"", "", str(doc)))
+                continue
+            candidate, reason = doc.id, ""
+            if len(doc.text) > self.cfg.run.max_chars:
+                reason = (f"article has {len(doc.text)} characters, over run.max_chars={self.cfg.run.max_chars} "
+                          "(raise it with --set run.max_chars=N)")
+            digest = b"" if reason else body_digest(doc)
+            doc.id, duplicate_of = next(decisions) if decisions is not None else resolver.decide(candidate, digest)
+            if not reason and not duplicate_of:
+                try:
+                    reason = self._model_error(doc)
+                except ModelError as e:
+                    return {"g": task.g, "fatal": str(e)}
+            todo.append((doc, candidate, digest, duplicate_of, reason))
+        keyed = [d for d, _, _, dup, reason in todo if isinstance(d, Document) and not dup and not reason]
+        models = {d.lang: self.models[d.lang] for d in keyed}
+        heads = {lang: key_head(self.cfg.settings, m) for lang, m in models.items()}
+        keys = {id(d): article_key(detach(d), heads[d.lang]) for d in keyed}
+        found = self.finder.find(list(keys.values()))
         lines: list[str] = []
-        articles: list[tuple[str, str, int, str, int, bool, dict[str, float]]] = []
+        articles: list[Article] = []
         flags: Counter[str] = Counter()
-        heads = {lang: key_head(self.cfg.settings, m) for lang, m in task.models.items()}
-        todo = []
-        for blob, doc_id, source, slot, duplicate_of in task.articles:
-            doc = attach(blob, doc_id, source, slot)
-            todo.append((doc, duplicate_of, "" if duplicate_of else article_key(blob, heads[doc.lang])))
-        found = self.finder.find([key for _, _, key in todo if key])
-        for doc, duplicate_of, key in todo:
+        for doc, candidate, digest, duplicate_of, reason in todo:
+            if isinstance(doc, InputError):
+                articles.append((reason.split(": ", 1)[0], "", b"", "", "", "", "failed", -1, reason, 0, False, {}))
+                continue
+            base = (doc.meta.get("source", doc.id), candidate, digest, doc.id, duplicate_of)
+            if reason:
+                articles.append((*base, "", "failed", -1, reason, 0, False, {}))
+                continue
+            key = keys.get(id(doc), "")
             result = self._record(doc, duplicate_of, key, found.get(key))
             if "fatal" in result:
                 return {"g": task.g, "fatal": result["fatal"]}
             if "error" in result:
-                articles.append((result["key"], "failed", -1, result["error"], 0, False, {}))
+                articles.append((*base, result["key"], "failed", -1, result["error"], 0, False, {}))
                 continue
             done = result["doc"]
             flags.update([f for t in done.translations.values() for f in t.flags] + done.meta.get("flags", []))
-            if self.cfg.run.files:
+            if self.cfg.run.files and task.decisions is not None:  # named as the driver settled
                 write_outputs(done, self.outdir, self.cfg.output.formats)
-            status = "duplicate" if duplicate_of else "done"
-            articles.append((result["key"], status, len(lines), "", result.get("sentences", 0), result["reused"],
-                             result.get("timings", {})))
+            articles.append((*base, result["key"], "duplicate" if duplicate_of else "done", len(lines), "",
+                             result.get("sentences", 0), result["reused"], result.get("timings", {})))
             lines.append(result["record"])
-        name, digest, size = write_shard(self.outdir, task.g, lines)
-        shard = {"name": name, "sha256": digest, "bytes": size, "records": len(lines)}
-        return {"g": task.g, "shard": shard, "articles": articles, "flags": dict(flags)}
+        name, sha, size = write_shard(self.outdir, task.g, lines)
+        shard = {"name": name, "sha256": sha, "bytes": size, "records": len(lines)}
+        return {"g": task.g, "shard": shard, "articles": articles, "flags": dict(flags), "models": models}
+
+    def _model_error(self, doc: Document) -> str:
+        """Why ``doc`` cannot be processed for want of a model ("" when its models resolve);
+        raises the ModelError when that ends the job (a language asked for, not detected)."""
+        if doc.lang not in self.models:
+            try:
+                self.models[doc.lang] = model_ids(self.cfg, doc.lang)
+            except (LanguageError, ModelError) as e:
+                self.models[doc.lang] = e
+        found = self.models[doc.lang]
+        if not isinstance(found, Exception):
+            return ""
+        if isinstance(found, ModelError) and "lang_detected" not in doc.meta:
+            raise found
+        return f"language {doc.lang!r}: {found}"
 
     def close(self) -> None:
         self.resources.close()
         self.finder.close()
+        self.identifier.close()
 
     def _record(self, doc: Document, duplicate_of: str, key: str, found: str | None) -> dict[str, Any]:
         """``key`` and either ``record`` with its ``doc`` or ``error`` (or ``fatal``); ``found``: the
@@ -161,32 +210,63 @@ def guarded(writer: GroupWriter, task: GroupTask) -> Ack:
         return {"g": task.g, "error": f"cannot write the shard of group {task.g}: {e.strerror or e}"}
 
 
-def execute_local(tasks: Iterator[GroupTask], cfg: PipelineConfig, outdir: Path) -> Iterator[Ack]:
-    """Acknowledgements of ``tasks`` in completion order: in this process for one worker, else a
-    spawn pool keeping at most two groups per worker in flight (inputs are streamed)."""
-    head = list(islice(tasks, cfg.run.workers or available_cores()))
-    workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, len(head), available_cores())
-    cfg = with_threads(cfg, threads)
-    tasks = chain(head, tasks)
-    if workers == 1:
-        writer = GroupWriter(cfg, outdir)
+class Engine(Protocol):
+    """Where groups are written: ``slots`` groups in flight at most, acknowledgements in completion order."""
+
+    slots: int
+
+    def submit(self, task: GroupTask) -> None: ...
+
+    def next(self) -> Ack: ...
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """One worker: the driver's own process, a group at a time."""
+
+    slots = 1
+
+    def __init__(self, cfg: PipelineConfig, outdir: Path) -> None:
+        self.writer, self.waiting = GroupWriter(cfg, outdir), deque[GroupTask]()
+
+    def submit(self, task: GroupTask) -> None:
+        self.waiting.append(task)
+
+    def next(self) -> Ack:
+        return guarded(self.writer, self.waiting.popleft())
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class Pool:
+    """Spawned worker processes, two groups in flight per worker."""
+
+    def __init__(self, cfg: PipelineConfig, outdir: Path, workers: int, threads: int) -> None:
+        self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _init_worker, (cfg, outdir, threads))
+        self.slots, self.running, self.done = 2 * workers, set[Future[Ack]](), deque[Future[Ack]]()
+
+    def submit(self, task: GroupTask) -> None:
+        self.running.add(self.pool.submit(_work, task))
+
+    def next(self) -> Ack:
+        if not self.done:
+            finished, self.running = wait(self.running, return_when=FIRST_COMPLETED)
+            self.done.extend(finished)
         try:
-            yield from (guarded(writer, t) for t in tasks)
-        finally:
-            writer.close()
-        return
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _init_worker, (cfg, outdir, threads))
-    running: set[Future[Ack]] = set()
-    try:
-        for task in chain(tasks, [None]):
-            if task is not None:
-                running.add(pool.submit(_work, task))
-            while running and (task is None or len(running) >= 2 * workers):
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                yield from (f.result() for f in done)
-    except BrokenProcessPool:
-        raise NewsmtError("a worker process died (out of memory? from Python: newsmt.run called outside "
-                          "`if __name__ == '__main__':`); finished groups are kept: run again to resume, "
-                          "with fewer --workers if memory is short") from None
-    finally:
-        pool.shutdown(cancel_futures=True)
+            return self.done.popleft().result()
+        except BrokenProcessPool:
+            raise NewsmtError("a worker process died (out of memory? from Python: newsmt.run called outside "
+                              "`if __name__ == '__main__':`); finished groups are kept: run again to resume, "
+                              "with fewer --workers if memory is short") from None
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def local_engine(cfg: PipelineConfig, outdir: Path, jobs: int) -> Engine:
+    """The local engine for ``jobs`` groups known so far: this process for one worker, else a pool."""
+    workers, threads = machine_plan(cfg.run.workers, cfg.run.threads, jobs, available_cores())
+    cfg = with_threads(cfg, threads)
+    return InProcess(cfg, outdir) if workers == 1 else Pool(cfg, outdir, workers, threads)

@@ -15,7 +15,8 @@ from ..document import Document
 from ..errors import InputError
 from .decode import decode, normalize_newlines
 from .files import detect_format, display, expand_inputs, open_binary, safe_filename
-from .jsonl import iter_jsonl
+from .jsonl import iter_jsonl, read_line
+from .raw import Raw
 from .text import read_lines, read_md, read_txt
 
 FORMATS = ("txt", "md", "html", "jsonl", "lines", "feed", "warc")
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 _TEXT_READERS = {"txt": read_txt, "md": read_md, "lines": read_lines}
 
-__all__ = ["FORMATS", "documents", "read_text", "read_path", "detect_format", "display", "safe_filename"]
+__all__ = ["FORMATS", "Raw", "documents", "raw_items", "read_raw", "read_text", "read_path", "detect_format", "display", "safe_filename"]
 
 
 def check_format(fmt: str) -> str:
@@ -43,12 +44,72 @@ def documents(inputs: list[str], cfg: InputConfig | None = None, lang: str = "en
 
     cfg = cfg or InputConfig()
     with LanguageIdentifier() as identifier:  # its model loads only if a document needs it
-        for path in expand_inputs(inputs, skip):
-            if isinstance(path, InputError):
-                yield path
-                continue
-            for doc in iter_path(path, cfg.format, lang, cfg):
-                yield detect_language(doc, identifier) if lang == "auto" and isinstance(doc, Document) else doc
+        for raw in raw_items(inputs, cfg, skip):
+            yield from read_raw(raw, cfg, lang, identifier)
+
+
+def raw_items(inputs: list[str], cfg: InputConfig, skip: Path | None = None) -> Iterator[Raw]:
+    """The items of ``inputs`` in order, not read yet (``read_raw`` reads each): a JSONL line,
+    an archived page, a whole file, or an "error" item where an input cannot be read."""
+    for path in expand_inputs(inputs, skip):
+        if isinstance(path, InputError):
+            yield _error(path)
+        else:
+            yield from raw_of_path(path, cfg.format)
+
+
+def _error(e: InputError) -> Raw:
+    return Raw("error", str(e).split(": ", 1)[0], info=(str(e),))
+
+
+def raw_of_path(path: str | Path, fmt: str = "auto") -> Iterator[Raw]:
+    """The items of one file ("-" = stdin); JSONL and web archives are streamed, never read whole."""
+    if fmt == "auto":
+        fmt = detect_format(path)
+    name = display(path)
+    try:
+        check_format(fmt)
+        with open_binary(path) as f:
+            if fmt == "jsonl":
+                yield from (Raw("jsonl", name, line, n) for n, line in enumerate(f, 1) if line.strip())
+                return
+            if fmt == "warc":
+                from .warc import warc_pages
+
+                yield from (_error(p) if isinstance(p, InputError) else p for p in warc_pages(f, name))
+                return
+            data = f.read()
+        yield Raw(fmt, name, data, info=("stdin" if name == "-" else safe_filename(Path(path).stem),))
+    except InputError as e:
+        yield _error(e)
+    except OSError as e:
+        yield _error(InputError(f"{name}: cannot read ({e.strerror or e})"))
+
+
+def read_raw(raw: Raw, cfg: InputConfig, lang: str = "en",
+             identifier: LanguageIdentifier | None = None) -> Iterator[Document | InputError]:
+    """The documents of one item (one, except for feeds), each bad one as its InputError; with
+    ``lang`` "auto", each document's language detected by ``identifier``."""
+    for doc in _read_raw(raw, cfg, _reader_lang(lang)):
+        yield detect_language(doc, identifier) if identifier and lang == "auto" and isinstance(doc, Document) else doc
+
+
+def _read_raw(raw: Raw, cfg: InputConfig, lang: str) -> Iterator[Document | InputError]:
+    if raw.kind == "error":
+        yield InputError(raw.info[0])
+    elif raw.kind == "jsonl":
+        doc = read_line(raw.data, raw.n, raw.name, lang, cfg)
+        if doc is not None:
+            yield doc
+    elif raw.kind == "warc":
+        from .warc import read_warc_page
+
+        yield read_warc_page(raw, lang, cfg.html)
+    else:
+        try:
+            yield from read_bytes(raw.data, raw.kind, lang, raw.name, raw.info[0], cfg)
+        except InputError as e:
+            yield e
 
 
 def detect_language(doc: Document, identifier: LanguageIdentifier) -> Document:
@@ -63,27 +124,9 @@ def iter_path(path: str | Path, fmt: str = "auto", lang: str = "en",
     """The documents of one file ("-" = stdin), each bad item (the file, a line, an entry) as its
     InputError. JSONL and web archives are streamed, never read whole."""
     cfg = cfg or InputConfig()
-    if fmt == "auto":
-        fmt = cfg.format if cfg.format != "auto" else detect_format(path)
-    name = display(path)
-    try:
-        check_format(fmt)
-        with open_binary(path) as f:
-            if fmt == "jsonl":
-                yield from iter_jsonl(f, name, _reader_lang(lang), cfg)
-                return
-            if fmt == "warc":
-                from .warc import iter_warc
-
-                yield from iter_warc(f, name, _reader_lang(lang), cfg.html)
-                return
-            data = f.read()
-        doc_id = "stdin" if name == "-" else safe_filename(Path(path).stem)
-        yield from read_bytes(data, fmt, lang, name, doc_id, cfg)
-    except InputError as e:
-        yield e
-    except OSError as e:
-        yield InputError(f"{name}: cannot read ({e.strerror or e})")
+    fmt = cfg.format if fmt == "auto" and cfg.format != "auto" else fmt
+    for raw in raw_of_path(path, fmt):
+        yield from _read_raw(raw, cfg, _reader_lang(lang))
 
 
 def read_bytes(data: bytes, fmt: str, lang: str, name: str, doc_id: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -89,21 +90,32 @@ def iter_jsonl(lines: Iterable[bytes | str], name: str, lang: str = "en",
                cfg: InputConfig | None = None) -> Iterator[Document | InputError]:
     """Stream JSONL records: a Document per article, or the InputError of a bad line (the
     iteration goes on). Blank lines are skipped. Doc id: the id field, else ``{stem}:{lineno}``."""
+    cfg = cfg or InputConfig()
+    for lineno, raw in enumerate(lines, 1):
+        item = read_line(raw, lineno, name, lang, cfg)
+        if item is not None:
+            yield item
+
+
+def read_line(raw: bytes | str, lineno: int, name: str, lang: str, cfg: InputConfig) -> Document | InputError | None:
+    """Line ``lineno`` of the JSONL file ``name``: its Document, the InputError saying why it is
+    none, or None for a blank line."""
+    where = f"{name}:{lineno}"
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as e:
+            return InputError(f"{where}: not valid UTF-8 at byte {e.start} (JSONL must be UTF-8)")
+    if not raw.strip():
+        return None
+    try:
+        return record_document(parse_record(raw, where), where, f"{_stem(name)}:{lineno}", lang, cfg)
+    except InputError as e:
+        return e
+
+
+@lru_cache(maxsize=64)
+def _stem(name: str) -> str:
     from .files import safe_filename
 
-    cfg = cfg or InputConfig()
-    stem = safe_filename(Path(name).stem) if name != "-" else "stdin"
-    for lineno, raw in enumerate(lines, 1):
-        where = f"{name}:{lineno}"
-        if isinstance(raw, bytes):
-            try:
-                raw = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError as e:
-                yield InputError(f"{where}: not valid UTF-8 at byte {e.start} (JSONL must be UTF-8)")
-                continue
-        if not raw.strip():
-            continue
-        try:
-            yield record_document(parse_record(raw, where), where, f"{stem}:{lineno}", lang, cfg)
-        except InputError as e:
-            yield e
+    return safe_filename(Path(name).stem) if name != "-" else "stdin"

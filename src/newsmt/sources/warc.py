@@ -20,9 +20,10 @@ from typing import BinaryIO, Iterator
 
 from ..document import Document
 from ..errors import InputError
+from .raw import Raw
 from .web import MODES, read_html_document
 
-__all__ = ["iter_warc", "MAX_RECORD_BYTES"]
+__all__ = ["iter_warc", "warc_pages", "read_warc_page", "MAX_RECORD_BYTES"]
 
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # an HTML page larger than this is no article
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml+html")
@@ -109,10 +110,17 @@ def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "articl
               skipped: Counter | None = None) -> Iterator[Document | InputError]:
     """Documents of the HTML pages (status 200) archived in a WARC or WARC.gz ``stream``; the
     InputError of a page that has no text; one InputError where the archive breaks."""
-    from warcio.archiveiterator import ArchiveIterator
-
     if mode not in MODES:
         raise ValueError(f"unknown web page mode {mode!r}; use one of: {', '.join(MODES)}")
+    for item in warc_pages(stream, source, skipped):
+        yield item if isinstance(item, InputError) else read_warc_page(item, lang, mode)
+
+
+def warc_pages(stream: BinaryIO, source: str, skipped: Counter | None = None) -> Iterator[Raw | InputError]:
+    """The HTML pages archived in ``stream``, not read yet (``read_warc_page`` reads one), and
+    one InputError where the archive breaks."""
+    from warcio.archiveiterator import ArchiveIterator
+
     skipped = skipped if skipped is not None else Counter()
     records = iter(ArchiveIterator(stream))
     n = 0  # the record being read (1-based)
@@ -140,14 +148,20 @@ def iter_warc(stream: BinaryIO, source: str, lang: str = "", mode: str = "articl
             skipped[reason] += 1
             continue
         m = _CHARSET.search(headers["type"])
-        try:
-            yield read_html_document(body, _record_id(headers["id"], headers["uri"]), lang, url=headers["uri"],
-                                     mode=mode, source=f"{source}#{n}", charset=m.group(1) if m else "",
-                                     known={"crawl_date": _iso(headers["date"])})
-        except InputError as e:
-            yield e
-        except Exception as e:  # noqa: BLE001 - one unreadable page must not end the archive
-            yield InputError(f"{source}#{n}: unreadable page ({type(e).__name__}: {e})")
+        yield Raw("warc", source, body, n, (_record_id(headers["id"], headers["uri"]), headers["uri"],
+                                             m.group(1) if m else "", _iso(headers["date"])))
+
+
+def read_warc_page(raw: Raw, lang: str, mode: str) -> Document | InputError:
+    """The Document of a page ``warc_pages`` found, or the InputError saying why it has none."""
+    doc_id, uri, charset, date = raw.info
+    try:
+        return read_html_document(raw.data, doc_id, lang, url=uri, mode=mode, source=f"{raw.name}#{raw.n}",
+                                  charset=charset, known={"crawl_date": date})
+    except InputError as e:
+        return e
+    except Exception as e:  # noqa: BLE001 - one unreadable page must not end the archive
+        return InputError(f"{raw.name}#{raw.n}: unreadable page ({type(e).__name__}: {e})")
 
 
 def _gzip_complete(stream: BinaryIO) -> bool:
