@@ -5,6 +5,7 @@
     python scripts/bench_batch.py kill --articles 20000 --kills 3          # kill -9 thrice, rerun: same bytes?
     python scripts/bench_batch.py translate --articles 150        # translation on: run against the raw engine
     python scripts/bench_batch.py ray --articles 20000 [--repeat 2]       # --engine ray against local workers
+    python scripts/bench_batch.py warc --copies 8                          # archived web pages (the page reader runs in the workers)
 
 Articles are built from English news sentences of ../shared/eval (never stored in the repository):
 the reporting part (default) is WMT20 newstest, NTREX-128, FLORES-200 devtest and the CNN/DailyMail
@@ -52,7 +53,8 @@ from newsmt.pipeline import Resources, process
 from newsmt.sources import documents
 cfg = load_config(sys.argv[1], ["translate.enabled=false"])
 with Resources(cfg) as resources:
-    n = sum(len(process(doc, cfg, resources).to_json()) > 0 for doc in documents(sys.argv[2:], cfg.input, "en"))
+    n = sum(len(process(doc, cfg, resources).to_json()) > 0 for doc in documents(sys.argv[2:], cfg.input, "en")
+            if not isinstance(doc, Exception))  # a page with no text
 print(n)
 """
 PLAN = """
@@ -63,6 +65,48 @@ from newsmt.plan import plan
 cfg = load_config(sys.argv[1], ["translate.enabled=false"])
 print(sum(len(g.raws) for g in plan(sys.argv[3:], cfg, Path(sys.argv[2]))))
 """
+
+def sentences(pool: str) -> list[str]:
+    out: list[str] = []
+    for rel in POOLS[pool]:
+        path = EVAL / rel
+        if not path.is_file():
+            sys.exit(f"{path} not found: the benchmark reads real text from ../shared")
+        if path.suffix == ".jsonl":  # whole articles: cut into sentences (roughly: only to draw from)
+            for line in path.read_text(encoding="utf-8").splitlines():
+                out += re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", json.loads(line)["text"])
+        else:
+            out += path.read_text(encoding="utf-8").splitlines()
+    return [s.strip() for s in out if 30 <= len(s.strip()) <= 400]
+
+
+def build(folder: Path, n: int, pool: str, seed: int = 1) -> int:
+    """``n`` articles as JSONL files of ``PER_FILE`` articles in ``folder``; returns their bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pool_sents, rng = sentences(pool), random.Random(seed)
+    order: list[str] = []
+
+    def draw() -> str:
+        if not order:
+            order.extend(pool_sents)
+            rng.shuffle(order)
+        return order.pop()
+
+    size = 0
+    for f in range(0, n, PER_FILE):
+        with (folder / f"articles-{f // PER_FILE:03d}.jsonl").open("w", encoding="utf-8") as out:
+            for i in range(f, min(n, f + PER_FILE)):
+                title, paras, length = draw(), [], 0
+                while length < 2900:
+                    para = " ".join(draw() for _ in range(rng.randint(2, 4)))
+                    paras.append(para)
+                    length += len(para) + 2
+                line = json.dumps({"id": f"bench-{i:07d}", "title": title, "text": "\n\n".join(paras)},
+                                  ensure_ascii=False) + "\n"
+                size += len(line.encode("utf-8"))
+                out.write(line)
+    return size
+
 
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -97,7 +141,7 @@ def timed(cmd: list[str], kill_after: float | None = None) -> dict:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    if proc.returncode not in (0, -9):
+    if proc.returncode not in (0, 2, -9):  # 2: some articles failed (listed in errors.jsonl)
         sys.exit(f"{' '.join(cmd)} failed:\n{stderr}")
     return {"wall": time.perf_counter() - t0, "cpu": _children_cpu() - cpu0, "peak_mb": peak / 1024,
             "out": stdout.strip(), "err": stderr, "killed": proc.returncode == -9}
@@ -255,6 +299,46 @@ def bench_ray(tmp: Path, n: int, pool: str, repeat: int) -> None:
           f"{tree(tmp / 'ray') == tree(tmp / 'local')}")
 
 
+def build_warc(path: Path, copies: int, pool: str) -> int:
+    """A WARC.gz of the pages of ``web_pages_trafilatura_eval``, ``copies`` times over; each copy's
+    first ``<p>`` starts with a sentence of the pool, so that copies are not duplicates of each other.
+    Returns the number of pages."""
+    import gzip
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    folder = EVAL / "web_pages_trafilatura_eval"
+    rows = [json.loads(x) for x in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    pages = [gzip.decompress((folder / r["file"]).read_bytes()) for r in rows]
+    sents = iter(sentences(pool))
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for k in range(copies):
+            for i, html in enumerate(pages):
+                html = html.replace(b"<p>", f"<p>{next(sents)} ".encode("utf-8"), 1)
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(f"https://pages.example/{k}/{i}.html", "response",
+                                                              payload=io.BytesIO(html), http_headers=headers))
+    return copies * len(pages)
+
+
+def bench_warc(tmp: Path, copies: int, pool: str) -> None:
+    """Web pages from an archive: the page reader is most of an article's cost here, and the workers run it."""
+    (tmp / "in").mkdir()
+    warc = tmp / "in" / "crawl.warc.gz"
+    n = build_warc(warc, copies, pool)
+    print(f"{n} archived pages ({warc.stat().st_size / 1e6:.0f} MB compressed)\n\n{HEADER}")
+    compute = timed([sys.executable, "-c", COMPUTE, str(PRESET), str(warc)])
+    print(line("compute: one process, read + process + record", n, compute))
+    runs = {w: newsmt_run(tmp / "in", tmp / f"out-{w}", "--workers", str(w), "--threads", "1") for w in (1, 2)}
+    for w, r in runs.items():
+        print(line(f"newsmt run --workers {w} (driver RSS)", n, r))
+    print(f"\n2 workers: {compute['wall'] / 2 / runs[2]['wall']:.0%} of 2 x one process, {runs[1]['wall'] / runs[2]['wall']:.2f}x "
+          f"one worker; {runs[2]['err'].strip().splitlines()[-1]}")
+
+
 def bench_translate(tmp: Path, n: int, pool: str, workers: int) -> None:
     """``run`` with translation on against raw Bergamot on the same sentences, same cores."""
     from concurrent.futures import ThreadPoolExecutor
@@ -289,10 +373,11 @@ def bench_translate(tmp: Path, n: int, pool: str, workers: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["workers", "scale", "kill", "translate", "ray"])
+    ap.add_argument("what", choices=["workers", "scale", "kill", "translate", "ray", "warc"])
     ap.add_argument("--articles", type=int, nargs="+", default=[20000])
     ap.add_argument("--pool", choices=sorted(POOLS), default="reporting")
     ap.add_argument("--kills", type=int, default=3)
+    ap.add_argument("--copies", type=int, default=8, help="warc: copies of the 248 evaluation pages")
     ap.add_argument("--repeat", type=int, default=1, help="workers, ray: rounds (workers: the median of their ratios; the fastest run of each job)")
     ap.add_argument("--seed", type=int, default=int(time.time()) % 10000)
     ap.add_argument("--workers", type=int, default=2, help="translate: workers (and raw threads)")
@@ -308,6 +393,8 @@ def main() -> None:
             bench_kill(tmp, a.articles[0], a.kills, a.pool, a.seed)
         elif a.what == "ray":
             bench_ray(tmp, a.articles[0], a.pool, a.repeat)
+        elif a.what == "warc":
+            bench_warc(tmp, a.copies, a.pool)
         else:
             bench_translate(tmp, a.articles[0], a.pool, a.workers)
     finally:

@@ -187,15 +187,22 @@ class RecordFinder:
         return found
 
 
+def _scratch_files(outdir: Path) -> list[Path]:
+    path = outdir / STATE / "scratch.sqlite"
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
 class Scratch:
-    """What one run remembers about every article read, on disk: the file stems claimed (a set for
-    ``naming.OutputNamer``) and the first id of each body (duplicates)."""
+    """What one run remembers about every article settled, on disk: the file stems claimed (a set
+    for ``naming.OutputNamer``) and the first id of each body (duplicates). Committed after each
+    group (``commit``), so workers see what is settled (``ScratchView``)."""
 
     def __init__(self, outdir: Path) -> None:
-        self.path = outdir / STATE / "scratch.sqlite"
-        self.path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+        self.files = _scratch_files(outdir)
+        for f in self.files:
+            f.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.files[0], isolation_level=None)
+        self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
                               "CREATE TABLE names(stem TEXT PRIMARY KEY) WITHOUT ROWID;"
                               "CREATE TABLE bodies(digest BLOB PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID; BEGIN")
 
@@ -211,6 +218,41 @@ class Scratch:
             return doc_id
         return self.db.execute("SELECT id FROM bodies WHERE digest=?", (digest,)).fetchone()[0]
 
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
     def close(self) -> None:
         self.db.close()
-        self.path.unlink(missing_ok=True)
+        for f in self.files:
+            f.unlink(missing_ok=True)
+
+
+class ScratchView:
+    """A worker's read-only view of the run's ``Scratch``: the stems and bodies settled so far
+    (nothing when it cannot be read: the worker then settles its group alone)."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.path, self.db = _scratch_files(outdir)[0], None
+
+    def _query(self, sql: str, arg: object) -> tuple | None:
+        try:
+            if self.db is None:
+                if not self.path.is_file():
+                    return None
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+            return self.db.execute(sql, (arg,)).fetchone()
+        except sqlite3.Error:
+            return None
+
+    def taken(self, stem: str) -> bool:
+        return self._query("SELECT 1 FROM names WHERE stem=?", stem) is not None
+
+    def first(self, digest: bytes) -> str:
+        """The id of the settled article with this body ("" when none)."""
+        row = self._query("SELECT id FROM bodies WHERE digest=?", digest)
+        return row[0] if row else ""
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()

@@ -9,8 +9,9 @@ worker again.
 
 Two things about an article depend on the articles before it: its unique id (``naming``) and
 whether an earlier article had its body (a duplicate). The driver settles both in input order
-(``Resolver`` over ``journal.Scratch``). A worker settles them for its own group as if nothing
-before it had clashed, which holds for nearly every group; where the driver's answer differs, the
+(``Resolver`` over ``journal.Scratch``, committed after each group). A worker settles them for its
+own group over what the driver has settled so far (``journal.ScratchView``), which gives the
+driver's answers unless a group still in flight had the same id or body; where they differ, the
 group is written again with the driver's answers (``GroupTask.decisions``), its records reused by
 content key. A worker keys each record by the article without its id and source (``detach``):
 equal content read from any file or line gives the same key (``workers.article_key``).
@@ -29,10 +30,12 @@ from . import __version__
 from .config import PipelineConfig
 from .document import Document, canonical
 from .errors import InputError
+from .journal import ScratchView
 from .naming import OutputNamer, Taken
 from .sources import Raw, raw_items
 from .sources.files import expand_inputs
 
+GROUP_BYTES = 4 << 20  # a group is cut once its items hold this many bytes
 Decision = tuple[str, str]  # an article's id, and the id of the earlier article with its body ("": none)
 
 
@@ -57,21 +60,24 @@ class Group:
 
 
 class Seen:
-    """What ``Resolver`` remembers, in memory: a worker's, for one group (the driver's is on disk:
-    ``journal.Scratch``)."""
+    """What ``Resolver`` remembers, in memory: a worker's, for one group, over what the driver
+    settled before it (``view``; the driver's own memory is on disk: ``journal.Scratch``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, view: ScratchView | None = None) -> None:
         self.names: set[str] = set()
         self.bodies: dict[bytes, str] = {}
+        self.view = view
 
     def __contains__(self, stem: object) -> bool:
-        return stem in self.names
+        return stem in self.names or (self.view is not None and self.view.taken(str(stem)))
 
     def add(self, stem: str) -> None:
         self.names.add(stem)
 
     def first_with(self, digest: bytes, doc_id: str) -> str:
-        return self.bodies.setdefault(digest, doc_id)
+        if digest not in self.bodies:
+            self.bodies[digest] = (self.view.first(digest) if self.view else "") or doc_id
+        return self.bodies[digest]
 
 
 class Memory(Taken, Protocol):
@@ -137,7 +143,7 @@ def group_size(cfg: PipelineConfig) -> int:
 def _head(cfg: PipelineConfig) -> str:
     """What decides every shard besides the articles: settings, newsmt version, the group size."""
     return canonical({"settings": cfg.settings, "newsmt": __version__, "shard_size": group_size(cfg),
-                      "files": cfg.run.files})
+                      "group_bytes": GROUP_BYTES, "files": cfg.run.files})
 
 
 def inputs_digest(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> str:
@@ -157,15 +163,17 @@ def inputs_digest(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> str:
 
 
 def plan(inputs: list[str], cfg: PipelineConfig, outdir: Path) -> Iterator[Group]:
-    """The job's groups in input order."""
+    """The job's groups in input order: ``group_size`` items, or fewer that hold ``GROUP_BYTES``
+    (web pages are large: the driver holds a few groups at a time)."""
     head, size = _head(cfg).encode("utf-8"), group_size(cfg)
     raws: list[Raw] = []
-    g = 0
+    g = held = 0
     for raw in raw_items(inputs, cfg.input, outdir):
         raws.append(raw)
-        if len(raws) == size:
+        held += len(raw.data)
+        if len(raws) == size or held >= GROUP_BYTES:
             yield _sealed(g, raws, head)
-            g, raws = g + 1, []
+            g, raws, held = g + 1, [], 0
     if raws:
         yield _sealed(g, raws, head)
 

@@ -28,7 +28,7 @@ from . import __version__
 from .config import PipelineConfig, available_cores
 from .document import Document, canonical
 from .errors import InputError, LanguageError, ModelError, NewsmtError
-from .journal import RecordFinder
+from .journal import RecordFinder, ScratchView
 from .languages.identify import LanguageIdentifier
 from .pipeline import Resources, model_ids, process_record
 from .plan import GroupTask, Resolver, Seen, body_digest, detach
@@ -88,6 +88,7 @@ class GroupWriter:
         self.cfg, self.outdir = cfg, outdir
         self.resources = Resources.load(cfg)
         self.finder = RecordFinder(outdir)
+        self.settled = ScratchView(outdir)
         self.identifier = LanguageIdentifier()  # loads only when an article's language is detected
         self.models: dict[str, dict[str, str] | LanguageError | ModelError] = {}
 
@@ -95,7 +96,7 @@ class GroupWriter:
         """Read, settle, process and write the group (see the module docstring)."""
         docs = [d for raw in task.raws for d in read_raw(raw, self.cfg.input, self.cfg.segment.lang, self.identifier)]
         decisions = iter(task.decisions) if task.decisions is not None else None
-        resolver = Resolver(Seen())
+        resolver = Resolver(Seen(self.settled))
         todo: list[tuple[Document | InputError, str, bytes, str, str]] = []  # candidate, digest, duplicate_of, reason
         for doc in docs:
             if isinstance(doc, InputError):
@@ -165,6 +166,7 @@ class GroupWriter:
     def close(self) -> None:
         self.resources.close()
         self.finder.close()
+        self.settled.close()
         self.identifier.close()
 
     def _record(self, doc: Document, duplicate_of: str, key: str, found: str | None) -> dict[str, Any]:
