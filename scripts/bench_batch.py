@@ -250,17 +250,19 @@ def bench_scale(tmp: Path, sizes: list[int], pool: str) -> None:
 
 def bench_kill(tmp: Path, n: int, kills: int, pool: str, seed: int) -> None:
     inputs = tmp / "in"
-    build(inputs, n, pool)
+    size = build(inputs, n, pool)
     ref = newsmt_run(inputs, tmp / "ref", "--workers", "2", "--threads", "1")
     total = sum(1 for _ in (tmp / "ref" / "records").glob("part-*"))
     rng = random.Random(seed)
-    print(f"{n} articles, uninterrupted run {ref['wall']:.1f} s, {total} shards (seed {seed})")
+    print(f"{n} articles, uninterrupted run {ref['wall']:.1f} s ({1000 * ref['wall'] / n:.2f} s per 1k), {total} shards, "
+          f"driver peak {ref['peak_mb']:.0f} MB, output {du(tmp / 'ref') / size:.2f}x the input (seed {seed})", flush=True)
     for _ in range(kills):  # each kill at a random moment of what is left of the job
         left = 1 - sum(1 for _ in (tmp / "out" / "records").glob("part-*")) / total
         moment = rng.uniform(0.05, 0.95) * left * ref["wall"]
         r = newsmt_run(inputs, tmp / "out", "--workers", "2", "--threads", "1", kill_after=moment)
         shards = sum(1 for _ in (tmp / "out" / "records").glob("part-*"))
-        print(f"  kill -9 after {moment:.1f} s: {'killed' if r['killed'] else 'it had finished'}, {shards} shards on disk")
+        print(f"  kill -9 after {moment:.1f} s: {'killed' if r['killed'] else 'it had finished'}, {shards} shards on disk",
+              flush=True)
     final = newsmt_run(inputs, tmp / "out", "--workers", "2", "--threads", "1")
     same = tree(tmp / "out") == tree(tmp / "ref")
     print(f"then the same command: {final['err'].strip().splitlines()[-1]}\nshards, manifest and errors byte-identical to the uninterrupted run: {same}")
