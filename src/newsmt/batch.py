@@ -201,7 +201,7 @@ def _finish(outdir: Path, cfg: PipelineConfig, journal: Journal, models: dict[st
     """Write errors.jsonl, the views and the manifest (atomically, in that order), then drop the
     shards and index rows that no group of this job uses; returns the flag counts."""
     with open_atomic(outdir / "errors.jsonl", "w", **TEXT) as errors:
-        errors.writelines(canonical({"source": r[3], "id": r[2], "reason": r[8]}) + "\n"
+        errors.writelines(canonical({"source": r.source, "id": r.id, "reason": r.reason}) + "\n"
                           for r in journal.items(groups, "failed"))
     shards = journal.shards(groups)
     if cfg.run.files:
@@ -209,7 +209,7 @@ def _finish(outdir: Path, cfg: PipelineConfig, journal: Journal, models: dict[st
             for shard in shards:
                 records.writelines(f"{line}\n" for line in read_lines(outdir / shard["name"]))
         with open_atomic(outdir / "index.jsonl", "w", **TEXT) as index:
-            index.writelines(canonical({"source": r[3], "id": r[2], "key": r[4], "status": r[5]}) + "\n"
+            index.writelines(canonical({"source": r.source, "id": r.id, "key": r.key, "status": r.status}) + "\n"
                              for r in journal.items(groups))
     else:
         for view in VIEWS:  # left by an earlier run with --files: they would be stale

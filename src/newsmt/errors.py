@@ -33,7 +33,13 @@ class NewsmtError(Exception):
         cls.exit_code = exit_code
 
 
-class InputError(NewsmtError, exit_code=2): ...
+class InputError(NewsmtError, exit_code=2):
+    @property
+    def source(self) -> str:
+        """The bad item, as its message starts ("file.jsonl:7: invalid JSON ..." -> "file.jsonl:7")."""
+        return str(self).split(": ", 1)[0]
+
+
 class LanguageError(NewsmtError, exit_code=3): ...
 class ModelError(NewsmtError, exit_code=4): ...
 class ConfigError(NewsmtError, exit_code=5): ...

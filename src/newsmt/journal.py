@@ -21,7 +21,7 @@ import sqlite3
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .shards import SHARDS, read_lines
 
@@ -39,9 +39,23 @@ CREATE TABLE IF NOT EXISTS records(key TEXT NOT NULL, shard TEXT NOT NULL, line 
     PRIMARY KEY(key, shard)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-# an items row: group, place in it, id, source, key, status, shard, line, reason, and what decided
-# the id and duplicate_of (``plan.Resolver``): the id as read ("" for an unreadable item), the body digest
-Row = tuple[int, int, str, str, str, str, str, int, str, str, bytes, str]
+
+
+class Row(NamedTuple):
+    """An items row; ``candidate`` and ``digest`` decided ``id`` and ``duplicate_of`` (``plan.Resolver``)."""
+
+    g: int  # the group
+    i: int  # the place in it
+    id: str
+    source: str
+    key: str
+    status: str
+    shard: str
+    line: int
+    reason: str
+    candidate: str  # the id as read ("" for an unreadable item)
+    digest: bytes  # the body digest (b"": none)
+    duplicate_of: str
 
 
 def index_path(outdir: Path) -> Path:
@@ -79,12 +93,12 @@ class Journal:
 
     def rows(self, g: int) -> list[Row]:
         """The items of group ``g`` in order."""
-        return self.db.execute("SELECT * FROM items WHERE g=? ORDER BY i", (g,)).fetchall()
+        return [Row(*r) for r in self.db.execute("SELECT * FROM items WHERE g=? ORDER BY i", (g,))]
 
     def commit(self, g: int, fingerprint: bytes, shard: dict[str, Any], rows: list[Row], flags: dict[str, int],
                models: dict[str, dict[str, str]]) -> None:
         """Record a written group in one transaction: its shard, its articles, where its records lie."""
-        clean = all(r[5] != "failed" or not r[4] for r in rows)  # only failures without a key are final
+        clean = all(r.status != "failed" or not r.key for r in rows)  # only failures without a key are final
         with self._transaction():
             self.db.execute("INSERT OR REPLACE INTO groups VALUES (?,?,?,?,?,?,?,?,?)",
                             (g, fingerprint, shard["name"], shard["sha256"], shard["bytes"], shard["records"],
@@ -92,7 +106,7 @@ class Journal:
             self.db.execute("DELETE FROM items WHERE g=?", (g,))
             self.db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?)",
-                                [(r[4], r[6], r[7]) for r in rows if r[7] >= 0])
+                                [(r.key, r.shard, r.line) for r in rows if r.line >= 0])
 
     def offer(self, shard: str, records: list[tuple[str, int]]) -> None:
         """Let workers reuse the records (key, line) of a shard no group commits (a group written
@@ -128,7 +142,7 @@ class Journal:
     def items(self, groups: int, status: str | None = None) -> Iterator[Row]:
         """The articles of the plan in input order (only those of ``status`` when given)."""
         sql = "SELECT * FROM items WHERE g < ?" + (" AND status = ?" if status else "") + " ORDER BY g, i"
-        yield from self.db.execute(sql, (groups, status) if status else (groups,))
+        yield from map(Row._make, self.db.execute(sql, (groups, status) if status else (groups,)))
 
     def prune(self, groups: int) -> None:
         """Forget groups, articles and records beyond the plan (their shards are removed by the caller)."""

@@ -58,6 +58,22 @@ def model_ids(cfg: PipelineConfig, src: str) -> dict[str, str]:
     return ids
 
 
+class ModelIds:
+    """``model_ids`` of each language, resolved once: the ids, or the error saying what is missing."""
+
+    def __init__(self, cfg: PipelineConfig) -> None:
+        self.cfg = cfg
+        self.known: dict[str, dict[str, str] | LanguageError | ModelError] = {}
+
+    def __call__(self, lang: str) -> dict[str, str] | LanguageError | ModelError:
+        if lang not in self.known:
+            try:
+                self.known[lang] = model_ids(self.cfg, lang)
+            except (LanguageError, ModelError) as e:
+                self.known[lang] = e
+        return self.known[lang]
+
+
 def _one_model(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """Whether two pairs differ at most in their regions (``en-pt``, ``en-pt-BR``): one model serves both."""
     return all((x.code, x.script) == (y.code, y.script) for x, y in zip(map(resolve_language, a), map(resolve_language, b)))

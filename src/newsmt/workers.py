@@ -22,15 +22,15 @@ from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import __version__
 from .config import PipelineConfig, available_cores
 from .document import Document, canonical
-from .errors import InputError, LanguageError, ModelError, NewsmtError
+from .errors import InputError, ModelError, NewsmtError
 from .journal import RecordFinder, ScratchView
 from .languages.identify import LanguageIdentifier
-from .pipeline import Resources, model_ids, process_record
+from .pipeline import ModelIds, Resources, process_record
 from .plan import GroupTask, Resolver, Seen, body_digest, detach
 from .shards import write_shard
 from .sources import read_raw
@@ -38,9 +38,23 @@ from .writers import write_outputs
 
 # {"g", "shard": {name, sha256, bytes, records}, "articles": [Article...], "flags", "models"} | {"g", "fatal"} | {"g", "error"}
 Ack = dict[str, Any]
-# source, id as read ("" for an unreadable item), body digest, id, duplicate_of, key, status ("done",
-# "failed", "duplicate"), line in the shard (-1: none), reason, sentences, reused, timings
-Article = tuple[str, str, bytes, str, str, str, str, int, str, int, bool, dict[str, float]]
+
+
+class Article(NamedTuple):
+    """What an acknowledgement says of one article (or unreadable item), in input order."""
+
+    source: str
+    candidate: str  # the id as read ("" for an unreadable item)
+    digest: bytes  # the body digest (b"": none)
+    id: str  # as settled, with duplicate_of
+    duplicate_of: str
+    key: str
+    status: str  # "done", "failed", "duplicate"
+    line: int  # in the shard (-1: none)
+    reason: str
+    sentences: int = 0
+    reused: bool = False  # the record of an earlier shard
+    timings: dict[str, float] | None = None
 
 
 def machine_plan(workers: int, threads: int, jobs: int, cpus: int) -> tuple[int, int]:
@@ -90,7 +104,7 @@ class GroupWriter:
         self.finder = RecordFinder(outdir)
         self.settled = ScratchView(outdir)
         self.identifier = LanguageIdentifier()  # loads only when an article's language is detected
-        self.models: dict[str, dict[str, str] | LanguageError | ModelError] = {}
+        self.model_ids = ModelIds(cfg)
 
     def __call__(self, task: GroupTask) -> Ack:
         """Read, settle, process and write the group (see the module docstring)."""
@@ -115,7 +129,7 @@ class GroupWriter:
                     return {"g": task.g, "fatal": str(e)}
             todo.append((doc, candidate, digest, duplicate_of, reason))
         keyed = [d for d, _, _, dup, reason in todo if isinstance(d, Document) and not dup and not reason]
-        models = {d.lang: self.models[d.lang] for d in keyed}
+        models = {d.lang: self.model_ids(d.lang) for d in keyed}  # resolved: their ids
         heads = {lang: key_head(self.cfg.settings, m) for lang, m in models.items()}
         keys = {id(d): article_key(detach(d), heads[d.lang]) for d in keyed}
         found = self.finder.find(list(keys.values()))
@@ -124,25 +138,25 @@ class GroupWriter:
         flags: Counter[str] = Counter()
         for doc, candidate, digest, duplicate_of, reason in todo:
             if isinstance(doc, InputError):
-                articles.append((reason.split(": ", 1)[0], "", b"", "", "", "", "failed", -1, reason, 0, False, {}))
+                articles.append(Article(doc.source, "", b"", "", "", "", "failed", -1, reason))
                 continue
             base = (doc.meta.get("source", doc.id), candidate, digest, doc.id, duplicate_of)
             if reason:
-                articles.append((*base, "", "failed", -1, reason, 0, False, {}))
+                articles.append(Article(*base, "", "failed", -1, reason))
                 continue
             key = keys.get(id(doc), "")
             result = self._record(doc, duplicate_of, key, found.get(key))
             if "fatal" in result:
                 return {"g": task.g, "fatal": result["fatal"]}
             if "error" in result:
-                articles.append((*base, result["key"], "failed", -1, result["error"], 0, False, {}))
+                articles.append(Article(*base, result["key"], "failed", -1, result["error"]))
                 continue
             done = result["doc"]
             flags.update([f for t in done.translations.values() for f in t.flags] + done.meta.get("flags", []))
             if self.cfg.run.files and task.decisions is not None:  # named as the driver settled
                 write_outputs(done, self.outdir, self.cfg.output.formats)
-            articles.append((*base, result["key"], "duplicate" if duplicate_of else "done", len(lines), "",
-                             result.get("sentences", 0), result["reused"], result.get("timings", {})))
+            articles.append(Article(*base, result["key"], "duplicate" if duplicate_of else "done", len(lines), "",
+                                    result.get("sentences", 0), result["reused"], result.get("timings", {})))
             lines.append(result["record"])
         name, sha, size = write_shard(self.outdir, task.g, lines)
         shard = {"name": name, "sha256": sha, "bytes": size, "records": len(lines)}
@@ -151,13 +165,8 @@ class GroupWriter:
     def _model_error(self, doc: Document) -> str:
         """Why ``doc`` cannot be processed for want of a model ("" when its models resolve);
         raises the ModelError when that ends the job (a language asked for, not detected)."""
-        if doc.lang not in self.models:
-            try:
-                self.models[doc.lang] = model_ids(self.cfg, doc.lang)
-            except (LanguageError, ModelError) as e:
-                self.models[doc.lang] = e
-        found = self.models[doc.lang]
-        if not isinstance(found, Exception):
+        found = self.model_ids(doc.lang)
+        if isinstance(found, dict):
             return ""
         if isinstance(found, ModelError) and "lang_detected" not in doc.meta:
             raise found

@@ -59,7 +59,7 @@ def raw_items(inputs: list[str], cfg: InputConfig, skip: Path | None = None) -> 
 
 
 def _error(e: InputError) -> Raw:
-    return Raw("error", str(e).split(": ", 1)[0], info=(str(e),))
+    return Raw("error", e.source, info=(str(e),))
 
 
 def raw_of_path(path: str | Path, fmt: str = "auto") -> Iterator[Raw]:
