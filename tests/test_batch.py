@@ -1,6 +1,7 @@
 """Batch jobs end to end on the real stages: resume after SIGKILL, bad inputs, presets, the CLI."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -262,6 +263,37 @@ def test_duplicate_bodies_are_processed_once(tmp_path):
     assert [row["status"] for row in index_rows(tmp_path / "out")] == ["done", "done", "duplicate"]
     again = run([str(feed)], load_config(EN_PT, ["summarize.sentences=1"]), tmp_path / "out", workers=1)
     assert (again.done, again.skipped, again.duplicates) == (0, 2, 1)
+
+
+def test_ids_and_duplicates_across_groups_are_settled_in_input_order(tmp_path):
+    """Workers settle their own group; an id or body shared with an earlier group (settled or still
+    in flight) ends as the driver settles it in input order, with 1 or 2 workers, with or without
+    per-article files."""
+    sents = news_sentences()
+    rows = [{"id": f"a{i:02d}", "text": " ".join(sents[2 * i:2 * i + 2])} for i in range(20)]
+    rows[5] = {"id": "a02", "text": rows[5]["text"]}  # a02's id in the next group: both in flight at once
+    rows[9] = {"id": "copy9", "text": rows[1]["text"].upper()}  # the body of a01, two groups later
+    rows[14] = {"id": "a03", "text": " ".join(sents[60:62])}  # a03's id again, another body
+    rows[17] = {"id": "a03", "text": rows[14]["text"]}  # and that body again, under the same id
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cfg = load_config(EN_PT, ["translate.enabled=false", "summarize.sentences=1", "run.shard_size=4"])
+    outs = {}
+    for workers, files in ((1, False), (2, False), (2, True)):
+        out = outs[workers, files] = tmp_path / f"out-{workers}-{files}"
+        summary = run([str(feed)], dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, files=files)), out,
+                      workers=workers)
+        assert (summary.done, summary.duplicates, summary.failed) == (18, 2, 0), summary.line()
+        written = records(out)
+        assert [r["id"] for r in written][8:18] == ["a08", "copy9", "a10", "a11", "a12", "a13", "a03-2", "a15", "a16",
+                                                    "a03-3"]
+        assert written[5]["id"] == "a02-2" and written[9]["provenance"]["duplicate_of"] == "a01"
+        assert written[17]["provenance"]["duplicate_of"] == "a03-2"
+        assert written[3]["text"] == rows[3]["text"] and written[14]["text"] == rows[14]["text"]
+    assert tree(outs[1, False] / "records") == tree(outs[2, False] / "records") == tree(outs[2, True] / "records")
+    for stem, row in (("a02", rows[2]), ("a02-2", rows[5]), ("a03", rows[3]), ("a03-2", rows[14])):  # own files
+        lines = (outs[2, True] / f"{stem}.sentences.jsonl").read_text(encoding="utf-8").splitlines()
+        assert all(json.loads(x)["src"] in row["text"] for x in lines) and lines
 
 
 def test_show_and_export_read_the_shards(tmp_path):
