@@ -70,7 +70,7 @@ class Journal:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         if self.db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
-            self.db.executescript(f"DROP TABLE IF EXISTS groups; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS meta;"
+            self.db.executescript("DROP TABLE IF EXISTS groups; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS meta;"
                                   f"PRAGMA user_version={VERSION}")
         self.db.executescript(SCHEMA)
 
@@ -93,7 +93,7 @@ class Journal:
 
     def rows(self, g: int) -> list[Row]:
         """The items of group ``g`` in order."""
-        return [Row(*r) for r in self.db.execute("SELECT * FROM items WHERE g=? ORDER BY i", (g,))]
+        return list(map(Row._make, self.db.execute("SELECT * FROM items WHERE g=? ORDER BY i", (g,))))
 
     def commit(self, g: int, fingerprint: bytes, shard: dict[str, Any], rows: list[Row], flags: dict[str, int],
                models: dict[str, dict[str, str]]) -> None:
