@@ -125,6 +125,7 @@ def test_handle_repair_replaces_only_the_broken_form_of_the_same_handle() -> Non
 
 def test_a_hashtag_inside_a_longer_one_is_not_kept() -> None:
     assert g.occurrences("#Vote", "Use #VoteEarly today") == []
+    assert g.occurrences("#MeToo", "na era do #MeToo/#EuTambém") == [(10, 16)]  # a hashtag ends with its word
     assert repair("Use #VoteEarly and #Vote today.", 'Use #VoteEarly e "Vote" hoje.')[0] == "Use #VoteEarly e #Vote hoje."
 
 
@@ -339,6 +340,8 @@ def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_sou
     ("Republicans face November elections.", "Республиканцы идут на ноябрьские выборы."),
     ("Woods lost two matches on Saturday.", "Вудс проиграл два субботних матча."),
     ("She finished sixteenth.", "Она финишировала шестнадцатой."),
+    ("Park finished twenty-fourth.", "Пак финишировал двадцать четвёртым."),
+    ("The fire started between 10:00-11:00 pm.", "Пожар начался между 10:00 и 11:00 вечера."),
     ("The volcano sits 45 miles (72 kilometers) from the capital.", "Вулкан находится в 72 км от столицы."),
 ])
 def test_russian_numbers_dates_units_and_clock_times_are_read_from_the_pack(source: str, target: str) -> None:
@@ -350,6 +353,8 @@ def test_a_changed_russian_value_is_missing() -> None:
     assert check("The road is 10 km long.", "Дорога длиной 10 миль.", "en", "ru")[1] == ["10 km"]
     assert check("The vote is at 10 pm.", "Голосование в 10 утра.", "en", "ru") == ("Голосование в 22:00.", [])  # 12 h off
     assert check("The vote is at 10 pm.", "Голосование в 11 вечера.", "en", "ru")[1] == ["10 pm"]
+    assert check("The vote ran from 10:00-11:00 pm.", "Голосование шло с 11:00 до 12:00.", "en", "ru")[1] == ["10:00"]
+    assert check("Park finished twenty-fourth.", "Пак финишировал двадцать пятым.", "en", "ru")[1] == ["twenty-fourth"]
 
 
 def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_says_so() -> None:
@@ -403,11 +408,12 @@ def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept:
     ("The airport will remain closed until Oct.", "Аэропорт останется закрытым до октября."),
     ("The day the physicist was born, and COUNTING.", "День, когда родился физик, и СЧИТАЯ."),
     ('His stamp was "Great Deeds by Swedish Kings" in 2000.', "Его маркой в 2000 году были «Великие деяния шведских королей»."),
+    ("Search for 'Hostile terrain training' to find a school.", "Ищите «обучение на враждебной местности», чтобы найти школу."),
 ])
 def test_words_that_are_no_names_are_not_judged_without_a_lexicon(source: str, target: str) -> None:
-    """A common noun's ending, a contraction, a month, a word in capitals, a quoted title: words a
-    translator translates, which nothing checks without an en<->ru lexicon (the English vocabulary
-    the scorer gives tells ``Well`` is a word)."""
+    """A common noun's ending, a contraction, a month, a word in capitals, a quoted title, the
+    first word of a quotation: words a translator translates, which nothing checks without an
+    en<->ru lexicon (the English vocabulary the scorer gives tells ``Well`` is a word)."""
     checker = MeaningChecker(language("en"), language("ru"), None, Lexicon.for_source("en"))
     assert checker.check(source, target).flags() == {}
 

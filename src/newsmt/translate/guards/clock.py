@@ -111,6 +111,8 @@ def clock_times(text: str, lang: Language, target: bool = False) -> list[Clock]:
         readings = {h * 60 + mins}
         if rules.format == "12h" and style == "colon" and 1 <= h <= 12 and not m.group(1).startswith("0"):
             readings = _twelve_hour_readings(text, m, h, mins, out, rules)
+        elif 1 <= h < 12 and (start := _range_start(text, m, h, mins, out, rules)) is not None:
+            readings.add(start)  # "10:00 и 11:00 вечера": the evening's 22:00, or 10:00 as written
         _add(out, Clock(m.start(), m.end(), frozenset(readings), style))
     for m in rules.military_re.finditer(text):
         _add(out, Clock(m.start(), m.end(), frozenset({int(m.group(1)) * 60 + int(m.group(2))}), "dot"))
@@ -140,17 +142,26 @@ def _twelve_hour_readings(text: str, m: re.Match, h: int, mins: int, found: list
     after = text[m.end():m.end() + 8]
     if _SECONDS.match(after) or _ZONE_24.match(after) or h == 12:  # "12:30" is past noon
         return {h * 60 + mins}
-    for c in found:
-        if c.style == "ampm" and c.start > m.end() and rules.range_re and rules.range_re.match(text[m.end():c.start]) \
-                and len(c.minutes) == 1:
-            end = next(iter(c.minutes))
-            start = late if end >= 720 and late <= end else early
-            return {start}
+    start = _range_start(text, m, h, mins, found, rules)
+    if start is not None:
+        return {start}
     is_early = bool(rules.early_re and rules.early_re.search(text))
     is_late = bool(rules.late_re and rules.late_re.search(text))
     if is_early != is_late:
         return {late if is_late else early}
     return {early, late}
+
+
+def _range_start(text: str, m: re.Match, h: int, mins: int, found: list[Clock], rules: _Rules) -> int | None:
+    """The minute of the day of a time ``h:mins`` that starts a range whose end names its half of
+    the day (``10:00-11:00 pm``, ``10:00 и 11:00 вечера``): that half, unless it would end before it
+    starts; None where it starts no such range."""
+    for c in found:
+        if c.style in ("ampm", "period") and c.start > m.end() and len(c.minutes) == 1 and rules.range_re \
+                and rules.range_re.match(text[m.end():c.start]):
+            end, late = next(iter(c.minutes)), (h + 12) * 60 + mins
+            return late if end >= 720 and late <= end else h * 60 + mins
+    return None
 
 
 def shifted(source, target) -> int | None:

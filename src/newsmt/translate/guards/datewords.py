@@ -62,7 +62,7 @@ def date_words(lang: Language) -> DateWords | None:
     stems, tens = o.get("words", {}), o.get("tens", {})
     word_ordinals = None
     if stems:
-        tens_part = f"(?:({alternation(tens)})(?:{endings}){re.escape(o.get('tens_joiner', ' '))})?" if tens else "()"
+        tens_part = f"(?:({alternation(tens)})(?:{endings})?{re.escape(o.get('tens_joiner', ' '))})?" if tens else "()"
         word_ordinals = re.compile(rf"(?<!\w){tens_part}({alternation(stems)})(?:{endings})(?!\w)", _I)
     suffixes = o.get("suffixes", [])
     joiners = alternation(o.get("digit_joiners", [""]))

@@ -50,10 +50,12 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 
 def occurrences(item: str, text: str) -> list[tuple[int, int]]:
-    """Where ``item`` stands in ``text`` as a whole token (not inside a longer handle, tag or URL)."""
+    """Where ``item`` stands in ``text`` as a whole token (not inside a longer handle, tag or URL);
+    a hashtag or handle ends where its word does (``#MeToo/#EuTambém``)."""
     if item.startswith("<"):
         return [(m.start(), m.end()) for m in re.finditer(re.escape(item), text)]
-    return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w@#/.-]){re.escape(item)}(?![\w@/-])", text)]
+    after = r"(?![\w@])" if item[0] in "#@" else r"(?![\w@/-])"
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w@#/.-]){re.escape(item)}{after}", text)]
 
 
 def repair_protected(source_items: list[str], target: str, source: str = "") -> tuple[str, list[str]]:
