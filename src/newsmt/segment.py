@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .document import Document, Sentence
 from .languages import Language, resolve
@@ -52,6 +53,7 @@ class Rules:
     starters: frozenset[str]
     ordinal_period: bool
     candidate: re.Pattern  # terminators + closers, then space or end (or a spaceless terminator)
+    terminator: re.Pattern  # any one terminator: where a candidate can start
     spaceless: str  # terminators that need no space after them
     openers: str
     close_set: str  # closing quotes and brackets
@@ -91,10 +93,11 @@ def _compiled(pack: str) -> Rules:
         abbreviations=low("abbreviations"),
         starters=frozenset(data.get("starters", [])),
         ordinal_period=bool(data.get("ordinal_period", False)),
-        candidate=re.compile(  # starts with a terminator: the regex engine skips to them fast
+        candidate=re.compile(
             rf"(?P<term>{term}+(?:(?:{closers}|[ \u00a0](?={term})){term}*){{0,8}}){_NOTE}(?=\s|$)"
             rf"|(?P<free>{free}+(?:{closers}|{free}){{0,8}})"
         ),
+        terminator=re.compile(f"[{re.escape(spaced + spaceless)}]" if spaced + spaceless else "(?!)"),
         spaceless=spaceless,
         openers=openers,
         close_set=data["close_quotes"] + _CLOSERS,
@@ -246,6 +249,19 @@ def _enumeration_starts(text: str, pos: int) -> list[int]:
     return starts
 
 
+def _candidates(r: Rules, text: str) -> Iterator[re.Match]:
+    """``r.candidate.finditer(text)``, the pattern tried only where a terminator stands (the regex
+    engine, given the pattern alone, tries it at every character)."""
+    pos = 0
+    while (t := r.terminator.search(text, pos)) is not None:
+        m = r.candidate.match(text, t.start())
+        if m is None:
+            pos = t.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 def split_sentences(text: str, lang: Language | str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of ``text``, without surrounding whitespace."""
     r = rules_for(lang)
@@ -257,7 +273,7 @@ def split_sentences(text: str, lang: Language | str) -> list[tuple[int, int]]:
     ends: list[int] = []
     last = 0  # where the current sentence began
     quotes = _QuoteCount(text)
-    for m in r.candidate.finditer(text):
+    for m in _candidates(r, text):
         while pending and pending[-1] <= m.start():
             last = max(last, pending.pop())
         if m.group("free"):  # a CJK full stop: an end wherever it stands

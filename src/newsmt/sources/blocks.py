@@ -229,12 +229,10 @@ def _walk(w: _Walker, el: Any, ctx: str, ctx_meta: dict[str, Any], ctx_el: Any) 
             kind, meta = (ctx, ctx_meta) if ctx in _INHERITING or ctx == "code" else ("text", {})
         holder = el
         _open_block(w, kind, meta, cls, el)
-    if el.text:
-        w.add(el.text)
+    w.add(el.text)  # read once: lxml decodes the text anew on every access
     for child in el:
         _walk(w, child, kind, meta, holder)
-        if child.tail:
-            w.add(child.tail)
+        w.add(child.tail)
     if block:
         _open_block(w, ctx, ctx_meta, "", ctx_el)
     elif span is not None:
@@ -264,7 +262,7 @@ _SOUTHEAST = "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao
 UNSPACED = f"[{_SOUTHEAST}{_CJK}]"  # one character of them, as a regex
 _UNSPACED = re.compile(UNSPACED)
 # runs of them: a regex match per run, not per character
-_CJK_RUN, _SOUTHEAST_RUN, _UNSPACED_RUN = (re.compile(f"[{chars}]+") for chars in (_CJK, _SOUTHEAST, _SOUTHEAST + _CJK))
+_CJK_RUN, _SOUTHEAST_RUN = (re.compile(f"[{chars}]+") for chars in (_CJK, _SOUTHEAST))
 
 
 def word_count(text: str) -> int:
@@ -272,14 +270,16 @@ def word_count(text: str) -> int:
     Japanese, Thai, ...) its characters, a word for every two (CJK) or five (Southeast Asian)."""
     if text.isascii() or not _UNSPACED.search(text):
         return len(text.split())
-    cjk = sum(map(len, _CJK_RUN.findall(text)))
-    southeast = sum(map(len, _SOUTHEAST_RUN.findall(text)))
-    return len(_UNSPACED_RUN.sub(" ", text).split()) + round(cjk / 2 + southeast / 5)
+    rest, runs = _CJK_RUN.subn(" ", text)  # each run of characters becomes a space: a word boundary
+    cjk = len(text) - len(rest) + runs
+    spaced, runs = _SOUTHEAST_RUN.subn(" ", rest)
+    southeast = len(rest) - len(spaced) + runs
+    return len(spaced.split()) + round(cjk / 2 + southeast / 5)
 
 
-_NON_WORDS = re.compile(r"[^\w]+")
+_WORDS = re.compile(r"\w+")
 
 
 def norm(s: str) -> str:
     """Text compared case- and punctuation-blind: a repeated title, a duplicate paragraph."""
-    return " ".join(_NON_WORDS.sub(" ", s.casefold()).split())
+    return " ".join(_WORDS.findall(s.casefold()))

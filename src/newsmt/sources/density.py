@@ -40,9 +40,10 @@ def container_votes(blocks: list[Block]) -> list[bool]:
     for b in blocks:
         chain = [b.el, *b.el.iterancestors()] if b.el is not None else []
         chains.append(chain)
+        size, linked = len(b.text), b.link_chars
         for el in chain:
-            chars[el] = chars.get(el, 0) + len(b.text)
-            links[el] = links.get(el, 0) + b.link_chars
+            chars[el] = chars.get(el, 0) + size
+            links[el] = links.get(el, 0) + linked
         if b.words < MIN_WORDS or b.kind in ("heading", "code", "caption") or len(chain) < 2:
             continue
         points = 1 + len(_COMMAS.findall(b.text)) + min(len(b.text) / 100, 3)
@@ -56,4 +57,4 @@ def container_votes(blocks: list[Block]) -> list[bool]:
     parent = top.getparent()
     chosen = {top} | ({el for el in final if el.getparent() is parent and final[el] >= SIBLING_SHARE * best}
                       if parent is not None else set())
-    return [any(el in chosen for el in chain) for chain in chains]
+    return [not chosen.isdisjoint(chain) for chain in chains]

@@ -20,11 +20,17 @@ __all__ = ["Ballot", "tokens"]
 # a character of a script written without spaces (a word of its own here), else a run of letters/digits
 _TOKEN = re.compile(f"{UNSPACED}|[^\\W_]+")
 COVERED = 0.5  # share of a block's trigrams an extractor's text must hold
+PROBE = 64  # characters of a block where its first three words are looked for first
 
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the vote compares them."""
     return _TOKEN.findall(text.casefold())
+
+
+def _long(text: str) -> bool:
+    """Whether ``text`` has three words or more."""
+    return len(list(islice(_TOKEN.finditer(text.casefold()), 3))) == 3
 
 
 def _trigrams(words: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -44,8 +50,9 @@ class Ballot:
 
     @cached_property
     def all_long(self) -> bool:
-        """Whether every block has three words or more (checked without tokenizing them all)."""
-        return all(len(list(islice(_TOKEN.finditer(text.casefold()), 3))) == 3 for text in self.known)
+        """Whether every block has three words or more (checked without tokenizing them all: first
+        on a block's first ``PROBE`` characters, where three words are three of the block's own)."""
+        return all(_long(text[:PROBE]) or (len(text) > PROBE and _long(text)) for text in self.known)
 
     @cached_property
     def words(self) -> dict[str, list[str]]:

@@ -19,7 +19,7 @@ import numpy as np
 from ..config import SummarizeConfig
 from ..document import Document, Sentence, Summary, SummarySentence
 from ..segment import GENERIC_FLAG
-from .measure import SPACED, Measure, measure_for
+from .measure import OTHER, SPACED, Measure, char_classes, code_points, measure_for
 
 EXTRACTIVE_MODEL = "lexrank-char4"  # recorded as Summary.model of extractive summaries
 # paragraphs whose sentences are never summary sentences: a headline restates the article, and
@@ -34,7 +34,6 @@ LENGTH_EXPONENT = -0.4  # (words / mean words) ** LENGTH_EXPONENT: concise sente
 MMR_LAMBDA = 0.6  # relevance weight; 1 - MMR_LAMBDA weighs similarity to sentences already picked
 FRAGMENT_WORDS = 6  # fewer words (or no final punctuation): a fragment, picked only as a last resort
 
-_NON_WORD = re.compile(r"[\W_]+")
 WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!…:;)\]\"'»”’。！」』）۔।॥។៕]\s*$")  # not "?": a question is a teaser
 _HASH_BASE = np.uint64(1_000_003)
@@ -42,22 +41,25 @@ _HASH_BASE = np.uint64(1_000_003)
 
 # -- character n-gram TF-IDF, sparse, numpy only ------------------------------------------------
 def ngram_hashes(texts: list[str], n: int = NGRAM) -> tuple[np.ndarray, np.ndarray]:
-    """(row, hash) of every within-word character n-gram; words are lowercased and padded by a
-    space, so "cat" gives " cat" and "cat " (bigrams: only those of two letters)."""
-    norm = [" " + _NON_WORD.sub(" ", t.lower()).strip() + " " for t in texts]
-    codes = np.frombuffer("".join(norm).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    """(row, hash) of every within-word character n-gram, in text order; words are lowercased runs
+    of letters and digits padded by a space, so "cat" gives " cat" and "cat " (bigrams: only those
+    of two letters)."""
+    lowered = [t.lower() for t in texts]
+    codes = code_points(f" {' '.join(lowered)} ")
     count = len(codes) - n + 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    space = char_classes(codes) == OTHER  # every other character separates words, as one space would
+    codes = np.where(space, 32, codes).astype(np.uint64)
     hashes = np.zeros(count, dtype=np.uint64)
     for k in range(n):  # polynomial hash, wrapping mod 2**64
         hashes = hashes * _HASH_BASE + codes[k:k + count]
-    space = codes == 32
     inner = range(1, n - 1) if n > 2 else range(n)
     inside = ~np.logical_or.reduce([space[k:k + count] for k in inner])  # no word gap inside
     pos = np.flatnonzero(inside)
-    rows = np.searchsorted(np.cumsum([len(s) for s in norm]), pos + 1, side="right")
-    return rows, hashes[pos]
+    # the text of each character (a text's leading space included), looked up at an n-gram's first letter
+    row_of = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in lowered])
+    return row_of[pos + inner[0]], hashes[pos]
 
 
 @dataclasses.dataclass
@@ -176,7 +178,8 @@ def select(texts: list[str], words: np.ndarray, max_sentences: int, max_words: i
         picked.append(i)
         open_[i] = False
         left -= words[i]
-        redundancy = np.maximum(redundancy, vectors.dot(vectors.row(i)))
+        if len(picked) < max_sentences:  # the next pick weighs it
+            redundancy = np.maximum(redundancy, vectors.dot(vectors.row(i)))
     return sorted(picked), cent
 
 
@@ -190,7 +193,7 @@ def extractive_summary(doc: Document, cfg: SummarizeConfig, flags: tuple[str, ..
     if len(cands) < SHORT_INPUT:
         max_sentences, max_words, flags = len(cands), 0, flags + ["short_input"]
     measure = measure_for(doc.lang)
-    words = np.array([measure.words(s.text) for s in cands])
+    words = measure.lengths([s.text for s in cands])
     picked, cent = select([s.text for s in cands], words, max_sentences, max_words, fragments(doc, cands, words),
                           measure)
     if len(picked) == len(cands) and "short_input" not in flags:

@@ -11,10 +11,11 @@ section is measured without.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from ..errors import LanguageError
 from ..languages import Language, resolve
@@ -22,7 +23,28 @@ from ..languages import Language, resolve
 CHARS_PER_WORD = 2  # letters per word where words are not spaced (a Chinese word averages about two)
 SPACED_NGRAM, UNSPACED_NGRAM = 4, 2
 _WORD = re.compile(r"\w+")
-_LETTERS = re.compile(r"[^\W\d_]+")
+OTHER, LETTER = 0, 1  # ``char_classes`` of regex [\W_] and [^\W\d_] (2: a digit, \d)
+
+
+@lru_cache(maxsize=1)
+def _bmp_classes() -> np.ndarray:
+    """``char_classes`` of the Basic Multilingual Plane (built on first use, in milliseconds)."""
+    return np.array([c.isalnum() + c.isdecimal() for c in map(chr, range(0x10000))], dtype=np.uint8)
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (uint32; lone surrogates as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def char_classes(codes: np.ndarray) -> np.ndarray:
+    """``OTHER``, ``LETTER`` or 2 (a digit) for each code point, as regex ``\\w`` and ``\\d`` see it
+    (``str.isalnum``, ``str.isdecimal``): a table for the Basic Multilingual Plane, the rest one by one."""
+    out = _bmp_classes().take(codes, mode="clip")  # beyond the plane: U+FFFF's class, until set right
+    if codes.max(initial=0) > 0xFFFF:
+        astral = np.flatnonzero(codes > 0xFFFF)
+        out[astral] = [c.isalnum() + c.isdecimal() for c in map(chr, codes[astral].tolist())]
+    return out
 
 
 @dataclass(frozen=True)
@@ -34,10 +56,16 @@ class Measure:
     stopwords: re.Pattern | None  # whole words (spaced) or substrings (unspaced) to blank out
 
     def words(self, text: str) -> int:
-        """Length in words: counted where spaced, letters / CHARS_PER_WORD elsewhere."""
+        """Length in words: counted where spaced, letters / CHARS_PER_WORD (rounded up) elsewhere."""
+        return int(self.lengths([text])[0])
+
+    def lengths(self, texts: list[str]) -> np.ndarray:
+        """``words`` of each text."""
         if self.spaced:
-            return len(_WORD.findall(text))
-        return math.ceil(sum(map(len, _LETTERS.findall(text))) / CHARS_PER_WORD)
+            return np.array([len(_WORD.findall(t)) for t in texts])
+        letters = char_classes(code_points("".join(texts))) == LETTER
+        rows = np.repeat(np.arange(len(texts)), [len(t) for t in texts])  # the text of each character
+        return -(-np.bincount(rows[letters], minlength=len(texts)) // CHARS_PER_WORD)
 
     def content(self, text: str) -> str:
         """``text`` with its stopwords blanked out (for n-grams only)."""
@@ -64,8 +92,20 @@ def _measure(pack: str, spaced: bool) -> Measure:
     words = sorted((read_section(pack, "stopwords") or {}).get("words", []), key=len, reverse=True)
     pattern = None
     if words:
-        longer = "|".join(re.escape(w) for w in words if len(w) > 1)
-        single = "".join(re.escape(w) for w in words if len(w) == 1)
-        alternatives = "|".join(filter(None, (longer, f"[{single}]" if single else "")))  # a class is faster
+        alternatives = _alternatives(words)
         pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if spaced else f"(?:{alternatives})", re.IGNORECASE)
     return Measure(spaced, SPACED_NGRAM if spaced else UNSPACED_NGRAM, pattern)
+
+
+def _alternatives(words: list[str]) -> str:
+    """Stopwords (longest first) as a regex alternation that matches the longest one. Where no
+    letter has case, they are grouped by first letter (``の(?:で|に|)``): each letter matches only
+    itself, so the matches are the same, and the regex engine tries one group, not every word."""
+    if all(c.lower() == c == c.upper() for w in words for c in w):
+        tails: dict[str, list[str]] = {}
+        for w in filter(None, words):
+            tails.setdefault(w[0], []).append(re.escape(w[1:]))
+        return "|".join(re.escape(c) + (f"(?:{'|'.join(t)})" if t != [""] else "") for c, t in tails.items())
+    longer = "|".join(re.escape(w) for w in words if len(w) > 1)
+    single = "".join(re.escape(w) for w in words if len(w) == 1)
+    return "|".join(filter(None, (longer, f"[{single}]" if single else "")))  # a class is faster
