@@ -72,3 +72,22 @@ def test_attribution_of_chinese_text():
     sources = candidates(doc)
     attributed = Attributor(doc, sources).attribute(sources[2].text)
     assert attributed.sources[0] == sources[2].id and attributed.score > 0.9
+
+
+def test_character_table_reads_text_as_the_regex_classes_do():
+    """The summary's table of character classes (letters, digits, the rest) agrees with regex
+    ``[^\\W\\d_]`` and ``\\d`` on every code point, and the lengths it gives are the letters of each
+    sentence, counted one by one, on real news of the unspaced languages."""
+    import re
+    import sys
+
+    from newsmt.summarize.measure import LETTER, OTHER, char_classes, code_points
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    want = np.array([LETTER if re.match(r"[^\W\d_]", c) else 2 if re.match(r"\d", c) else OTHER for c in every])
+    assert (char_classes(code_points(every)) == want).all()
+    for lang in ("zh", "ja", "km"):
+        measure = measure_for(lang)
+        texts = [s.text for s in candidates(segment_text(news(lang), lang))]
+        letters = [len(re.findall(r"[^\W\d_]", t)) for t in texts]
+        assert measure.lengths(texts).tolist() == [-(-n // CHARS_PER_WORD) for n in letters]
