@@ -279,3 +279,20 @@ def test_cli_bad_jsonl_line_is_reported_and_the_rest_segmented(tmp_path):
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert [json.loads(line)["text"] for line in res.stdout.splitlines()] == ["Fine.", "Text.", "More here."]
     assert res.stderr.splitlines()[0].endswith("bad.jsonl:2: invalid JSON (Expecting property name enclosed in double quotes at column 2)")
+
+
+def test_sentence_end_candidates_are_those_the_pattern_finds_anywhere():
+    """Trying the sentence-end pattern only where a terminator stands finds what trying it at
+    every character finds, on the news of all 22 languages of the multilingual set."""
+    from newsmt.segment import _candidates, rules_for
+
+    folder = shared_path("eval", "seg_multilingual_news_dev")
+    for path in sorted(folder.glob("*.jsonl")):
+        if path.name.endswith(".gold.jsonl"):
+            continue
+        lang = path.name.split(".")[0]
+        rules = rules_for(lang)
+        for line in path.read_text(encoding="utf-8").splitlines()[:20]:
+            text = json.loads(line)["text"]
+            want = [(m.span(), m.group()) for m in rules.candidate.finditer(text)]
+            assert [(m.span(), m.group()) for m in _candidates(rules, text)] == want, lang
