@@ -118,9 +118,8 @@ class Driver:
             del self.by_g[group.g]
             if pending.kept is not None:
                 rows = self.journal.rows(group.g)
-                read = [r for r in rows if r.candidate]
-                decisions = [self.resolver.decide(r.candidate, r.digest) for r in read]
-                if decisions == [(r.id, r.duplicate_of) for r in read]:
+                decisions, same = self._replay([r for r in rows if r.candidate])
+                if same:
                     self.models.update(pending.kept)
                     self._count_kept(group, rows)
                     continue
@@ -128,8 +127,8 @@ class Driver:
                 ack = pending.ack
                 assert ack is not None
                 written: list[Article] = [a for a in ack["articles"] if a.candidate]
-                decisions = [self.resolver.decide(a.candidate, a.digest) for a in written]
-                if decisions == [(a.id, a.duplicate_of) for a in written] and not self.cfg.run.files:
+                decisions, same = self._replay(written)
+                if same and not self.cfg.run.files:
                     self._commit(group, {}, ack)
                     continue
                 self.journal.offer(ack["shard"]["name"], [(a.key, a.line) for a in written if a.line >= 0])
@@ -137,6 +136,12 @@ class Driver:
             self.fixing[group.g] = (group, fresh)
             self._submit(group.task(decisions))
         self.scratch.commit()
+
+    def _replay(self, read: list[Row] | list[Article]) -> tuple[list[tuple[str, str]], bool]:
+        """The driver's (id, duplicate_of) for articles read (id as read, body digest), in input
+        order, and whether they are the ones the worker or an earlier run stored."""
+        decisions = [self.resolver.decide(a.candidate, a.digest) for a in read]
+        return decisions, decisions == [(a.id, a.duplicate_of) for a in read]
 
     def _receive(self, ack: Ack) -> None:
         self.in_flight -= 1

@@ -26,10 +26,15 @@ _WORD = re.compile(r"\w+")
 OTHER, LETTER = 0, 1  # ``char_classes`` of regex [\W_] and [^\W\d_] (2: a digit, \d)
 
 
+def _class(c: str) -> int:
+    """``OTHER``, ``LETTER`` or 2 (a digit) for one character (``str.isalnum``, ``str.isdecimal``)."""
+    return c.isalnum() + c.isdecimal()
+
+
 @lru_cache(maxsize=1)
 def _bmp_classes() -> np.ndarray:
     """``char_classes`` of the Basic Multilingual Plane (built on first use, in milliseconds)."""
-    return np.array([c.isalnum() + c.isdecimal() for c in map(chr, range(0x10000))], dtype=np.uint8)
+    return np.array([_class(c) for c in map(chr, range(0x10000))], dtype=np.uint8)
 
 
 def code_points(text: str) -> np.ndarray:
@@ -38,12 +43,12 @@ def code_points(text: str) -> np.ndarray:
 
 
 def char_classes(codes: np.ndarray) -> np.ndarray:
-    """``OTHER``, ``LETTER`` or 2 (a digit) for each code point, as regex ``\\w`` and ``\\d`` see it
-    (``str.isalnum``, ``str.isdecimal``): a table for the Basic Multilingual Plane, the rest one by one."""
+    """``_class`` of each code point, as regex ``\\w`` and ``\\d`` see it: a table for the Basic
+    Multilingual Plane, the rest one by one."""
     out = _bmp_classes().take(codes, mode="clip")  # beyond the plane: U+FFFF's class, until set right
     if codes.max(initial=0) > 0xFFFF:
         astral = np.flatnonzero(codes > 0xFFFF)
-        out[astral] = [c.isalnum() + c.isdecimal() for c in map(chr, codes[astral].tolist())]
+        out[astral] = [_class(c) for c in map(chr, codes[astral].tolist())]
     return out
 
 
