@@ -357,6 +357,29 @@ def test_a_changed_russian_value_is_missing() -> None:
     assert check("Park finished twenty-fourth.", "Пак финишировал двадцать пятым.", "en", "ru")[1] == ["twenty-fourth"]
 
 
+@pytest.mark.parametrize("source, kept, changed, tgt", [
+    ("They played better in the final third.", "Jogaram melhor no terço final.", "Jogaram melhor no quarto final.", "pt"),
+    ("They played better in the final third.", "Они лучше играли в последней трети.", "Они лучше играли в последней четверти.", "ru"),
+    ("Haiti had no such cases since the 1800s.", "С начала 19 века на Гаити не было таких случаев.",
+     "С начала 18 века на Гаити не было таких случаев.", "ru"),
+    ("It ended the 1950-53 Korean War.", "Pôs fim à Guerra da Coreia, entre 1950 e 1953.", "Pôs fim à Guerra da Coreia, entre 1950 e 1954.", "pt"),
+    ("It was 10 degrees above average.", "Ficou 5,5 graus acima da média.", "Ficou 8 graus acima da média.", "pt"),
+    ("The 6-foot-6 forward grew up in Baton Rouge.", "O ala de 1,98 m cresceu em Baton Rouge.", "O ala de 1,83 m cresceu em Baton Rouge.", "pt"),
+    ("He is 5 feet 10 inches tall.", "Ele tem 1,78 m de altura.", "Ele tem 1,52 m de altura.", "pt"),
+])
+def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
+    """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
+    difference of temperatures in Celsius, a height in feet and inches in metres."""
+    assert check(source, kept, "en", tgt)[1] == []
+    assert check(source, changed, "en", tgt)[1] != []
+
+
+def test_the_ends_of_a_span_of_ten_are_no_invented_numbers() -> None:
+    checker = MeaningChecker(language("en"), language("ru"))
+    assert checker.check("He was reportedly in his 20s.", "По сообщениям, ему было от 20 до 30 лет.").added == []
+    assert checker.check("He was reportedly in his 20s.", "По сообщениям, ему было от 20 до 40 лет.").added == ["40"]
+
+
 def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_says_so() -> None:
     assert check("It rose 3.5%.", "Subiu 4,5%.", "en", "pt-BR")[1] == ["3.5%"]
     assert check("The vote is on Tuesday.", "A votação é na quarta-feira.", "en", "pt-BR")[0] == "A votação é na terça-feira."

@@ -24,7 +24,11 @@ def _q(m: re.Match, group: int | str, kind: str, values: set[str]) -> Quantity:
 
 
 def _decade_values(n: int) -> set[str]:
-    return {f"d:{n}", f"d:{n % 100}"} if n >= 100 else {f"d:{n}"}
+    """A decade's readings; ``1800s`` also names its century (``19 века``, ``século XIX``)."""
+    if n < 100:
+        return {f"d:{n}"}
+    century = n // 100 + 1
+    return {f"d:{n}", f"d:{n % 100}"} | ({f"o:{century}", str(century)} if n % 100 == 0 and n < 2000 else set())
 
 
 def date_facts_known(lang: Language) -> bool:
@@ -96,6 +100,8 @@ def _ordinals(text: str, words: DateWords, target: bool) -> list[Quantity]:
                                       or words.fraction_after.match(text, m.end())):
             continue  # "one-third", "a third of": a fraction
         out.append(_q(m, 0, ORDINAL, {f"o:{n}", str(n)} if target else {f"o:{n}"}))
+    for m in words.fractions.finditer(text) if target and words.fractions else ():
+        out.append(_q(m, 0, ORDINAL, {f"o:{words.fraction_words[m.group().lower()]}"}))  # "the final third" -> "o terço final"
     return out
 
 

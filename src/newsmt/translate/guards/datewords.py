@@ -31,6 +31,8 @@ class DateWords:
     weak_suffixes: frozenset[str]
     word_ordinals: re.Pattern | None  # group 1 the tens word, 2 the stem
     ordinal_words: dict[str, int]
+    fractions: re.Pattern | None  # a fraction's noun that a translation writes for an ordinal ("terço")
+    fraction_words: dict[str, int]
     ordinal_tens: dict[str, int]
     compound_only: frozenset[str]
     source_skip: frozenset[str]
@@ -59,7 +61,7 @@ def date_words(lang: Language) -> DateWords | None:
                                           for w in context_words) + ")$" if context_words else "(?!)", _I)
     d, o = s.get("decades", {}), s.get("ordinals", {})
     endings = alternation(o.get("endings", [""])) or ""
-    stems, tens = o.get("words", {}), o.get("tens", {})
+    stems, tens, fractions = o.get("words", {}), o.get("tens", {}), o.get("fractions", {})
     word_ordinals = None
     if stems:
         tens_part = f"(?:({alternation(tens)})(?:{endings})?{re.escape(o.get('tens_joiner', ' '))})?" if tens else "()"
@@ -77,6 +79,8 @@ def date_words(lang: Language) -> DateWords | None:
         digit_ordinals=re.compile(rf"(?<![\w.,])(\d{{1,4}})(?:{joiners})({alternation(suffixes)})(?!\w)", _I) if suffixes else None,
         weak_suffixes=frozenset(o.get("weak_suffixes", [])), word_ordinals=word_ordinals,
         ordinal_words={k.lower(): int(v) for k, v in stems.items()}, ordinal_tens={k.lower(): int(v) for k, v in tens.items()},
+        fractions=re.compile(rf"(?<!\w)(?:{alternation(fractions)})(?!\w)", _I) if fractions else None,
+        fraction_words={k.lower(): int(v) for k, v in fractions.items()},
         compound_only=frozenset(o.get("compound_only", [])), source_skip=frozenset(o.get("source_skip", [])),
         ordinal_after=re.compile(rf"(?<!\w)(?:{alternation(after)})\s$", _I) if after else None,
         fraction_before=re.compile(rf"(?<!\w)(?:{alternation(before)})[\s-]$", _I) if before else None,

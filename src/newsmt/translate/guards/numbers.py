@@ -36,6 +36,7 @@ _KIND_ORDER = {TIME: 0, NUMBER: 2}  # facts (decades, ordinals, months, weekdays
 _GROUP_SEPS = " \u00a0\u202f.,"
 _GROUP_SPLIT = re.compile(r"[ \u00a0\u202f.,]")
 _ROMAN = re.compile(r"(?<!\w)[IVXL]{1,7}(?!\w)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(1[5-9]|20)(\d\d)[-–/]$")  # "1950-53": the end is 1953
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 _DEFAULT_FORMAT = (",", ".")  # a language without a numbers section: read in either convention
 
@@ -126,6 +127,9 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
                 head = tok.rsplit(d, 1)[0] if "." in v else tok
                 grouped = any(c in _GROUP_SEPS for c in head)
             readings.add(v)
+        year = _YEAR_RANGE.search(text, max(0, m.start() - 5), m.start()) if len(tok) == 2 else None
+        if year and tok > year.group(2):
+            readings.add(year.group(1) + tok)
         scale = scale_re.match(text, m.end()) if scale_re else None
         if scale and value != tok:
             readings.add(_canonical(Decimal(value).scaleb(scales[scale.group(1).lower()])))
@@ -136,7 +140,21 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         if target and value.isdigit():
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
         out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
-    return sorted(out + lenient, key=lambda q: q.start)
+    return sorted((out if target else _feet_and_inches(out, text, lang)) + lenient, key=lambda q: q.start)
+
+
+def _feet_and_inches(out: list[Quantity], text: str, lang: Language) -> list[Quantity]:
+    """A length in feet and inches (``6-foot-6``, ``6 feet 6 inches``) as one amount in feet (the
+    translation writes ``1,98 m``); the feet keep their own reading (``6 pés e 6 polegadas``)."""
+    nums = sorted((q for q in out if q.kind == NUMBER), key=lambda q: q.start)
+    for feet, inches in zip(nums, nums[1:]):
+        gap = text[unit_span(text, feet.start, feet.end, lang)[1]:inches.start]
+        unit = unit_of(text, inches.start, inches.end, lang)
+        if "ft" in unit_of(text, feet.start, feet.end, lang) and feet.value.isdigit() and inches.value.isdigit() \
+                and int(inches.value) < 12 and (gap == "-" and not unit or gap in ("-", " ") and "in" in unit):
+            out = [q for q in out if q is not inches and q is not feet]
+            out.append(replace(feet, value=f"{int(feet.value) + int(inches.value) / 12:.4f}"))
+    return out
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
