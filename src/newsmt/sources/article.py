@@ -34,7 +34,8 @@ AGREEMENT = 0.7  # share of the words either voter took that both took, below wh
 _NOT_ARTICLE = frozenset({"nav", "menu", "dialog"})
 RUNNING_TEXT = 12  # words: a paragraph, not a label
 GAP = 2  # short lines or captions in a row that the article's edge may step over
-EDGE = 3  # blocks before the article's running text where a lead one extractor missed is looked for
+EDGE = 3  # paragraphs before the article's running text where a lead one extractor missed is looked for,
+LINES = 4  # with at most this many short lines in a row between them
 MAX_LINK_SHARE = 0.25  # of a running-text block's characters
 
 
@@ -86,7 +87,8 @@ def _select(blocks: list[Block], counts: list[int], need: int) -> list[int]:
     took, widened by the blocks that many took next to it (a headline, a standfirst, a list), with
     at most ``GAP`` short lines or captions in between.
     In it: every block that many took, and those fewer took but for links and captions; before
-    it, the running text fewer took (a lead paragraph, a standfirst one extractor missed). Where no block has
+    it, the running text fewer took (a lead paragraph, a standfirst one extractor missed: up to EDGE
+    paragraphs back, over a dateline, a byline or share buttons, and not above a headline). Where no block has
     ``need`` votes, the blocks with most votes."""
     top = max(counts, default=0)
     if not top:
@@ -99,11 +101,16 @@ def _select(blocks: list[Block], counts: list[int], need: int) -> list[int]:
     last = _widen(blocks, counts, need, running[-1], 1)
     have = {i for i in range(first, last + 1) if counts[i] >= need or (
         counts[i] and blocks[i].kind != "caption" and blocks[i].link_chars <= MAX_LINK_SHARE * len(blocks[i].text))}
-    for i in range(first - 1, max(-1, first - 1 - EDGE), -1):
+    looked, short = 0, 0
+    for i in range(first - 1, -1, -1):
         if counts[i] and (_running(blocks[i]) or blocks[i].kind == "heading" and blocks[i].words >= RUNNING_TEXT):
             have.add(i)  # a lead, a standfirst
         elif _running(blocks[i]):
             break  # running text no voter took: the article starts after it
+        short = 0 if _running(blocks[i]) else short + 1
+        looked += short == 0
+        if looked >= EDGE or short > LINES or blocks[i].kind == "heading":
+            break  # nothing of the article stands above its headline
     return sorted(have)
 
 
