@@ -151,13 +151,16 @@ class QualityScorer:
 
     def _length(self, src: str, tgt: str) -> float:
         """1 within LENGTH_TOLERANCE standard deviations of the expected length ratio, then Gaussian decay."""
-        ls, lt = len(src.strip()), len(tgt.strip())
-        if ls == 0:
+        if not src.strip():
             return 1.0
-        sd = math.sqrt(self._ratio_var + 2.0 / (ls + 1))  # counting noise dominates short sentences
-        z = (math.log((lt + 1) / (ls + 1)) - self._log_ratio) / sd
-        excess = max(0.0, abs(z) - LENGTH_TOLERANCE)
+        excess = max(0.0, abs(self._length_z(src, tgt)) - LENGTH_TOLERANCE)
         return math.exp(-0.5 * excess * excess)
+
+    def _length_z(self, src: str, tgt: str) -> float:
+        """How many standard deviations the length ratio of ``tgt`` to ``src`` is from the expected one."""
+        ls, lt = len(src.strip()), len(tgt.strip())
+        sd = math.sqrt(self._ratio_var + 2.0 / (ls + 1))  # counting noise dominates short sentences
+        return (math.log((lt + 1) / (ls + 1)) - self._log_ratio) / sd
 
     # ---- models ------------------------------------------------------------------------------------
     def similarity(self, src: list[str], tgt: list[str]) -> np.ndarray:
@@ -176,7 +179,8 @@ class QualityScorer:
         sims = (emb[:n] * emb[n:2 * n]).sum(axis=1)
         cut = [False] * n
         for k, i in enumerate(cut_at):
-            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN
+            # and is shorter than the pair's usual length ratio (a free but whole rendering is not)
+            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN and self._length_z(src[i], tgt[i]) < 0
         return sims, cut
 
     def embed(self, texts: list[str]) -> np.ndarray:
