@@ -94,3 +94,15 @@ def test_threshold_shapes_and_determinism(flores):
     unknown = QualityScorer("en", "haw")  # a language the identifier does not know (Hawaiian): only copies caught
     assert all(f == [] for _, f in unknown.score(src[:3], hyps[:3]))
     assert all("wrong_language" in f for _, f in unknown.score(src[:3], src[:3]))
+
+
+def test_a_free_but_whole_translation_has_not_lost_its_second_half():
+    """FLORES devtest line 622: the human translation starts with the source's last words, so its
+    meaning sits nearer the source's first half than a literal one; at its usual length it is whole,
+    and only its own first half reads as cut."""
+    root = shared_path("eval", "flores200_devtest")
+    src = (root / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()[621]
+    ru = (root / "rus_Cyrl.devtest").read_text(encoding="utf-8").splitlines()[621]
+    half = " ".join(ru.split()[: len(ru.split()) // 2])
+    with QualityScorer("en", "ru") as en_ru:
+        assert en_ru.similarity_and_cut([src, src], [ru, half])[1] == [False, True]
