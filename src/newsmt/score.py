@@ -10,7 +10,8 @@ without repairing anything, and adds the model-based checks:
   (``omission``), names and numbers it invented (``addition``), first with the translation's own
   words and the bilingual lexicon of the Bergamot shortlists (no model run);
 * without a model the other way: a translation closer in meaning (embeddings) to the first half of
-  the source than to all of it lost its second half (``omission``);
+  the source than to all of it, and shorter than the pair's usual length, lost its second half
+  (``omission``);
 * the round trip, only where that leaves doubt (a name not found, under 75% of the source's content
   words covered): the translation is translated back by the other direction's model (pt->en for
   en->pt); its chrF against the source is the meaning factor of the quality score (``low_quality``,
@@ -124,7 +125,7 @@ class PairScorer:
         if self._back_engine() is not None:
             factors = self._round_trip(sources, targets, doubt, reports)
         else:  # no model the other way: the meaning factor from cross-lingual embeddings, and a
-            # translation closer to the source's first half than to all of it lost its second half
+            # shorter translation closer to the source's first half than to all of it lost its second half
             sims, cut = self.quality.similarity_and_cut(sources, targets)
             factors = [meaning_factor(float(sim)) for sim in sims]
             for report, truncated in zip(reports, cut):
