@@ -34,8 +34,8 @@ AGREEMENT = 0.7  # share of the words either voter took that both took, below wh
 _NOT_ARTICLE = frozenset({"nav", "menu", "dialog"})
 RUNNING_TEXT = 12  # words: a paragraph, not a label
 GAP = 2  # short lines or captions in a row that the article's edge may step over
-EDGE = 3  # paragraphs before the article's running text where a lead one extractor missed is looked for,
-LINES = 4  # with at most this many short lines in a row between them
+EDGE = 3  # paragraphs before the article's running text where a lead one extractor missed is looked for
+LINES = 4  # short lines in a row (a date line, a byline, share buttons) that this search steps over
 MAX_LINK_SHARE = 0.25  # of a running-text block's characters
 
 

@@ -41,6 +41,7 @@ from difflib import SequenceMatcher
 
 from ..languages import Language
 from .guards import protected_spans, quantities
+from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
 from .names import Exonyms, same_sound, transliteration, word_keys
@@ -51,7 +52,6 @@ MIN_COVERAGE = 0.4  # below: a clause is missing (0.5 flagged 2.5% of the freer 
 # half the sentence cut is still flagged in 99% of lines, by low_quality where not by this)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_TENS = re.compile(r"(?<![\d.,])(\d*0)['’]?s\b")  # "in his 20s", "the 1990s": a span of ten
 _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|\n\s*)$")  # a sentence's or a quotation's start
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
@@ -166,6 +166,8 @@ class MeaningChecker:
         dates = src.section("dates") or {}
         self._date_names = _folded([w for group in (*dates.get("months", []), *dates.get("weekdays", [])) for w in group]
                                    + list(dates.get("abbreviations", {})))
+        suffixes = dates.get("decades", {}).get("suffixes")  # a span of ten: "in his 20s", "1990-х"
+        self._tens = re.compile(rf"(?<![\d.,])(\d*0)(?:{alternation(suffixes)})(?!\w)") if suffixes else None
 
     def check(self, source: str, target: str, back: str = "") -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
@@ -329,7 +331,7 @@ class MeaningChecker:
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
         # a span of ten written as its two ends ("in his 20s" -> "от 20 до 30 лет")
-        src_values |= {str(int(m.group(1)) + k) for m in _TENS.finditer(source) for k in (9, 10)}
+        src_values |= {str(int(m.group(1)) + k) for m in (self._tens.finditer(source) if self._tens else ()) for k in (9, 10)}
         for q in quantities(target, self.tgt, protected_spans(target), self.src):
             if q.kind == "number" and not q.values & src_values and q.token not in source and not unit_of(target, q.start, q.end, self.tgt):
                 added.append(q.token)

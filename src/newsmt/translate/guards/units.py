@@ -105,15 +105,13 @@ def converted(value: float, units: frozenset[str], target_value: float, target_u
     for a in units:
         for b in target_units:
             if (a, b) in _CONVERT:
-                want = value * _CONVERT[(a, b)]
-            elif (a, b) in (("f", "c"), ("deg", "deg")):  # US "80 degrees" written in Celsius, or
-                want = (value - 32) * 5 / 9  # a difference of temperatures ("10 degrees above average")
-                if abs(target_value - value * 5 / 9) <= max(0.03 * value * 5 / 9, _rounding(target_value)):
-                    return True
+                wants = [value * _CONVERT[(a, b)]]
+            elif (a, b) in (("f", "c"), ("deg", "deg")):  # US "80 degrees" written in Celsius, or a
+                wants = [(value - 32) * 5 / 9, value * 5 / 9]  # difference ("10 degrees above average")
             elif (a, b) == ("c", "f"):
-                want = value * 9 / 5 + 32
+                wants = [value * 9 / 5 + 32]
             else:
                 continue
-            if abs(target_value - want) <= max(0.03 * abs(want), _rounding(target_value)):
+            if any(abs(target_value - want) <= max(0.03 * abs(want), _rounding(target_value)) for want in wants):
                 return True
     return False
