@@ -258,3 +258,12 @@ def test_a_language_that_is_no_code_is_exit_3(tmp_path):
     r = newsmt("translate", tmp_path / "in.txt", "--src", "en", "--tgt", "klingon")
     one_line_error(r, 3)
     assert "not a language code" in r.stderr
+
+
+@pytest.mark.parametrize("args", [("segment", "--lang", ""), ("translate", "--tgt", " "), ("summarize", "--to", "")])
+def test_an_empty_language_option_is_exit_3_not_the_default(tmp_path, args):
+    """``--lang ""`` is no language: an error, not English by default (leaving the option out is)."""
+    (tmp_path / "in.txt").write_text(GOOD, encoding="utf-8")
+    r = newsmt(args[0], tmp_path / "in.txt", *args[1:])
+    one_line_error(r, 3)
+    assert "an empty language option" in r.stderr

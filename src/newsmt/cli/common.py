@@ -259,9 +259,14 @@ class Sink:
 
 
 def language(code: str) -> str:
-    """A language option as a BCP-47 tag (``EN`` -> ``en``, ``pt_br`` -> ``pt-BR``); exit 3 otherwise."""
-    from ..languages import standard
+    """A language option as a BCP-47 tag (``EN`` -> ``en``, ``pt_br`` -> ``pt-BR``); exit 3 otherwise,
+    an empty one too (``--lang ""``: no language given is leaving the option out)."""
+    from ..errors import LanguageError
+    from ..languages import pack_codes, standard
 
+    if not code.strip():
+        raise LanguageError(f"an empty language option; give a BCP-47 tag (en, pt-BR, zh-Hant, ...) or auto; "
+                            f"languages with their own pack: {', '.join(pack_codes())}")
     return standard(code)
 
 
@@ -301,5 +306,5 @@ def article_config(config: str | None, overrides: list[str], lang: str | None, *
     options (``settings``: ``"translate.tgt": "pt"``, None = not given), ``lang`` as segment.lang."""
     from ..config import load_config
 
-    given = {"segment.lang": language(lang) if lang else None, **settings}
+    given = {"segment.lang": language(lang) if lang is not None else None, **settings}
     return load_config(config, overrides + [f"{k}={v}" for k, v in given.items() if v is not None])
