@@ -510,3 +510,18 @@ def test_word_count_counts_unspaced_scripts_by_their_characters(lang: str) -> No
     assert len(sentences) > 50
     for text in sentences + [" ".join(sentences)]:
         assert word_count(text) == _counted_by_hand(text), text
+
+
+@pytest.mark.parametrize("title, h1, expected", [
+    ("Harbour town opens a tide museum - Culture - The Coastal Courier", "Harbour town opens a tide museum",
+     "Harbour town opens a tide museum"),  # the section goes with the site's name
+    ("Harbour town opens a tide museum | Courier | 05.03.2024", "Harbour town opens a tide museum",
+     "Harbour town opens a tide museum"),
+    ("The Coastal Courier - Harbour town opens a tide museum", "The Coastal Courier",
+     "The Coastal Courier - Harbour town opens a tide museum"),  # an h1 that is the site's logo is no headline
+])
+def test_the_title_is_the_pages_own_headline_without_what_follows_it(title, h1, expected):
+    page = (f"<html><head><title>{title}</title></head><body><h1>{h1}</h1><article>"
+            + "<p>The museum on the quay keeps the tide books of three generations of harbour masters.</p>" * 3
+            + "</article></body></html>")
+    assert read_page(page, "t", "en").meta["title"] == expected

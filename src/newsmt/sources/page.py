@@ -3,7 +3,7 @@
 ``decode_page`` decodes the page (BOM, the HTTP charset, the declared charset, UTF-8, a fast
 charset detector on a sample: never seconds on a page), ``parse_page`` parses it once with lxml,
 ``page_metadata`` reads what the page says about itself: meta tags, JSON-LD, the canonical link;
-the title without the site's name; the
+the title without the site's name (nor a section or date after the page's own headline); the
 date (with htmldate when the page states none).
 """
 from __future__ import annotations
@@ -233,6 +233,20 @@ def _iso_date(value: str) -> str:
         return "-".join(m.groups()) if m else ""
 
 
+def _headline_part(title: str, tree: lxml_html.HtmlElement, metas: dict[str, str], ld: dict[str, Any]) -> str:
+    """'Story - Section - Site' -> 'Story' where the page's own headline (its first h1, an itemprop
+    or JSON-LD headline) is the title's leading part, before a separator, and longer than each part
+    after it (an h1 that is the site's logo is not)."""
+    if not _TITLE_SEPARATORS.search(title):
+        return title
+    h1 = tree.find(".//h1")
+    for headline in (metas.get("headline"), _clean(_ld_text(ld.get("headline"))), _clean(h1.text_content()) if h1 is not None else ""):
+        if headline and title.startswith(headline) and _TITLE_SEPARATORS.match(title, len(headline)) \
+                and all(len(part) < len(headline) for part in _TITLE_SEPARATORS.split(title[len(headline):])):
+            return headline
+    return title
+
+
 def page_metadata(tree: lxml_html.HtmlElement, url: str = "") -> dict[str, str]:
     """url, canonical_url, title, author, date (YYYY-MM-DD), site, description of a page."""
     metas: dict[str, str] = {}
@@ -267,7 +281,7 @@ def page_metadata(tree: lxml_html.HtmlElement, url: str = "") -> dict[str, str]:
         if not title:
             h1 = tree.find(".//h1")
             title = _clean(h1.text_content()) if h1 is not None else ""
-    title = _strip_site(title, site, host) if title else ""
+    title = _headline_part(_strip_site(title, site, host), tree, metas, ld) if title else ""
     authors = [_clean(a) for a in _ld_names(ld.get("author"))]
     authors = [a for a in authors if a and not a.startswith("http")]
     author = "; ".join(list(dict.fromkeys(authors))[:6])
