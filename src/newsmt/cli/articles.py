@@ -76,7 +76,7 @@ def translate_cmd(
 ) -> None:
     """Translate articles sentence by sentence; the closing line with flag counts goes to stderr."""
     given = {"model": model, "backend": backend, "beam": beam, "threads": threads, "score": score or None,
-             "tgt": language(tgt) if tgt is not None else None}
+             "tgt": language(tgt)}
     cfg = article_config(config, overrides, src, **{f"translate.{k}": v for k, v in given.items()},
                          **{"input.format": fmt, "input.html": html, "output.formats": output_formats,
                             "translate.enabled": True, "summarize.enabled": False})
@@ -114,7 +114,7 @@ def summarize_cmd(
     settings = {f"summarize.{k}": v for k, v in {"method": method, "model": model}.items()}
     if chosen:  # the one length given replaces any from the config (words > ratio > sentences)
         settings.update({f"summarize.{k}": chosen.get(k, 0) for k in lengths})
-    to = language(to) if to is not None else ""
+    to = language(to) or ""
     cfg = article_config(config, overrides, lang, **settings, **{"input.format": fmt, "input.html": html},
                          **{"translate.enabled": False, "summarize.translate": bool(to), "summarize.to": to})
     if to and same_language(to, cfg.segment.lang):  # the summary is already in that language
@@ -144,7 +144,7 @@ def run_cmd(
     --config, English to Portuguese with the bundled models."""
     from ..api import run
 
-    cfg = article_config(config, overrides, src, **{"translate.tgt": language(tgt) if tgt is not None else None})
+    cfg = article_config(config, overrides, src, **{"translate.tgt": language(tgt)})
     check_output_formats(cfg.output.formats)
     outdir = Path(output)
     summary = run(inputs, cfg, outdir, workers=workers, engine=engine, address=address, threads=threads,

@@ -258,12 +258,14 @@ class Sink:
             self.partial.unlink(missing_ok=True)
 
 
-def language(code: str) -> str:
-    """A language option as a BCP-47 tag (``EN`` -> ``en``, ``pt_br`` -> ``pt-BR``); exit 3 otherwise,
-    an empty one too (``--lang ""``: no language given is leaving the option out)."""
+def language(code: str | None) -> str | None:
+    """A language option as a BCP-47 tag (``EN`` -> ``en``, ``pt_br`` -> ``pt-BR``), None where the
+    option was left out; exit 3 otherwise, an empty one too (``--lang ""`` is no language)."""
     from ..errors import LanguageError
     from ..languages import pack_codes, standard
 
+    if code is None:
+        return None
     if not code.strip():
         raise LanguageError(f"an empty language option; give a BCP-47 tag (en, pt-BR, zh-Hant, ...) or auto; "
                             f"languages with their own pack: {', '.join(pack_codes())}")
@@ -306,5 +308,5 @@ def article_config(config: str | None, overrides: list[str], lang: str | None, *
     options (``settings``: ``"translate.tgt": "pt"``, None = not given), ``lang`` as segment.lang."""
     from ..config import load_config
 
-    given = {"segment.lang": language(lang) if lang is not None else None, **settings}
+    given = {"segment.lang": language(lang), **settings}
     return load_config(config, overrides + [f"{k}={v}" for k, v in given.items() if v is not None])

@@ -57,7 +57,7 @@ def suggestions_export_cmd(
 
     store = SuggestionStore(db, create=False)
     try:
-        tmx, n = suggestions_tmx(store, language(src) if src is not None else None, language(tgt) if tgt is not None else None)
+        tmx, n = suggestions_tmx(store, language(src), language(tgt))
     finally:
         store.close()
     write_atomic(output, tmx)

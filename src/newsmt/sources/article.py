@@ -101,15 +101,15 @@ def _select(blocks: list[Block], counts: list[int], need: int) -> list[int]:
     last = _widen(blocks, counts, need, running[-1], 1)
     have = {i for i in range(first, last + 1) if counts[i] >= need or (
         counts[i] and blocks[i].kind != "caption" and blocks[i].link_chars <= MAX_LINK_SHARE * len(blocks[i].text))}
-    looked, short = 0, 0
+    looked = short = 0  # paragraphs looked at, short lines in a row
     for i in range(first - 1, -1, -1):
-        if counts[i] and (_running(blocks[i]) or blocks[i].kind == "heading" and blocks[i].words >= RUNNING_TEXT):
+        b, running_text = blocks[i], _running(blocks[i])
+        if counts[i] and (running_text or b.kind == "heading" and b.words >= RUNNING_TEXT):
             have.add(i)  # a lead, a standfirst
-        elif _running(blocks[i]):
+        elif running_text:
             break  # running text no voter took: the article starts after it
-        short = 0 if _running(blocks[i]) else short + 1
-        looked += short == 0
-        if looked >= EDGE or short > LINES or blocks[i].kind == "heading":
+        looked, short = (looked + 1, 0) if running_text else (looked, short + 1)
+        if looked >= EDGE or short > LINES or b.kind == "heading":
             break  # nothing of the article stands above its headline
     return sorted(have)
 

@@ -148,10 +148,12 @@ def _feet_and_inches(out: list[Quantity], text: str, lang: Language) -> list[Qua
     translation writes ``1,98 m``); the feet keep their own reading (``6 pés e 6 polegadas``)."""
     nums = sorted((q for q in out if q.kind == NUMBER), key=lambda q: q.start)
     for feet, inches in zip(nums, nums[1:]):
+        if not (feet.value.isdigit() and inches.value.isdigit() and int(inches.value) < 12
+                and "ft" in unit_of(text, feet.start, feet.end, lang)):
+            continue
         gap = text[unit_span(text, feet.start, feet.end, lang)[1]:inches.start]
         unit = unit_of(text, inches.start, inches.end, lang)
-        if "ft" in unit_of(text, feet.start, feet.end, lang) and feet.value.isdigit() and inches.value.isdigit() \
-                and int(inches.value) < 12 and (gap == "-" and not unit or gap in ("-", " ") and "in" in unit):
+        if gap == "-" and not unit or gap in ("-", " ") and "in" in unit:
             out = [q for q in out if q is not inches and q is not feet]
             out.append(replace(feet, value=f"{int(feet.value) + int(inches.value) / 12:.4f}"))
     return out
