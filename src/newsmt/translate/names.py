@@ -133,7 +133,8 @@ def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False) -> boo
         return True
     if any(_one_apart(x, y) for x, y in product(a, b) if min(len(x), len(y)) >= 3):
         return True  # a final "n", a first vowel sound or a letter one language writes and the other does not
-    long_a, long_b = [k for k in a if len(k) >= 5], [k for k in b if len(k) >= 5]
+    # in sorted order: which eight are compared must not depend on a set's (hash-seeded) order
+    long_a, long_b = sorted(k for k in a if len(k) >= 5), sorted(k for k in b if len(k) >= 5)
     return any(abs(len(x) - len(y)) <= 1 and SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
                for x in long_a[:8] for y in long_b[:8])
 
