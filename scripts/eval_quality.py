@@ -3,8 +3,11 @@
 Each set is scored in one call, as ``newsmt score`` does (``api.score_texts`` path: ``Resources``'
 scorer, the round trip where a model translates back, embeddings where none does). A set's pool is
 its human translations plus, for other copies of its lines, one error put in each: a name of the
-source deleted from the translation (a name the checker finds there, in any script), a number
-changed, the second half of the words cut. Printed per set and per part:
+source deleted from the translation (a name the checker finds there, in any script), a capitalized
+word deleted (the first one not at a sentence start, where the source has one too: chosen without
+the checker, so it also counts names the checker cannot find, and words of names it does not judge,
+such as ``Guerra`` in ``Segunda Guerra Mundial``), a number changed, the second half of the words
+cut. Printed per set and per part:
 
 1. human lines flagged (any flag but ``split``; target at most 1%), and by flag;
 2. each error kind: the share of its lines flagged with the expected flag, and with any flag
@@ -45,7 +48,10 @@ REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 FLORES, NTREX = EVAL / "flores200_devtest", EVAL / "ntrex128"
 CACHE = REPO / "out" / "eval_quality"
-KINDS = {"name deleted": "omission", "number changed": "number_mismatch", "half cut": "omission"}
+KINDS = {"name deleted": "omission", "capital deleted": "omission", "number changed": "number_mismatch",
+         "half cut": "omission"}
+# a capitalized word that does not start a sentence or a quotation
+_CAPITAL = re.compile(r"(?<=\s)(?<![.!?:;«\"“„(\[–—-]\s)[A-ZÀ-ÝА-ЯЁ][^\W\d_]*(?:[-’'][^\W\d_]+)*")
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -120,6 +126,19 @@ def delete_name(checker, source: str, target: str) -> str | None:
     return re.sub(r"\s{2,}", " ", (target[:a] + target[b:]).strip())
 
 
+def delete_capital(source: str, target: str) -> str | None:
+    """``target`` without its first capitalized word of three letters or more that does not start
+    a sentence or a quotation and that it has once, where ``source`` has such a word too: a name
+    deleted as the checker does not choose it (it may not find the name at all); None when there is
+    none."""
+    if not any(len(m.group()) >= 3 for m in _CAPITAL.finditer(" " + source)):
+        return None
+    for m in _CAPITAL.finditer(target):
+        if len(m.group()) >= 3 and len(re.findall(rf"(?<!\w){re.escape(m.group())}(?!\w)", target)) == 1:
+            return re.sub(r"\s{2,}", " ", (target[:m.start()] + target[m.end():]).strip())
+    return None
+
+
 def change_number(source: str, target: str, src, tgt) -> str | None:
     """``target`` with a number it shares with ``source`` one higher; None when none is shared."""
     from newsmt.translate.guards import quantities
@@ -137,7 +156,8 @@ def pool(checker, src_lang, tgt_lang, sources: list[str], refs: list[str]) -> li
     line where it can be put in."""
     out = [("human", s, t) for s, t in zip(sources, refs)]
     for s, t in zip(sources, refs):
-        for kind, bad in (("name deleted", delete_name(checker, s, t)), ("number changed", change_number(s, t, src_lang, tgt_lang)),
+        for kind, bad in (("name deleted", delete_name(checker, s, t)), ("capital deleted", delete_capital(s, t)),
+                          ("number changed", change_number(s, t, src_lang, tgt_lang)),
                           ("half cut", truncate(t) if len(t.split()) >= 4 else None)):
             if bad is not None and bad != t:
                 out.append((kind, s, bad))
@@ -258,8 +278,8 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
             all_records += records
     print(f"\n### {pair}, {part} part\n")
     print("| set | human lines | human flagged | human flags | name deleted: omission / any (lines) | "
-          "number changed: number_mismatch / any | half cut: omission / any |")
-    print("|---|---|---|---|---|---|---|")
+          "capital deleted: omission / any | number changed: number_mismatch / any | half cut: omission / any |")
+    print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows + set_rows(f"all of the {part} part", all_items, all_records)))
     print("\n| flag | lines flagged | precision (lines with an error put in) |\n|---|---|---|")
     print("\n".join(precision_rows(all_items, all_records)))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -58,15 +59,20 @@ def pairs(code: str) -> list[tuple[str, str]]:
     return out
 
 
-def table(code: str) -> dict[str, list[str]]:
-    """English name word -> stems of the target's name words, for words the target does not transliterate."""
+def table(code: str) -> tuple[dict[str, list[str]], list[str]]:
+    """English name word -> stems of the target's name words, for words the target does not
+    transliterate; and the keys that are a whole name of one word (``Paris``, not the ``Current`` of
+    ``Swift Current``): a name the check may look for wherever it stands alone."""
     names = tomllib.loads((PACKS / "en" / "names.toml").read_text(encoding="utf-8"))
     skip = set(names["translated"].split()) | set(names["stopwords"].split())
     own = tomllib.loads((PACKS / code / "names.toml").read_text(encoding="utf-8"))
     generic = {w.lower() for w in own.get("generic_name_words", [])}
     out: dict[str, list[str]] = {}
+    whole: set[str] = set()
     for english, native in pairs(code):
         english = re.sub(r"\(.*?\)|\bSAR\b.*$", " ", english)
+        if len(_WORD.findall(english)) == 1:
+            whole.add(english.strip())
         native = re.sub(r"\(.*?\)", " ", native)
         keys = [w for w in _WORD.findall(english) if len(w) >= 3 and w.lower() not in skip and not w.isupper()]
         stems = [stem(w) for w in _WORD.findall(native.replace("-", " ")) if w.lower() not in generic and len(w) >= 3]
@@ -77,7 +83,8 @@ def table(code: str) -> dict[str, list[str]]:
             for s in found:
                 if s.lower() != key.lower() and s not in out.setdefault(key, []):
                     out[key].append(s)
-    return {k: v for k, v in sorted(out.items()) if v}
+    exonyms = {k: v for k, v in sorted(out.items()) if v}
+    return exonyms, sorted(whole & set(exonyms))
 
 
 def main(argv: list[str]) -> int:
@@ -85,9 +92,13 @@ def main(argv: list[str]) -> int:
     path = PACKS / code / "names.toml"
     text = path.read_text(encoding="utf-8")
     head = text.split(MARKER)[0].rstrip("\n")
+    exonyms, whole = table(code)
     rows = [f"{k if re.fullmatch(r'[A-Za-z]+', k) else json.dumps(k, ensure_ascii=False)} = {json.dumps(v, ensure_ascii=False)}"
-            for k, v in table(code).items()]
-    path.write_text(f"{head}\n\n{MARKER}\n[cldr_exonyms]\n" + "\n".join(rows) + "\n", encoding="utf-8")
+            for k, v in exonyms.items()]
+    lines = textwrap.wrap(" ".join(whole), 100)
+    path.write_text(f"{head}\n\n{MARKER}\n[cldr_names]  # the keys of [cldr_exonyms] that are a whole name of one word\n"
+                    'whole = """' + "\n".join(lines) + '"""\n\n'
+                    "[cldr_exonyms]\n" + "\n".join(rows) + "\n", encoding="utf-8")
     tomllib.loads(path.read_text(encoding="utf-8"))  # still valid TOML
     print(f"{path}: {len(rows)} names")
     return 0

@@ -422,6 +422,13 @@ def test_a_name_is_matched_across_scripts_with_its_case_ending(source: str, drop
      "Трамп позвонил президенту Эрдогану.", "Recep"),
     ("The storm passed Punta Eugenia on Sunday.", "Шторм прошёл Пунта-Евгению в воскресенье.",
      "Шторм прошёл Пунта в воскресенье.", "Eugenia"),
+    # a one-word name of CLDR's, though its ending looks like a word made from a name ("Paris")
+    ("He flew to Paris on Monday.", "В понедельник он улетел в Париж.", "В понедельник он улетел.", "Paris"),
+    # a sentence's first word that is such a name, and a name after a title with its period
+    ("France is the seventh country to report the virus.", "Франция стала седьмой страной, сообщившей о вирусе.",
+     "Стала седьмой страной, сообщившей о вирусе.", "France"),
+    ("Mrs. Kirchner announced her candidacy.", "Госпожа Киршнер объявила о своей кандидатуре.",
+     "Госпожа объявила о своей кандидатуре.", "Kirchner"),
 ])
 def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept: str, dropped: str, name: str) -> None:
     checker = MeaningChecker(language("en"), language("ru"))
@@ -436,6 +443,9 @@ def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept:
     ("The day the physicist was born, and COUNTING.", "День, когда родился физик, и СЧИТАЯ."),
     ('His stamp was "Great Deeds by Swedish Kings" in 2000.', "Его маркой в 2000 году были «Великие деяния шведских королей»."),
     ("Search for 'Hostile terrain training' to find a school.", "Ищите «обучение на враждебной местности», чтобы найти школу."),
+    # a word of a longer name (CLDR maps "Nations" of "United Nations", "Current" of "Swift Current")
+    ("Ri was speaking at the United Nations General Assembly.", "Ри выступал на Генассамблее ООН."),
+    ("Current senator Cristina Kirchner announced it.", "Нынешний сенатор Кристина Киршнер объявила об этом."),
 ])
 def test_words_that_are_no_names_are_not_judged_without_a_lexicon(source: str, target: str) -> None:
     """A common noun's ending, a contraction, a month, a word in capitals, a quoted title, the

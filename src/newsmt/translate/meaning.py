@@ -132,6 +132,14 @@ def _title_case(text: str, least: int = 3) -> bool:
     return len(words) >= least and all(w[:1].isupper() for w in words)
 
 
+def _alone(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` stands alone, no capitalized word right before or after it
+    (``Paris``, not the ``Nations`` of ``United Nations`` nor the ``Hill`` of ``Capitol Hill``)."""
+    before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 30):start])
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end:])
+    return not any(w is not None and w.group(1)[:1].isupper() for w in (before, after))
+
+
 def _quoted_titles(text: str) -> list[tuple[int, int]]:
     """Spans of quoted titles: a quotation of three words or more, each longer one capitalized."""
     return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if _title_case(m.group()[1:-1], 2)]
@@ -162,6 +170,7 @@ class MeaningChecker:
         self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
         self._titles = _folded(names.get("titles", []))
+        self._before_names = _folded((src.section("segment") or {}).get("nonbreaking", []))  # "Mrs." "Sen."
         self._common = tuple(names.get("common_endings", []))  # endings of common nouns ("Judiciary")
         dates = src.section("dates") or {}
         self._date_names = _folded([w for group in (*dates.get("months", []), *dates.get("weekdays", [])) for w in group]
@@ -194,7 +203,8 @@ class MeaningChecker:
                 claims.setdefault(t, set()).add(key)
         for m, word, key in words:
             total += 1
-            name = not headline and self._is_name(word, source, m.start()) and not any(a <= m.start() < b for a, b in titles)
+            name = not headline and self._source_name(word, key, source, m.start(), m.end()) \
+                and not any(a <= m.start() < b for a, b in titles)
             # a name's lexicon translation counts only where no other word of the source claims it
             # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
             translations = frozenset(t for t in lexicon[key] if claims[t] == {key}) if name else lexicon[key]
@@ -206,7 +216,7 @@ class MeaningChecker:
             if any(_found(t, tgt_words, prefixes) for t in translations):
                 covered += 1
             elif name and not _like(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
-                    and self._checkable(word, key):
+                    and self._checkable(word, key, _alone(source, m.start(), m.end())):
                 report.omitted.append(word)
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not _like(key, pool):
@@ -224,19 +234,22 @@ class MeaningChecker:
         report.added = self._added(source, target, back_words)
         return report
 
-    def _checkable(self, word: str, key: str) -> bool:
+    def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
         """Whether a name not found can be called omitted. Not a word a translator translates: one
         the source pack lists as such (``Supreme``, ``Kingdom``) or with a common noun's ending
         (``Judiciary``, ``Premiership``), a word made from a name (``Swedish``, without a lexicon for
         the pair), nor, with a lexicon, a common word written with a capital (the lexicon translates
         it and knows it in lower case: ``Royal``, ``Care``); a name the target pack lists (an
-        exonym, ``China``) always is."""
+        exonym, ``China``) always is, and so is a one-word name of CLDR's standing ``alone`` (no
+        capitalized neighbour: ``Paris`` = ``Париж``, not ``Paris`` in ``Paris Hilton``)."""
         if key in self._exonyms.listed:
             return True
         if key in self._translated or (len(key) >= 7 and key.endswith(self._common)):
             return False
         if self.lexicon:
             return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
+        if alone and key in self._exonyms.whole:
+            return True  # a name standing alone whose form in the target is known (``Paris`` = ``Париж``)
         if key.endswith(self._derived):
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
@@ -281,7 +294,8 @@ class MeaningChecker:
             word = _POSSESSIVE.sub("", m.group())
             key = fold(word)
             if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in skip) \
-                    or not self._is_name(word, source, m.start()) or not self._checkable(word, key):
+                    or not self._source_name(word, key, source, m.start(), m.end()) \
+                    or not self._checkable(word, key, _alone(source, m.start(), m.end())):
                 continue
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
@@ -307,12 +321,26 @@ class MeaningChecker:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a
         short acronym (``UN``, ``ISIS`` are translated), not a short abbreviation (``Capt.``), not ``I'm``
         or ``Didn't``, not a word in capitals (``COUNTING``), not a month or weekday (``Oct``)."""
-        if not word[:1].isupper() or _START.search(text[max(0, start - 4):start]) or "-" in word or _PRONOUN.search(word) \
-                or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
+        if not word[:1].isupper() or (_START.search(text[max(0, start - 4):start]) and not self._after_title(text, start)) \
+                or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
             return False  # a word in capitals is shouted; months and weekdays are checked by value
         if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
             return False
         return not (sum(c.isupper() for c in word) >= 2 and len(word) <= 5) and len(word) > 2
+
+    def _source_name(self, word: str, key: str, text: str, start: int, end: int) -> bool:
+        """``_is_name``, and a sentence's first word whose target form the pack has (an exonym:
+        ``France``, standing alone)."""
+        if self._is_name(word, text, start):
+            return True
+        return word.isalpha() and word[:1].isupper() and word[1:].islower() and key not in self._stop_src \
+            and (key in self._exonyms.listed or (key in self._exonyms.whole and _alone(text, start, end)))
+
+    def _after_title(self, text: str, start: int) -> bool:
+        """Whether the word at ``start`` follows a title with its period (``Mrs. Kirchner``), not a
+        sentence's end."""
+        before = re.search(r"([^\W\d_]+)\.\s+$", text[max(0, start - 12):start])
+        return before is not None and fold(before.group(1)) in self._before_names
 
     def _added(self, source: str, target: str, back_words: set[str]) -> list[str]:
         """Names of the target that nothing in the source or the lexicon explains (and that its

@@ -142,7 +142,8 @@ def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False) -> boo
 class Exonyms:
     """The names a language writes in its own way (``China`` = ``Китай``, ``Pyongyang`` = ``Пхеньян``,
     ``Korean`` = ``корейский``): its pack's ``names`` section, ``[exonyms]`` (written by hand; a name
-    listed there is always checked) and ``[cldr_exonyms]`` (from CLDR: ``scripts/exonyms_from_cldr.py``).
+    listed there is always checked) and ``[cldr_exonyms]`` (from CLDR: ``scripts/exonyms_from_cldr.py``;
+    ``[cldr_names] whole``: its keys that are a whole name of one word, ``Paris``).
     Each form is a stem that a case or adjective ending may follow (``Коре`` in ``Кореи``,
     ``корейскими``), also after the first part of a compound (``северокорейским``); a stem of three
     letters or fewer, or written in capitals (``США``), takes at most two more letters."""
@@ -150,6 +151,7 @@ class Exonyms:
     def __init__(self, lang: Language, derived: tuple[str, ...] = ()) -> None:
         section = lang.section("names") or {}
         self.listed = {fold(k): [fold(f) for f in v] for k, v in section.get("exonyms", {}).items()}
+        self.whole = {fold(w) for w in section.get("cldr_names", {}).get("whole", "").split()}  # one-word CLDR names
         self._forms: dict[str, list[tuple[str, bool]]] = {}
         for table in (section.get("cldr_exonyms", {}), section.get("exonyms", {})):
             for k, v in table.items():
