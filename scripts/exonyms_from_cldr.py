@@ -71,14 +71,16 @@ def table(code: str) -> tuple[dict[str, list[str]], list[str]]:
     whole: set[str] = set()
     for english, native in pairs(code):
         english = re.sub(r"\(.*?\)|\bSAR\b.*$", " ", english)
-        if len(_WORD.findall(english)) == 1:
-            whole.add(english.strip())
         native = re.sub(r"\(.*?\)", " ", native)
         keys = [w for w in _WORD.findall(english) if len(w) >= 3 and w.lower() not in skip and not w.isupper()]
         stems = [stem(w) for w in _WORD.findall(native.replace("-", " ")) if w.lower() not in generic and len(w) >= 3]
-        # word by word where both names have as many content words (Papua New Guinea = Папуа Новая Гвинея)
-        # one English word for the whole name otherwise; names that do not align are left out
-        aligned = zip(keys, ([s] for s in stems)) if len(keys) == len(stems) else ((k, stems) for k in keys[:1] if len(keys) == 1)
+        # word by word where both names have as many content words (Papua New Guinea = Папуа Новая Гвинея),
+        # else a name of one English word for the whole name; names that do not align are left out
+        # (Port of Spain = Порт-оф-Спейн: "Spain" is not "Порт")
+        one = len(_WORD.findall(english)) == 1
+        aligned = zip(keys, ([s] for s in stems)) if len(keys) == len(stems) else ((k, stems) for k in keys[:1] if one)
+        if one:
+            whole.add(english.strip())
         for key, found in aligned:
             for s in found:
                 if s.lower() != key.lower() and s not in out.setdefault(key, []):
