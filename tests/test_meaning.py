@@ -429,11 +429,22 @@ def test_a_name_is_matched_across_scripts_with_its_case_ending(source: str, drop
      "Стала седьмой страной, сообщившей о вирусе.", "France"),
     ("Mrs. Kirchner announced her candidacy.", "Госпожа Киршнер объявила о своей кандидатуре.",
      "Госпожа объявила о своей кандидатуре.", "Kirchner"),
+    # acronyms the pack lists, dotted or not, matched by their forms only (never "UN" = "Он" by sound)
+    ("He spoke at the UN on Monday.", "Он выступил в ООН в понедельник.", "Он выступил в понедельник.", "UN"),
+    ("The FBI said U.S. forces will act.", "ФБР заявило, что силы США будут действовать.",
+     "ФБР заявило, что силы будут действовать.", "US"),
 ])
 def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept: str, dropped: str, name: str) -> None:
     checker = MeaningChecker(language("en"), language("ru"))
     assert checker.check(source, kept).flags() == {}
     assert checker.check(source, dropped).flags() == {"omission": [name]}
+
+
+def test_an_acronym_the_target_writes_its_own_way_is_checked() -> None:
+    checker = MeaningChecker(language("en"), language("pt"))
+    source = "The US and the EU asked the UN for a vote."
+    assert checker.check(source, "Os EUA e a UE pediram uma votação à ONU.").flags() == {}
+    assert checker.check(source, "Os EUA e a UE pediram uma votação.").flags() == {"omission": ["UN"]}
 
 
 @pytest.mark.parametrize("source, target", [

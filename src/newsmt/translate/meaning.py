@@ -3,7 +3,8 @@
 Evidence, per sentence pair (``check``):
 
 * names: every capitalized word of the source (not at a sentence start, not a stopword, not a
-  short acronym, not in a quoted title) that the translation has in no form: not carried over
+  short acronym, not in a quoted title; an acronym or a sentence's first word that the target pack
+  lists, ``FBI`` = ``ФБР``, ``France``, is one) that the translation has in no form: not carried over
   (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
   translated by the bilingual ``Lexicon`` (by a translation no other source word claims: the
   shortlists pair ``Trump`` with ``presidente``), not in the back-translation, not transliterated
@@ -50,7 +51,7 @@ OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
 MIN_COVERAGE = 0.4  # below: a clause is missing (0.5 flagged 2.5% of the freer NTREX human references, 0.4 1.3%;
 # half the sentence cut is still flagged in 99% of lines, by low_quality where not by this)
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"[A-Z](?:\.[A-Z])+(?![^\W\d_])|[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "U.S" is one word
 _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|\n\s*)$")  # a sentence's or a quotation's start
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
@@ -132,6 +133,11 @@ def _title_case(text: str, least: int = 3) -> bool:
     return len(words) >= least and all(w[:1].isupper() for w in words)
 
 
+def _bare(word: str) -> str:
+    """A source word without its possessive and, for a dotted acronym, its dots (``U.S`` -> ``US``)."""
+    return _POSSESSIVE.sub("", word).replace(".", "")
+
+
 def _alone(text: str, start: int, end: int) -> bool:
     """Whether the word at ``start:end`` stands alone, no capitalized word right before or after it
     (``Paris``, not the ``Nations`` of ``United Nations`` nor the ``Hill`` of ``Capitol Hill``)."""
@@ -193,9 +199,8 @@ class MeaningChecker:
         names: dict[str, list[str]] = {}
         headline = _title_case(source)  # capitals mark no names there
         titles = _quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
-        words = [(m, _POSSESSIVE.sub("", m.group())) for m in _WORD.finditer(source)]
-        words = [(m, w, fold(w)) for m, w in words if fold(w) not in self._stop_src and len(w) >= 3
-                 and not any(a <= m.start() < b for a, b in skip)]
+        words = [(m, _bare(m.group())) for m in _WORD.finditer(source)]
+        words = [(m, w, fold(w)) for m, w in words if self._judged(w, fold(w)) and not any(a <= m.start() < b for a, b in skip)]
         lexicon = {key: self.lexicon.translations(w) if self.lexicon else frozenset() for _, w, key in words}
         claims: dict[str, set[str]] = {}  # a target word -> the source words it may translate
         for key, found in lexicon.items():
@@ -266,6 +271,8 @@ class MeaningChecker:
         """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
         if self._exonyms.count(key, tgt_list):
             return True
+        if word.isupper():
+            return False  # an acronym is carried over or written as the pack lists, never by sound
         keys, short = self._keys(word), len(word) <= 7
         return any(same_sound(keys, k, short and s) for k, s in sounds)
 
@@ -278,7 +285,7 @@ class MeaningChecker:
     def _count_across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> int:
         """How many target words render ``word`` across scripts or as an exonym."""
         keys, short = self._keys(word), len(word) <= 7
-        by_sound = sum(same_sound(keys, k, short and s) for k, s in sounds) if sounds else 0
+        by_sound = sum(same_sound(keys, k, short and s) for k, s in sounds) if sounds and not word.isupper() else 0
         return max(by_sound, self._exonyms.count(key, tgt_list))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
@@ -291,9 +298,9 @@ class MeaningChecker:
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(target)]
         out: list[tuple[int, int]] = []
         for m in _WORD.finditer(source):
-            word = _POSSESSIVE.sub("", m.group())
+            word = _bare(m.group())
             key = fold(word)
-            if key in self._stop_src or len(key) < 3 or any(a <= m.start() < b for a, b in skip) \
+            if not self._judged(word, key) or any(a <= m.start() < b for a, b in skip) \
                     or not self._source_name(word, key, source, m.start(), m.end()) \
                     or not self._checkable(word, key, _alone(source, m.start(), m.end())):
                 continue
@@ -328,17 +335,20 @@ class MeaningChecker:
             return False
         return not (sum(c.isupper() for c in word) >= 2 and len(word) <= 5) and len(word) > 2
 
+    def _judged(self, word: str, key: str) -> bool:
+        """A source word looked for: three letters or more and no stopword, or an acronym listed (``UN``)."""
+        return (len(word) >= 3 and key not in self._stop_src) or (word.isupper() and key in self._exonyms.listed)
+
     def _source_name(self, word: str, key: str, text: str, start: int, end: int) -> bool:
-        """``_is_name``, and a sentence's first word whose target form the pack has (an exonym:
-        ``France``, standing alone)."""
-        if self._is_name(word, text, start):
+        """``_is_name``, an acronym the target pack lists (``FBI`` = ``ФБР``, ``U.S`` = ``EUA``), and a
+        sentence's first word whose target form the pack has (an exonym: ``France``, standing alone)."""
+        if self._is_name(word, text, start) or (word.isupper() and key in self._exonyms.listed):
             return True
         return word.isalpha() and word[:1].isupper() and word[1:].islower() and key not in self._stop_src \
             and (key in self._exonyms.listed or (key in self._exonyms.whole and _alone(text, start, end)))
 
     def _after_title(self, text: str, start: int) -> bool:
-        """Whether the word at ``start`` follows a title with its period (``Mrs. Kirchner``), not a
-        sentence's end."""
+        """Whether the word at ``start`` follows a title and its period (``Mrs. Kirchner``)."""
         before = re.search(r"([^\W\d_]+)\.\s+$", text[max(0, start - 12):start])
         return before is not None and fold(before.group(1)) in self._before_names
 
