@@ -445,6 +445,8 @@ def test_an_acronym_the_target_writes_its_own_way_is_checked() -> None:
     source = "The US and the EU asked the UN for a vote."
     assert checker.check(source, "Os EUA e a UE pediram uma votação à ONU.").flags() == {}
     assert checker.check(source, "Os EUA e a UE pediram uma votação.").flags() == {"omission": ["UN"]}
+    carried = "The U.S. Drought Monitor said so."  # a dotted acronym carried over is found as one word
+    assert checker.check(carried, "O U.S. Drought Monitor disse isso.").flags() == {}
 
 
 @pytest.mark.parametrize("source, target", [

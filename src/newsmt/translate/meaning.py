@@ -87,11 +87,11 @@ def _folded(words: str | list[str]) -> frozenset[str]:
 
 
 def _words(text: str) -> list[str]:
-    """The words of ``text`` outside protected spans; a hyphenated word also gives its parts
-    (``Nord-Kivu`` carries ``Kivu``)."""
+    """The words of ``text`` outside protected spans, dotted acronyms without their dots; a
+    hyphenated word also gives its parts (``Nord-Kivu`` carries ``Kivu``)."""
     for a, b in reversed(protected_spans(text)):
         text = text[:a] + " " + text[b:]
-    words = _WORD.findall(text)
+    words = [w.replace(".", "") for w in _WORD.findall(text)]
     return words + [p for w in words if "-" in w for p in w.split("-")]
 
 
