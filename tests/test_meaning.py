@@ -485,6 +485,16 @@ def test_a_name_the_lexicon_translates_is_still_checked(checker: MeaningChecker)
     assert checker.check("The governor of Ohio announced the order.", "O governador de Ohio anunciou a ordem.").flags() == {}
 
 
+def test_a_name_that_is_also_a_word_is_checked_where_it_stands_alone(checker: MeaningChecker) -> None:
+    """``Bush`` and ``Apple`` are English words the lexicon translates; standing alone they are names.
+    In a longer name (``Game of Thrones``) such a word is one a translator translates."""
+    source = "After the election, Bush told Apple executives about trade."
+    assert checker.check(source, "Após a eleição, Bush falou a executivos da Apple sobre comércio.").flags() == {}
+    assert checker.check(source, "Após a eleição, falou a executivos da Apple sobre comércio.").flags() == {"omission": ["Bush"]}
+    titled = "He starred in Game of Thrones for years."
+    assert checker.check(titled, "Ele protagonizou A Guerra dos Tronos durante anos.").flags() == {}
+
+
 # ---- symbols and the variant asked for ---------------------------------------------------------------
 def test_symbols_are_kept_where_the_model_loses_them(en_pt: TranslationEngine) -> None:
     """The probes that found the model losing symbols: each comes back whole."""

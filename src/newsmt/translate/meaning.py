@@ -45,7 +45,7 @@ from .guards import protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import Exonyms, same_sound, transliteration, word_keys
+from .names import Exonyms, same_sound, stands_alone, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -138,14 +138,6 @@ def _bare(word: str) -> str:
     return _POSSESSIVE.sub("", word).replace(".", "")
 
 
-def _alone(text: str, start: int, end: int) -> bool:
-    """Whether the word at ``start:end`` stands alone, no capitalized word right before or after it
-    (``Paris``, not the ``Nations`` of ``United Nations`` nor the ``Hill`` of ``Capitol Hill``)."""
-    before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 30):start])
-    after = re.match(r"[ \t]+([^\W\d_]+)", text[end:])
-    return not any(w is not None and w.group(1)[:1].isupper() for w in (before, after))
-
-
 def _quoted_titles(text: str) -> list[tuple[int, int]]:
     """Spans of quoted titles: a quotation of three words or more, each longer one capitalized."""
     return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if _title_case(m.group()[1:-1], 2)]
@@ -174,6 +166,7 @@ class MeaningChecker:
         self._exonyms = Exonyms(tgt, self._derived)
         self._stop_src, self._stop_tgt = _folded(names.get("stopwords", "")), _folded(tgt_names.get("stopwords", ""))
         self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
+        self._links = _folded(names.get("name_links", []))  # inside a longer name: "Game of Thrones"
         self._gerund = names.get("gerund")
         self._titles = _folded(names.get("titles", []))
         self._before_names = _folded((src.section("segment") or {}).get("nonbreaking", []))  # "Mrs." "Sen."
@@ -221,7 +214,7 @@ class MeaningChecker:
             if any(_found(t, tgt_words, prefixes) for t in translations):
                 covered += 1
             elif name and not _like(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
-                    and self._checkable(word, key, _alone(source, m.start(), m.end())):
+                    and self._checkable(word, key, stands_alone(source, m.start(), m.end(), self._links)):
                 report.omitted.append(word)
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not _like(key, pool):
@@ -240,21 +233,21 @@ class MeaningChecker:
         return report
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
-        """Whether a name not found can be called omitted. Not a word a translator translates: one
-        the source pack lists as such (``Supreme``, ``Kingdom``) or with a common noun's ending
-        (``Judiciary``, ``Premiership``), a word made from a name (``Swedish``, without a lexicon for
-        the pair), nor, with a lexicon, a common word written with a capital (the lexicon translates
-        it and knows it in lower case: ``Royal``, ``Care``); a name the target pack lists (an
-        exonym, ``China``) always is, and so is a one-word name of CLDR's standing ``alone`` (no
-        capitalized neighbour: ``Paris`` = ``Париж``, not ``Paris`` in ``Paris Hilton``)."""
+        """Whether a name not found can be called omitted. A name the target pack lists (``China``)
+        always is; a word a translator translates never: one the source pack lists (``Supreme``),
+        one with a common noun's ending (``Judiciary``), and, in a longer name, one the lexicon
+        translates and knows in lower case (``Royal Navy``). Standing ``alone`` (``names.stands_alone``),
+        such a word is a name (``Bush``; the round trip and the word translated alone clear a common
+        one). Without a lexicon: a one-word name of CLDR's standing alone is (``Paris`` = ``Париж``),
+        a word made from a name (``Swedish``) or known to the vocabulary in lower case is not."""
         if key in self._exonyms.listed:
             return True
         if key in self._translated or (len(key) >= 7 and key.endswith(self._common)):
             return False
         if self.lexicon:
-            return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
+            return alone or not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
         if alone and key in self._exonyms.whole:
-            return True  # a name standing alone whose form in the target is known (``Paris`` = ``Париж``)
+            return True
         if key.endswith(self._derived):
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
@@ -302,7 +295,7 @@ class MeaningChecker:
             key = fold(word)
             if not self._judged(word, key) or any(a <= m.start() < b for a, b in skip) \
                     or not self._source_name(word, key, source, m.start(), m.end()) \
-                    or not self._checkable(word, key, _alone(source, m.start(), m.end())):
+                    or not self._checkable(word, key, stands_alone(source, m.start(), m.end(), self._links)):
                 continue
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
@@ -345,7 +338,7 @@ class MeaningChecker:
         if self._is_name(word, text, start) or (word.isupper() and key in self._exonyms.listed):
             return True
         return word.isalpha() and word[:1].isupper() and word[1:].islower() and key not in self._stop_src \
-            and (key in self._exonyms.listed or (key in self._exonyms.whole and _alone(text, start, end)))
+            and (key in self._exonyms.listed or (key in self._exonyms.whole and stands_alone(text, start, end, self._links)))
 
     def _after_title(self, text: str, start: int) -> bool:
         """Whether the word at ``start`` follows a title and its period (``Mrs. Kirchner``)."""

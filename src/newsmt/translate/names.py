@@ -187,3 +187,20 @@ def _renders(word: str, form: str, strict: bool) -> bool:
         return len(word) - len(form) <= (9 if len(form) >= 6 else 7)
     at = word.find(form, 3)
     return len(form) >= 4 and at > 0 and word[at - 1] in "о-" and len(word) - at - len(form) <= 7
+
+
+_LEFT_WORD, _RIGHT_WORD = re.compile(r"([^\W_]+)[ \t]+$"), re.compile(r"[ \t]+([^\W_]+)")  # a neighbouring word
+
+
+def stands_alone(text: str, start: int, end: int, links: frozenset[str]) -> bool:
+    """Whether the word at ``start:end`` stands alone: no capitalized word or number next to it,
+    also across ``links`` (the pack's ``name_links``): ``Paris``, not the ``Nations`` of ``United
+    Nations``, the ``Game`` of ``Game of Thrones`` or ``Number 1``."""
+    for left in (True, False):
+        pos = start if left else end
+        while (m := _LEFT_WORD.search(text, max(0, pos - 40), pos) if left else _RIGHT_WORD.match(text, pos)) \
+                and m.group(1) in links:
+            pos = m.start() if left else m.end()
+        if m is not None and (m.group(1)[:1].isupper() or m.group(1)[:1].isdigit()):
+            return False
+    return True
