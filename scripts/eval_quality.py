@@ -113,6 +113,11 @@ def truncate(text: str) -> str:
     return " ".join(words[: max(1, len(words) // 2)])
 
 
+def _without(text: str, a: int, b: int) -> str:
+    """``text`` with ``text[a:b]`` deleted and the space around it closed up."""
+    return re.sub(r"\s{2,}", " ", (text[:a] + text[b:]).strip())
+
+
 def delete_name(checker, source: str, target: str) -> str | None:
     """``target`` without the first name of ``source`` the checker finds in it (in any script) that
     both have once (a name the translation then lacks); None when there is none."""
@@ -123,7 +128,7 @@ def delete_name(checker, source: str, target: str) -> str | None:
     if not found:
         return None
     a, b = found[0]
-    return re.sub(r"\s{2,}", " ", (target[:a] + target[b:]).strip())
+    return _without(target, a, b)
 
 
 def delete_capital(source: str, target: str) -> str | None:
@@ -135,7 +140,7 @@ def delete_capital(source: str, target: str) -> str | None:
         return None
     for m in _CAPITAL.finditer(target):
         if len(m.group()) >= 3 and len(re.findall(rf"(?<!\w){re.escape(m.group())}(?!\w)", target)) == 1:
-            return re.sub(r"\s{2,}", " ", (target[:m.start()] + target[m.end():]).strip())
+            return _without(target, m.start(), m.end())
     return None
 
 

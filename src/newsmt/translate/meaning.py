@@ -192,8 +192,8 @@ class MeaningChecker:
         names: dict[str, list[str]] = {}
         headline = _title_case(source)  # capitals mark no names there
         titles = _quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
-        words = [(m, _bare(m.group())) for m in _WORD.finditer(source)]
-        words = [(m, w, fold(w)) for m, w in words if self._judged(w, fold(w)) and not any(a <= m.start() < b for a, b in skip)]
+        words = [(m, w, key) for m in _WORD.finditer(source) for w in [_bare(m.group())] for key in [fold(w)]
+                 if self._judged(w, key) and not any(a <= m.start() < b for a, b in skip)]
         lexicon = {key: self.lexicon.translations(w) if self.lexicon else frozenset() for _, w, key in words}
         claims: dict[str, set[str]] = {}  # a target word -> the source words it may translate
         for key, found in lexicon.items():
@@ -208,7 +208,7 @@ class MeaningChecker:
             translations = frozenset(t for t in lexicon[key] if claims[t] == {key}) if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list, prefixes)):
+            if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list)):
                 covered += 1
                 continue
             if any(_found(t, tgt_words, prefixes) for t in translations):
@@ -259,15 +259,9 @@ class MeaningChecker:
         return [(word_keys(w, self.tgt), len(w) <= 5) for w in _words(target)
                 if not w.isascii() and len(w) >= 2 and not (w.islower() and fold(w) in self._stop_tgt)]
 
-    def _across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str],
-                prefixes: set[str]) -> bool:
+    def _across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> bool:
         """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
-        if self._exonyms.count(key, tgt_list):
-            return True
-        if word.isupper():
-            return False  # an acronym is carried over or written as the pack lists, never by sound
-        keys, short = self._keys(word), len(word) <= 7
-        return any(same_sound(keys, k, short and s) for k, s in sounds)
+        return self._count_across(word, key, sounds, tgt_list) > 0
 
     def _keys(self, word: str) -> frozenset[str]:
         """Sound keys of a source name, and of its stem when it is a word made from a name
@@ -276,10 +270,13 @@ class MeaningChecker:
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
     def _count_across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> int:
-        """How many target words render ``word`` across scripts or as an exonym."""
+        """How many target words render ``word`` across scripts or as an exonym (an acronym only as
+        the pack lists it, never by sound)."""
+        by_exonym = self._exonyms.count(key, tgt_list)
+        if word.isupper() or not sounds:
+            return by_exonym
         keys, short = self._keys(word), len(word) <= 7
-        by_sound = sum(same_sound(keys, k, short and s) for k, s in sounds) if sounds and not word.isupper() else 0
-        return max(by_sound, self._exonyms.count(key, tgt_list))
+        return max(by_exonym, sum(same_sound(keys, k, short and s) for k, s in sounds))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
@@ -301,7 +298,7 @@ class MeaningChecker:
                 folded = fold(_POSSESSIVE.sub("", w))
                 if (a, b) not in out and (folded == key or _same(key, folded) or (
                         self._scripts and not w.isascii()
-                        and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded], set()))):
+                        and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded]))):
                     out.append((a, b))
                     break
         return out
@@ -330,12 +327,15 @@ class MeaningChecker:
 
     def _judged(self, word: str, key: str) -> bool:
         """A source word looked for: three letters or more and no stopword, or an acronym listed (``UN``)."""
-        return (len(word) >= 3 and key not in self._stop_src) or (word.isupper() and key in self._exonyms.listed)
+        return (len(word) >= 3 and key not in self._stop_src) or self._listed_acronym(word, key)
+
+    def _listed_acronym(self, word: str, key: str) -> bool:
+        return word.isupper() and key in self._exonyms.listed
 
     def _source_name(self, word: str, key: str, text: str, start: int, end: int) -> bool:
         """``_is_name``, an acronym the target pack lists (``FBI`` = ``ФБР``, ``U.S`` = ``EUA``), and a
         sentence's first word whose target form the pack has (an exonym: ``France``, standing alone)."""
-        if self._is_name(word, text, start) or (word.isupper() and key in self._exonyms.listed):
+        if self._is_name(word, text, start) or self._listed_acronym(word, key):
             return True
         return word.isalpha() and word[:1].isupper() and word[1:].islower() and key not in self._stop_src \
             and (key in self._exonyms.listed or (key in self._exonyms.whole and stands_alone(text, start, end, self._links)))
