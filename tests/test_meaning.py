@@ -495,6 +495,45 @@ def test_a_name_that_is_also_a_word_is_checked_where_it_stands_alone(checker: Me
     assert checker.check(titled, "Ele protagonizou A Guerra dos Tronos durante anos.").flags() == {}
 
 
+def test_a_name_of_the_text_is_checked_where_it_starts_a_sentence_or_a_headline(checker: MeaningChecker) -> None:
+    """Read as a truecaser reads: a word the text writes with a capital mid-sentence more often
+    than in lower case (``Sainsbury's``, ``Leslie``) is a name where it starts a sentence or stands
+    in a headline; a word it also writes in lower case (``Shoppers``) is not."""
+    known = checker.names_in(["Shoppers at Sainsbury's found new aisles, shoppers said.", "Chris Leslie spoke on Monday.",
+                              "Leslie is MP for Nottingham East", "Rival chains followed Sainsbury's lead."])
+    assert {"sainsbury", "leslie"} <= known and "shoppers" not in known
+    source = "Sainsbury's said it would double the size of its beauty range."
+    dropped = "Disse que iria duplicar o tamanho da sua gama de beleza."
+    assert checker.check(source, dropped).flags() == {}  # alone, a sentence's first word is no name
+    assert checker.check(source, dropped, "", known).flags() == {"omission": ["Sainsbury"]}
+    assert checker.check(source, "A Sainsbury's disse que iria duplicar o tamanho da sua gama de beleza.", "", known).flags() == {}
+    headline = "Chris Leslie is MP for Nottingham East"
+    assert checker.check(headline, "Chris é deputado por Nottingham East", "", known).flags() == {"omission": ["Leslie"]}
+
+
+def test_with_a_lexicon_a_capitalized_word_standing_alone_is_checked(checker: MeaningChecker) -> None:
+    """``Commission`` is a word a translator translates (a common ending), yet standing alone with
+    a capital it names something: its translation must be there. An acronym's lexicon translation
+    that is a stopword of the target (``US`` -> ``dos``) is no evidence of it."""
+    source = "In June, the Commission published the results of a public consultation."
+    assert checker.check(source, "Em junho, a Comissão publicou os resultados de uma consulta pública.").flags() == {}
+    assert checker.check(source, "Em junho, a publicou os resultados de uma consulta pública.").flags() == {"omission": ["Commission"]}
+    us = "Researchers in the U.S. often have to work hard to win grants."
+    assert checker.check(us, "Os investigadores dos EUA têm muitas vezes de trabalhar muito para obter bolsas.").flags() == {}
+    assert checker.check(us, "Os investigadores dos têm muitas vezes de trabalhar muito para obter bolsas.").flags() == {"omission": ["US"]}
+
+
+def test_a_back_translation_word_much_shorter_is_no_other_spelling_of_a_name(checker: MeaningChecker) -> None:
+    """``right`` in the back-translation is not ``Brighton`` written another way; the model's aside in
+    a word translated alone (``Cromwell (em inglês)``) is not that word's translation."""
+    report = checker.check("Aguero received the ball deep in Brighton territory on that play.",
+                           "Aguero recebeu a bola bem no território do nessa jogada.",
+                           "Aguero received the ball right in the territory of this move.")
+    assert report.omitted == ["Brighton"]
+    target = "A iconoclastia das guerras civis inglesas não foi ordenada por ."
+    assert not checker.rendered(target, "Cromwell (em inglês)") and checker.rendered(target + " Cromwell", "Cromwell (em inglês)")
+
+
 # ---- symbols and the variant asked for ---------------------------------------------------------------
 def test_symbols_are_kept_where_the_model_loses_them(en_pt: TranslationEngine) -> None:
     """The probes that found the model losing symbols: each comes back whole."""

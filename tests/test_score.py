@@ -65,6 +65,17 @@ def test_human_references_pass(scorer: PairScorer) -> None:
     assert len(flagged) <= 1, flagged
 
 
+def test_pairs_scored_together_are_read_as_one_text_for_names(scorer: PairScorer) -> None:
+    """``score_pairs`` (``newsmt score``) reads its pairs as one text: ``Sainsbury's`` written
+    mid-sentence in one line is a name where it starts another, and dropped there it is missing."""
+    sources = ["Shoppers will find new aisles at Sainsbury's stores.",
+               "Sainsbury's said it would double the size of its beauty range."]
+    targets = ["Os clientes vão encontrar novos corredores nas lojas da Sainsbury's.",
+               "Disse que iria duplicar o tamanho da sua gama de beleza."]
+    assert score_pairs(sources, targets, scorer)[1]["evidence"]["omission"] == ["Sainsbury"]
+    assert "omission" not in scorer.score(sources[1:], targets[1:])[0].flags  # one line alone: no name known
+
+
 def test_read_pairs_reads_aligned_files_and_jsonl(tmp_path: Path) -> None:
     (tmp_path / "src.txt").write_text("One.\nTwo.\n", encoding="utf-8")
     (tmp_path / "tgt.txt").write_text("Um.\nDois.\n", encoding="utf-8")

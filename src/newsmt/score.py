@@ -18,7 +18,9 @@ without repairing anything, and adds the model-based checks:
   ``quality.QualityScorer``, with language identification, length and repetition; 1 without doubt),
   and the meaning checks run again with it (a name a translator wrote in his own way comes back).
 
-``score_pairs`` is the function behind ``newsmt score``; ``read_pairs`` reads line-aligned files or
+``score_pairs`` is the function behind ``newsmt score``: it reads its pairs as one text for names (a
+word the sources write with a capital mid-sentence is a name where another line starts with it);
+the engine scores each sentence on its own. ``read_pairs`` reads line-aligned files or
 JSONL with ``src``/``tgt``; ``summary_line`` is the line printed at the end.
 """
 from __future__ import annotations
@@ -108,22 +110,24 @@ class PairScorer:
         self._checker: MeaningChecker | None = None
         self._lock = threading.Lock()
 
-    def score(self, sources: list[str], targets: list[str], guards: bool = True) -> list[Scored]:
+    def score(self, sources: list[str], targets: list[str], guards: bool = True, context: bool = False) -> list[Scored]:
         """One ``Scored`` per pair, in order. ``guards``: also the cheap checks (the engine, which
-        has run them on its own output, passes False)."""
+        has run them on its own output, passes False). ``context``: the pairs are one text, whose
+        names (``MeaningChecker.names_in``) are names in every line."""
         if len(sources) != len(targets):
             raise ValueError(f"score: {len(sources)} sources but {len(targets)} translations")
         if not sources:
             return []
         checker = self._meaning()
         judged = [has_language(src) and not copied_on_purpose(src, tgt) for src, tgt in zip(sources, targets)]
-        reports = [checker.check(src, tgt) if ok else None for src, tgt, ok in zip(sources, targets, judged)]
+        known = checker.names_in(sources) if context else frozenset()
+        reports = [checker.check(src, tgt, "", known) if ok else None for src, tgt, ok in zip(sources, targets, judged)]
         # the round trip only where the cheap checks leave doubt: a name not found, or too little of
         # the source covered by the translation's words and the lexicon (measured: a fifth of
         # Bergamot translations, a third of human ones, nearly every corrupted one)
         doubt = [i for i, r in enumerate(reports) if r is not None and (r.omitted or r.fewer or r.coverage < ROUND_TRIP_BELOW)]
         if self._back_engine() is not None:
-            factors = self._round_trip(sources, targets, doubt, reports)
+            factors = self._round_trip(sources, targets, doubt, reports, known)
         else:  # no model the other way: the meaning factor from cross-lingual embeddings, and a
             # shorter translation closer to the source's first half than to all of it lost its second half
             sims, cut = self.quality.similarity_and_cut(sources, targets)
@@ -144,7 +148,7 @@ class PairScorer:
         return out
 
     def _round_trip(self, sources: list[str], targets: list[str], doubt: list[int],
-                    reports: list[MeaningReport | None]) -> list[float]:
+                    reports: list[MeaningReport | None], known: frozenset[str]) -> list[float]:
         """Meaning factors from the round trip of the ``doubt`` lines (1 elsewhere); their reports
         checked again with the back-translation."""
         from sacrebleu.metrics import CHRF
@@ -153,7 +157,7 @@ class PairScorer:
         factors = [1.0] * len(sources)
         for i, back in zip(doubt, self.back_translate([targets[i] for i in doubt])):
             factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
-            reports[i] = checker.check(sources[i], targets[i], back)
+            reports[i] = checker.check(sources[i], targets[i], back, known)
             reports[i].round_trip = factors[i]
         return factors
 
@@ -247,13 +251,13 @@ class PairScorer:
 
 def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer | QualityScorer) -> list[dict[str, Any]]:
     """One JSON-ready record per pair: ``{"line", "src", "tgt", "score", "flags", "evidence"}``
-    (``line`` 1-based). With a ``QualityScorer`` (no model the other way) the checks by value still
-    run; omissions and additions need the round trip."""
+    (``line`` 1-based), the pairs read as one text. With a ``QualityScorer`` (no model the other
+    way) the checks by value still run; omissions and additions need the round trip."""
     if isinstance(scorer, QualityScorer):  # no model the other way: every check but the round trip
         with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
-            scored = pair.score(sources, translations)
+            scored = pair.score(sources, translations, context=True)
     else:
-        scored = scorer.score(sources, translations)
+        scored = scorer.score(sources, translations, context=True)
     return [{"line": i, "src": s, "tgt": t, "score": r.score, "flags": r.flags, "evidence": r.evidence}
             for i, (s, t, r) in enumerate(zip(sources, translations, scored), 1)]
 

@@ -4,10 +4,11 @@ Evidence, per sentence pair (``check``):
 
 * names: every capitalized word of the source (not at a sentence start, not a stopword, not a
   short acronym, not in a quoted title; an acronym or a sentence's first word that the target pack
-  lists, ``FBI`` = ``ФБР``, ``France``, is one) that the translation has in no form: not carried over
+  lists, ``FBI`` = ``ФБР``, ``France``, is one, and so is a word the text around writes as a name,
+  ``names_in``: ``Sainsbury's said``) that the translation has in no form: not carried over
   (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
-  translated by the bilingual ``Lexicon`` (by a translation no other source word claims: the
-  shortlists pair ``Trump`` with ``presidente``), not in the back-translation, not transliterated
+  translated by the bilingual ``Lexicon`` (by a translation no other source word claims and no
+  stopword: the shortlists pair ``Trump`` with ``presidente``, ``US`` with ``dos``), not in the back-translation, not transliterated
   across scripts (``names``: ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` =
   ``Китай``, ``Korea`` = ``северокорейским``: ``names.Exonyms``); the scorer
   then drops a name whose translation alone the target has (``Germany`` -> ``Alemanha``). With no
@@ -37,15 +38,15 @@ set on the tuning part of ``scripts/eval_quality.py`` (docs/TRUST.md).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from ..languages import Language
 from .guards import protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import Exonyms, same_sound, stands_alone, transliteration, word_keys
+from .names import Exonyms, same_sound, spelt_alike, stands_alone, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -56,6 +57,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|\n\s*)$")  # a sentence's or a quotation's start
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
+_ASIDE = re.compile(r"\([^()]*\)")
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
@@ -105,27 +107,6 @@ def _found(word: str, pool: set[str], prefixes: set[str]) -> bool:
     return word in pool or (len(word) >= 3 and word[:5] in prefixes and any(_same(word, w) for w in pool if w[:5] == word[:5]))
 
 
-_SOUNDS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("eau", "o"), ("y", "i"), ("w", "v"),
-                                           ("(?<=.)e$", ""))]
-
-
-def _sound(word: str) -> str:
-    """A folded name as it sounds across spellings (``oyapock`` = ``oiapoque`` = ``oiapok``)."""
-    for pattern, repl in _SOUNDS:
-        word = pattern.sub(repl, word)
-    return word
-
-
-def _like(word: str, pool: set[str]) -> bool:
-    """A name written another way (``Navalny``/``Navalni``, ``Smyrna``/``Esmirna``,
-    ``Oyapock``/``Oiapoque``): a word of the pool at least 0.75 similar by characters, of about
-    the same length, or the same when spelt as it sounds."""
-    need = 0.75 if len(word) >= 6 else 0.8  # short names one letter apart are other names (Hong, Kong)
-    return any(abs(len(w) - len(word)) <= 3 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= need
-                                                 or _sound(word) == _sound(w))
-               for w in pool if len(w) >= 4)
-
-
 def _title_case(text: str, least: int = 3) -> bool:
     """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word (``least``
     of them or more, after the first) capitalized."""
@@ -144,8 +125,8 @@ def _quoted_titles(text: str) -> list[tuple[int, int]]:
 
 
 def _count(key: str, folded: list[str]) -> int:
-    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``_same``, ``_like``)."""
-    return sum(1 for k in folded if k == key or _same(key, k) or _like(key, {k}))
+    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``_same``, ``spelt_alike``)."""
+    return sum(1 for k in folded if k == key or _same(key, k) or spelt_alike(key, {k}))
 
 
 class MeaningChecker:
@@ -177,8 +158,23 @@ class MeaningChecker:
         suffixes = dates.get("decades", {}).get("suffixes")  # a span of ten: "in his 20s", "1990-х"
         self._tens = re.compile(rf"(?<![\d.,])(\d*0)(?:{alternation(suffixes)})(?!\w)") if suffixes else None
 
-    def check(self, source: str, target: str, back: str = "") -> MeaningReport:
-        """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none)."""
+    def names_in(self, sources: list[str]) -> frozenset[str]:
+        """Folded words that ``sources`` write as names mid-sentence more often than in lower case:
+        names also where they start a sentence (``Sainsbury's said``), as a truecaser reads them."""
+        named, lower = Counter(), Counter()
+        for text in sources:
+            headline = _title_case(text)  # capitals mark no names there
+            for m in _WORD.finditer(text):
+                word = _bare(m.group())
+                if word.islower():
+                    lower[word] += 1
+                elif not headline and self._is_name(word, text, m.start()):
+                    named[fold(word)] += 1
+        return frozenset(k for k, n in named.items() if n > lower[k])
+
+    def check(self, source: str, target: str, back: str = "", known: frozenset[str] = frozenset()) -> MeaningReport:
+        """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none);
+        ``known``: names of the text around it (``names_in``)."""
         tgt_list, back_list = [fold(w) for w in _words(target)], [fold(w) for w in _words(back)]
         tgt_words, back_words = set(tgt_list), set(back_list)
         pool = tgt_words | back_words
@@ -201,11 +197,12 @@ class MeaningChecker:
                 claims.setdefault(t, set()).add(key)
         for m, word, key in words:
             total += 1
-            name = not headline and self._source_name(word, key, source, m.start(), m.end()) \
-                and not any(a <= m.start() < b for a, b in titles)
+            name = ((not headline and self._source_name(word, key, source, m.start(), m.end()))
+                    or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
             # a name's lexicon translation counts only where no other word of the source claims it
             # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
-            translations = frozenset(t for t in lexicon[key] if claims[t] == {key}) if name else lexicon[key]
+            translations = frozenset(t for t in lexicon[key] if claims[t] == {key} and t not in self._stop_tgt) \
+                if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
             if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list)):
@@ -213,11 +210,11 @@ class MeaningChecker:
                 continue
             if any(_found(t, tgt_words, prefixes) for t in translations):
                 covered += 1
-            elif name and not _like(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
+            elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
                     and self._checkable(word, key, stands_alone(source, m.start(), m.end(), self._links)):
                 report.omitted.append(word)
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
-                    and not _like(key, pool):
+                    and not spelt_alike(key, pool):
                 report.omitted.append(word)
         if not (self.lexicon or back):
             total = 0  # without a lexicon or a round trip, how much of the source is covered is unknown
@@ -234,18 +231,19 @@ class MeaningChecker:
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
         """Whether a name not found can be called omitted. A name the target pack lists (``China``)
-        always is; a word a translator translates never: one the source pack lists (``Supreme``),
-        one with a common noun's ending (``Judiciary``), and, in a longer name, one the lexicon
-        translates and knows in lower case (``Royal Navy``). Standing ``alone`` (``names.stands_alone``),
-        such a word is a name (``Bush``; the round trip and the word translated alone clear a common
-        one). Without a lexicon: a one-word name of CLDR's standing alone is (``Paris`` = ``Париж``),
-        a word made from a name (``Swedish``) or known to the vocabulary in lower case is not."""
-        if key in self._exonyms.listed:
+        always is, and with a lexicon one standing ``alone`` (``names.stands_alone``: ``Bush``, ``the
+        Commission said``; the round trip and the word translated alone clear a common word). Else a
+        word a translator translates never is: one the source pack lists (``Supreme``), one with a
+        common noun's ending (``Judiciary``), and, in a longer name, one the lexicon translates and
+        knows in lower case (``Royal Navy``). Without a lexicon: a one-word name of CLDR's standing
+        alone is (``Paris`` = ``Париж``), a word made from a name (``Swedish``) or known to the
+        vocabulary in lower case is not."""
+        if key in self._exonyms.listed or (self.lexicon and alone):
             return True
         if key in self._translated or (len(key) >= 7 and key.endswith(self._common)):
             return False
         if self.lexicon:
-            return alone or not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
+            return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
         if alone and key in self._exonyms.whole:
             return True
         if key.endswith(self._derived):
@@ -357,7 +355,7 @@ class MeaningChecker:
             key = fold(word)
             if key in self._stop_tgt or len(key) < 5 or not self._is_name(word, target, m.start()) or "-" in word:
                 continue
-            if not _found(key, src_pool, prefixes) and not self._translatable_back(word) and not _like(key, src_pool) \
+            if not _found(key, src_pool, prefixes) and not self._translatable_back(word) and not spelt_alike(key, src_pool) \
                     and key in back_words and not self._lexicon_word(word):
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
@@ -374,7 +372,8 @@ class MeaningChecker:
         ``Eskimo`` -> ``Esquimó``) that the translation did translate, not a name it dropped."""
         pool = {fold(w) for w in _words(target)}
         prefixes = {w[:5] for w in pool}
-        return any(_found(k, pool, prefixes) or (len(k) >= 4 and _like(k, pool)) for w in _WORD.findall(translation)
+        translation = _ASIDE.sub("", translation)  # "Cromwell (em inglês)": the model's aside, not the word
+        return any(_found(k, pool, prefixes) or (len(k) >= 4 and spelt_alike(k, pool)) for w in _WORD.findall(translation)
                    for k in [fold(w)] if len(k) >= 3 and k not in self._stop_tgt)
 
     def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:

@@ -139,6 +139,28 @@ def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False) -> boo
                for x in long_a[:8] for y in long_b[:8])
 
 
+_SPELLINGS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("eau", "o"), ("y", "i"),
+                                              ("w", "v"), ("(?<=.)e$", ""))]
+
+
+def _spoken(word: str) -> str:
+    """A folded Latin name as it sounds across spellings (``oyapock`` = ``oiapoque`` = ``oiapok``)."""
+    for pattern, repl in _SPELLINGS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def spelt_alike(word: str, pool: set[str]) -> bool:
+    """A name written another way (``Navalny``/``Navalni``, ``Smyrna``/``Esmirna``,
+    ``Oyapock``/``Oiapoque``): a word of the pool at least 0.75 similar by characters, of about
+    the same length (two letters apart at most: ``right`` is not ``Brighton``), or the same when
+    spelt as it sounds."""
+    need = 0.75 if len(word) >= 6 else 0.8  # short names one letter apart are other names (Hong, Kong)
+    return any(abs(len(w) - len(word)) <= 2 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= need
+                                                 or _spoken(word) == _spoken(w))
+               for w in pool if len(w) >= 4)
+
+
 class Exonyms:
     """The names a language writes in its own way (``China`` = ``Китай``, ``Pyongyang`` = ``Пхеньян``,
     ``Korean`` = ``корейский``): its pack's ``names`` section, ``[exonyms]`` (written by hand; a name
