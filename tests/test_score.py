@@ -165,6 +165,22 @@ def test_english_to_russian_is_checked_without_a_model_back():
     assert records[2]["evidence"].get("number_mismatch") == ["3.5"]
 
 
+def test_without_a_lexicon_a_model_tells_a_name_from_a_word():
+    """en->ru has no lexicon: ``Jones`` (an ending of words made from names) and ``Rosa`` (a word of
+    the vocabulary) may be words, so the bundled en->pt model translates each alone: it keeps the
+    names, which are then missing; it translates ``Allies`` (``Aliados``), a word, so no flag."""
+    from newsmt import score_texts
+
+    sources = ["Police said Jones was arrested on Friday.", "Forecasters said Rosa would weaken on Monday.",
+               "In 1944 the Allies landed in southern France."]
+    kept = ["Полиция сообщила, что Джонс был арестован в пятницу.", "Синоптики сообщили, что Роза ослабнет в понедельник.",
+            "В 1944 году союзники высадились на юге Франции."]
+    dropped = ["Полиция сообщила, что он был арестован в пятницу.", "Синоптики сообщили, что он ослабнет в понедельник.",
+               "В 1944 году войска высадились на юге Франции."]
+    records = score_texts(sources * 2, kept + dropped, "en", "ru")
+    assert [r["evidence"].get("omission") for r in records] == [None, None, None, ["Jones"], ["Rosa"], None]
+
+
 def test_without_a_model_back_a_translation_of_the_first_half_only_is_an_omission():
     """FLORES devtest English and its human Russian: whole translations pass the half-cut check,
     their first halves of words do not (read from ../shared)."""

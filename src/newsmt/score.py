@@ -102,7 +102,8 @@ class PairScorer:
         self.src, self.tgt = self.source.tag, self.target.tag
         self.checks_off = g.checks_off(self.source, self.target)
         self._back, self._load_back, self._owns_back = back, load_back, back is None
-        self._forward, self._owns_forward, self._no_forward = forward, False, False
+        self._alone: dict[str, Any] = {self.tgt: forward} if forward is not None else {}  # single words: language -> backend
+        self._owned: list[Any] = []
         self.quality = quality or QualityScorer(self.source, self.target, threshold=threshold)
         self._owns_quality = quality is None
         if threshold is not None:
@@ -165,16 +166,25 @@ class PairScorer:
         """Translate single words with ``backend`` (the engine's own model; its owner closes it)
         unless this scorer already has one."""
         with self._lock:
-            if self._forward is None:
-                self._forward = backend
+            if self._alone.get(self.tgt) is None:
+                self._alone[self.tgt] = backend
 
     def _words_alone(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
-        """Names still omitted or added after the round trip, each translated alone: an omitted
-        word whose translation the target has is a word of the language written with a capital,
-        not a name dropped; an added word that translates back into a word of the source is its
-        translation."""
+        """Names still omitted or added after the round trip, each translated alone: a doubtful one
+        (no lexicon to tell a name from a word) is omitted where a model carries it over alone into
+        the vocabulary's language (``Texas``; not ``Allies`` -> ``Aliados``); an omitted word whose
+        translation the target has is a word of the language written with a capital, not a name
+        dropped; an added word that translates back into a word of the source is its translation."""
+        doubtful = list(dict.fromkeys(w for r in reports if r is not None for w in r.doubtful))
+        vocabulary = self._meaning().vocabulary
+        oracle = self._words_to(vocabulary.target) if doubtful and vocabulary is not None else None
+        if oracle is not None:
+            alone = dict(zip(doubtful, (h.text for h in oracle.translate(doubtful))))
+            for r in reports:
+                if r is not None:
+                    r.omitted += [w for w in r.doubtful if self._meaning().carried_over(w, alone[w])]
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
-        forward = self._forward_backend() if omitted else None
+        forward = self._words_to(self.tgt) if omitted else None
         if forward is not None:
             alone = dict(zip(omitted, (h.text for h in forward.translate(omitted))))
             for r, target in zip(reports, targets):
@@ -202,9 +212,10 @@ class PairScorer:
                 self._back = None
             if self._owns_quality:
                 self.quality.close()
-            if self._owns_forward and self._forward is not None:
-                self._forward.close()
-                self._forward, self._owns_forward = None, False
+            for backend in self._owned:
+                backend.close()
+            self._alone = {k: v for k, v in self._alone.items() if v not in self._owned}
+            self._owned.clear()
 
     def __enter__(self) -> PairScorer:
         return self
@@ -222,22 +233,22 @@ class PairScorer:
                     self._load_back = None
             return self._back
 
-    def _forward_backend(self) -> Any:
+    def _words_to(self, tgt: str) -> Any:
         """A ``src -> tgt`` backend for single words, loaded on first use; None where there is none."""
         with self._lock:
-            if self._forward is None and not self._no_forward:
+            if tgt not in self._alone:
                 from .config import TranslateConfig
                 from .models import resolve
                 from .translate.registry import create_backend
 
                 try:
-                    resolved = resolve(self.src, self.tgt)
+                    resolved = resolve(self.src, tgt)
                 except (ModelError, LanguageError):
-                    self._no_forward = True
+                    self._alone[tgt] = None
                     return None
-                self._forward = create_backend(resolved, TranslateConfig(tgt=self.tgt, threads=1), self.src, self.tgt)
-                self._owns_forward = True
-            return self._forward
+                self._alone[tgt] = create_backend(resolved, TranslateConfig(tgt=tgt, threads=1), self.src, tgt)
+                self._owned.append(self._alone[tgt])
+            return self._alone[tgt]
 
     def _meaning(self) -> MeaningChecker:
         with self._lock:

@@ -55,8 +55,9 @@ def fold(word: str) -> str:
 class Lexicon:
     """Word translations ``src`` -> ``tgt`` kept by both directions' shortlists (whole words only)."""
 
-    def __init__(self, forward_dir: Path, backward_dir: Path) -> None:
+    def __init__(self, forward_dir: Path, backward_dir: Path, target: str = "") -> None:
         self._fwd, self._bwd = _Shortlist(forward_dir), _Shortlist(backward_dir)
+        self.target = target  # the target language's code
         self.translations = lru_cache(maxsize=65536)(self._translations)
         self.reverse = lru_cache(maxsize=65536)(self._reverse)
 
@@ -68,7 +69,7 @@ class Lexicon:
 
         try:
             fwd, bwd = resolve(src, tgt, backend="bergamot"), resolve(tgt, src, backend="bergamot")
-            return cls(Path(fwd.path), Path(bwd.path))
+            return cls(Path(fwd.path), Path(bwd.path), tgt)
         except (NewsmtError, StopIteration, ValueError, OSError):
             return None
 

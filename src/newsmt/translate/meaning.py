@@ -8,12 +8,15 @@ Evidence, per sentence pair (``check``):
   ``names_in``: ``Sainsbury's said``) that the translation has in no form: not carried over
   (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
   translated by the bilingual ``Lexicon`` (by a translation no other source word claims and no
-  stopword: the shortlists pair ``Trump`` with ``presidente``, ``US`` with ``dos``), not in the back-translation, not transliterated
-  across scripts (``names``: ``Navalny`` = ``Навального``), not the target pack's exonym (``China`` =
-  ``Китай``, ``Korea`` = ``северокорейским``: ``names.Exonyms``); the scorer
-  then drops a name whose translation alone the target has (``Germany`` -> ``Alemanha``). With no
-  lexicon for the pair (no model either way), a word the source pack marks as translated
-  (``Supreme``, ``Hurricane``) or made from a name (``Swedish``) is not judged: nothing can check it;
+  stopword: the shortlists pair ``Trump`` with ``presidente``, ``US`` with ``dos``), not in the
+  back-translation, not transliterated across scripts (``names``: ``Navalny`` = ``Навального``), not
+  the target pack's exonym (``China`` = ``Китай``, ``Korea`` = ``северокорейским``:
+  ``names.Exonyms``); the scorer then drops a name whose translation alone the target has
+  (``Germany`` -> ``Alemanha``). With no lexicon for the pair (no model either way), a word the
+  source pack marks as translated (``Supreme``, ``Hurricane``) is not judged, and one standing alone
+  that may be a word (made from a name, ``Swedish``, or known to the vocabulary in lower case) is
+  ``doubtful``: the scorer calls it omitted where a model keeps it when translating it alone
+  (``Texas``, not ``Allies`` -> ``Aliados``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -46,7 +49,7 @@ from .guards import protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import Exonyms, same_sound, spelt_alike, stands_alone, transliteration, word_keys
+from .names import Exonyms, in_pool, same_sound, same_start, spelt_alike, stands_alone, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -65,6 +68,7 @@ class MeaningReport:
 
     omitted: list[str] = field(default_factory=list)
     fewer: list[str] = field(default_factory=list)  # repeated names found fewer times: "Gingrich (1 of 2)"
+    doubtful: list[str] = field(default_factory=list)  # not found, a name or a word (no lexicon to tell)
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
@@ -97,16 +101,6 @@ def _words(text: str) -> list[str]:
     return words + [p for w in words if "-" in w for p in w.split("-")]
 
 
-def _same(a: str, b: str) -> bool:
-    """Two folded words that share their first five letters (or are equal when shorter)."""
-    n = min(5, len(a), len(b))
-    return n >= 3 and a[:n] == b[:n] and (n == 5 or len(a) == len(b) or abs(len(a) - len(b)) <= 2)
-
-
-def _found(word: str, pool: set[str], prefixes: set[str]) -> bool:
-    return word in pool or (len(word) >= 3 and word[:5] in prefixes and any(_same(word, w) for w in pool if w[:5] == word[:5]))
-
-
 def _title_case(text: str, least: int = 3) -> bool:
     """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word (``least``
     of them or more, after the first) capitalized."""
@@ -125,8 +119,8 @@ def _quoted_titles(text: str) -> list[tuple[int, int]]:
 
 
 def _count(key: str, folded: list[str]) -> int:
-    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``_same``, ``spelt_alike``)."""
-    return sum(1 for k in folded if k == key or _same(key, k) or spelt_alike(key, {k}))
+    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``same_start``, ``spelt_alike``)."""
+    return sum(1 for k in folded if k == key or same_start(key, k) or spelt_alike(key, {k}))
 
 
 class MeaningChecker:
@@ -205,14 +199,17 @@ class MeaningChecker:
                 if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            if _found(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list)):
+            if in_pool(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list)):
                 covered += 1
                 continue
-            if any(_found(t, tgt_words, prefixes) for t in translations):
+            if any(in_pool(t, tgt_words, prefixes) for t in translations):
                 covered += 1
-            elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit() \
-                    and self._checkable(word, key, stands_alone(source, m.start(), m.end(), self._links)):
-                report.omitted.append(word)
+            elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit():
+                alone = stands_alone(source, m.start(), m.end(), self._links)
+                if self._checkable(word, key, alone):
+                    report.omitted.append(word)
+                elif alone and not self.lexicon and key not in self._translated and not self._common_noun(key):
+                    report.doubtful.append(word)  # "Texas" or "Allies": the scorer asks a model
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool):
                 report.omitted.append(word)
@@ -240,7 +237,7 @@ class MeaningChecker:
         vocabulary in lower case is not."""
         if key in self._exonyms.listed or (self.lexicon and alone):
             return True
-        if key in self._translated or (len(key) >= 7 and key.endswith(self._common)):
+        if key in self._translated or self._common_noun(key):
             return False
         if self.lexicon:
             return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
@@ -249,6 +246,15 @@ class MeaningChecker:
         if key.endswith(self._derived):
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
+
+    def _common_noun(self, key: str) -> bool:
+        return len(key) >= 7 and key.endswith(self._common)
+
+    def carried_over(self, word: str, translation: str) -> bool:
+        """Whether a model's ``translation`` of ``word`` alone (into a language of the same script)
+        keeps it (``Texas``, ``Jones (em inglês)``): a name, not a word it translates (``Aliados``,
+        ``Universo``)."""
+        return fold(word) in map(fold, _WORD.findall(_ASIDE.sub("", translation)))
 
     def _sound_pool(self, target: str) -> list[tuple[frozenset[str], bool]]:
         """Sound keys of the target's words written in another script than Latin (not its stopwords
@@ -294,7 +300,7 @@ class MeaningChecker:
                 continue
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
-                if (a, b) not in out and (folded == key or _same(key, folded) or (
+                if (a, b) not in out and (folded == key or same_start(key, folded) or (
                         self._scripts and not w.isascii()
                         and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded]))):
                     out.append((a, b))
@@ -355,7 +361,7 @@ class MeaningChecker:
             key = fold(word)
             if key in self._stop_tgt or len(key) < 5 or not self._is_name(word, target, m.start()) or "-" in word:
                 continue
-            if not _found(key, src_pool, prefixes) and not self._translatable_back(word) and not spelt_alike(key, src_pool) \
+            if not in_pool(key, src_pool, prefixes) and not self._translatable_back(word) and not spelt_alike(key, src_pool) \
                     and key in back_words and not self._lexicon_word(word):
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
@@ -373,7 +379,7 @@ class MeaningChecker:
         pool = {fold(w) for w in _words(target)}
         prefixes = {w[:5] for w in pool}
         translation = _ASIDE.sub("", translation)  # "Cromwell (em inglês)": the model's aside, not the word
-        return any(_found(k, pool, prefixes) or (len(k) >= 4 and spelt_alike(k, pool)) for w in _WORD.findall(translation)
+        return any(in_pool(k, pool, prefixes) or (len(k) >= 4 and spelt_alike(k, pool)) for w in _WORD.findall(translation)
                    for k in [fold(w)] if len(k) >= 3 and k not in self._stop_tgt)
 
     def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:
@@ -381,7 +387,7 @@ class MeaningChecker:
         is a word of ``source`` (``Platô`` -> ``Plateau``): a translation, not an addition."""
         pool = {fold(w) for w in _words(source)}
         prefixes = {w[:5] for w in pool}
-        return {w for w, t in zip(words, translations) if any(_found(fold(x), pool, prefixes) for x in _WORD.findall(t))}
+        return {w for w, t in zip(words, translations) if any(in_pool(fold(x), pool, prefixes) for x in _WORD.findall(t))}
 
     def _lexicon_word(self, word: str) -> bool:
         """Whether ``word`` is a vocabulary word of the target language (a common noun written with

@@ -9,7 +9,9 @@ vowels dropped, letters that one language writes for another's grouped (``h``/``
 ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w``, ``q``, ``x``,
 ``ng``, ``eu``, ``au`` (``Michael`` = ``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Recep`` =
 ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``, ``Jong`` = ``Чен``). Two words are one name when a key of each
-agrees, or when long keys differ by one sound.
+agrees, or when long keys differ by one sound. In one script, a name written another way shares its
+first five letters (``same_start``: ``Eurasia`` = ``Eurásia``) or most of its letters or its sound
+(``spelt_alike``: ``Navalny`` = ``Navalni``, ``Oyapock`` = ``Oiapoque``).
 """
 from __future__ import annotations
 
@@ -137,6 +139,19 @@ def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False) -> boo
     long_a, long_b = sorted(k for k in a if len(k) >= 5), sorted(k for k in b if len(k) >= 5)
     return any(abs(len(x) - len(y)) <= 1 and SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.8
                for x in long_a[:8] for y in long_b[:8])
+
+
+def same_start(a: str, b: str) -> bool:
+    """Two folded words that share their first five letters (or are equal when shorter)."""
+    n = min(5, len(a), len(b))
+    return n >= 3 and a[:n] == b[:n] and (n == 5 or len(a) == len(b) or abs(len(a) - len(b)) <= 2)
+
+
+def in_pool(word: str, pool: set[str], prefixes: set[str]) -> bool:
+    """Whether the folded ``word`` is in ``pool`` or shares its start with a word there
+    (``same_start``; ``prefixes``: the pool's words' first five letters)."""
+    return word in pool or (len(word) >= 3 and word[:5] in prefixes
+                            and any(same_start(word, w) for w in pool if w[:5] == word[:5]))
 
 
 _SPELLINGS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("eau", "o"), ("y", "i"),
