@@ -76,6 +76,18 @@ def test_pairs_scored_together_are_read_as_one_text_for_names(scorer: PairScorer
     assert "omission" not in scorer.score(sources[1:], targets[1:])[0].flags  # one line alone: no name known
 
 
+def test_a_word_of_a_longer_name_is_checked_where_the_model_keeps_it_alone(scorer: PairScorer) -> None:
+    """In a longer name a word the lexicon translates may be a name (``Hurricane Rosa``, ``Kanye
+    West``) or a word (``Game of Thrones``): the model translating it alone tells (``Rosa`` stays,
+    ``Game`` becomes ``Jogo``)."""
+    sources = ["Hurricane Rosa will bring heavy rain to Mexico on Monday.", "He starred in Game of Thrones for years."]
+    records = score_pairs(sources * 2, ["O furacão Rosa trará chuvas fortes ao México na segunda-feira.",
+                                        "Ele protagonizou A Guerra dos Tronos durante anos.",
+                                        "O furacão trará chuvas fortes ao México na segunda-feira.",
+                                        "Ele protagonizou A Guerra dos Tronos durante anos."], scorer)
+    assert [r["evidence"].get("omission") for r in records] == [None, None, ["Rosa"], None]
+
+
 def test_read_pairs_reads_aligned_files_and_jsonl(tmp_path: Path) -> None:
     (tmp_path / "src.txt").write_text("One.\nTwo.\n", encoding="utf-8")
     (tmp_path / "tgt.txt").write_text("Um.\nDois.\n", encoding="utf-8")

@@ -171,13 +171,15 @@ class PairScorer:
 
     def _words_alone(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
         """Names still omitted or added after the round trip, each translated alone: a doubtful one
-        (no lexicon to tell a name from a word) is omitted where a model carries it over alone into
-        the vocabulary's language (``Texas``; not ``Allies`` -> ``Aliados``); an omitted word whose
+        (a name or a word) is omitted where a model carries it over alone into the vocabulary's
+        language (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``); an omitted word whose
         translation the target has is a word of the language written with a capital, not a name
         dropped; an added word that translates back into a word of the source is its translation."""
         doubtful = list(dict.fromkeys(w for r in reports if r is not None for w in r.doubtful))
         vocabulary = self._meaning().vocabulary
-        oracle = self._words_to(vocabulary.target) if doubtful and vocabulary is not None else None
+        oracle = None
+        if doubtful and vocabulary is not None:  # the pair's own model where the vocabulary is the pair's
+            oracle = self._words_to(self.tgt if vocabulary.target == self.target.code else vocabulary.target)
         if oracle is not None:
             alone = dict(zip(doubtful, (h.text for h in oracle.translate(doubtful))))
             for r in reports:

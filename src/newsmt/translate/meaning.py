@@ -15,8 +15,9 @@ Evidence, per sentence pair (``check``):
   (``Germany`` -> ``Alemanha``). With no lexicon for the pair (no model either way), a word the
   source pack marks as translated (``Supreme``, ``Hurricane``) is not judged, and one standing alone
   that may be a word (made from a name, ``Swedish``, or known to the vocabulary in lower case) is
-  ``doubtful``: the scorer calls it omitted where a model keeps it when translating it alone
-  (``Texas``, not ``Allies`` -> ``Aliados``);
+  ``doubtful``, as is, with a lexicon, a word of a longer name that it translates (``Hurricane
+  Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it when translating it
+  alone (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``, ``Royal`` -> ``Real``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -68,7 +69,7 @@ class MeaningReport:
 
     omitted: list[str] = field(default_factory=list)
     fewer: list[str] = field(default_factory=list)  # repeated names found fewer times: "Gingrich (1 of 2)"
-    doubtful: list[str] = field(default_factory=list)  # not found, a name or a word (no lexicon to tell)
+    doubtful: list[str] = field(default_factory=list)  # not found, a name or a word: a model tells
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
@@ -208,8 +209,8 @@ class MeaningChecker:
                 alone = stands_alone(source, m.start(), m.end(), self._links)
                 if self._checkable(word, key, alone):
                     report.omitted.append(word)
-                elif alone and not self.lexicon and key not in self._translated and not self._common_noun(key):
-                    report.doubtful.append(word)  # "Texas" or "Allies": the scorer asks a model
+                elif (alone or self.lexicon) and key not in self._translated and not self._common_noun(key):
+                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa"; "Allies", "Royal Navy"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool):
                 report.omitted.append(word)
