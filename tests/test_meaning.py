@@ -496,9 +496,9 @@ def test_a_name_that_is_also_a_word_is_checked_where_it_stands_alone(checker: Me
 
 
 def test_a_name_of_the_text_is_checked_where_it_starts_a_sentence_or_a_headline(checker: MeaningChecker) -> None:
-    """Read as a truecaser reads: a word the text writes with a capital mid-sentence more often
-    than in lower case (``Sainsbury's``, ``Leslie``) is a name where it starts a sentence or stands
-    in a headline; a word it also writes in lower case (``Shoppers``) is not."""
+    """A word the text writes with a capital mid-sentence and never in lower case (``Sainsbury's``,
+    ``Leslie``) is a name where it starts a sentence or stands in a headline; a word it also writes
+    in lower case (``Shoppers``) is not."""
     known = checker.names_in(["Shoppers at Sainsbury's found new aisles, shoppers said.", "Chris Leslie spoke on Monday.",
                               "Leslie is MP for Nottingham East", "Rival chains followed Sainsbury's lead."])
     assert {"sainsbury", "leslie"} <= known and "shoppers" not in known

@@ -42,7 +42,6 @@ set on the tuning part of ``scripts/eval_quality.py`` (docs/TRUST.md).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..languages import Language
@@ -154,18 +153,19 @@ class MeaningChecker:
         self._tens = re.compile(rf"(?<![\d.,])(\d*0)(?:{alternation(suffixes)})(?!\w)") if suffixes else None
 
     def names_in(self, sources: list[str]) -> frozenset[str]:
-        """Folded words that ``sources`` write as names mid-sentence more often than in lower case:
-        names also where they start a sentence (``Sainsbury's said``), as a truecaser reads them."""
-        named, lower = Counter(), Counter()
+        """Folded words that ``sources`` write as names mid-sentence and never in lower case: names
+        also where they start a sentence (``Sainsbury's said``; not ``Foster care`` where the text
+        has ``foster`` once)."""
+        named, lower = set(), set()
         for text in sources:
             headline = _title_case(text)  # capitals mark no names there
             for m in _WORD.finditer(text):
                 word = _bare(m.group())
                 if word.islower():
-                    lower[word] += 1
+                    lower.add(fold(word))
                 elif not headline and self._is_name(word, text, m.start()):
-                    named[fold(word)] += 1
-        return frozenset(k for k, n in named.items() if n > lower[k])
+                    named.add(fold(word))
+        return frozenset(named - lower)
 
     def check(self, source: str, target: str, back: str = "", known: frozenset[str] = frozenset()) -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none);
