@@ -153,9 +153,8 @@ class MeaningChecker:
         self._tens = re.compile(rf"(?<![\d.,])(\d*0)(?:{alternation(suffixes)})(?!\w)") if suffixes else None
 
     def names_in(self, sources: list[str]) -> frozenset[str]:
-        """Folded words that ``sources`` write as names mid-sentence and never in lower case: names
-        also where they start a sentence (``Sainsbury's said``; not ``Foster care`` where the text
-        has ``foster`` once)."""
+        """Folded words that ``sources`` write as names mid-sentence, never in lower case: names also
+        where they start a sentence (``Sainsbury's said``; not ``Foster care`` beside ``foster``)."""
         named, lower = set(), set()
         for text in sources:
             headline = _title_case(text)  # capitals mark no names there
@@ -261,8 +260,10 @@ class MeaningChecker:
         """Sound keys of the target's words written in another script than Latin (not its stopwords
         in lower case), each with whether the word is short (five letters or fewer: one sound may
         name it)."""
-        return [(word_keys(w, self.tgt), len(w) <= 5) for w in _words(target)
-                if not w.isascii() and len(w) >= 2 and not (w.islower() and fold(w) in self._stop_tgt)]
+        return [(word_keys(w, self.tgt), len(w) <= 5) for w in _words(target) if self._sounded(w)]
+
+    def _sounded(self, word: str) -> bool:
+        return not word.isascii() and len(word) >= 2 and not (word.islower() and fold(word) in self._stop_tgt)
 
     def _across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> bool:
         """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
@@ -302,7 +303,7 @@ class MeaningChecker:
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
                 if (a, b) not in out and (folded == key or same_start(key, folded) or (
-                        self._scripts and not w.isascii()
+                        self._scripts and self._sounded(w)
                         and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded]))):
                     out.append((a, b))
                     break
