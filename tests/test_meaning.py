@@ -523,6 +523,18 @@ def test_with_a_lexicon_a_capitalized_word_standing_alone_is_checked(checker: Me
     assert checker.check(us, "Os investigadores dos têm muitas vezes de trabalhar muito para obter bolsas.").flags() == {"omission": ["US"]}
 
 
+def test_a_word_in_lower_case_renders_a_name_only_by_three_sounds_or_more() -> None:
+    """``угнан`` (hijacked) shares two sounds with the stem of ``Chinese``: not the name, which is
+    missing; ``китайское`` is it, and ``твиттере`` (three sounds) is ``Twitter``."""
+    checker = MeaningChecker(language("en"), language("ru"), None, Lexicon.for_source("en"))
+    source = "Earlier the Chinese news agency Xinhua reported a plane to be hijacked."
+    target = "Ранее китайское новостное агентство «Синьхуа» сообщило, что самолет был угнан."
+    assert checker.check(source, target).flags() == {}
+    assert checker.check(source, target.replace("китайское ", "")).flags() == {"omission": ["Chinese"]}
+    assert checker.check("He wrote on Twitter that the talks had failed.",
+                         "Он написал в твиттере, что переговоры провалились.").flags() == {}
+
+
 def test_a_back_translation_word_much_shorter_is_no_other_spelling_of_a_name(checker: MeaningChecker) -> None:
     """``right`` in the back-translation is not ``Brighton`` written another way; the model's aside in
     a word translated alone (``Cromwell (em inglês)``) is not that word's translation."""

@@ -61,6 +61,7 @@ _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _ASIDE = re.compile(r"\([^()]*\)")
+_Sound = tuple[frozenset[str], bool, bool]  # a target word's sound keys, whether it is short, in lower case
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
@@ -199,7 +200,7 @@ class MeaningChecker:
                 if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            if in_pool(key, pool, prefixes) or (name and self._across(word, key, sounds, tgt_list)):
+            if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, tgt_list) > 0):
                 covered += 1
                 continue
             if any(in_pool(t, tgt_words, prefixes) for t in translations):
@@ -256,18 +257,14 @@ class MeaningChecker:
         ``Universo``)."""
         return fold(word) in map(fold, _WORD.findall(_ASIDE.sub("", translation)))
 
-    def _sound_pool(self, target: str) -> list[tuple[frozenset[str], bool]]:
+    def _sound_pool(self, target: str) -> list[_Sound]:
         """Sound keys of the target's words written in another script than Latin (not its stopwords
         in lower case), each with whether the word is short (five letters or fewer: one sound may
         name it)."""
-        return [(word_keys(w, self.tgt), len(w) <= 5) for w in _words(target) if self._sounded(w)]
+        return [(word_keys(w, self.tgt), len(w) <= 5, w.islower()) for w in _words(target) if self._sounded(w)]
 
     def _sounded(self, word: str) -> bool:
         return not word.isascii() and len(word) >= 2 and not (word.islower() and fold(word) in self._stop_tgt)
-
-    def _across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> bool:
-        """A name found in another script (``Navalny`` in ``Навального``) or by its exonym (``Китая``)."""
-        return self._count_across(word, key, sounds, tgt_list) > 0
 
     def _keys(self, word: str) -> frozenset[str]:
         """Sound keys of a source name, and of its stem when it is a word made from a name
@@ -275,14 +272,16 @@ class MeaningChecker:
         stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
-    def _count_across(self, word: str, key: str, sounds: list[tuple[frozenset[str], bool]], tgt_list: list[str]) -> int:
-        """How many target words render ``word`` across scripts or as an exonym (an acronym only as
-        the pack lists it, never by sound)."""
+    def _count_across(self, word: str, key: str, sounds: list[_Sound], tgt_list: list[str]) -> int:
+        """How many target words render ``word`` in another script (``Navalny`` in ``Навального``)
+        or as an exonym (``Китая``; an acronym only as the pack lists it, never by sound)."""
         by_exonym = self._exonyms.count(key, tgt_list)
         if word.isupper() or not sounds:
             return by_exonym
         keys, short = self._keys(word), len(word) <= 7
-        return max(by_exonym, sum(same_sound(keys, k, short and s) for k, s in sounds))
+        # a word in lower case (шотландский, твиттере) shares three sounds or a longer key (not угнан)
+        return max(by_exonym, sum(same_sound(keys, k, short and s and not lower, 3 if lower else 2)
+                                  for k, s, lower in sounds))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
@@ -304,7 +303,7 @@ class MeaningChecker:
                 folded = fold(_POSSESSIVE.sub("", w))
                 if (a, b) not in out and (folded == key or same_start(key, folded) or (
                         self._scripts and self._sounded(w)
-                        and self._across(word, key, [(word_keys(w, self.tgt), len(w) <= 5)], [folded]))):
+                        and self._count_across(word, key, [(word_keys(w, self.tgt), len(w) <= 5, w.islower())], [folded]))):
                     out.append((a, b))
                     break
         return out

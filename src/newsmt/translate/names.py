@@ -122,14 +122,14 @@ def _one_apart(x: str, y: str) -> bool:
     return any(y[:i] + y[i + 1:] == x for i in range(len(y)))
 
 
-def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False) -> bool:
-    """Whether two words' sound keys name one name: a key in common (two sounds or more, or one
-    when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``), or keys
-    of five sounds or more at least 0.8 alike."""
+def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False, least: int = 2) -> bool:
+    """Whether two words' sound keys name one name: a key in common (``least`` sounds or more, or
+    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``), or
+    keys of five sounds or more at least 0.8 alike."""
     if not a or not b:
         return False
     common = a & b
-    if any(len(k) >= 2 for k in common):
+    if any(len(k) >= least for k in common):
         return True
     if common and short:
         return True
