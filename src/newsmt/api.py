@@ -67,7 +67,8 @@ def run(inputs: list[str], cfg: PipelineConfig, outdir: str | Path, workers: int
 def score_texts(sources: list[str], translations: list[str], src: str, tgt: str, threshold: float | None = None,
                 resources: Resources | None = None) -> list[dict[str, Any]]:
     """Score translations made by anyone: one record per pair with the score, every flag and its
-    evidence (see ``score.PairScorer``); the round trip uses the ``tgt -> src`` model."""
+    evidence (see ``score.PairScorer``; the pairs are read as one text for names); the round trip
+    uses the ``tgt -> src`` model."""
     from .score import score_pairs
 
     cfg = PipelineConfig()
