@@ -260,7 +260,7 @@ class MeaningChecker:
     def _sound_pool(self, target: str) -> list[_Sound]:
         """Sound keys of the target's words written in another script than Latin (not its stopwords
         in lower case), each with whether the word is short (five letters or fewer: one sound may
-        name it)."""
+        name it) and whether it is in lower case."""
         return [(word_keys(w, self.tgt), len(w) <= 5, w.islower()) for w in _words(target) if self._sounded(w)]
 
     def _sounded(self, word: str) -> bool:
@@ -301,9 +301,9 @@ class MeaningChecker:
                 continue
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
-                if (a, b) not in out and (folded == key or same_start(key, folded) or (
-                        self._scripts and self._sounded(w)
-                        and self._count_across(word, key, [(word_keys(w, self.tgt), len(w) <= 5, w.islower())], [folded]))):
+                sound = [(word_keys(w, self.tgt), len(w) <= 5, w.islower())] if self._scripts and self._sounded(w) else []
+                if (a, b) not in out and (folded == key or same_start(key, folded)
+                                          or (sound and self._count_across(word, key, sound, [folded]))):
                     out.append((a, b))
                     break
         return out
