@@ -61,7 +61,7 @@ _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _ASIDE = re.compile(r"\([^()]*\)")
-_Sound = tuple[frozenset[str], bool, bool]  # a target word's sound keys, whether it is short, in lower case
+_Sound = tuple[frozenset[str], bool, int]  # a target word's sound keys, whether it is short, the fewest sounds to share
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
@@ -228,14 +228,11 @@ class MeaningChecker:
         return report
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
-        """Whether a name not found can be called omitted. A name the target pack lists (``China``)
-        always is, and with a lexicon one standing ``alone`` (``names.stands_alone``: ``Bush``, ``the
-        Commission said``; the round trip and the word translated alone clear a common word). Else a
-        word a translator translates never is: one the source pack lists (``Supreme``), one with a
-        common noun's ending (``Judiciary``), and, in a longer name, one the lexicon translates and
-        knows in lower case (``Royal Navy``). Without a lexicon: a one-word name of CLDR's standing
-        alone is (``Paris`` = ``Париж``), a word made from a name (``Swedish``) or known to the
-        vocabulary in lower case is not."""
+        """Whether a name not found can be called omitted: one the target pack lists (``China``), with a
+        lexicon one standing ``alone`` (``Bush``, ``the Commission said``). Never a word a translator
+        translates: the source pack's (``Supreme``), a common noun's ending (``Judiciary``), in a longer
+        name one the lexicon translates (``Royal Navy``). Without a lexicon: a CLDR name standing alone
+        (``Paris``), not a word made from a name (``Swedish``) or the vocabulary's in lower case."""
         if key in self._exonyms.listed or (self.lexicon and alone):
             return True
         if key in self._translated or self._common_noun(key):
@@ -258,10 +255,15 @@ class MeaningChecker:
         return fold(word) in map(fold, _WORD.findall(_ASIDE.sub("", translation)))
 
     def _sound_pool(self, target: str) -> list[_Sound]:
-        """Sound keys of the target's words written in another script than Latin (not its stopwords
-        in lower case), each with whether the word is short (five letters or fewer: one sound may
-        name it) and whether it is in lower case."""
-        return [(word_keys(w, self.tgt), len(w) <= 5, w.islower()) for w in _words(target) if self._sounded(w)]
+        """``_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
+        return [self._sound(w) for w in _words(target) if self._sounded(w)]
+
+    def _sound(self, word: str) -> _Sound:
+        """Sound keys, whether one sound may name it (five letters or fewer), and how many sounds a key
+        in common needs: three in lower case (``твиттере``; not ``угнан`` for ``Chin(ese)``), unless
+        the word is an adjective made from a name (``минойских``)."""
+        lower = word.islower() and not transliteration(self.tgt).made_from_name(word)
+        return word_keys(word, self.tgt), len(word) <= 5 and not lower, 3 if lower else 2
 
     def _sounded(self, word: str) -> bool:
         return not word.isascii() and len(word) >= 2 and not (word.islower() and fold(word) in self._stop_tgt)
@@ -279,9 +281,7 @@ class MeaningChecker:
         if word.isupper() or not sounds:
             return by_exonym
         keys, short = self._keys(word), len(word) <= 7
-        # a word in lower case (шотландский, твиттере) shares three sounds or a longer key (not угнан)
-        return max(by_exonym, sum(same_sound(keys, k, short and s and not lower, 3 if lower else 2)
-                                  for k, s, lower in sounds))
+        return max(by_exonym, sum(same_sound(keys, k, short and s, least) for k, s, least in sounds))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
@@ -301,7 +301,7 @@ class MeaningChecker:
                 continue
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
-                sound = [(word_keys(w, self.tgt), len(w) <= 5, w.islower())] if self._scripts and self._sounded(w) else []
+                sound = [self._sound(w)] if self._scripts and self._sounded(w) else []
                 if (a, b) not in out and (folded == key or same_start(key, folded)
                                           or (sound and self._count_across(word, key, sound, [folded]))):
                     out.append((a, b))

@@ -73,10 +73,15 @@ class Transliteration:
         section = lang.section("transliteration") or {}
         self.letters = {k: v for k, v in section.get("letters", {}).items()}
         adjective = section.get("adjective_endings", [])
-        self.endings = list(section.get("endings", [])) + [d + e for d in section.get("derived", []) for e in adjective]
+        self.adjectives = tuple(d + e for d in section.get("derived", []) for e in adjective)
+        self.endings = list(section.get("endings", [])) + list(self.adjectives)
 
     def __bool__(self) -> bool:
         return bool(self.letters)
+
+    def made_from_name(self, word: str) -> bool:
+        """Whether ``word`` ends like an adjective made from a name (``минойских``, ``шведской``)."""
+        return word.lower().endswith(self.adjectives)
 
     def spellings(self, word: str) -> list[str]:
         """Latin spellings of ``word`` (lower case): as written and without each ending it has."""
