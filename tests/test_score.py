@@ -193,6 +193,21 @@ def test_without_a_lexicon_a_model_tells_a_name_from_a_word():
     assert [r["evidence"].get("omission") for r in records] == [None, None, None, ["Jones"], ["Rosa"], None]
 
 
+def test_without_a_model_back_the_checks_are_loaded_once_for_every_call():
+    """``newsmt score`` and ``/score`` take ``Resources.pair_scorer``: for en->ru (embeddings, no
+    model back) one ``PairScorer`` around the embedding scorer, kept with the models it loads (the
+    en->pt model that tells names from words), not one per call."""
+    from newsmt import score_texts
+
+    with Resources(PipelineConfig()) as resources:
+        pair = resources.pair_scorer("en", "ru")
+        assert pair is resources.pair_scorer("en", "ru") and pair.quality is resources.scorer("en", "ru")
+        for _ in range(2):
+            records = score_texts(["Police said Jones was arrested on Friday."],
+                                  ["Полиция сообщила, что он был арестован в пятницу."], "en", "ru", resources=resources)
+            assert records[0]["evidence"].get("omission") == ["Jones"]
+
+
 def test_without_a_model_back_a_translation_of_the_first_half_only_is_an_omission():
     """FLORES devtest English and its human Russian: whole translations pass the half-cut check,
     their first halves of words do not (read from ../shared)."""

@@ -75,4 +75,4 @@ def score_texts(sources: list[str], translations: list[str], src: str, tgt: str,
     if threshold is not None:
         cfg = with_settings(cfg, "translate", {"low_quality_threshold": threshold})
     with _resources(cfg, resources) as res:
-        return score_pairs(sources, translations, res.scorer(src, tgt))
+        return score_pairs(sources, translations, res.pair_scorer(src, tgt))

@@ -88,7 +88,7 @@ class Resources:
         self.cfg = cfg
         self._engines: dict[tuple[str, ...], TranslationEngine] = {}
         self._summarizer: Any = None
-        self._scorers: dict[tuple[str, str], PairScorer | QualityScorer] = {}
+        self._scorers: dict[tuple[str, ...], PairScorer | QualityScorer] = {}
 
     @classmethod
     def load(cls, cfg: PipelineConfig) -> Resources:
@@ -121,6 +121,18 @@ class Resources:
             except (ModelError, LanguageError):  # no model the other way: the embedding score
                 self._scorers[(src, tgt)] = QualityScorer(src, tgt, threshold=threshold)
         return self._scorers[(src, tgt)]
+
+    def pair_scorer(self, src: str, tgt: str) -> PairScorer:
+        """``scorer(src, tgt)`` as a ``PairScorer`` (the meaning checks around the embedding score
+        where no model translates back), loaded once: what ``newsmt score`` and ``/score`` use."""
+        from .score import PairScorer
+
+        scorer = self.scorer(src, tgt)
+        if isinstance(scorer, PairScorer):
+            return scorer
+        if (src, tgt, "checks") not in self._scorers:
+            self._scorers[(src, tgt, "checks")] = PairScorer(scorer.source, scorer.target, quality=scorer)
+        return self._scorers[(src, tgt, "checks")]
 
     @staticmethod
     def _load(src: str, tgt: str, cfg: Any, scorer: PairScorer | QualityScorer | None) -> TranslationEngine:

@@ -318,14 +318,14 @@ class Service:
 
         resources = self.resources_for(self.cfg_for_pair(src.tag, tgt.tag))
 
-        def load() -> Any:  # every model the scorer uses, on the model thread
-            scorer = resources.scorer(src.tag, tgt.tag)
-            if (src.code, tgt.code) in self.pairs and hasattr(scorer, "use_forward"):
+        def load() -> tuple[str, Any]:  # every model the scorer uses, on the model thread
+            name, scorer = type(resources.scorer(src.tag, tgt.tag)).__name__, resources.pair_scorer(src.tag, tgt.tag)
+            if (src.code, tgt.code) in self.pairs:
                 scorer.use_forward(self.engine(src.tag, tgt.tag).backend)
-            return scorer
+            return name, scorer
 
         try:
-            scorer = await asyncio.wrap_future(self.models.submit(load))
+            name, scorer = await asyncio.wrap_future(self.models.submit(load))
         except (ImportError, OSError, ModelError, LanguageError) as e:
             raise ServeError(501, f"quality scoring is not available on this server ({type(e).__name__}: {e})") from None
         try:
@@ -333,4 +333,4 @@ class Service:
                 self.scoring, score_pairs, sources, targets, scorer), self.opts.timeout)
         except (TimeoutError, asyncio.TimeoutError):
             raise ServeError(504, f"scoring took longer than {self.opts.timeout:g} s") from None
-        return type(scorer).__name__, records
+        return name, records
