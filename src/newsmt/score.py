@@ -175,30 +175,33 @@ class PairScorer:
         language (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``); an omitted word whose
         translation the target has is a word of the language written with a capital, not a name
         dropped; an added word that translates back into a word of the source is its translation."""
+        checker = self._meaning()
         doubtful = list(dict.fromkeys(w for r in reports if r is not None for w in r.doubtful))
-        vocabulary = self._meaning().vocabulary
-        oracle = None
-        if doubtful and vocabulary is not None:  # the pair's own model where the vocabulary is the pair's
-            oracle = self._words_to(self.tgt if vocabulary.target == self.target.code else vocabulary.target)
+        oracle, said = None, {}
+        if doubtful and checker.vocabulary is not None:  # the pair's own model where the vocabulary is the pair's
+            oracle = self._words_to(self.tgt if checker.vocabulary.target == self.target.code else checker.vocabulary.target)
         if oracle is not None:
-            alone = dict(zip(doubtful, (h.text for h in oracle.translate(doubtful))))
+            said = dict(zip(doubtful, (h.text for h in oracle.translate(doubtful))))
             for r in reports:
                 if r is not None:
-                    r.omitted += [w for w in r.doubtful if self._meaning().carried_over(w, alone[w])]
+                    r.omitted += [w for w in r.doubtful if checker.carried_over(w, said[w])]
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
         forward = self._words_to(self.tgt) if omitted else None
         if forward is not None:
-            alone = dict(zip(omitted, (h.text for h in forward.translate(omitted))))
+            alone = dict(said) if forward is oracle else {}  # a word the same model said alone is not asked again
+            todo = [w for w in omitted if w not in alone]
+            if todo:
+                alone.update(zip(todo, (h.text for h in forward.translate(todo))))
             for r, target in zip(reports, targets):
                 if r is not None and r.omitted:
-                    r.omitted = [w for w in r.omitted if not self._meaning().rendered(target, alone[w])]
+                    r.omitted = [w for w in r.omitted if not checker.rendered(target, alone[w])]
         added = [(i, w) for i, r in enumerate(reports) if r is not None for w in r.added if not w[:1].isdigit()]
         if added and self._back_engine() is not None:
             words = list(dict.fromkeys(w for _, w in added))
             back = dict(zip(words, self.back_translate(words)))
             for i, w in added:
                 report = reports[i]
-                if report is not None and w in self._meaning().explained(sources[i], [w], [back[w]]):
+                if report is not None and w in checker.explained(sources[i], [w], [back[w]]):
                     report.added.remove(w)
 
     def back_translate(self, targets: list[str]) -> list[str]:

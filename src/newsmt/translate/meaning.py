@@ -209,7 +209,7 @@ class MeaningChecker:
                 alone = stands_alone(source, m.start(), m.end(), self._links)
                 if self._checkable(word, key, alone):
                     report.omitted.append(word)
-                elif (alone or self.lexicon) and key not in self._translated and not self._common_noun(key):
+                elif (alone or self.lexicon) and not self._translates(key):
                     report.doubtful.append(word)  # "Texas", "Hurricane Rosa"; "Allies", "Royal Navy"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool):
@@ -235,7 +235,7 @@ class MeaningChecker:
         (``Paris``), not a word made from a name (``Swedish``) or the vocabulary's in lower case."""
         if key in self._exonyms.listed or (self.lexicon and alone):
             return True
-        if key in self._translated or self._common_noun(key):
+        if self._translates(key):
             return False
         if self.lexicon:
             return not (self.lexicon.known_source(word.lower()) and self.lexicon.translations(word))
@@ -245,8 +245,9 @@ class MeaningChecker:
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
 
-    def _common_noun(self, key: str) -> bool:
-        return len(key) >= 7 and key.endswith(self._common)
+    def _translates(self, key: str) -> bool:
+        """A word a translator translates: the source pack lists it, or it has a common noun's ending."""
+        return key in self._translated or (len(key) >= 7 and key.endswith(self._common))
 
     def carried_over(self, word: str, translation: str) -> bool:
         """Whether a model's ``translation`` of ``word`` alone (into a language of the same script)
