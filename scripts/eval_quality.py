@@ -7,7 +7,10 @@ source deleted from the translation (a name the checker finds there, in any scri
 word deleted (the first one not at a sentence start, where the source has one too: chosen without
 the checker, so it also counts names the checker cannot find, and words of names it does not judge,
 such as ``Guerra`` in ``Segunda Guerra Mundial``), a number changed, the second half of the words
-cut. Printed per set and per part:
+cut. A reference that holds two translations of its source, one after the other (64 lines of the
+WMT19 en-ru reference, none elsewhere: ``two_translations``), is not a human line: it is scored
+without an error put in, noted under the table with how many of those lines are flagged, and counted
+in the flags' precision as a wrong translation. Printed per set and per part:
 
 1. human lines flagged (any flag but ``split``; target at most 1%), and by flag;
 2. each error kind: the share of its lines flagged with the expected flag, and with any flag
@@ -156,11 +159,35 @@ def change_number(source: str, target: str, src, tgt) -> str | None:
     return target[:q.start] + str(int(q.value) + 1) + target[q.end:]
 
 
+def _grams(text: str) -> set[str]:
+    folded = re.sub(r"\W+", " ", text.lower())
+    return {folded[i:i + 4] for i in range(len(folded) - 3)}
+
+
+def two_translations(source: str, ref: str) -> bool:
+    """Whether a reference holds two translations of its source, one after the other (a defect of
+    the WMT19 en-ru reference, in no other set here): 1.6 times the source's length or more, and
+    cut (at a sentence end, or where its first word comes again) into two parts of 30% of it or more
+    that share 30% of their character 4-grams or more."""
+    if len(ref) < 1.6 * len(source):
+        return False
+    first = ref.split()[0] + " "
+    for m in re.finditer(r"\s+", ref):
+        if not (re.search(r"[.!?…][\"»”]?$", ref[:m.start()]) or ref.startswith(first, m.end())):
+            continue
+        a, b = _grams(ref[:m.end()]), _grams(ref[m.end():])
+        if min(m.end(), len(ref) - m.end()) >= 0.3 * len(ref) and len(a & b) >= 0.3 * len(a | b):
+            return True
+    return False
+
+
 def pool(checker, src_lang, tgt_lang, sources: list[str], refs: list[str]) -> list[tuple[str, str, str]]:
     """(kind, source, translation): every human line (kind "human") and one error of each kind per
-    line where it can be put in."""
-    out = [("human", s, t) for s, t in zip(sources, refs)]
-    for s, t in zip(sources, refs):
+    line where it can be put in; a reference with two translations is kind "two translations", with
+    no error put in (scored, and counted in the flags' precision: it is a wrong translation)."""
+    doubled = [two_translations(s, t) for s, t in zip(sources, refs)]
+    out = [("two translations" if d else "human", s, t) for s, t, d in zip(sources, refs, doubled)]
+    for s, t in ((s, t) for s, t, d in zip(sources, refs, doubled) if not d):
         for kind, bad in (("name deleted", delete_name(checker, s, t)), ("capital deleted", delete_capital(s, t)),
                           ("number changed", change_number(s, t, src_lang, tgt_lang)),
                           ("half cut", truncate(t) if len(t.split()) >= 4 else None)):
@@ -231,6 +258,13 @@ def flagged(record: dict) -> set[str]:
     return set(record["flags"]) - {"split"}
 
 
+def set_aside(name: str, items: list[tuple[str, str, str]], records: list[dict]) -> str:
+    """The note on a set's references with two translations ("" where it has none)."""
+    doubled = [r for (k, _, _), r in zip(items, records) if k == "two translations"]
+    return (f"{name}: {len(doubled)} references hold two translations of their source ({sum(bool(flagged(r)) for r in doubled)} "
+            "flagged); set aside from the human lines" if doubled else "")
+
+
 def set_rows(name: str, items: list[tuple[str, str, str]], records: list[dict]) -> list[str]:
     human = [r for (k, _, _), r in zip(items, records) if k == "human"]
     by_flag = Counter(f for r in human for f in flagged(r))
@@ -260,7 +294,7 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
     src = pair.split("-")[0]
     all_items: list[tuple[str, str, str]] = []
     all_records: list[dict] = []
-    rows = []
+    rows, notes = [], []
     with Resources(PipelineConfig()) as resources:
         for name, load, tgt in PARTS[pair][part]:
             sources, refs = load()
@@ -275,6 +309,7 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
             caches.save()
             print(f"  {name}: {len(items)} pairs scored in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             rows += set_rows(f"{name} (--tgt {tgt})", items, records)
+            notes.append(set_aside(name, items, records))
             if dump is not None:  # every record with its kind, to read the flags of the tuning part
                 dump.mkdir(parents=True, exist_ok=True)
                 with (dump / f"{pair}.{re.sub(r'[^A-Za-z0-9]+', '_', name)}.jsonl").open("w", encoding="utf-8") as f:
@@ -286,6 +321,7 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
           "capital deleted: omission / any | number changed: number_mismatch / any | half cut: omission / any |")
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows + set_rows(f"all of the {part} part", all_items, all_records)))
+    print("".join(f"\n{note}." for note in notes if note))
     print("\n| flag | lines flagged | precision (lines with an error put in) |\n|---|---|---|")
     print("\n".join(precision_rows(all_items, all_records)))
 
