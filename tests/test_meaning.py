@@ -541,6 +541,23 @@ def test_a_word_in_lower_case_renders_a_name_only_by_three_sounds_or_more() -> N
     assert minoan[0]["flags"] == []
 
 
+def test_a_word_spelt_as_the_name_renders_it_whatever_its_sounds() -> None:
+    """``Юннань`` is ``Yunnan`` letter for letter though one consonant sound is all its key has;
+    ``саами`` in lower case is ``Sámi`` spelt alike; ``оживленного`` (busy), one sound from the key
+    of ``Evelyn``, is no rendering of it in lower case."""
+    from newsmt import score_texts  # Yunnan may be a word: the scorer asks the en->pt model, which keeps it
+
+    yunnan = ["Officials said so at a conference in Yunnan province."] * 2
+    kept, dropped = score_texts(yunnan, ["Представители заявили об этом на конференции в провинции Юннань.",
+                                         "Представители заявили об этом на конференции в провинции."], "en", "ru")
+    assert kept["flags"] == [] and dropped["evidence"] == {"omission": ["Yunnan"]}
+    checker = MeaningChecker(language("en"), language("ru"), None, Lexicon.for_source("en"))
+    assert checker.check("Today many Sámi work in modern trades.", "Сегодня многие саами заняты в современных профессиях.").flags() == {}
+    busy = "A busy road in the south-east of the city was named after Evelyn."
+    assert checker.check(busy, "Оживленная дорога на юго-востоке города названа в честь Эвелин.").flags() == {}
+    assert checker.check(busy, "В честь неё названа оживленного движения дорога на юго-востоке города.").flags() == {"omission": ["Evelyn"]}
+
+
 def test_a_back_translation_word_much_shorter_is_no_other_spelling_of_a_name(checker: MeaningChecker) -> None:
     """``right`` in the back-translation is not ``Brighton`` written another way; the model's aside in
     a word translated alone (``Cromwell (em inglês)``) is not that word's translation."""

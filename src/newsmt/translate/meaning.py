@@ -49,7 +49,7 @@ from .guards import protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import Exonyms, in_pool, same_sound, same_start, spelt_alike, stands_alone, transliteration, word_keys
+from .names import Exonyms, in_pool, same_sound, same_start, spelt_alike, spelt_in, stands_alone, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -61,7 +61,7 @@ _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _ASIDE = re.compile(r"\([^()]*\)")
-_Sound = tuple[frozenset[str], bool, int]  # a target word's sound keys, whether it is short, the fewest sounds to share
+_Sound = tuple[frozenset[str], bool, int, list[str]]  # a target word's sound keys, whether it is short, the fewest sounds to share, its Latin spellings
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
@@ -260,11 +260,11 @@ class MeaningChecker:
         return [self._sound(w) for w in _words(target) if self._sounded(w)]
 
     def _sound(self, word: str) -> _Sound:
-        """Sound keys, whether one sound may name it (five letters or fewer), and how many sounds a key
-        in common needs: three in lower case (``твиттере``; not ``угнан`` for ``Chin(ese)``), unless
-        the word is an adjective made from a name (``минойских``)."""
+        """Sound keys, whether one sound may name it (five letters or fewer), how many sounds a key in
+        common needs (three in lower case, ``твиттере``, not ``угнан`` for ``Chin(ese)``, unless the word
+        is an adjective made from a name, ``минойских``) and its Latin spellings (``spelt_in``)."""
         lower = word.islower() and not transliteration(self.tgt).made_from_name(word)
-        return word_keys(word, self.tgt), len(word) <= 5 and not lower, 3 if lower else 2
+        return word_keys(word, self.tgt), len(word) <= 5 and not lower, 3 if lower else 2, transliteration(self.tgt).spellings(word)
 
     def _sounded(self, word: str) -> bool:
         return not word.isascii() and len(word) >= 2 and not (word.islower() and fold(word) in self._stop_tgt)
@@ -282,7 +282,7 @@ class MeaningChecker:
         if word.isupper() or not sounds:
             return by_exonym
         keys, short = self._keys(word), len(word) <= 7
-        return max(by_exonym, sum(same_sound(keys, k, short and s, least) for k, s, least in sounds))
+        return max(by_exonym, sum(same_sound(keys, k, short and s, least) or spelt_in(key, latin) for k, s, least, latin in sounds))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,

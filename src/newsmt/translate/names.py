@@ -9,7 +9,8 @@ vowels dropped, letters that one language writes for another's grouped (``h``/``
 ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w``, ``q``, ``x``,
 ``ng``, ``eu``, ``au`` (``Michael`` = ``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Recep`` =
 ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``, ``Jong`` = ``Чен``). Two words are one name when a key of each
-agrees, or when long keys differ by one sound. In one script, a name written another way shares its
+agrees, or when long keys differ by one sound; a word of another script is also the name where
+its Latin spelling is (``spelt_in``: ``Юннань`` = ``Yunnan``). In one script, a name written another way shares its
 first five letters (``same_start``: ``Eurasia`` = ``Eurásia``) or most of its letters or its sound
 (``spelt_alike``: ``Navalny`` = ``Navalni``, ``Oyapock`` = ``Oiapoque``).
 """
@@ -129,8 +130,9 @@ def _one_apart(x: str, y: str) -> bool:
 
 def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False, least: int = 2) -> bool:
     """Whether two words' sound keys name one name: a key in common (``least`` sounds or more, or
-    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``), or
-    keys of five sounds or more at least 0.8 alike."""
+    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``; of
+    one sound more than ``least``: ``оживленного`` is not ``Evelyn``), or keys of five sounds or more
+    at least 0.8 alike."""
     if not a or not b:
         return False
     common = a & b
@@ -138,7 +140,7 @@ def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False, least:
         return True
     if common and short:
         return True
-    if any(_one_apart(x, y) for x, y in product(a, b) if min(len(x), len(y)) >= 3):
+    if any(_one_apart(x, y) for x, y in product(a, b) if min(len(x), len(y)) >= max(3, least + 1)):
         return True  # a final "n", a first vowel sound or a letter one language writes and the other does not
     # in sorted order: which eight are compared must not depend on a set's (hash-seeded) order
     long_a, long_b = sorted(k for k in a if len(k) >= 5), sorted(k for k in b if len(k) >= 5)
@@ -179,6 +181,14 @@ def spelt_alike(word: str, pool: set[str]) -> bool:
     return any(abs(len(w) - len(word)) <= 2 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= need
                                                  or _spoken(word) == _spoken(w))
                for w in pool if len(w) >= 4)
+
+
+def spelt_in(key: str, spellings: list[str]) -> bool:
+    """Whether a word of another script, written in Latin letters (``spellings``), is the folded
+    name ``key`` whatever its sound keys: the same letters (``Юннань`` = ``Yunnan``, one sound), the
+    name and an ending, or alike and with the same first letter (``саами`` = ``Sámi``, in lower case)."""
+    return any(s == key or (len(key) >= 5 and s.startswith(key) and len(s) - len(key) <= 4)
+               or (s[:1] == key[:1] and spelt_alike(key, {s})) for s in spellings)
 
 
 class Exonyms:
