@@ -15,9 +15,10 @@ Evidence, per sentence pair (``check``):
   (``Germany`` -> ``Alemanha``). With no lexicon for the pair (no model either way), a word the
   source pack marks as translated (``Supreme``, ``Hurricane``) is not judged, and one standing alone
   that may be a word (made from a name, ``Swedish``, or known to the vocabulary in lower case) is
-  ``doubtful``, as is, with a lexicon, a word of a longer name that it translates (``Hurricane
-  Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it when translating it
-  alone (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``, ``Royal`` -> ``Real``);
+  ``doubtful``, as is a word of a longer name that ends so, made from no place or word the checker
+  knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a lexicon, one that it translates
+  (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it when
+  translating it alone (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``, ``Royal`` -> ``Real``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -49,7 +50,7 @@ from .guards import protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import Exonyms, in_pool, same_sound, same_start, spelt_alike, spelt_in, stands_alone, transliteration, word_keys
+from .names import Exonyms, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone, transliteration, word_keys
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -117,11 +118,6 @@ def _bare(word: str) -> str:
 def _quoted_titles(text: str) -> list[tuple[int, int]]:
     """Spans of quoted titles: a quotation of three words or more, each longer one capitalized."""
     return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if _title_case(m.group()[1:-1], 2)]
-
-
-def _count(key: str, folded: list[str]) -> int:
-    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``same_start``, ``spelt_alike``)."""
-    return sum(1 for k in folded if k == key or same_start(key, k) or spelt_alike(key, {k}))
 
 
 class MeaningChecker:
@@ -209,8 +205,8 @@ class MeaningChecker:
                 alone = stands_alone(source, m.start(), m.end(), self._links)
                 if self._checkable(word, key, alone):
                     report.omitted.append(word)
-                elif (alone or self.lexicon) and not self._translates(key):
-                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa"; "Allies", "Royal Navy"
+                elif (alone or self.lexicon or self._doubtful_ending(key)) and not self._translates(key):
+                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev"; "Allies", "Royal Navy"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool):
                 report.omitted.append(word)
@@ -221,7 +217,7 @@ class MeaningChecker:
         for key, seen in names.items():
             if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            found = max(_count(key, tgt_list), _count(key, back_list), self._count_across(seen[0], key, sounds, tgt_list))
+            found = max(count_spelt(key, tgt_list), count_spelt(key, back_list), self._count_across(seen[0], key, sounds, tgt_list))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
@@ -244,6 +240,10 @@ class MeaningChecker:
         if key.endswith(self._derived):
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
+
+    def _doubtful_ending(self, key: str) -> bool:
+        """An ending of a word made from a name, on a word made from no place or word known (``Zoran``; not ``Thrones``)."""
+        return key.endswith(self._derived) and not (self._exonyms.forms(key) or made_from(key, self._derived, self.vocabulary))
 
     def _translates(self, key: str) -> bool:
         """A word a translator translates: the source pack lists it, or it has a common noun's ending."""

@@ -21,8 +21,12 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import product
+from typing import TYPE_CHECKING
 
 from ..languages import Language
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 _VOWELS = set("aeiouyæøåäöüéèêëáàâíìîïóòôõúùûý'")
 # digraphs first, then single letters; a tuple lists the readings of an ambiguous spelling
@@ -181,6 +185,20 @@ def spelt_alike(word: str, pool: set[str]) -> bool:
     return any(abs(len(w) - len(word)) <= 2 and (SequenceMatcher(None, word, w, autojunk=False).ratio() >= need
                                                  or _spoken(word) == _spoken(w))
                for w in pool if len(w) >= 4)
+
+
+def count_spelt(key: str, folded: list[str]) -> int:
+    """How many of the ``folded`` words are the folded name ``key``, in any spelling (``same_start``, ``spelt_alike``)."""
+    return sum(1 for k in folded if k == key or same_start(key, k) or spelt_alike(key, {k}))
+
+
+def made_from(key: str, endings: tuple[str, ...], vocabulary: Lexicon | None) -> bool:
+    """Whether the folded ``key`` is a word made from another by one of ``endings``: its stem, or the
+    stem and ``a`` or ``e``, is a piece of the ``vocabulary`` in lower case or capitalized (``Thrones``,
+    ``Asian``, ``Babylonians``; not ``Zoran``)."""
+    return vocabulary is not None and any(
+        vocabulary.known_source(base) or vocabulary.known_source(base.capitalize())
+        for d in endings if key.endswith(d) and len(key) - len(d) >= 3 for base in (key[:-len(d)], key[:-len(d)] + "a", key[:-len(d)] + "e"))
 
 
 def spelt_in(key: str, spellings: list[str]) -> bool:
