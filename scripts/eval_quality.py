@@ -321,7 +321,8 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
           "capital deleted: omission / any | number changed: number_mismatch / any | half cut: omission / any |")
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows + set_rows(f"all of the {part} part", all_items, all_records)))
-    print("".join(f"\n{note}." for note in notes if note))
+    if any(notes):
+        print("".join(f"\n{note}." for note in notes if note))
     print("\n| flag | lines flagged | precision (lines with an error put in) |\n|---|---|---|")
     print("\n".join(precision_rows(all_items, all_records)))
 
