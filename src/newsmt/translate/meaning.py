@@ -242,7 +242,7 @@ class MeaningChecker:
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
 
     def _doubtful_ending(self, key: str) -> bool:
-        """An ending of a word made from a name, on a word made from no place or word known (``Zoran``; not ``Thrones``)."""
+        """Whether ``key`` ends like a word made from a name but comes from no place the pack knows and no vocabulary word (``Zoran``; not ``Thrones``)."""
         return key.endswith(self._derived) and not (self._exonyms.forms(key) or made_from(key, self._derived, self.vocabulary))
 
     def _translates(self, key: str) -> bool:

@@ -134,9 +134,9 @@ def _one_apart(x: str, y: str) -> bool:
 
 def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False, least: int = 2) -> bool:
     """Whether two words' sound keys name one name: a key in common (``least`` sounds or more, or
-    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``; of
-    one sound more than ``least``: ``оживленного`` is not ``Evelyn``), or keys of five sounds or more
-    at least 0.8 alike."""
+    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``), each
+    of ``least`` + 1 sounds or more (``оживленного`` in lower case is not ``Evelyn``), or keys of five
+    sounds or more at least 0.8 alike."""
     if not a or not b:
         return False
     common = a & b
@@ -196,9 +196,9 @@ def made_from(key: str, endings: tuple[str, ...], vocabulary: Lexicon | None) ->
     """Whether the folded ``key`` is a word made from another by one of ``endings``: its stem, or the
     stem and ``a`` or ``e``, is a piece of the ``vocabulary`` in lower case or capitalized (``Thrones``,
     ``Asian``, ``Babylonians``; not ``Zoran``)."""
-    return vocabulary is not None and any(
-        vocabulary.known_source(base) or vocabulary.known_source(base.capitalize())
-        for d in endings if key.endswith(d) and len(key) - len(d) >= 3 for base in (key[:-len(d)], key[:-len(d)] + "a", key[:-len(d)] + "e"))
+    stems = [key[:-len(d)] for d in endings if key.endswith(d) and len(key) - len(d) >= 3]
+    return vocabulary is not None and any(vocabulary.known_source(base) or vocabulary.known_source(base.capitalize())
+                                          for stem in stems for base in (stem, stem + "a", stem + "e"))
 
 
 def spelt_in(key: str, spellings: list[str]) -> bool:
