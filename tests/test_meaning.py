@@ -544,7 +544,7 @@ def test_a_word_in_lower_case_renders_a_name_only_by_three_sounds_or_more() -> N
 def test_a_word_spelt_as_the_name_renders_it_whatever_its_sounds() -> None:
     """``Юннань`` is ``Yunnan`` letter for letter though one consonant sound is all its key has;
     ``саами`` in lower case is ``Sámi`` spelt alike; ``оживленного`` (busy), one sound from the key
-    of ``Evelyn``, is no rendering of it in lower case."""
+    of ``Evelyn``, is no rendering of it in lower case, nor is ``сцены``, one other sound from ``Steven``."""
     from newsmt import score_texts  # Yunnan may be a word: the scorer asks the en->pt model, which keeps it
 
     yunnan = ["Officials said so at a conference in Yunnan province."] * 2
@@ -556,6 +556,9 @@ def test_a_word_spelt_as_the_name_renders_it_whatever_its_sounds() -> None:
     busy = "A busy road in the south-east of the city was named after Evelyn."
     assert checker.check(busy, "Оживленная дорога на юго-востоке города названа в честь Эвелин.").flags() == {}
     assert checker.check(busy, "В честь неё названа оживленного движения дорога на юго-востоке города.").flags() == {"omission": ["Evelyn"]}
+    singer = "The singer Steven Tyler fell off the stage."  # ``сцены`` (stage) is one other sound from it
+    assert checker.check(singer, "Певец Стивен Тайлер упал со сцены.").flags() == {}
+    assert checker.check(singer, "Певец Тайлер упал со сцены.").flags() == {"omission": ["Steven"]}
 
 
 def test_a_back_translation_word_much_shorter_is_no_other_spelling_of_a_name(checker: MeaningChecker) -> None:

@@ -114,9 +114,9 @@ def _plain_keys(latin: str) -> frozenset[str]:
     return frozenset({min(sound_keys(latin), key=lambda k: (len(k), k))} | sound_keys(latin)) if latin else frozenset()
 
 
-def _one_apart(x: str, y: str) -> bool:
+def _one_apart(x: str, y: str, other: bool = True) -> bool:
     """Keys one sound apart: one more at an end (three sounds or more), one more inside a key of
-    three, or one more, fewer or other anywhere (four sounds or more)."""
+    three, or one more, fewer or (where ``other``) other anywhere (four sounds or more)."""
     if len(x) > len(y):
         x, y = y, x
     if len(y) - len(x) > 1:
@@ -128,14 +128,15 @@ def _one_apart(x: str, y: str) -> bool:
     if len(x) < 4:
         return False
     if len(x) == len(y):
-        return sum(p != q for p, q in zip(x, y)) == 1
+        return other and sum(p != q for p, q in zip(x, y)) == 1
     return any(y[:i] + y[i + 1:] == x for i in range(len(y)))
 
 
 def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False, least: int = 2) -> bool:
     """Whether two words' sound keys name one name: a key in common (``least`` sounds or more, or
-    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``), each
-    of ``least`` + 1 sounds or more (``оживленного`` in lower case is not ``Evelyn``), or keys of five
+    one when both words are ``short``: ``Yong`` = ``Ён``), keys one sound apart (``_one_apart``; each
+    of ``least`` + 1 sounds or more and, for a word in lower case, ``least`` 3, by one sound more or
+    fewer, not another: ``оживленного`` is not ``Evelyn``, ``сцены`` not ``Steven``), or keys of five
     sounds or more at least 0.8 alike."""
     if not a or not b:
         return False
@@ -144,7 +145,7 @@ def same_sound(a: frozenset[str], b: frozenset[str], short: bool = False, least:
         return True
     if common and short:
         return True
-    if any(_one_apart(x, y) for x, y in product(a, b) if min(len(x), len(y)) >= max(3, least + 1)):
+    if any(_one_apart(x, y, least < 3) for x, y in product(a, b) if min(len(x), len(y)) >= max(3, least + 1)):
         return True  # a final "n", a first vowel sound or a letter one language writes and the other does not
     # in sorted order: which eight are compared must not depend on a set's (hash-seeded) order
     long_a, long_b = sorted(k for k in a if len(k) >= 5), sorted(k for k in b if len(k) >= 5)
