@@ -207,6 +207,18 @@ def test_without_a_lexicon_a_word_of_a_longer_name_that_ends_like_a_word_is_aske
     assert [r["evidence"].get("omission") for r in records] == [None, None, ["Zoran"], None]
 
 
+def test_a_doubtful_word_is_asked_of_the_model_in_sentences_where_a_name_stays_a_name():
+    """Alone, the en->pt model turns the given name ``Nicholas`` into ``Nicolau`` as it turns
+    ``Allies`` into ``Aliados``; in the pack's sentences (``Nicholas said.``) it keeps the name and
+    still translates the word: dropped, the name is an omission, the word is not."""
+    from newsmt import score_texts
+
+    sources = ["The fatalities were Nicholas Alden, 25, and a passenger.", "In 1944 the Allies landed in southern France."]
+    records = score_texts(sources, ["Погибшими стали Олден, 25 лет, и пассажир.", "В 1944 году войска высадились на юге Франции."],
+                          "en", "ru")
+    assert [r["evidence"].get("omission") for r in records] == [["Nicholas"], None]
+
+
 def test_without_a_model_back_the_checks_are_loaded_once_for_every_call():
     """``newsmt score`` and ``/score`` take ``Resources.pair_scorer``: for en->ru (embeddings, no
     model back) one ``PairScorer`` around the embedding scorer, kept with the models it loads (the

@@ -170,28 +170,27 @@ class PairScorer:
                 self._alone[self.tgt] = backend
 
     def _words_alone(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
-        """Names still omitted or added after the round trip, each translated alone: a doubtful one
-        (a name or a word) is omitted where a model carries it over alone into the vocabulary's
-        language (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``); an omitted word whose
-        translation the target has is a word of the language written with a capital, not a name
-        dropped; an added word that translates back into a word of the source is its translation."""
+        """Names still omitted or added after the round trip, each translated by a model: a doubtful
+        one (a name or a word) is omitted where the model into the vocabulary's language carries it
+        over in each of the source pack's ``name_frames``, sentences where a name stays a name
+        (``Nicholas said.``, ``Rosa``; not ``Allies`` -> ``Os aliados``); an omitted word whose
+        translation alone the target has is a word of the language written with a capital, not a
+        name dropped; an added word that translates back into a word of the source is its translation."""
         checker = self._meaning()
         doubtful = list(dict.fromkeys(w for r in reports if r is not None for w in r.doubtful))
-        oracle, said = None, {}
-        if doubtful and checker.vocabulary is not None:  # the pair's own model where the vocabulary is the pair's
-            oracle = self._words_to(self.tgt if checker.vocabulary.target == self.target.code else checker.vocabulary.target)
+        vocabulary = checker.vocabulary  # the pair's own model where the vocabulary is the pair's
+        oracle = self._words_to(self.tgt if vocabulary.target == self.target.code else vocabulary.target) \
+            if doubtful and vocabulary is not None else None
         if oracle is not None:
-            said = dict(zip(doubtful, (h.text for h in oracle.translate(doubtful))))
+            frames = (self.source.section("names") or {}).get("name_frames", ["{}"])
+            said = [dict(zip(doubtful, (h.text for h in oracle.translate([f.format(w) for w in doubtful])))) for f in frames]
             for r in reports:
                 if r is not None:
-                    r.omitted += [w for w in r.doubtful if checker.carried_over(w, said[w])]
+                    r.omitted += [w for w in r.doubtful if all(checker.carried_over(w, s[w]) for s in said)]
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
         forward = self._words_to(self.tgt) if omitted else None
         if forward is not None:
-            alone = dict(said) if forward is oracle else {}  # a word the same model said alone is not asked again
-            todo = [w for w in omitted if w not in alone]
-            if todo:
-                alone.update(zip(todo, (h.text for h in forward.translate(todo))))
+            alone = dict(zip(omitted, (h.text for h in forward.translate(omitted))))
             for r, target in zip(reports, targets):
                 if r is not None and r.omitted:
                     r.omitted = [w for w in r.omitted if not checker.rendered(target, alone[w])]

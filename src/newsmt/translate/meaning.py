@@ -17,8 +17,8 @@ Evidence, per sentence pair (``check``):
   that may be a word (made from a name, ``Swedish``, or known to the vocabulary in lower case) is
   ``doubtful``, as is a word of a longer name that ends so, made from no place or word the checker
   knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a lexicon, one that it translates
-  (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it when
-  translating it alone (``Texas``, ``Rosa``; not ``Allies`` -> ``Aliados``, ``Royal`` -> ``Real``);
+  (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it in the
+  pack's ``name_frames`` (``Rosa said.``, ``Texas``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -206,7 +206,7 @@ class MeaningChecker:
                 if self._checkable(word, key, alone):
                     report.omitted.append(word)
                 elif (alone or self.lexicon or self._doubtful_ending(key)) and not self._translates(key):
-                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev"; "Allies", "Royal Navy"
+                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev"; "Allies", "Game of Thrones"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool):
                 report.omitted.append(word)
@@ -250,8 +250,8 @@ class MeaningChecker:
         return key in self._translated or (len(key) >= 7 and key.endswith(self._common))
 
     def carried_over(self, word: str, translation: str) -> bool:
-        """Whether a model's ``translation`` of ``word`` alone (into a language of the same script)
-        keeps it (``Texas``, ``Jones (em inglês)``): a name, not a word it translates (``Aliados``,
+        """Whether a model's ``translation`` of ``word`` (alone or in a sentence, into a language of
+        the same script) keeps it (``Texas``, ``Jones (em inglês)``): a name, not a word it translates (``Aliados``,
         ``Universo``)."""
         return fold(word) in map(fold, _WORD.findall(_ASIDE.sub("", translation)))
 
