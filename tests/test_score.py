@@ -195,8 +195,8 @@ def test_without_a_lexicon_a_model_tells_a_name_from_a_word():
 
 def test_without_a_lexicon_a_word_of_a_longer_name_that_ends_like_a_word_is_asked_of_a_model():
     """``Zoran`` ends like ``Russian`` but comes from no word or place the checker knows: the en->pt
-    model keeps it alone, so dropped from ``Zoran Zaev`` it is an omission; ``Thrones`` is ``throne``
-    and an ending, a word of ``Game of Thrones`` a translator translates."""
+    model keeps it as a name, so dropped from ``Zoran Zaev`` it is an omission; ``Thrones`` is
+    ``throne`` and an ending, a word of ``Game of Thrones`` a translator translates."""
     from newsmt import score_texts
 
     sources = ["Prime Minister Zoran Zaev voted on Sunday.", "Kit Harington is known for Game of Thrones."]
