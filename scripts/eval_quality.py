@@ -204,13 +204,17 @@ class Caches:
         self.back_path, self.emb_path = CACHE / f"back.{pair}.json", CACHE / f"emb.{pair}.npz"
         self.back: dict[str, str] = json.loads(self.back_path.read_text(encoding="utf-8")) if self.back_path.is_file() else {}
         self.emb: dict[str, np.ndarray] = {}
+        self.wrapped: set[int] = set()  # the scorers already wrapped
         if self.emb_path.is_file():
             data = np.load(self.emb_path, allow_pickle=False)
             self.emb = dict(zip(json.loads(str(data["texts"])), data["vectors"]))
 
     def wrap(self, scorer) -> None:
-        """Make ``scorer`` (a PairScorer, or the QualityScorer inside one) read and fill the caches."""
-        quality = getattr(scorer, "quality", scorer)
+        """Make ``scorer`` (a PairScorer) read and fill the caches; once per scorer."""
+        if id(scorer) in self.wrapped:
+            return
+        self.wrapped.add(id(scorer))
+        quality = scorer.quality
         embed = quality.embed
 
         def cached_embed(texts: list[str]) -> np.ndarray:
@@ -220,16 +224,15 @@ class Caches:
             return np.stack([self.emb[t] for t in texts])
 
         quality.embed = cached_embed
-        if hasattr(scorer, "back_translate"):
-            back = scorer.back_translate
+        back = scorer.back_translate
 
-            def cached_back(targets: list[str]) -> list[str]:
-                new = [t for t in dict.fromkeys(targets) if t not in self.back]
-                if new:
-                    self.back.update(zip(new, back(new)))
-                return [self.back[t] for t in targets]
+        def cached_back(targets: list[str]) -> list[str]:
+            new = [t for t in dict.fromkeys(targets) if t not in self.back]
+            if new:
+                self.back.update(zip(new, back(new)))
+            return [self.back[t] for t in targets]
 
-            scorer.back_translate = cached_back
+        scorer.back_translate = cached_back
 
     def save(self) -> None:
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -239,16 +242,10 @@ class Caches:
             np.savez(self.emb_path, texts=json.dumps(texts, ensure_ascii=False), vectors=np.stack([self.emb[t] for t in texts]))
 
 
-def score_set(resources, caches: Caches, src: str, tgt: str, items: list[tuple[str, str, str]]) -> list[dict]:
-    """One scorer call for the whole pool, as ``newsmt score`` makes it."""
-    from newsmt.quality import QualityScorer
-    from newsmt.score import PairScorer, score_pairs
+def score_set(scorer, caches: Caches, items: list[tuple[str, str, str]]) -> list[dict]:
+    """One call of ``newsmt score``'s scorer (``Resources.pair_scorer``) for the whole pool, with the caches in."""
+    from newsmt.score import score_pairs
 
-    scorer = resources.scorer(src, tgt)
-    if isinstance(scorer, QualityScorer):  # what score_pairs does, with the caches in
-        with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
-            caches.wrap(pair)
-            return score_pairs([s for _, s, _ in items], [t for _, _, t in items], pair)
     caches.wrap(scorer)
     return score_pairs([s for _, s, _ in items], [t for _, _, t in items], scorer)
 
@@ -300,12 +297,10 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
             sources, refs = load()
             if limit:
                 sources, refs = sources[:limit], refs[:limit]
-            scorer = resources.scorer(src, tgt)
-            from newsmt.score import PairScorer
-            checker = (scorer if isinstance(scorer, PairScorer) else PairScorer(src, tgt, quality=scorer))._meaning()
-            items = pool(checker, resolve(src), resolve(tgt), sources, refs)
+            scorer = resources.pair_scorer(src, tgt)
+            items = pool(scorer._meaning(), resolve(src), resolve(tgt), sources, refs)
             t0 = time.perf_counter()
-            records = score_set(resources, caches, src, tgt, items)
+            records = score_set(scorer, caches, items)
             caches.save()
             print(f"  {name}: {len(items)} pairs scored in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             rows += set_rows(f"{name} (--tgt {tgt})", items, records)

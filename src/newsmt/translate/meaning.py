@@ -50,7 +50,8 @@ from .guards import protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
-from .names import Exonyms, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone, transliteration, word_keys
+from .names import (Exonyms, TargetSound, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone,
+                    target_sound, transliteration, word_keys)
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -62,7 +63,6 @@ _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _ASIDE = re.compile(r"\([^()]*\)")
-_Sound = tuple[frozenset[str], bool, int, list[str]]  # a target word's sound keys, whether it is short, the fewest sounds to share, its Latin spellings
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
@@ -255,16 +255,9 @@ class MeaningChecker:
         ``Universo``)."""
         return fold(word) in map(fold, _WORD.findall(_ASIDE.sub("", translation)))
 
-    def _sound_pool(self, target: str) -> list[_Sound]:
-        """``_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
-        return [self._sound(w) for w in _words(target) if self._sounded(w)]
-
-    def _sound(self, word: str) -> _Sound:
-        """Sound keys, whether one sound may name it (five letters or fewer), how many sounds a key in
-        common needs (three in lower case, ``твиттере``, not ``угнан`` for ``Chin(ese)``, unless the word
-        is an adjective made from a name, ``минойских``) and its Latin spellings (``spelt_in``)."""
-        lower = word.islower() and not transliteration(self.tgt).made_from_name(word)
-        return word_keys(word, self.tgt), len(word) <= 5 and not lower, 3 if lower else 2, transliteration(self.tgt).spellings(word)
+    def _sound_pool(self, target: str) -> list[TargetSound]:
+        """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
+        return [target_sound(w, self.tgt) for w in _words(target) if self._sounded(w)]
 
     def _sounded(self, word: str) -> bool:
         return not word.isascii() and len(word) >= 2 and not (word.islower() and fold(word) in self._stop_tgt)
@@ -275,7 +268,7 @@ class MeaningChecker:
         stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
-    def _count_across(self, word: str, key: str, sounds: list[_Sound], tgt_list: list[str]) -> int:
+    def _count_across(self, word: str, key: str, sounds: list[TargetSound], tgt_list: list[str]) -> int:
         """How many target words render ``word`` in another script (``Navalny`` in ``Навального``)
         or as an exonym (``Китая``; an acronym only as the pack lists it, never by sound)."""
         by_exonym = self._exonyms.count(key, tgt_list)
@@ -302,7 +295,7 @@ class MeaningChecker:
                 continue
             for a, b, w in words:
                 folded = fold(_POSSESSIVE.sub("", w))
-                sound = [self._sound(w)] if self._scripts and self._sounded(w) else []
+                sound = [target_sound(w, self.tgt)] if self._scripts and self._sounded(w) else []
                 if (a, b) not in out and (folded == key or same_start(key, folded)
                                           or (sound and self._count_across(word, key, sound, [folded]))):
                     out.append((a, b))

@@ -109,6 +109,20 @@ def word_keys(word: str, lang: Language) -> frozenset[str]:
     return sound_keys(fold(word))
 
 
+TargetSound = tuple[frozenset[str], bool, int, tuple[str, ...]]
+
+
+@lru_cache(maxsize=65536)
+def target_sound(word: str, lang: Language) -> TargetSound:
+    """A target word read for names: its sound keys, whether one sound may name it (five letters or
+    fewer), how many sounds a key in common needs (three in lower case, ``твиттере``, not ``угнан``
+    for ``Chin(ese)``, unless the word is an adjective made from a name, ``минойских``) and its Latin
+    spellings (``spelt_in``)."""
+    table = transliteration(lang)
+    lower = word.islower() and not table.made_from_name(word)
+    return word_keys(word, lang), len(word) <= 5 and not lower, 3 if lower else 2, tuple(table.spellings(word))
+
+
 def _plain_keys(latin: str) -> frozenset[str]:
     """Keys of an already transliterated spelling: letters as written (no English ambiguity)."""
     return frozenset({min(sound_keys(latin), key=lambda k: (len(k), k))} | sound_keys(latin)) if latin else frozenset()
@@ -202,7 +216,7 @@ def made_from(key: str, endings: tuple[str, ...], vocabulary: Lexicon | None) ->
                                           for stem in stems for base in (stem, stem + "a", stem + "e"))
 
 
-def spelt_in(key: str, spellings: list[str]) -> bool:
+def spelt_in(key: str, spellings: tuple[str, ...]) -> bool:
     """Whether a word of another script, written in Latin letters (``spellings``), is the folded
     name ``key`` whatever its sound keys: the same letters (``Юннань`` = ``Yunnan``, one sound), the
     name and an ending, or alike and with the same first letter (``саами`` = ``Sámi``, in lower case)."""
