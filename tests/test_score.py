@@ -219,6 +219,30 @@ def test_a_doubtful_word_is_asked_of_the_model_in_sentences_where_a_name_stays_a
     assert [r["evidence"].get("omission") for r in records] == [["Nicholas"], None]
 
 
+def test_a_name_with_the_ending_of_a_common_noun_is_asked_of_the_model():
+    """``Sterling`` ends like ``Building``: a word a translator may translate, so without a lexicon
+    it is asked of the en->pt model, which keeps it as a name (dropped, an omission) and translates
+    ``Thanksgiving`` (dropped, no name lost)."""
+    from newsmt import score_texts
+
+    sources = ["Sane took a few touches before leading Sterling toward the far post.",
+               "Shops were closed for Thanksgiving on Thursday."]
+    records = score_texts(sources, ["Сане сделал несколько касаний, прежде чем отдать передачу на дальнюю штангу.",
+                                    "В четверг магазины были закрыты."], "en", "ru")
+    assert [r["evidence"].get("omission") for r in records] == [["Sterling"], None]
+
+
+def test_a_word_the_model_gives_counts_only_in_its_own_spelling():
+    """The model gives ``Scotland`` as ``Escócia``; ``escola`` (school) is spelt nearly so, yet it is
+    another word, so the dropped name is still an omission (``spelt_alike`` is for names)."""
+    from newsmt import score_texts
+
+    source = "Within Scotland, each school will differ in the languages they teach."
+    records = score_texts([source] * 2, ["Na Escócia, cada escola difere nas línguas que ensina.",
+                                         "Na , cada escola difere nas línguas que ensina."], "en", "pt")
+    assert [r["evidence"].get("omission") for r in records] == [None, ["Scotland"]]
+
+
 def test_without_a_model_back_the_checks_are_loaded_once_for_every_call():
     """``newsmt score`` and ``/score`` take ``Resources.pair_scorer``: for en->ru (embeddings, no
     model back) one ``PairScorer`` around the embedding scorer, kept with the models it loads (the

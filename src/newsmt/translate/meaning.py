@@ -13,9 +13,10 @@ Evidence, per sentence pair (``check``):
   the target pack's exonym (``China`` = ``Китай``, ``Korea`` = ``северокорейским``:
   ``names.Exonyms``); the scorer then drops a name whose translation alone the target has
   (``Germany`` -> ``Alemanha``). With no lexicon for the pair (no model either way), a word the
-  source pack marks as translated (``Supreme``, ``Hurricane``) is not judged, and one standing alone
-  that may be a word (made from a name, ``Swedish``, or known to the vocabulary in lower case) is
-  ``doubtful``, as is a word of a longer name that ends so, made from no place or word the checker
+  source pack marks as translated (``Supreme``, ``Hurricane``) is judged only by the stems the
+  target pack gives its translation (``[name_words]``: ``North`` = ``север``), and one standing alone
+  that may be a word (made from a name, ``Swedish``, known to the vocabulary in lower case, with a
+  common noun's ending, ``Sterling``) is ``doubtful``, as is a word of a longer name that ends so, made from no place or word the checker
   knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a lexicon, one that it translates
   (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it in the
   pack's ``name_frames`` (``Rosa said.``, ``Texas``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
@@ -205,8 +206,8 @@ class MeaningChecker:
                 alone = stands_alone(source, m.start(), m.end(), self._links)
                 if self._checkable(word, key, alone):
                     report.omitted.append(word)
-                elif (alone or self.lexicon or self._doubtful_ending(key)) and not self._translates(key):
-                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev"; "Allies", "Game of Thrones"
+                elif (alone or self.lexicon or self._doubtful_ending(key)) and key not in self._translated:
+                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool):
                 report.omitted.append(word)
@@ -224,12 +225,13 @@ class MeaningChecker:
         return report
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
-        """Whether a name not found can be called omitted: one the target pack lists (``China``), with a
-        lexicon one standing ``alone`` (``Bush``, ``the Commission said``). Never a word a translator
-        translates: the source pack's (``Supreme``), a common noun's ending (``Judiciary``), in a longer
-        name one the lexicon translates (``Royal Navy``). Without a lexicon: a CLDR name standing alone
+        """Whether a name not found can be called omitted: one the target pack lists (``China``, or
+        the stems of a word of longer names, ``North`` = ``север``), with a lexicon one standing
+        ``alone`` (``Bush``, ``the Commission said``). Otherwise never a word a translator translates:
+        the source pack's (``Supreme``), a common noun's ending (``Judiciary``), in a longer name one
+        the lexicon translates (``Royal Navy``). Without a lexicon: a CLDR name standing alone
         (``Paris``), not a word made from a name (``Swedish``) or the vocabulary's in lower case."""
-        if key in self._exonyms.listed or (self.lexicon and alone):
+        if key in self._exonyms.listed or key in self._exonyms.name_words or (self.lexicon and alone):
             return True
         if self._translates(key):
             return False
@@ -315,14 +317,15 @@ class MeaningChecker:
 
     def _is_name(self, word: str, text: str, start: int) -> bool:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a
-        short acronym (``UN``, ``ISIS`` are translated), not a short abbreviation (``Capt.``), not ``I'm``
-        or ``Didn't``, not a word in capitals (``COUNTING``), not a month or weekday (``Oct``)."""
+        short acronym (``UN``, ``ISIS``, ``MPs`` are translated; ``ZMapp`` is a name), not a short
+        abbreviation (``Capt.``), not ``I'm`` or ``Didn't``, not a word in capitals (``COUNTING``), not a month or weekday (``Oct``)."""
         if not word[:1].isupper() or (_START.search(text[max(0, start - 4):start]) and not self._after_title(text, start)) \
                 or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
             return False  # a word in capitals is shouted; months and weekdays are checked by value
         if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
             return False
-        return not (sum(c.isupper() for c in word) >= 2 and len(word) <= 5) and len(word) > 2
+        return len(word) > 2 and not (len(word) <= 5 and sum(c.isupper() for c in word) >= 2  # two capitals, no two
+                                      and not any(a.islower() and b.islower() for a, b in zip(word, word[1:])))  # lower-case in a row
 
     def _judged(self, word: str, key: str) -> bool:
         """A source word looked for: three letters or more and no stopword, or an acronym listed (``UN``)."""
@@ -369,12 +372,13 @@ class MeaningChecker:
 
     def rendered(self, target: str, translation: str) -> bool:
         """Whether ``target`` has a content word of ``translation`` (a source word translated alone
-        by the model): a word of the language written with a capital (``Ward`` -> ``Ala``,
-        ``Eskimo`` -> ``Esquimó``) that the translation did translate, not a name it dropped."""
+        by the model, in its own spelling and endings: ``escola`` is not ``Escócia``): a word of the
+        language written with a capital (``Ward`` -> ``Ala``, ``Eskimo`` -> ``Esquimó``) that the
+        translation did translate, not a name it dropped."""
         pool = {fold(w) for w in _words(target)}
         prefixes = {w[:5] for w in pool}
         translation = _ASIDE.sub("", translation)  # "Cromwell (em inglês)": the model's aside, not the word
-        return any(in_pool(k, pool, prefixes) or (len(k) >= 4 and spelt_alike(k, pool)) for w in _WORD.findall(translation)
+        return any(in_pool(k, pool, prefixes) for w in _WORD.findall(translation)
                    for k in [fold(w)] if len(k) >= 3 and k not in self._stop_tgt)
 
     def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:

@@ -228,7 +228,8 @@ class Exonyms:
     """The names a language writes in its own way (``China`` = ``Китай``, ``Pyongyang`` = ``Пхеньян``,
     ``Korean`` = ``корейский``): its pack's ``names`` section, ``[exonyms]`` (written by hand; a name
     listed there is always checked) and ``[cldr_exonyms]`` (from CLDR: ``scripts/exonyms_from_cldr.py``;
-    ``[cldr_names] whole``: its keys that are a whole name of one word, ``Paris``).
+    ``[cldr_names] whole``: its keys that are a whole name of one word, ``Paris``) and ``[name_words]``
+    (words of longer names a translator translates: ``North`` = ``север``, checked only inside a name).
     Each form is a stem that a case or adjective ending may follow (``Коре`` in ``Кореи``,
     ``корейскими``), also after the first part of a compound (``северокорейским``); a stem of three
     letters or fewer, or written in capitals (``США``), takes at most two more letters."""
@@ -237,8 +238,9 @@ class Exonyms:
         section = lang.section("names") or {}
         self.listed = {fold(k): [fold(f) for f in v] for k, v in section.get("exonyms", {}).items()}
         self.whole = {fold(w) for w in section.get("cldr_names", {}).get("whole", "").split()}  # one-word CLDR names
+        self.name_words = {fold(k) for k in section.get("name_words", {})}  # "Supreme" = "верховн" (of a longer name)
         self._forms: dict[str, list[tuple[str, bool]]] = {}
-        for table in (section.get("cldr_exonyms", {}), section.get("exonyms", {})):
+        for table in (section.get("cldr_exonyms", {}), section.get("exonyms", {}), section.get("name_words", {})):
             for k, v in table.items():
                 self._forms.setdefault(fold(k), []).extend((fold(f), len(f) <= 3 or f.isupper()) for f in v)
         self._derived = derived  # endings of the source's words made from names ("Korean" -> "Kore")

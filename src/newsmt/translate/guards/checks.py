@@ -69,7 +69,8 @@ def wrong_script(text: str, lang: Language, min_letters: int = 12) -> bool:
     letters = _LETTER.findall(text)
     if len(letters) < min_letters:
         return False
-    return sum(unicodedata.name(c, "").startswith(names) for c in letters) * 2 < len(letters)
+    inside = sum(n for c, n in Counter(letters).items() if unicodedata.name(c, "").startswith(names))
+    return inside * 2 < len(letters)
 
 
 def is_copy(source: str, target: str, min_words: int = 6) -> bool:
