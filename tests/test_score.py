@@ -232,6 +232,17 @@ def test_a_name_with_the_ending_of_a_common_noun_is_asked_of_the_model():
     assert [r["evidence"].get("omission") for r in records] == [["Sterling"], None]
 
 
+def test_a_word_of_a_longer_name_is_checked_by_the_stems_the_target_pack_gives():
+    """``North`` is a word the lexicon translates, left alone inside a longer name; the pt pack's
+    ``[name_words]`` gives ``norte``, so ``North Korea`` rendered as ``Coreia`` lost it."""
+    from newsmt import score_texts
+
+    source = "The leaders of North Korea met in Singapore."
+    records = score_texts([source] * 2, ["Os líderes da Coreia do Norte reuniram-se em Singapura.",
+                                         "Os líderes da Coreia reuniram-se em Singapura."], "en", "pt")
+    assert [r["evidence"].get("omission") for r in records] == [None, ["North"]]
+
+
 def test_a_word_the_model_gives_counts_only_in_its_own_spelling():
     """The model gives ``Scotland`` as ``Escócia``; ``escola`` (school) is spelt nearly so, yet it is
     another word, so the dropped name is still an omission (``spelt_alike`` is for names)."""
