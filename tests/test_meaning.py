@@ -448,6 +448,20 @@ def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept:
     assert checker.check(source, dropped).flags() == {"omission": [name]}
 
 
+@pytest.mark.parametrize("source, target", [
+    ("France won the World Cup in Moscow.", "Франция выиграла чемпионат мира в Москве."),
+    ("He visited the United Arab Emirates last week.", "На прошлой неделе он посетил ОАЭ."),
+    ("Fans of Manchester United celebrated on Sunday.", "Болельщики «Манчестер Юнайтед» праздновали в воскресенье."),
+    ("He scored in the Premier League on Saturday.", "Он забил в Премьер-лиге в субботу."),
+    ("Talks with North Korean officials resumed.", "Переговоры с северокорейскими чиновниками возобновились."),
+    ("They met in West Virginia on Monday.", "Они встретились в Западной Вирджинии в понедельник."),
+])
+def test_a_word_of_a_longer_name_is_found_in_the_forms_translators_give_it(source: str, target: str) -> None:
+    """The pack's stems of a name's translated word cover its usual renderings (``World Cup`` ->
+    ``чемпионат мира``), a compound (``Премьер-лиге``) and a name transliterated whole (``Юнайтед``)."""
+    assert MeaningChecker(language("en"), language("ru")).check(source, target).flags() == {}
+
+
 def test_an_acronym_the_target_writes_its_own_way_is_checked() -> None:
     checker = MeaningChecker(language("en"), language("pt"))
     source = "The US and the EU asked the UN for a vote."

@@ -16,10 +16,10 @@ Evidence, per sentence pair (``check``):
   source pack marks as translated (``Supreme``, ``Hurricane``) is judged only by the stems the
   target pack gives its translation (``[name_words]``: ``North`` = ``север``), and one standing alone
   that may be a word (made from a name, ``Swedish``, known to the vocabulary in lower case, with a
-  common noun's ending, ``Sterling``) is ``doubtful``, as is a word of a longer name that ends so, made from no place or word the checker
-  knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a lexicon, one that it translates
-  (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a model keeps it in the
-  pack's ``name_frames`` (``Rosa said.``, ``Texas``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
+  common noun's ending, ``Sterling``) is ``doubtful``, as is a word of a longer name that ends so,
+  made from no place or word the checker knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a
+  lexicon, one that it translates (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a
+  model keeps it in the pack's ``name_frames`` (``Rosa said.``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -318,14 +318,17 @@ class MeaningChecker:
     def _is_name(self, word: str, text: str, start: int) -> bool:
         """A proper name a translation carries over: capitalized, not at a sentence start, not a
         short acronym (``UN``, ``ISIS``, ``MPs`` are translated; ``ZMapp`` is a name), not a short
-        abbreviation (``Capt.``), not ``I'm`` or ``Didn't``, not a word in capitals (``COUNTING``), not a month or weekday (``Oct``)."""
+        abbreviation (``Capt.``), not ``I'm`` or ``Didn't``, not a word in capitals (``COUNTING``),
+        not a month or weekday (``Oct``)."""
         if not word[:1].isupper() or (_START.search(text[max(0, start - 4):start]) and not self._after_title(text, start)) \
                 or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
             return False  # a word in capitals is shouted; months and weekdays are checked by value
         if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
             return False
-        return len(word) > 2 and not (len(word) <= 5 and sum(c.isupper() for c in word) >= 2  # two capitals, no two
-                                      and not any(a.islower() and b.islower() for a, b in zip(word, word[1:])))  # lower-case in a row
+        # a short acronym: two capitals in five letters or fewer, never two lower-case letters in a row
+        acronym = len(word) <= 5 and sum(c.isupper() for c in word) >= 2 \
+            and not any(a.islower() and b.islower() for a, b in zip(word, word[1:]))
+        return len(word) > 2 and not acronym
 
     def _judged(self, word: str, key: str) -> bool:
         """A source word looked for: three letters or more and no stopword, or an acronym listed (``UN``)."""
