@@ -97,6 +97,9 @@ def test_decades_months_weekdays_and_ordinals() -> None:
     assert check("He returned on Jan. 17.", "Ele voltou em 17 de fevereiro.")[0] == "Ele voltou em 17 de janeiro."
     assert check("The law takes effect on March 3, 2021.", "A lei entra em vigor em 03/03/2021.")[1] == []
     assert check("The vote is on Tuesday.", "A votação é na quarta-feira.")[0] == "A votação é na terça-feira."
+    for plural in ("às sextas", "às sextas-feiras"):  # a weekday's plural is the weekday
+        assert check("The market opens on Fridays.", f"O mercado abre {plural}.")[1] == []
+    assert check("The Friday night meetings were long.", "As reuniões das sextas à noite eram longas.")[1] == []
     assert check("She finished 3rd.", "Ela terminou em 3o lugar.")[0] == "Ela terminou em 3º lugar."
     assert check("It was the third bridge to close.", "Foi a ponte a fechar.")[1] == ["third"]
     assert check("It was built in the 16th century.", "Foi construída no século XVI.")[1] == []
@@ -242,6 +245,17 @@ def test_a_dropped_modifier_of_a_name_is_an_omission(checker: MeaningChecker) ->
     assert verb.flags() == {}
 
 
+def test_a_modifier_rendered_by_a_word_beside_the_name_is_no_omission(checker: MeaningChecker) -> None:
+    """A translator may render a modifier the lexicon cannot check by another word next to the name
+    (``an exiled Ivan Petrov`` -> ``Ivan Petrov, que vive no exílio``): a target word there that
+    translates no word of the source stands for it. Where the words beside the name are all
+    accounted for, the modifier was dropped."""
+    source = "Police questioned an exiled Ivan Petrov in Vilnius on Monday."
+    free = "A polícia interrogou Ivan Petrov, que vive no exílio, em Vilnius na segunda-feira."
+    assert checker.check(source, free).flags() == {}
+    assert checker.check(source, "A polícia interrogou Ivan Petrov em Vilnius na segunda-feira.").flags() == {"omission": ["exiled"]}
+
+
 def test_a_repeated_name_found_fewer_times_is_an_omission(checker: MeaningChecker) -> None:
     source = "After the vote, Okafor praised Lindqvist but attacked the committee that had backed Lindqvist."
     both = "Após a votação, Okafor elogiou Lindqvist, mas atacou o comitê que havia apoiado Lindqvist."
@@ -343,6 +357,7 @@ def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_sou
     ("We now have 4-month-old mice.", "Теперь у нас есть четырёхмесячные мыши."),
     ("Republicans face November elections.", "Республиканцы идут на ноябрьские выборы."),
     ("Woods lost two matches on Saturday.", "Вудс проиграл два субботних матча."),
+    ("The Friday night meetings were long.", "Собрания по пятницам вечером были долгими."),
     ("She finished sixteenth.", "Она финишировала шестнадцатой."),
     ("Park finished twenty-fourth.", "Пак финишировал двадцать четвёртым."),
     ("The fire started between 10:00-11:00 pm.", "Пожар начался между 10:00 и 11:00 вечера."),
@@ -521,8 +536,8 @@ def test_a_name_of_the_text_is_checked_where_it_starts_a_sentence_or_a_headline(
     """A word the text writes with a capital mid-sentence and never in lower case (``Sainsbury's``,
     ``Leslie``) is a name where it starts a sentence or stands in a headline; a word it also writes
     in lower case (``Shoppers``) is not."""
-    known = checker.names_in(["Shoppers at Sainsbury's found new aisles, shoppers said.", "Chris Leslie spoke on Monday.",
-                              "Leslie is MP for Nottingham East", "Rival chains followed Sainsbury's lead."])
+    known = checker.reader.names_in(["Shoppers at Sainsbury's found new aisles, shoppers said.", "Chris Leslie spoke on Monday.",
+                                     "Leslie is MP for Nottingham East", "Rival chains followed Sainsbury's lead."])
     assert {"sainsbury", "leslie"} <= known and "shoppers" not in known
     source = "Sainsbury's said it would double the size of its beauty range."
     dropped = "Disse que iria duplicar o tamanho da sua gama de beleza."
@@ -531,6 +546,24 @@ def test_a_name_of_the_text_is_checked_where_it_starts_a_sentence_or_a_headline(
     assert checker.check(source, "A Sainsbury's disse que iria duplicar o tamanho da sua gama de beleza.", "", known).flags() == {}
     headline = "Chris Leslie is MP for Nottingham East"
     assert checker.check(headline, "Chris é deputado por Nottingham East", "", known).flags() == {"omission": ["Leslie"]}
+
+
+@pytest.mark.parametrize("source, kept, dropped, name", [
+    ("North Korea says it will not disarm first.", "Северная Корея заявляет, что не разоружится первой.",
+     "Корея заявляет, что не разоружится первой.", "North"),
+    ("Jim Furyk's side needs eight points on Sunday.", "Команде Джима Фьюрика нужно восемь очков в воскресенье.",
+     "Команде Фьюрика нужно восемь очков в воскресенье.", "Jim"),
+])
+def test_a_sentence_that_opens_with_a_longer_name_checks_its_first_word(source: str, kept: str, dropped: str,
+                                                                      name: str) -> None:
+    """A sentence's first word is a name where a name follows it; not a title (``Sir``), nor a
+    word the vocabulary knows (``Meanwhile``)."""
+    checker = MeaningChecker(language("en"), language("ru"), None, Lexicon.for_source("en"))
+    assert checker.check(source, kept).flags() == {}
+    assert checker.check(source, dropped).flags() == {"omission": [name]}
+    assert checker.check("Sir William Shaw opened the bridge.", "Уильям Шоу открыл мост.").flags() == {}
+    assert checker.check("Meanwhile Trump spoke to reporters.", "Тем временем Трамп поговорил с журналистами.").flags() == {}
+    assert checker.check("Meanwhile Trump spoke to reporters.", "Трамп поговорил с журналистами.").flags() == {}
 
 
 def test_with_a_lexicon_a_capitalized_word_standing_alone_is_checked(checker: MeaningChecker) -> None:

@@ -114,14 +114,14 @@ class PairScorer:
     def score(self, sources: list[str], targets: list[str], guards: bool = True, context: bool = False) -> list[Scored]:
         """One ``Scored`` per pair, in order. ``guards``: also the cheap checks (the engine, which
         has run them on its own output, passes False). ``context``: the pairs are one text, whose
-        names (``MeaningChecker.names_in``) are names in every line."""
+        names (``NameReader.names_in``) are names in every line."""
         if len(sources) != len(targets):
             raise ValueError(f"score: {len(sources)} sources but {len(targets)} translations")
         if not sources:
             return []
         checker = self._meaning()
         judged = [has_language(src) and not copied_on_purpose(src, tgt) for src, tgt in zip(sources, targets)]
-        known = checker.names_in(sources) if context else frozenset()
+        known = checker.reader.names_in(sources) if context else frozenset()
         reports = [checker.check(src, tgt, "", known) if ok else None for src, tgt, ok in zip(sources, targets, judged)]
         # the round trip only where the cheap checks leave doubt: a name not found, or too little of
         # the source covered by the translation's words and the lexicon (measured: a fifth of

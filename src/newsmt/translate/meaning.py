@@ -2,10 +2,9 @@
 
 Evidence, per sentence pair (``check``):
 
-* names: every capitalized word of the source (not at a sentence start, not a stopword, not a
-  short acronym, not in a quoted title; an acronym or a sentence's first word that the target pack
-  lists, ``FBI`` = ``ФБР``, ``France``, is one, and so is a word the text around writes as a name,
-  ``names_in``: ``Sainsbury's said``) that the translation has in no form: not carried over
+* names: every name of the source (``source_names``: a capitalized word not at a sentence start,
+  ``FBI`` = ``ФБР``, ``France``, ``North Korea says``; also a word the text around writes as a name,
+  ``NameReader.names_in``: ``Sainsbury's said``) that the translation has in no form: not carried over
   (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
   translated by the bilingual ``Lexicon`` (by a translation no other source word claims and no
   stopword: the shortlists pair ``Trump`` with ``presidente``, ``US`` with ``dos``), not in the
@@ -53,18 +52,13 @@ from .guards.units import unit_of
 from .lexicon import Lexicon, fold
 from .names import (Exonyms, TargetSound, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone,
                     target_sound, transliteration, word_keys)
+from .source_names import POSSESSIVE, WORD, NameReader, bare, folded, quoted_titles, title_case
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
 MIN_COVERAGE = 0.4  # below: a clause is missing (0.5 flagged 2.5% of the freer NTREX human references, 0.4 1.3%;
 # half the sentence cut is still flagged in 99% of lines, by low_quality where not by this)
-_WORD = re.compile(r"[A-Z](?:\.[A-Z])+(?![^\W\d_])|[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "U.S" is one word
-_POSSESSIVE = re.compile(r"['’]s?$")
-_START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|\n\s*)$")  # a sentence's or a quotation's start
-_ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
-_QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _ASIDE = re.compile(r"\([^()]*\)")
-_PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 @dataclass
 class MeaningReport:
     """What one translation omits and adds, and how much of the source it covers."""
@@ -90,35 +84,13 @@ class MeaningReport:
         return out
 
 
-def _folded(words: str | list[str]) -> frozenset[str]:
-    """A pack's word list (a list, or one string of words) as a set of folded words."""
-    return frozenset(fold(w) for w in (words.split() if isinstance(words, str) else words))
-
-
 def _words(text: str) -> list[str]:
     """The words of ``text`` outside protected spans, dotted acronyms without their dots; a
     hyphenated word also gives its parts (``Nord-Kivu`` carries ``Kivu``)."""
     for a, b in reversed(protected_spans(text)):
         text = text[:a] + " " + text[b:]
-    words = [w.replace(".", "") for w in _WORD.findall(text)]
+    words = [w.replace(".", "") for w in WORD.findall(text)]
     return words + [p for w in words if "-" in w for p in w.split("-")]
-
-
-def _title_case(text: str, least: int = 3) -> bool:
-    """A headline in title case (``Killer Pig Mauls Farmer to Death``): every longer word (``least``
-    of them or more, after the first) capitalized."""
-    words = [w for w in _WORD.findall(text)[1:] if len(w) >= 4]
-    return len(words) >= least and all(w[:1].isupper() for w in words)
-
-
-def _bare(word: str) -> str:
-    """A source word without its possessive and, for a dotted acronym, its dots (``U.S`` -> ``US``)."""
-    return _POSSESSIVE.sub("", word).replace(".", "")
-
-
-def _quoted_titles(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted titles: a quotation of three words or more, each longer one capitalized."""
-    return [(m.start(), m.end()) for m in _QUOTED.finditer(text) if _title_case(m.group()[1:-1], 2)]
 
 
 class MeaningChecker:
@@ -134,39 +106,21 @@ class MeaningChecker:
         names, tgt_names = src.section("names") or {}, tgt.section("names") or {}
         # names the target language does not transliterate (China -> Китай), and scripts to match across
         self._scripts = bool(transliteration(src)) or bool(transliteration(tgt))
-        self._translated = _folded(names.get("translated", ""))  # name words a translator translates
+        self._translated = folded(names.get("translated", ""))  # name words a translator translates
         self._derived = tuple(names.get("derived", []))  # endings of words made from names ("Swedish")
         self._exonyms = Exonyms(tgt, self._derived)
-        self._stop_src, self._stop_tgt = _folded(names.get("stopwords", "")), _folded(tgt_names.get("stopwords", ""))
-        self._determiners, self._prepositions = _folded(names.get("determiners", [])), _folded(names.get("prepositions", []))
-        self._links = _folded(names.get("name_links", []))  # inside a longer name: "Game of Thrones"
+        self.reader = NameReader(src, self._exonyms, self.vocabulary)
+        self._stop_tgt = folded(tgt_names.get("stopwords", ""))
+        self._determiners, self._prepositions = folded(names.get("determiners", [])), folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
-        self._titles = _folded(names.get("titles", []))
-        self._before_names = _folded((src.section("segment") or {}).get("nonbreaking", []))  # "Mrs." "Sen."
         self._common = tuple(names.get("common_endings", []))  # endings of common nouns ("Judiciary")
         dates = src.section("dates") or {}
-        self._date_names = _folded([w for group in (*dates.get("months", []), *dates.get("weekdays", [])) for w in group]
-                                   + list(dates.get("abbreviations", {})))
         suffixes = dates.get("decades", {}).get("suffixes")  # a span of ten: "in his 20s", "1990-х"
         self._tens = re.compile(rf"(?<![\d.,])(\d*0)(?:{alternation(suffixes)})(?!\w)") if suffixes else None
 
-    def names_in(self, sources: list[str]) -> frozenset[str]:
-        """Folded words that ``sources`` write as names mid-sentence, never in lower case: names also
-        where they start a sentence (``Sainsbury's said``; not ``Foster care`` beside ``foster``)."""
-        named, lower = set(), set()
-        for text in sources:
-            headline = _title_case(text)  # capitals mark no names there
-            for m in _WORD.finditer(text):
-                word = _bare(m.group())
-                if word.islower():
-                    lower.add(fold(word))
-                elif not headline and self._is_name(word, text, m.start()):
-                    named.add(fold(word))
-        return frozenset(named - lower)
-
     def check(self, source: str, target: str, back: str = "", known: frozenset[str] = frozenset()) -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none);
-        ``known``: names of the text around it (``names_in``)."""
+        ``known``: names of the text around it (``NameReader.names_in``)."""
         tgt_list, back_list = [fold(w) for w in _words(target)], [fold(w) for w in _words(back)]
         tgt_words, back_words = set(tgt_list), set(back_list)
         pool = tgt_words | back_words
@@ -178,10 +132,10 @@ class MeaningChecker:
         # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
         names: dict[str, list[str]] = {}
-        headline = _title_case(source)  # capitals mark no names there
-        titles = _quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
-        words = [(m, w, key) for m in _WORD.finditer(source) for w in [_bare(m.group())] for key in [fold(w)]
-                 if self._judged(w, key) and not any(a <= m.start() < b for a, b in skip)]
+        headline = title_case(source)  # capitals mark no names there
+        titles = quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
+        words = [(m, w, key) for m in WORD.finditer(source) for w in [bare(m.group())] for key in [fold(w)]
+                 if self.reader.judged(w, key) and not any(a <= m.start() < b for a, b in skip)]
         lexicon = {key: self.lexicon.translations(w) if self.lexicon else frozenset() for _, w, key in words}
         claims: dict[str, set[str]] = {}  # a target word -> the source words it may translate
         for key, found in lexicon.items():
@@ -189,7 +143,7 @@ class MeaningChecker:
                 claims.setdefault(t, set()).add(key)
         for m, word, key in words:
             total += 1
-            name = ((not headline and self._source_name(word, key, source, m.start(), m.end()))
+            name = ((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
                     or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
             # a name's lexicon translation counts only where no other word of the source claims it
             # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
@@ -203,13 +157,13 @@ class MeaningChecker:
             if any(in_pool(t, tgt_words, prefixes) for t in translations):
                 covered += 1
             elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit():
-                alone = stands_alone(source, m.start(), m.end(), self._links)
+                alone = stands_alone(source, m.start(), m.end(), self.reader.links)
                 if self._checkable(word, key, alone):
                     report.omitted.append(word)
                 elif (alone or self.lexicon or self._doubtful_ending(key)) and key not in self._translated:
                     report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
-                    and not spelt_alike(key, pool):
+                    and not spelt_alike(key, pool) and not self._free_word_beside(source, m.end(), target):
                 report.omitted.append(word)
         if not (self.lexicon or back):
             total = 0  # without a lexicon or a round trip, how much of the source is covered is unknown
@@ -255,7 +209,7 @@ class MeaningChecker:
         """Whether a model's ``translation`` of ``word`` (alone or in a sentence, into a language of
         the same script) keeps it (``Texas``, ``Jones (em inglês)``): a name, not a word it translates (``Aliados``,
         ``Universo``)."""
-        return fold(word) in map(fold, _WORD.findall(_ASIDE.sub("", translation)))
+        return fold(word) in map(fold, WORD.findall(_ASIDE.sub("", translation)))
 
     def _sound_pool(self, target: str) -> list[TargetSound]:
         """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
@@ -282,21 +236,21 @@ class MeaningChecker:
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
         an exonym), one per name found, in source order (what an evaluation deletes)."""
-        if _title_case(source):
+        if title_case(source):
             return []
         spans = protected_spans(source)
-        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)] + _quoted_titles(source)
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(target)]
+        skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)] + quoted_titles(source)
+        words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(target)]
         out: list[tuple[int, int]] = []
-        for m in _WORD.finditer(source):
-            word = _bare(m.group())
+        for m in WORD.finditer(source):
+            word = bare(m.group())
             key = fold(word)
-            if not self._judged(word, key) or any(a <= m.start() < b for a, b in skip) \
-                    or not self._source_name(word, key, source, m.start(), m.end()) \
-                    or not self._checkable(word, key, stands_alone(source, m.start(), m.end(), self._links)):
+            if not self.reader.judged(word, key) or any(a <= m.start() < b for a, b in skip) \
+                    or not self.reader.source_name(word, key, source, m.start(), m.end()) \
+                    or not self._checkable(word, key, stands_alone(source, m.start(), m.end(), self.reader.links)):
                 continue
             for a, b, w in words:
-                folded = fold(_POSSESSIVE.sub("", w))
+                folded = fold(POSSESSIVE.sub("", w))
                 sound = [target_sound(w, self.tgt)] if self._scripts and self._sounded(w) else []
                 if (a, b) not in out and (folded == key or same_start(key, folded)
                                           or (sound and self._count_across(word, key, sound, [folded]))):
@@ -315,40 +269,20 @@ class MeaningChecker:
         opener = fold(before.group(1))
         return opener in self._determiners or (opener in self._prepositions and not (self._gerund and word.endswith(self._gerund)))
 
-    def _is_name(self, word: str, text: str, start: int) -> bool:
-        """A proper name a translation carries over: capitalized, not at a sentence start, not a
-        short acronym (``UN``, ``ISIS``, ``MPs`` are translated; ``ZMapp`` is a name), not a short
-        abbreviation (``Capt.``), not ``I'm`` or ``Didn't``, not a word in capitals (``COUNTING``),
-        not a month or weekday (``Oct``)."""
-        if not word[:1].isupper() or (_START.search(text[max(0, start - 4):start]) and not self._after_title(text, start)) \
-                or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
-            return False  # a word in capitals is shouted; months and weekdays are checked by value
-        if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
-            return False
-        # a short acronym: two capitals in five letters or fewer, never two lower-case letters in a row
-        acronym = len(word) <= 5 and sum(c.isupper() for c in word) >= 2 \
-            and not any(a.islower() and b.islower() for a, b in zip(word, word[1:]))
-        return len(word) > 2 and not acronym
-
-    def _judged(self, word: str, key: str) -> bool:
-        """A source word looked for: three letters or more and no stopword, or an acronym listed (``UN``)."""
-        return (len(word) >= 3 and key not in self._stop_src) or self._listed_acronym(word, key)
-
-    def _listed_acronym(self, word: str, key: str) -> bool:
-        return word.isupper() and key in self._exonyms.listed
-
-    def _source_name(self, word: str, key: str, text: str, start: int, end: int) -> bool:
-        """``_is_name``, an acronym the target pack lists (``FBI`` = ``ФБР``, ``U.S`` = ``EUA``), and a
-        sentence's first word whose target form the pack has (an exonym: ``France``, standing alone)."""
-        if self._is_name(word, text, start) or self._listed_acronym(word, key):
-            return True
-        return word.isalpha() and word[:1].isupper() and word[1:].islower() and key not in self._stop_src \
-            and (key in self._exonyms.listed or (key in self._exonyms.whole and stands_alone(text, start, end, self._links)))
-
-    def _after_title(self, text: str, start: int) -> bool:
-        """Whether the word at ``start`` follows a title and its period (``Mrs. Kirchner``)."""
-        before = re.search(r"([^\W\d_]+)\.\s+$", text[max(0, start - 12):start])
-        return before is not None and fold(before.group(1)) in self._before_names
+    def _free_word_beside(self, source: str, end: int, target: str) -> bool:
+        """Whether ``target`` has, right after the name that follows a modifier (its capitalized
+        words in ``source[end:]``) or between an article and it, a content word that translates no
+        word of the source: the modifier rendered freely (``a deflated Woods`` -> ``um desanimado
+        Woods``, ``Kepa em voo``), not dropped (a verb before the name is no such word)."""
+        name = WORD.findall(re.match(r"(?:[ \t\n]+[A-Z][^\W\d_]*)+", source[end:]).group())
+        forms = {f for w in name for f in self.lexicon.translations(w) | {fold(w)}}
+        src_keys = {fold(w) for w in _words(source)}
+        src_prefixes, prefixes = {w[:5] for w in src_keys}, {f[:5] for f in forms}
+        words = _words(target)
+        beside = [w for i, v in enumerate(words) if in_pool(fold(v), forms, prefixes)
+                  for w in words[i + 1:i + 3] + (words[i - 1:i] if i >= 2 and fold(words[i - 2]) in self._stop_tgt else [])]
+        return any(len(w) >= 3 and fold(w) not in self._stop_tgt and not in_pool(fold(w), src_keys, src_prefixes)
+                   and not any(in_pool(r, src_keys, src_prefixes) for r in self.lexicon.reverse(w)) for w in beside)
 
     def _added(self, source: str, target: str, back_words: set[str]) -> list[str]:
         """Names of the target that nothing in the source or the lexicon explains (and that its
@@ -357,10 +291,10 @@ class MeaningChecker:
         src_pool = {fold(w) for w in _words(source)}
         prefixes = {w[:5] for w in src_pool}
         added = []
-        for m in _WORD.finditer(target):
-            word = _POSSESSIVE.sub("", m.group())
+        for m in WORD.finditer(target):
+            word = POSSESSIVE.sub("", m.group())
             key = fold(word)
-            if key in self._stop_tgt or len(key) < 5 or not self._is_name(word, target, m.start()) or "-" in word:
+            if key in self._stop_tgt or len(key) < 5 or not self.reader.is_name(word, target, m.start()) or "-" in word:
                 continue
             if not in_pool(key, src_pool, prefixes) and not self._translatable_back(word) and not spelt_alike(key, src_pool) \
                     and key in back_words and not self._lexicon_word(word):
@@ -381,7 +315,7 @@ class MeaningChecker:
         pool = {fold(w) for w in _words(target)}
         prefixes = {w[:5] for w in pool}
         translation = _ASIDE.sub("", translation)  # "Cromwell (em inglês)": the model's aside, not the word
-        return any(in_pool(k, pool, prefixes) for w in _WORD.findall(translation)
+        return any(in_pool(k, pool, prefixes) for w in WORD.findall(translation)
                    for k in [fold(w)] if len(k) >= 3 and k not in self._stop_tgt)
 
     def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:
@@ -389,7 +323,7 @@ class MeaningChecker:
         is a word of ``source`` (``Platô`` -> ``Plateau``): a translation, not an addition."""
         pool = {fold(w) for w in _words(source)}
         prefixes = {w[:5] for w in pool}
-        return {w for w, t in zip(words, translations) if any(in_pool(fold(x), pool, prefixes) for x in _WORD.findall(t))}
+        return {w for w, t in zip(words, translations) if any(in_pool(fold(x), pool, prefixes) for x in WORD.findall(t))}
 
     def _lexicon_word(self, word: str) -> bool:
         """Whether ``word`` is a vocabulary word of the target language (a common noun written with
