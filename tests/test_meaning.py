@@ -548,24 +548,6 @@ def test_a_name_of_the_text_is_checked_where_it_starts_a_sentence_or_a_headline(
     assert checker.check(headline, "Chris é deputado por Nottingham East", "", known).flags() == {"omission": ["Leslie"]}
 
 
-@pytest.mark.parametrize("source, kept, dropped, name", [
-    ("North Korea says it will not disarm first.", "Северная Корея заявляет, что не разоружится первой.",
-     "Корея заявляет, что не разоружится первой.", "North"),
-    ("Jim Furyk's side needs eight points on Sunday.", "Команде Джима Фьюрика нужно восемь очков в воскресенье.",
-     "Команде Фьюрика нужно восемь очков в воскресенье.", "Jim"),
-])
-def test_a_sentence_that_opens_with_a_longer_name_checks_its_first_word(source: str, kept: str, dropped: str,
-                                                                      name: str) -> None:
-    """A sentence's first word is a name where a name follows it; not a title (``Sir``), nor a
-    word the vocabulary knows (``Meanwhile``)."""
-    checker = MeaningChecker(language("en"), language("ru"), None, Lexicon.for_source("en"))
-    assert checker.check(source, kept).flags() == {}
-    assert checker.check(source, dropped).flags() == {"omission": [name]}
-    assert checker.check("Sir William Shaw opened the bridge.", "Уильям Шоу открыл мост.").flags() == {}
-    assert checker.check("Meanwhile Trump spoke to reporters.", "Тем временем Трамп поговорил с журналистами.").flags() == {}
-    assert checker.check("Meanwhile Trump spoke to reporters.", "Трамп поговорил с журналистами.").flags() == {}
-
-
 def test_with_a_lexicon_a_capitalized_word_standing_alone_is_checked(checker: MeaningChecker) -> None:
     """``Commission`` is a word a translator translates (a common ending), yet standing alone with
     a capital it names something: its translation must be there. An acronym's lexicon translation

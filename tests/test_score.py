@@ -164,6 +164,23 @@ def test_an_english_title_or_names_in_a_portuguese_translation_are_no_wrong_lang
     assert "wrong_language" in untranslated["flags"]
 
 
+def test_a_sentence_that_opens_with_a_longer_name_checks_its_first_word():
+    """A sentence's first word before a name is asked of the model with that name (``Jim Furyk
+    said.`` keeps ``Jim``; ``Undefeated Leeds`` is translated); a word of longer names the target pack
+    gives stems for (``North``) is checked by them. Not a title (``Sir``) or a sentence adverb."""
+    from newsmt import score_texts
+
+    cases = [("North Korea says it will not disarm first.", "Северная Корея заявляет, что не разоружится первой.", []),
+             ("North Korea says it will not disarm first.", "Корея заявляет, что не разоружится первой.", ["North"]),
+             ("Jim Furyk's side needs eight points on Sunday.", "Команде Джима Фьюрика нужно восемь очков в воскресенье.", []),
+             ("Jim Furyk's side needs eight points on Sunday.", "Команде Фьюрика нужно восемь очков в воскресенье.", ["Jim"]),
+             ("Undefeated Leeds went top of the table.", "Непобеждённый «Лидс» вышел на первое место в таблице.", []),
+             ("Sir William Shaw opened the bridge.", "Уильям Шоу открыл мост.", []),
+             ("Meanwhile Trump spoke to reporters.", "Трамп поговорил с журналистами.", [])]
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
+    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+
+
 def test_english_to_russian_is_checked_without_a_model_back():
     """No ru->en model: names across scripts, Russian numbers, months in their cases, clock times
     in words and units are still checked; the human rendering passes."""

@@ -171,9 +171,10 @@ class PairScorer:
 
     def _words_alone(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
         """Names still omitted or added after the round trip, each translated by a model: a doubtful
-        one (a name or a word) is omitted where the model into the vocabulary's language carries it
-        over in each of the source pack's ``name_frames``, sentences where a name stays a name
-        (``Nicholas said.``, ``Rosa``; not ``Allies`` -> ``Os aliados``); an omitted word whose
+        one (a name or a word; ``Jim Furyk``, a first word with the name it opens) is omitted where
+        the model into the vocabulary's language carries it over in each of the source pack's
+        ``name_frames``, sentences where a name stays a name (``Nicholas said.``, ``Rosa``; not
+        ``Allies`` -> ``Os aliados``); an omitted word whose
         translation alone the target has is a word of the language written with a capital, not a
         name dropped; an added word that translates back into a word of the source is its translation."""
         checker = self._meaning()
@@ -186,7 +187,7 @@ class PairScorer:
             said = [dict(zip(doubtful, (h.text for h in oracle.translate([f.format(w) for w in doubtful])))) for f in frames]
             for r in reports:
                 if r is not None:
-                    r.omitted += [w for w in r.doubtful if all(checker.carried_over(w, s[w]) for s in said)]
+                    r.omitted += [w.split()[0] for w in r.doubtful if all(checker.carried_over(w.split()[0], s[w]) for s in said)]
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
         forward = self._words_to(self.tgt) if omitted else None
         if forward is not None:

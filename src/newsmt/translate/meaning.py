@@ -19,12 +19,15 @@ Evidence, per sentence pair (``check``):
   made from no place or word the checker knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a
   lexicon, one that it translates (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a
   model keeps it in the pack's ``name_frames`` (``Rosa said.``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
+  a sentence's first word before a name is asked together with that name (``Jim Furyk said.``;
+  not ``Undefeated Leeds``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
 * modifiers: a lower-case word opening a noun phrase before a capitalized word (after an article
   or a preposition: ``from jailed Russian opposition leader``) that the lexicon cannot check (not
-  one vocabulary piece) and that neither the translation nor its back-translation has; the scorer
+  one vocabulary piece) and that neither the translation nor its back-translation has, nor a word
+  beside the name that translates no source word (``a deflated Woods`` -> ``um desanimado Woods``); the scorer
   then drops it if the target has its translation alone (measured: words the lexicon knows flag
   human references that paraphrase them, so they count for coverage only);
 * coverage: the share of the source's content words found in the translation (a name, cognate or
@@ -65,7 +68,7 @@ class MeaningReport:
 
     omitted: list[str] = field(default_factory=list)
     fewer: list[str] = field(default_factory=list)  # repeated names found fewer times: "Gingrich (1 of 2)"
-    doubtful: list[str] = field(default_factory=list)  # not found, a name or a word: a model tells
+    doubtful: list[str] = field(default_factory=list)  # not found, a name or a word: a model tells ("Jim Furyk": its first word)
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
@@ -158,7 +161,11 @@ class MeaningChecker:
                 covered += 1
             elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit():
                 alone = stands_alone(source, m.start(), m.end(), self.reader.links)
-                if self._checkable(word, key, alone):
+                opens = "" if key in known or self._exonyms.listed_or_named(key) \
+                    else self.reader.name_after(word, key, source, m.start(), m.end())
+                if opens and self._checkable(word, key, alone):
+                    report.doubtful.append(f"{word} {opens}")  # asked with its name: "Jim Furyk", not "Genus Panthera"
+                elif self._checkable(word, key, alone):
                     report.omitted.append(word)
                 elif (alone or self.lexicon or self._doubtful_ending(key)) and key not in self._translated:
                     report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"
@@ -185,7 +192,7 @@ class MeaningChecker:
         the source pack's (``Supreme``), a common noun's ending (``Judiciary``), in a longer name one
         the lexicon translates (``Royal Navy``). Without a lexicon: a CLDR name standing alone
         (``Paris``), not a word made from a name (``Swedish``) or the vocabulary's in lower case."""
-        if key in self._exonyms.listed or key in self._exonyms.name_words or (self.lexicon and alone):
+        if self._exonyms.listed_or_named(key) or (self.lexicon and alone):
             return True
         if self._translates(key):
             return False

@@ -248,6 +248,10 @@ class Exonyms:
     def __bool__(self) -> bool:
         return bool(self._forms)
 
+    def listed_or_named(self, key: str) -> bool:
+        """Whether the folded ``key`` is always checked: listed (``China``) or a word of longer names (``North``)."""
+        return key in self.listed or key in self.name_words
+
     def forms(self, key: str) -> list[tuple[str, bool]]:
         """(stem, strict) forms of the folded source word ``key``, or of the name it is made from
         (``croatian`` -> ``croatia``)."""

@@ -105,10 +105,16 @@ class NameReader:
     def _opens_name(self, word: str, key: str, text: str, start: int, end: int) -> bool:
         """Whether ``word``, a sentence's first, opens a longer name: a name follows it (``North
         Korea says``, ``Jim Furyk's side``; not ``Meanwhile Trump``, ``Sir William``)."""
+        return bool(self.name_after(word, key, text, start, end))
+
+    def name_after(self, word: str, key: str, text: str, start: int, end: int) -> str:
+        """The name that ``word`` opens at a sentence's start (``Furyk`` after ``Jim``), else ""."""
         after = _NEXT_WORD.match(text, end)
-        return after is not None and word.isalpha() and word.istitle() and self._starts(text, start) \
-            and key not in self.stopwords and key not in self._date_names and key not in self._titles \
-            and self.is_name(bare(after.group(1)), text, end + 1) and not self._a_word(bare(after.group(1)))
+        if after is None or not (word.isalpha() and word.istitle() and self._starts(text, start)) \
+                or key in self.stopwords or key in self._date_names or key in self._titles:
+            return ""
+        name = bare(after.group(1))
+        return name if self.is_name(name, text, end + 1) and not self._a_word(name) else ""
 
     def _a_word(self, word: str) -> bool:
         """Whether the vocabulary knows ``word`` in lower case (``Prime``, ``Crocodiles``; not ``Furyk``)."""
