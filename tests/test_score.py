@@ -164,10 +164,12 @@ def test_an_english_title_or_names_in_a_portuguese_translation_are_no_wrong_lang
     assert "wrong_language" in untranslated["flags"]
 
 
-def test_a_sentence_that_opens_with_a_longer_name_checks_its_first_word():
-    """A sentence's first word before a name is asked of the model with that name (``Jim Furyk
-    said.`` keeps ``Jim``; ``Undefeated Leeds`` is translated); a word of longer names the target pack
-    gives stems for (``North``) is checked by them. Not a title (``Sir``) or a sentence adverb."""
+def test_the_first_word_of_a_longer_name_is_checked():
+    """The first word of a longer name, where the checker cannot call it a name alone (a sentence's
+    first word, a word the vocabulary knows: ``Kit``), is asked of the model with the name after it
+    (``Jim Furyk said.`` keeps ``Jim``; ``Undefeated Leeds`` is translated); a word of longer names
+    the target pack gives stems for (``North``) is checked by them. Not a title (``Sir``, ``Prof``)
+    or a sentence adverb (``Meanwhile``)."""
     from newsmt import score_texts
 
     cases = [("North Korea says it will not disarm first.", "Северная Корея заявляет, что не разоружится первой.", []),
@@ -175,6 +177,9 @@ def test_a_sentence_that_opens_with_a_longer_name_checks_its_first_word():
              ("Jim Furyk's side needs eight points on Sunday.", "Команде Джима Фьюрика нужно восемь очков в воскресенье.", []),
              ("Jim Furyk's side needs eight points on Sunday.", "Команде Фьюрика нужно восемь очков в воскресенье.", ["Jim"]),
              ("Undefeated Leeds went top of the table.", "Непобеждённый «Лидс» вышел на первое место в таблице.", []),
+             ("The film stars Kit Tolland as a soldier.", "В фильме Кит Толланд играет солдата.", []),
+             ("The film stars Kit Tolland as a soldier.", "В фильме Толланд играет солдата.", ["Kit"]),
+             ("Prof Lindqvist said the results were clear.", "Профессор Линдквист сказал, что результаты ясны.", []),
              ("Sir William Shaw opened the bridge.", "Уильям Шоу открыл мост.", []),
              ("Meanwhile Trump spoke to reporters.", "Трамп поговорил с журналистами.", [])]
     records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")

@@ -161,11 +161,13 @@ class MeaningChecker:
                 covered += 1
             elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit():
                 alone = stands_alone(source, m.start(), m.end(), self.reader.links)
-                opens = "" if key in known or self._exonyms.listed_or_named(key) \
+                opens = "" if self._exonyms.listed_or_named(key) or key in self._translated \
                     else self.reader.name_after(word, key, source, m.start(), m.end())
-                if opens and self._checkable(word, key, alone):
-                    report.doubtful.append(f"{word} {opens}")  # asked with its name: "Jim Furyk", not "Genus Panthera"
-                elif self._checkable(word, key, alone):
+                checkable = self._checkable(word, key, alone)
+                # asked: a word the checker cannot call a name, or a sentence's first no other sentence names
+                if opens and not (checkable and (key in known or not self.reader.starts(source, m.start()))):
+                    report.doubtful.append(f"{word} {opens}")  # asked with its name: "Jim Furyk", "Kit Harington"
+                elif checkable:
                     report.omitted.append(word)
                 elif (alone or self.lexicon or self._doubtful_ending(key)) and key not in self._translated:
                     report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"

@@ -76,7 +76,7 @@ class NameReader:
         short acronym (``UN``, ``ISIS``, ``MPs`` are translated; ``ZMapp`` is a name), not a short
         abbreviation (``Capt.``), not ``I'm`` or ``Didn't``, not a word in capitals (``COUNTING``),
         not a month or weekday (``Oct``)."""
-        if not word[:1].isupper() or (self._starts(text, start) and not self._after_title(text, start)) \
+        if not word[:1].isupper() or (self.starts(text, start) and not self._after_title(text, start)) \
                 or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
             return False  # a word in capitals is shouted; months and weekdays are checked by value
         if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
@@ -105,12 +105,12 @@ class NameReader:
     def _opens_name(self, word: str, key: str, text: str, start: int, end: int) -> bool:
         """Whether ``word``, a sentence's first, opens a longer name: a name follows it (``North
         Korea says``, ``Jim Furyk's side``; not ``Meanwhile Trump``, ``Sir William``)."""
-        return bool(self.name_after(word, key, text, start, end))
+        return self.starts(text, start) and bool(self.name_after(word, key, text, start, end))
 
     def name_after(self, word: str, key: str, text: str, start: int, end: int) -> str:
-        """The name that ``word`` opens at a sentence's start (``Furyk`` after ``Jim``), else ""."""
+        """The name that ``word`` opens (``Furyk`` after ``Jim``; no capitalized word before it), else ""."""
         after = _NEXT_WORD.match(text, end)
-        if after is None or not (word.isalpha() and word.istitle() and self._starts(text, start)) \
+        if after is None or not (word.isalpha() and word.istitle()) or re.search(r"[A-Z][^\W\d_]*['’]?s? $", text[max(0, start - 30):start]) \
                 or key in self.stopwords or key in self._date_names or key in self._titles:
             return ""
         name = bare(after.group(1))
@@ -121,7 +121,7 @@ class NameReader:
         return self._vocabulary is not None and self._vocabulary.known_source(word.lower())
 
     @staticmethod
-    def _starts(text: str, start: int) -> bool:
+    def starts(text: str, start: int) -> bool:
         """Whether a sentence or a quotation starts at ``start``."""
         return _START.search(text[max(0, start - 4):start]) is not None
 
