@@ -178,7 +178,7 @@ class PairScorer:
         translation alone the target has is a word of the language written with a capital, not a
         name dropped; an added word that translates back into a word of the source is its translation."""
         checker = self._meaning()
-        doubtful = list(dict.fromkeys(w for r in reports if r is not None for w in r.doubtful))
+        doubtful = list(dict.fromkeys(name for r in reports if r is not None for _, name in r.doubtful))
         vocabulary = checker.vocabulary  # the pair's own model where the vocabulary is the pair's
         oracle = self._words_to(self.tgt if vocabulary.target == self.target.code else vocabulary.target) \
             if doubtful and vocabulary is not None else None
@@ -187,7 +187,7 @@ class PairScorer:
             said = [dict(zip(doubtful, (h.text for h in oracle.translate([f.format(w) for w in doubtful])))) for f in frames]
             for r in reports:
                 if r is not None:
-                    r.omitted += [w.split()[0] for w in r.doubtful if all(checker.carried_over(w.split()[0], s[w]) for s in said)]
+                    r.omitted += [w for w, name in r.doubtful if all(checker.carried_over(w, s[name]) for s in said)]
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
         forward = self._words_to(self.tgt) if omitted else None
         if forward is not None:

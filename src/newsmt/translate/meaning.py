@@ -68,7 +68,8 @@ class MeaningReport:
 
     omitted: list[str] = field(default_factory=list)
     fewer: list[str] = field(default_factory=list)  # repeated names found fewer times: "Gingrich (1 of 2)"
-    doubtful: list[str] = field(default_factory=list)  # not found, a name or a word: a model tells ("Jim Furyk": its first word)
+    doubtful: list[tuple[str, str]] = field(default_factory=list)  # not found, a name or a word: a model tells
+    # (the word, what it is asked in: "Jim" in "Jim Furyk", "Sterling" alone)
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
@@ -166,11 +167,11 @@ class MeaningChecker:
                 checkable = self._checkable(word, key, alone)
                 # asked: a word the checker cannot call a name, or a sentence's first no other sentence names
                 if opens and not (checkable and (key in known or not self.reader.starts(source, m.start()))):
-                    report.doubtful.append(f"{word} {opens}")  # asked with its name: "Jim Furyk", "Kit Harington"
+                    report.doubtful.append((word, f"{word} {opens}"))  # asked with its name: "Jim Furyk", "Kit Harington"
                 elif checkable:
                     report.omitted.append(word)
                 elif (alone or self.lexicon or self._doubtful_ending(key)) and key not in self._translated:
-                    report.doubtful.append(word)  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"
+                    report.doubtful.append((word, word))  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
                     and not spelt_alike(key, pool) and not self._free_word_beside(source, m.end(), target):
                 report.omitted.append(word)
