@@ -407,6 +407,18 @@ def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_s
     assert "checks_off" not in TranslationEngine(Scripted(str.upper), "en", "pt-BR").provenance
 
 
+def test_each_part_of_a_hyphenated_name_is_looked_for() -> None:
+    """``KwaZulu-Natal``: each capitalized part is a name; a part is found where the whole is, as
+    one word (``Euro-Asia`` = ``Евразии``); short parts keep the word whole (``Super-G``)."""
+    checker = MeaningChecker(language("en"), language("ru"), None, Lexicon.for_source("en"))
+    source = "Officials in KwaZulu-Natal met farmers on Monday."
+    assert checker.check(source, "Чиновники в Квазулу-Натале встретились с фермерами в понедельник.").flags() == {}
+    assert checker.check(source, "Чиновники встретились с фермерами в понедельник.").flags() == {"omission": ["KwaZulu"]}
+    assert checker.check("They want to join Euro-Asia soon.", "Они хотят скоро присоединиться к Евразии.").flags() == {}
+    assert checker.check("She won the Super-G on Monday.", "Она выиграла супергигант в понедельник.").flags() == {}
+    assert checker.check("It was a Pro-Trump rally.", "Это был митинг сторонников Трампа.").flags() == {}
+
+
 @pytest.mark.parametrize("source, dropped, name", [
     ("Opposition leader Alexei Navalny was jailed on Tuesday.", "Лидер оппозиции Алексей был заключён в тюрьму во вторник.", "Navalny"),
     ("President Kassym-Jomart Tokayev met with Donald Trump in Washington to discuss trade.",

@@ -55,7 +55,7 @@ from .guards.units import unit_of
 from .lexicon import Lexicon, fold
 from .names import (Exonyms, TargetSound, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone,
                     target_sound, transliteration, word_keys)
-from .source_names import POSSESSIVE, WORD, NameReader, bare, folded, quoted_titles, title_case
+from .source_names import POSSESSIVE, WORD, NameReader, bare, folded, quoted_titles, source_words, title_case
 
 OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -138,14 +138,14 @@ class MeaningChecker:
         names: dict[str, list[str]] = {}
         headline = title_case(source)  # capitals mark no names there
         titles = quoted_titles(source)  # nor in a quoted title ("Great Deeds by Swedish Kings"): translated
-        words = [(m, w, key) for m in WORD.finditer(source) for w in [bare(m.group())] for key in [fold(w)]
+        words = [(m, w, key, token) for m, token in source_words(source) for w in [bare(m.group())] for key in [fold(w)]
                  if self.reader.judged(w, key) and not any(a <= m.start() < b for a, b in skip)]
-        lexicon = {key: self.lexicon.translations(w) if self.lexicon else frozenset() for _, w, key in words}
+        lexicon = {key: self.lexicon.translations(w) if self.lexicon else frozenset() for _, w, key, _ in words}
         claims: dict[str, set[str]] = {}  # a target word -> the source words it may translate
         for key, found in lexicon.items():
             for t in found | {key}:
                 claims.setdefault(t, set()).add(key)
-        for m, word, key in words:
+        for m, word, key, token in words:
             total += 1
             name = ((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
                     or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
@@ -155,7 +155,8 @@ class MeaningChecker:
                 if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, tgt_list) > 0):
+            if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, tgt_list) > 0) \
+                    or (token != m.group() and self._found_whole(token, pool, sounds, tgt_list)):
                 covered += 1
                 continue
             if any(in_pool(t, tgt_words, prefixes) for t in translations):
@@ -187,6 +188,11 @@ class MeaningChecker:
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
         return report
+
+    def _found_whole(self, token: str, pool: set[str], sounds: list[TargetSound], tgt_list: list[str]) -> bool:
+        """Whether a hyphenated name is in the translation as one word (``Euro-Asia`` = ``Eurásia``, ``Евразии``)."""
+        joined = token.replace("-", "")
+        return spelt_alike(fold(joined), pool) or self._count_across(joined, fold(joined), sounds, tgt_list) > 0
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
         """Whether a name not found can be called omitted: one the target pack lists (``China``, or
@@ -252,7 +258,7 @@ class MeaningChecker:
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)] + quoted_titles(source)
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(target)]
         out: list[tuple[int, int]] = []
-        for m in WORD.finditer(source):
+        for m, _ in source_words(source):
             word = bare(m.group())
             key = fold(word)
             if not self.reader.judged(word, key) or any(a <= m.start() < b for a, b in skip) \

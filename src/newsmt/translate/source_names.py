@@ -2,11 +2,13 @@
 translation. A name is a capitalized word not at a sentence's start (not a stopword, a short
 acronym, a title, a month or weekday); also an acronym or a sentence's first word that the target
 pack lists (``FBI`` = ``ФБР``, ``France``) and a sentence's first word before another name
-(``North Korea says``). Headlines in title case and quoted titles mark no names with capitals.
+(``North Korea says``); each capitalized part of a hyphenated name (``KwaZulu-Natal``). Headlines in
+title case and quoted titles mark no names with capitals.
 Every word list comes from the source language's pack (``names``, ``dates``, ``segment``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..languages import Language
 from .lexicon import Lexicon, fold
@@ -18,7 +20,21 @@ _START = re.compile(r"(?:^|[.!?:;\"“”«(\[]\s*|(?:^|\s)['‘]|\s[-–—]\s|
 _ABBREVIATION = re.compile(r"\.\s+[A-Z\d]")  # "Capt. Larry", "Sept. 12": a title or abbreviation, translated
 _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
+_PART = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NEXT_WORD = re.compile(r" ([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+
+
+def source_words(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """``WORD`` matches of ``text``, each with the token it is part of: a hyphenated name is cut into
+    its capitalized parts (``Mills-Hicks``, ``KwaZulu-Natal``: each part is looked for, and found
+    where the whole is), parts of three letters or more (not ``Super-G``, ``Kai-Fu``)."""
+    for m in WORD.finditer(text):
+        token = m.group()
+        parts = token.split("-")
+        if len(parts) > 1 and all(p[:1].isupper() and len(p) >= 3 for p in parts):
+            yield from ((part, token) for part in _PART.finditer(text, m.start(), m.end()))
+        else:
+            yield m, token
 
 
 def folded(words: str | list[str]) -> frozenset[str]:
@@ -63,7 +79,7 @@ class NameReader:
         named, lower = set(), set()
         for text in sources:
             headline = title_case(text)  # capitals mark no names there
-            for m in WORD.finditer(text):
+            for m, _ in source_words(text):
                 word = bare(m.group())
                 if word.islower():
                     lower.add(fold(word))
