@@ -110,6 +110,9 @@ def test_units_and_currencies_by_value() -> None:
     assert check("The storm dumped 5 inches of rain.", "A tempestade despejou 12,7 cm de chuva.")[1] == []
     assert check("Winds reached 70 mph.", "Os ventos chegaram a 113 km/h.")[1] == []
     assert check("The road runs for 30 miles.", "A estrada tem 30 km.")[1] == ["30 miles"]
+    # the same number in another unit is kept where it is the amount converted as a writer rounds it
+    assert check("He shot from about 30 yards out.", "Ele rematou a cerca de 30 metros.")[1] == []
+    assert check("The wall is 10 feet high.", "O muro tem 10 metros de altura.")[1] == ["10 feet"]
     assert check("The company paid $5 million.", "A empresa pagou 5 milhões de euros.")[1] == ["$5 million"]
     assert check("It costs GBP 15,700.", "Custa 15.700 libras.")[1] == []
     assert check("He paid $1000 in fines.", "Ele pagou mil dólares em multas.")[1] == []  # a number as a word
@@ -358,6 +361,8 @@ def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_sou
     ("Republicans face November elections.", "Республиканцы идут на ноябрьские выборы."),
     ("Woods lost two matches on Saturday.", "Вудс проиграл два субботних матча."),
     ("The Friday night meetings were long.", "Собрания по пятницам вечером были долгими."),
+    ("A 650-pound boar pinned the farmer down.", "300-килограммовый кабан придавил фермера."),
+    ("They built a 20-foot wall.", "Они построили 6-метровую стену."),
     ("She finished sixteenth.", "Она финишировала шестнадцатой."),
     ("Park finished twenty-fourth.", "Пак финишировал двадцать четвёртым."),
     ("The fire started between 10:00-11:00 pm.", "Пожар начался между 10:00 и 11:00 вечера."),

@@ -221,8 +221,10 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: Language, tgt
     edits: list[tuple[int, int, str]] = []
     for num, k in pairs:
         q = found[k]
-        if num.kind == NUMBER and source and not compatible(unit_of(source, num.start, num.end, src_lang),
-                                                               unit_of(target, q.start, q.end, tgt_lang)):
+        units, target_units = (unit_of(source, num.start, num.end, src_lang), unit_of(target, q.start, q.end, tgt_lang)) \
+            if num.kind == NUMBER and source else (frozenset(), frozenset())
+        # the same number in another unit: kept only where that is the amount converted ("30 yards" -> "30 metros")
+        if units and not compatible(units, target_units) and not _converted(num, units, q, target_units):
             missing.append(_with_unit(num, source, src_lang))
         elif q.kind == ORDINAL and ordinal_form(q.token, tgt_lang):
             edits.append((q.start, q.end, ordinal_form(q.token, tgt_lang)))
@@ -266,8 +268,7 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
     own_unit = units and any(units & unit_of(target, q.start, q.end, lang) for q in found if q.kind == NUMBER)
     for i in (free if own_unit else range(len(found))):
         q = found[i]
-        if units and q.kind == NUMBER and _float(q.value) is not None and _float(num.value) is not None and \
-                converted(_float(num.value), units, _float(q.value), unit_of(target, q.start, q.end, lang)):
+        if units and q.kind == NUMBER and _converted(num, units, q, unit_of(target, q.start, q.end, lang)):
             used[i] = True
             return ()
     digits = _digits(num.token)
@@ -276,6 +277,12 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
         return None
     used[k] = True
     return found[k].start, found[k].end, format_number(num, lang)
+
+
+def _converted(num: Quantity, units: frozenset[str], q: Quantity, target_units: frozenset[str]) -> bool:
+    """Whether the target number ``q`` is the source ``num`` converted to another unit (``units.converted``)."""
+    value, target_value = _float(num.value), _float(q.value)
+    return value is not None and target_value is not None and converted(value, units, target_value, target_units)
 
 
 def _float(value: str) -> float | None:

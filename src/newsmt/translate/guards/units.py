@@ -41,6 +41,9 @@ class _Units:
         self.forms = dict(_NEUTRAL)
         for ids, forms in section.get("forms", {}).items():
             self.forms.update({f.lower(): ids for f in forms})
+        endings = section.get("adjective_endings", [])  # "300-килограммовый": a unit's adjective
+        for ids, stems in section.get("adjectives", {}).items():
+            self.forms.update({(stem + end).lower(): ids for stem in stems for end in endings})
         scales = alternation((lang.section("numbers") or {}).get("scale", {}))
         joiners = alternation(section.get("joiners", []))
         names = alternation(f for f in self.forms if f not in _SIGNS)
