@@ -104,7 +104,8 @@ def _rounding(value: float) -> float:
 
 def converted(value: float, units: frozenset[str], target_value: float, target_units: frozenset[str]) -> bool:
     """Whether ``target_value`` in ``target_units`` is ``value`` in ``units`` converted (rounded as
-    a writer would: within 3%, or within the precision the target number is written to)."""
+    a writer would: within 3%, or within the precision the target number is written to but never
+    more than 25% off: ``10`` is no rounding of 6.2)."""
     for a in units:
         for b in target_units:
             if (a, b) in _CONVERT:
@@ -115,6 +116,7 @@ def converted(value: float, units: frozenset[str], target_value: float, target_u
                 wants = [value * 9 / 5 + 32]
             else:
                 continue
-            if any(abs(target_value - want) <= max(0.03 * abs(want), _rounding(target_value)) for want in wants):
+            if any(abs(target_value - want) <= max(0.03 * abs(want), min(_rounding(target_value), 0.25 * abs(want)))
+                   for want in wants):
                 return True
     return False
