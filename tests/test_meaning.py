@@ -257,6 +257,9 @@ def test_a_modifier_rendered_by_a_word_beside_the_name_is_no_omission(checker: M
     free = "A polícia interrogou Ivan Petrov, que vive no exílio, em Vilnius na segunda-feira."
     assert checker.check(source, free).flags() == {}
     assert checker.check(source, "A polícia interrogou Ivan Petrov em Vilnius na segunda-feira.").flags() == {"omission": ["exiled"]}
+    # a name that starts with a capital outside A-Z
+    assert checker.check("Fans cheered a victorious Ørsted team.", "Os adeptos aplaudiram a equipa Ørsted.").flags() == \
+        {"omission": ["victorious"]}
 
 
 def test_a_repeated_name_found_fewer_times_is_an_omission(checker: MeaningChecker) -> None:

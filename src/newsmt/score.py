@@ -171,12 +171,12 @@ class PairScorer:
 
     def _words_alone(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
         """Names still omitted or added after the round trip, each translated by a model: a doubtful
-        one (a name or a word; ``Jim Furyk``, a first word with the name it opens) is omitted where
-        the model into the vocabulary's language carries it over in each of the source pack's
+        one (a name or a word; ``Jim`` asked as ``Jim Furyk``, with the name it opens) is omitted
+        where the model into the vocabulary's language carries it over in each of the source pack's
         ``name_frames``, sentences where a name stays a name (``Nicholas said.``, ``Rosa``; not
-        ``Allies`` -> ``Os aliados``); an omitted word whose
-        translation alone the target has is a word of the language written with a capital, not a
-        name dropped; an added word that translates back into a word of the source is its translation."""
+        ``Allies`` -> ``Os aliados``); an omitted word whose translation alone the target has is a
+        word of the language written with a capital, not a name dropped; an added word that
+        translates back into a word of the source is its translation."""
         checker = self._meaning()
         doubtful = list(dict.fromkeys(name for r in reports if r is not None for _, name in r.doubtful))
         vocabulary = checker.vocabulary  # the pair's own model where the vocabulary is the pair's

@@ -19,17 +19,19 @@ Evidence, per sentence pair (``check``):
   made from no place or word the checker knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a
   lexicon, one that it translates (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a
   model keeps it in the pack's ``name_frames`` (``Rosa said.``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
-  a sentence's first word before a name is asked together with that name (``Jim Furyk said.``;
-  not ``Undefeated Leeds``);
+  the first word of a longer name that is no name alone to the checker (a sentence's first, a
+  word the vocabulary knows) is asked together with the name after it (``Jim Furyk said.``, ``Kit
+  Harington``; not ``Undefeated Leeds``); each capitalized part of a hyphenated name is a name,
+  found where the whole is (``KwaZulu-Natal``; ``Euro-Asia`` = ``Eurásia``);
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
 * modifiers: a lower-case word opening a noun phrase before a capitalized word (after an article
   or a preposition: ``from jailed Russian opposition leader``) that the lexicon cannot check (not
   one vocabulary piece) and that neither the translation nor its back-translation has, nor a word
-  beside the name that translates no source word (``a deflated Woods`` -> ``um desanimado Woods``); the scorer
-  then drops it if the target has its translation alone (measured: words the lexicon knows flag
-  human references that paraphrase them, so they count for coverage only);
+  beside the name that translates no source word (``a deflated Woods`` -> ``um desanimado Woods``);
+  the scorer then drops it if the target has its translation alone (measured: words the lexicon
+  knows flag human references that paraphrase them, so they count for coverage only);
 * coverage: the share of the source's content words found in the translation (a name, cognate or
   lexicon translation), or in the back-translation into the source language: a translation that
   keeps too little of it lost a clause (half a sentence cut), unless its back-translation reads as
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from ..languages import Language
 from .guards import protected_spans, quantities
@@ -290,7 +293,7 @@ class MeaningChecker:
         words in ``source[end:]``) or between an article and it, a content word that translates no
         word of the source: the modifier rendered freely (``a deflated Woods`` -> ``um desanimado
         Woods``, ``Kepa em voo``), not dropped (a verb before the name is no such word)."""
-        name = WORD.findall(re.match(r"(?:[ \t\n]+[A-Z][^\W\d_]*)+", source[end:]).group())
+        name = takewhile(lambda w: w[:1].isupper(), WORD.findall(source[end:]))
         forms = {f for w in name for f in self.lexicon.translations(w) | {fold(w)}}
         src_keys = {fold(w) for w in _words(source)}
         src_prefixes, prefixes = {w[:5] for w in src_keys}, {f[:5] for f in forms}
