@@ -22,6 +22,7 @@ _QUOTED = re.compile(r'"[^"]{3,120}"|“[^”]{3,120}”|«[^»]{3,120}»')
 _PRONOUN = re.compile(r"^I['’]|n['’]t$|['’](?:re|ve|ll|d|m)$", re.IGNORECASE)  # "I'm", "Didn't": no names
 _PART = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NEXT_WORD = re.compile(r" ([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)['’]?s? $")
 
 
 def source_words(text: str) -> Iterator[tuple[re.Match[str], str]]:
@@ -125,8 +126,8 @@ class NameReader:
 
     def name_after(self, word: str, key: str, text: str, start: int, end: int) -> str:
         """The name that ``word`` opens (``Furyk`` after ``Jim``; no capitalized word before it), else ""."""
-        after = _NEXT_WORD.match(text, end)
-        if after is None or not (word.isalpha() and word.istitle()) or re.search(r"[A-Z][^\W\d_]*['’]?s? $", text[max(0, start - 30):start]) \
+        after, before = _NEXT_WORD.match(text, end), _WORD_BEFORE.search(text[max(0, start - 30):start])
+        if after is None or not (word.isalpha() and word.istitle()) or (before and before.group(1)[:1].isupper()) \
                 or key in self.stopwords or key in self._date_names or key in self._titles:
             return ""
         name = bare(after.group(1))
