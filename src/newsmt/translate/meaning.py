@@ -100,6 +100,12 @@ def _words(text: str) -> list[str]:
     return words + [p for w in words if "-" in w for p in w.split("-")]
 
 
+def _pool(text: str) -> tuple[set[str], set[str]]:
+    """The folded words of ``text`` (``_words``) and their first five letters, for ``in_pool``."""
+    pool = {fold(w) for w in _words(text)}
+    return pool, {w[:5] for w in pool}
+
+
 class MeaningChecker:
     """Omission and addition checks for ``src`` -> ``tgt`` translations (see the module docstring)."""
 
@@ -295,8 +301,7 @@ class MeaningChecker:
         Woods``, ``Kepa em voo``), not dropped (a verb before the name is no such word)."""
         name = takewhile(lambda w: w[:1].isupper(), WORD.findall(source[end:]))
         forms = {f for w in name for f in self.lexicon.translations(w) | {fold(w)}}
-        src_keys = {fold(w) for w in _words(source)}
-        src_prefixes, prefixes = {w[:5] for w in src_keys}, {f[:5] for f in forms}
+        (src_keys, src_prefixes), prefixes = _pool(source), {f[:5] for f in forms}
         words = _words(target)
         beside = [w for i, v in enumerate(words) if in_pool(fold(v), forms, prefixes)
                   for w in words[i + 1:i + 3] + (words[i - 1:i] if i >= 2 and fold(words[i - 2]) in self._stop_tgt else [])]
@@ -307,8 +312,7 @@ class MeaningChecker:
         """Names of the target that nothing in the source or the lexicon explains (and that its
         back-translation, folded ``back_words``, carries over), and numbers of the target (without a
         unit: a converted amount has one) with no counterpart in the source."""
-        src_pool = {fold(w) for w in _words(source)}
-        prefixes = {w[:5] for w in src_pool}
+        src_pool, prefixes = _pool(source)
         added = []
         for m in WORD.finditer(target):
             word = POSSESSIVE.sub("", m.group())
@@ -331,8 +335,7 @@ class MeaningChecker:
         by the model, in its own spelling and endings: ``escola`` is not ``Escócia``): a word of the
         language written with a capital (``Ward`` -> ``Ala``, ``Eskimo`` -> ``Esquimó``) that the
         translation did translate, not a name it dropped."""
-        pool = {fold(w) for w in _words(target)}
-        prefixes = {w[:5] for w in pool}
+        pool, prefixes = _pool(target)
         translation = _ASIDE.sub("", translation)  # "Cromwell (em inglês)": the model's aside, not the word
         return any(in_pool(k, pool, prefixes) for w in WORD.findall(translation)
                    for k in [fold(w)] if len(k) >= 3 and k not in self._stop_tgt)
@@ -340,8 +343,7 @@ class MeaningChecker:
     def explained(self, source: str, words: list[str], translations: list[str]) -> set[str]:
         """Those of ``words`` (names of the target) whose translation alone into the source language
         is a word of ``source`` (``Platô`` -> ``Plateau``): a translation, not an addition."""
-        pool = {fold(w) for w in _words(source)}
-        prefixes = {w[:5] for w in pool}
+        pool, prefixes = _pool(source)
         return {w for w, t in zip(words, translations) if any(in_pool(fold(x), pool, prefixes) for x in WORD.findall(t))}
 
     def _lexicon_word(self, word: str) -> bool:
