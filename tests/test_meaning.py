@@ -393,10 +393,14 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("It was 10 degrees above average.", "Ficou 5,5 graus acima da média.", "Ficou 8 graus acima da média.", "pt"),
     ("The 6-foot-6 forward grew up in Baton Rouge.", "O ala de 1,98 m cresceu em Baton Rouge.", "O ala de 1,83 m cresceu em Baton Rouge.", "pt"),
     ("He is 5 feet 10 inches tall.", "Ele tem 1,78 m de altura.", "Ele tem 1,52 m de altura.", "pt"),
+    ("A 2/3 majority is needed.", "É necessária uma maioria de dois terços.", "É necessária uma maioria de três quartos.", "pt"),
+    ("A 2/3 majority is needed.", "Нужно большинство в две трети.", "Нужно большинство в три четверти.", "ru"),
+    ("They won 4&3 in the foursomes.", "Они выиграли со счетом 4/3.", "Они выиграли со счетом 5/3.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
-    difference of temperatures in Celsius, a height in feet and inches in metres."""
+    difference of temperatures in Celsius, a height in feet and inches in metres, a fraction in
+    words, a golf result written as a slash (no fraction)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 
@@ -405,6 +409,12 @@ def test_the_ends_of_a_span_of_ten_are_no_invented_numbers() -> None:
     checker = MeaningChecker(language("en"), language("ru"))
     assert checker.check("He was reportedly in his 20s.", "По сообщениям, ему было от 20 до 30 лет.").added == []
     assert checker.check("He was reportedly in his 20s.", "По сообщениям, ему было от 20 до 40 лет.").added == ["40"]
+
+
+def test_a_fraction_written_in_words_explains_its_digits() -> None:
+    checker = MeaningChecker(language("en"), language("pt"))
+    assert checker.check("It needs a two-thirds majority.", "Exige uma maioria de 2/3.").added == []
+    assert checker.check("It needs a two-thirds majority.", "Exige uma maioria de 3/4.").added == ["3/4"]
 
 
 def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_says_so() -> None:

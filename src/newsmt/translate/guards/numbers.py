@@ -21,7 +21,7 @@ from typing import NamedTuple
 from ...languages import Language
 from .clock import clock_times, format_time, shifted
 from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
-from .numwords import fractions, word_numbers
+from .numwords import fraction_words, fractions, word_numbers
 from .packs import alternation
 from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity
 from .spans import protected_spans
@@ -87,7 +87,8 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
     A number is read in the convention of ``lang`` first, then of ``other_lang`` (or the opposite
     decimal separator); a following scale word ("mil", "million", "млн") adds the scaled value. Clock
     times, decades and ordinals take their digits; months and weekdays are words. ``target``: read
-    a translation leniently (a bare hour after "às", a numeric date's month, a Roman numeral).
+    a translation leniently (a bare hour after "às", a numeric date's month, a Roman numeral, numbers
+    and fractions in words).
     """
     facts = date_facts(text, lang, target)
     if target and other_lang:  # a name carried over in the source's words: "The Sunday Times", "Saturday Night Live"
@@ -106,7 +107,11 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
                 taken.append((c.start, c.end))
             else:
                 hours[c.start] = (readings, c.style)
-    lenient = _roman(text) + [w for w in word_numbers(text, lang) if not _inside(w.start, taken)] if target else []
+    lenient = []
+    if target:  # a fraction's numerator ("dois terços") is no number of its own
+        lenient = [w for w in fraction_words(text, lang) if not _inside(w.start, taken)]
+        taken += [(w.start, w.end) for w in lenient]
+        lenient += _roman(text) + [w for w in word_numbers(text, lang) if not _inside(w.start, taken)]
     if not _DIGIT.search(text):
         return sorted(out + lenient, key=lambda q: q.start)
     decs = list(dict.fromkeys([_decimal_sep(lang), _decimal_sep(other_lang) if other_lang else "", ",", "."]))

@@ -1,8 +1,9 @@
 """Numbers written as words (``oito``, ``vinte e cinco``, ``двух``; ``eight``, ``twenty-five``) and
-vulgar fractions (``¾``, ``3/4``), read as evidence that a translation keeps a source number: a
-translator writes ``8 times`` as ``oito vezes`` and ``$1000`` as ``mil dólares``. The words, in
-every case form, come from the language pack's ``numbers`` section (``[words]``, ``[compound]``: also
-the forms a number takes as the first part of a compound word, ``четырёхмесячные`` for ``4-month-old``)."""
+fractions (``¾``, ``3/4``, ``two-thirds``, ``две трети``), read as evidence that a translation keeps a
+source number: a translator writes ``8 times`` as ``oito vezes`` and ``$1000`` as ``mil dólares``.
+The words, in every case form, come from the language pack's ``numbers`` section (``[words]``,
+``[fractions]``, ``[compound]``: also the forms a number takes as the first part of a compound word,
+``четырёхмесячные`` for ``4-month-old``)."""
 from __future__ import annotations
 
 import re
@@ -55,13 +56,49 @@ def word_numbers(text: str, lang: Language) -> list[Quantity]:
 
 
 def fractions(text: str) -> list[Quantity]:
-    """``3/4`` and ``¾`` as one number each (``normalize_source`` writes ``¾`` as `` 3/4``)."""
+    """``3/4`` and ``¾`` as one number each (``normalize_source`` writes ``¾`` as `` 3/4``); not ``4/3``,
+    which is a score or a ratio (a golf result ``4&3``), two numbers."""
     out = []
     for m in _FRACTION.finditer(text):
         if m.group(1):
             a, b = int(m.group(1)), int(m.group(2))
-            value = f"{a}/{b}" if b == 3 else format(a / b, "g")
+            if a >= b:
+                continue
+            value = _fraction(a, b)
         else:
             value = _VULGAR[m.group()]
         out.append(Quantity(m.start(), m.end(), m.group(), value, frozenset({value}), kind=NUMBER))
     return out
+
+
+@lru_cache(maxsize=64)
+def _fraction_nouns(lang: Language) -> tuple[dict[str, int], dict[str, int], re.Pattern] | None:
+    """The pack's fraction nouns (``thirds``: 3), its number words below ten, and the pattern that
+    reads a fraction (``two-thirds``, ``a quarter``: the numerator is optional)."""
+    section = lang.section("numbers") or {}
+    nouns = {k.lower(): int(v) for k, v in section.get("fractions", {}).items()}
+    if not nouns:
+        return None
+    numerators = {k.lower(): int(v) for k, v in section.get("words", {}).items() if 0 < int(v) < 10}
+    head = rf"(?:({alternation(numerators)})[\s-])?" if numerators else "()"
+    return nouns, numerators, re.compile(rf"(?<!\w){head}({alternation(nouns)})(?!\w)", re.IGNORECASE)
+
+
+def fraction_words(text: str, lang: Language) -> list[Quantity]:
+    """Fractions written as words in ``text`` (``two-thirds``, ``três quartos``, ``треть``: 1/3)."""
+    rules = _fraction_nouns(lang)
+    if rules is None:
+        return []
+    nouns, numerators, pattern = rules
+    out = []
+    for m in pattern.finditer(text):
+        a, b = numerators[m.group(1).lower()] if m.group(1) else 1, nouns[m.group(2).lower()]
+        if a < b:
+            value = _fraction(a, b)
+            out.append(Quantity(m.start(), m.end(), m.group(), value, frozenset({value}), kind=NUMBER))
+    return out
+
+
+def _fraction(a: int, b: int) -> str:
+    """The value of ``a/b`` as the checks compare it: thirds exactly (``2/3``), others as a decimal."""
+    return f"{a}/{b}" if b == 3 else format(a / b, "g")
