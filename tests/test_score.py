@@ -186,6 +186,19 @@ def test_the_first_word_of_a_longer_name_is_checked():
     assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
 
 
+def test_a_weekday_or_month_of_a_longer_name_written_in_cyrillic_is_kept():
+    """``The Sunday Times`` may be written ``«Санди Таймс»`` and ``April Ryan`` ``Эйприл Райан``; a
+    weekday dropped, or standing alone, is still a mismatch."""
+    from newsmt import score_texts
+
+    cases = [("Speaking to The Sunday Times, Kit said it had gone wrong.", "В интервью «Санди Таймс» Кит сказал, что всё пошло не так.", []),
+             ("Speaking to The Sunday Times, Kit said it had gone wrong.", "В интервью Кит сказал, что всё пошло не так.", ["Sunday"]),
+             ("April Ryan asked the first question on Monday.", "Эйприл Райан задала первый вопрос в понедельник.", []),
+             ("He met Mandy on Monday.", "Он встретился с Мэнди.", ["Monday"])]
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
+    assert [r["evidence"].get("number_mismatch", []) for r in records] == [c[2] for c in cases], records
+
+
 def test_english_to_russian_is_checked_without_a_model_back():
     """No ru->en model: names across scripts, Russian numbers, months in their cases, clock times
     in words and units are still checked; the human rendering passes."""

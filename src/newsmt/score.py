@@ -25,6 +25,7 @@ JSONL with ``src``/``tgt``; ``summary_line`` is the line printed at the end.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -86,6 +87,14 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     return out
 
 
+def _beside_a_capital(word: str, text: str) -> bool:
+    """Whether ``word`` stands next to a capitalized word in ``text``, not the text's first
+    (``The Sunday Times``, ``April Ryan``; not ``On Sunday``)."""
+    return any(text[m.start(k):m.start(k) + 1].isupper() and m.start(k) > 0
+               for m in re.finditer(rf"(?:(\w+)\s+)?(?<!\w){re.escape(word)}(?!\w)(?:\s+(\w+))?", text)
+               for k in (1, 2) if m.group(k))
+
+
 class PairScorer:
     """Scores ``src`` -> ``tgt`` pairs. The models (the back-translation engine, the language
     identifier, the lexicon) load on first use and are released by ``close`` (or ``with``); an
@@ -142,11 +151,23 @@ class PairScorer:
         for s, t, report, (value, flags) in zip(sources, targets, reports, quality):
             evidence: dict[str, list[str]] = {f: [] for f in flags}
             if guards:
-                evidence.update(guard_flags(s, t, self.source, self.target))
+                evidence.update(self._guard_flags(s, t, checker))
             if report is not None:
                 evidence.update(report.flags())
             out.append(Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v}))
         return out
+
+    def _guard_flags(self, source: str, target: str, checker: MeaningChecker) -> dict[str, list[str]]:
+        """``guard_flags``, less a month or weekday of a longer name that the target writes in its own
+        script (``The Sunday Times`` -> ``«Санди Таймс»``, ``April Ryan`` -> ``Эйприл Райан``)."""
+        flags = guard_flags(source, target, self.source, self.target)
+        wrong = [w for w in flags.get(g.NUMBER_MISMATCH, [])
+                 if not (w.isalpha() and _beside_a_capital(w, source) and checker.written_across(w, target))]
+        if g.NUMBER_MISMATCH in flags and not wrong:
+            del flags[g.NUMBER_MISMATCH]
+        elif wrong:
+            flags[g.NUMBER_MISMATCH] = wrong
+        return flags
 
     def _round_trip(self, sources: list[str], targets: list[str], doubt: list[int],
                     reports: list[MeaningReport | None], known: frozenset[str]) -> list[float]:

@@ -236,6 +236,10 @@ class MeaningChecker:
         ``Universo``)."""
         return fold(word) in map(fold, WORD.findall(_ASIDE.sub("", translation)))
 
+    def written_across(self, word: str, target: str) -> bool:
+        """Whether ``target`` renders ``word`` in its own script as a name (``Sunday`` in ``«Санди Таймс»``)."""
+        return self._scripts and self._count_across(word, fold(word), self._sound_pool(target), [fold(w) for w in _words(target)]) > 0
+
     def _sound_pool(self, target: str) -> list[TargetSound]:
         """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
         return [target_sound(w, self.tgt) for w in _words(target) if self._sounded(w)]
