@@ -396,11 +396,13 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("A 2/3 majority is needed.", "É necessária uma maioria de dois terços.", "É necessária uma maioria de três quartos.", "pt"),
     ("A 2/3 majority is needed.", "Нужно большинство в две трети.", "Нужно большинство в три четверти.", "ru"),
     ("They won 4&3 in the foursomes.", "Они выиграли со счетом 4/3.", "Они выиграли со счетом 5/3.", "ru"),
+    ("It registered 183 emissions over 24 hours.", "За сутки было зарегистрировано 183 выброса.",
+     "За неделю было зарегистрировано 183 выброса.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
     difference of temperatures in Celsius, a height in feet and inches in metres, a fraction in
-    words, a golf result written as a slash (no fraction)."""
+    words, a golf result written as a slash (no fraction), 24 hours as a day (``сутки``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 
@@ -411,10 +413,12 @@ def test_the_ends_of_a_span_of_ten_are_no_invented_numbers() -> None:
     assert checker.check("He was reportedly in his 20s.", "По сообщениям, ему было от 20 до 40 лет.").added == ["40"]
 
 
-def test_a_fraction_written_in_words_explains_its_digits() -> None:
+def test_a_fraction_or_a_number_written_in_words_explains_its_digits() -> None:
     checker = MeaningChecker(language("en"), language("pt"))
     assert checker.check("It needs a two-thirds majority.", "Exige uma maioria de 2/3.").added == []
     assert checker.check("It needs a two-thirds majority.", "Exige uma maioria de 3/4.").added == ["3/4"]
+    assert checker.check("The church was built a decade later.", "A igreja foi construída 10 anos depois.").added == []
+    assert checker.check("The church was built a decade later.", "A igreja foi construída 12 anos depois.").added == ["12"]
 
 
 def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_says_so() -> None:
