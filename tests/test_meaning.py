@@ -504,10 +504,12 @@ def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept:
     ("He scored in the Premier League on Saturday.", "Он забил в Премьер-лиге в субботу."),
     ("Talks with North Korean officials resumed.", "Переговоры с северокорейскими чиновниками возобновились."),
     ("They met in West Virginia on Monday.", "Они встретились в Западной Вирджинии в понедельник."),
+    ("Police of Southern University thanked them.", "Полиция Южного университета поблагодарила их."),
 ])
 def test_a_word_of_a_longer_name_is_found_in_the_forms_translators_give_it(source: str, target: str) -> None:
     """The pack's stems of a name's translated word cover its usual renderings (``World Cup`` ->
-    ``чемпионат мира``), a compound (``Премьер-лиге``) and a name transliterated whole (``Юнайтед``)."""
+    ``чемпионат мира``), a compound (``Премьер-лиге``), a name transliterated whole (``Юнайтед``) and
+    a short stem's adjective endings (``южн`` in ``Южного``)."""
     assert MeaningChecker(language("en"), language("ru")).check(source, target).flags() == {}
 
 

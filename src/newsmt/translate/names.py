@@ -232,17 +232,18 @@ class Exonyms:
     (words of longer names a translator translates: ``North`` = ``север``, checked only inside a name).
     Each form is a stem that a case or adjective ending may follow (``Коре`` in ``Кореи``,
     ``корейскими``), also after the first part of a compound (``северокорейским``); a stem of three
-    letters or fewer, or written in capitals (``США``), takes at most two more letters."""
+    letters or fewer takes at most three more letters (``южн`` in ``Южного``), one written in capitals
+    (``США``) two."""
 
     def __init__(self, lang: Language, derived: tuple[str, ...] = ()) -> None:
         section = lang.section("names") or {}
         self.listed = {fold(k): [fold(f) for f in v] for k, v in section.get("exonyms", {}).items()}
         self.whole = {fold(w) for w in section.get("cldr_names", {}).get("whole", "").split()}  # one-word CLDR names
         self.name_words = {fold(k) for k in section.get("name_words", {})}  # "Supreme" = "верховн" (of a longer name)
-        self._forms: dict[str, list[tuple[str, bool]]] = {}
+        self._forms: dict[str, list[tuple[str, int]]] = {}
         for table in (section.get("cldr_exonyms", {}), section.get("exonyms", {}), section.get("name_words", {})):
             for k, v in table.items():
-                self._forms.setdefault(fold(k), []).extend((fold(f), len(f) <= 3 or f.isupper()) for f in v)
+                self._forms.setdefault(fold(k), []).extend((fold(f), 2 if f.isupper() else 3 if len(f) <= 3 else 0) for f in v)
         self._derived = derived  # endings of the source's words made from names ("Korean" -> "Kore")
 
     def __bool__(self) -> bool:
@@ -252,9 +253,9 @@ class Exonyms:
         """Whether the folded ``key`` is always checked: listed (``China``) or a word of longer names (``North``)."""
         return key in self.listed or key in self.name_words
 
-    def forms(self, key: str) -> list[tuple[str, bool]]:
-        """(stem, strict) forms of the folded source word ``key``, or of the name it is made from
-        (``croatian`` -> ``croatia``)."""
+    def forms(self, key: str) -> list[tuple[str, int]]:
+        """(stem, most letters after it, 0 for any ending) forms of the folded source word ``key``, or
+        of the name it is made from (``croatian`` -> ``croatia``)."""
         if key in self._forms:
             return self._forms[key]
         for ending in self._derived:
@@ -268,12 +269,12 @@ class Exonyms:
     def count(self, key: str, words: list[str]) -> int:
         """How many of the folded target ``words`` render ``key`` by one of its forms."""
         forms = self.forms(key)
-        return sum(1 for w in words if any(_renders(w, f, strict) for f, strict in forms)) if forms else 0
+        return sum(1 for w in words if any(_renders(w, f, most) for f, most in forms)) if forms else 0
 
 
-def _renders(word: str, form: str, strict: bool) -> bool:
-    if strict:
-        return word.startswith(form) and len(word) - len(form) <= 2
+def _renders(word: str, form: str, most: int) -> bool:
+    if most:
+        return word.startswith(form) and len(word) - len(form) <= most
     if word.startswith(form):
         return len(word) - len(form) <= (9 if len(form) >= 6 else 7)
     at = word.find(form, 3)
