@@ -16,7 +16,10 @@ in the flags' precision as a wrong translation. Printed per set and per part:
 2. each error kind: the share of its lines flagged with the expected flag, and with any flag
    (target 90%);
 3. every flag's precision over the part's pool: the share of the lines it flags that have an error
-   put in (target 80%).
+   put in (target 80%);
+4. tuning part: the flagged human lines judged by reading them (``scripts/judgements/<pair>.tsv``):
+   how many have a real difference from their source, how many are false alarms, and which flagged
+   lines nobody judged yet.
 
 Parts (never tune on the reporting part):
 
@@ -51,6 +54,7 @@ REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 FLORES, NTREX = EVAL / "flores200_devtest", EVAL / "ntrex128"
 CACHE = REPO / "out" / "eval_quality"
+JUDGED = REPO / "scripts" / "judgements"
 KINDS = {"name deleted": "omission", "capital deleted": "omission", "number changed": "number_mismatch",
          "half cut": "omission"}
 # a capitalized word that does not start a sentence or a quotation
@@ -283,6 +287,34 @@ def precision_rows(items: list[tuple[str, str, str]], records: list[dict]) -> li
     return [f"| {f} | {counts[f]} | {right[f] / counts[f]:.1%} |" for f in sorted(counts)]
 
 
+def judgements(pair: str) -> dict[tuple[str, int], tuple[str, str]]:
+    """(set, line) -> (verdict, what) of the flagged human lines judged by hand (none without the file)."""
+    path = JUDGED / f"{pair}.tsv"
+    rows = [line.split("\t") for line in _lines(path) if line and not line.startswith("#")] if path.exists() else []
+    return {(name, int(n)): (verdict, what) for name, n, verdict, what in rows}
+
+
+def judged_rows(sets: list[tuple[str, list[tuple[str, str, str]], list[dict]]], judged: dict) -> list[str]:
+    """Per set and in all: human lines, flagged, judged real, judged false (and their share of the
+    human lines), not judged; then the false alarms by what they are, and the lines not judged."""
+    rows, total, unjudged = [], Counter(), []
+    whats: Counter = Counter()
+    for name, items, records in sets:
+        flagged_lines = [r["line"] for (k, _, _), r in zip(items, records) if k == "human" and flagged(r)]
+        verdicts = [judged.get((name, n), ("", "")) for n in flagged_lines]
+        c = Counter({"human": sum(k == "human" for k, _, _ in items), "flagged": len(flagged_lines),
+                     **Counter(v or "none" for v, _ in verdicts)})
+        whats.update(w for v, w in verdicts if v == "false")
+        unjudged += [f"{name} {n}" for n, (v, _) in zip(flagged_lines, verdicts) if not v]
+        total.update(c)
+        rows.append((name, c))
+    out = [f"| {name} | {c['human']} | {c['flagged']} | {c['real']} | {c['false']} ({c['false'] / c['human']:.1%}) | {c['none']} |"
+           for name, c in rows + [("all of the tuning part", total)]]
+    out.append(f"\nfalse alarms: {', '.join(f'{w} {n}' for w, n in sorted(whats.items())) or 'none'}"
+               + (f"; flagged, not judged: {', '.join(unjudged)}" if unjudged else ""))
+    return out
+
+
 def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None = None) -> None:
     from newsmt.config import PipelineConfig
     from newsmt.languages import resolve
@@ -291,7 +323,7 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
     src = pair.split("-")[0]
     all_items: list[tuple[str, str, str]] = []
     all_records: list[dict] = []
-    rows, notes = [], []
+    rows, notes, sets = [], [], []
     with Resources(PipelineConfig()) as resources:
         for name, load, tgt in PARTS[pair][part]:
             sources, refs = load()
@@ -311,6 +343,7 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
                     f.writelines(json.dumps({"kind": k, **r}, ensure_ascii=False) + "\n" for (k, _, _), r in zip(items, records))
             all_items += items
             all_records += records
+            sets.append((name, items, records))
     print(f"\n### {pair}, {part} part\n")
     print("| set | human lines | human flagged | human flags | name deleted: omission / any (lines) | "
           "capital deleted: omission / any | number changed: number_mismatch / any | half cut: omission / any |")
@@ -320,6 +353,11 @@ def evaluate(pair: str, part: str, limit: int, caches: Caches, dump: Path | None
         print("".join(f"\n{note}." for note in notes if note))
     print("\n| flag | lines flagged | precision (lines with an error put in) |\n|---|---|---|")
     print("\n".join(precision_rows(all_items, all_records)))
+    judged = judgements(pair) if part == "tuning" else {}
+    if judged:
+        print("\n| set | human lines | flagged | judged: a real difference | judged: a false alarm (share of human lines) "
+              "| not judged |\n|---|---|---|---|---|---|")
+        print("\n".join(judged_rows(sets, judged)))
 
 
 # ---- corruptions of real translations, ROC AUC, cost (FLORES eng->por) ------------------------------
