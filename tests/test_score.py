@@ -186,6 +186,18 @@ def test_the_first_word_of_a_longer_name_is_checked():
     assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
 
 
+def test_a_name_rendered_by_its_adjective_is_kept():
+    """A name the translation renders by its adjective (``Iran`` -> ``iraniana``) reads back as a word
+    made from it (``Iranian``): kept, unless the source has that word too and the name is dropped."""
+    from newsmt import score_texts
+
+    cases = [("The Iran hostage crisis lasted for more than a year.", "A crise iraniana dos reféns durou mais de um ano.", []),
+             ("The Iranian revolution led to the Iran hostage crisis.", "A revolução iraniana levou à crise dos reféns.", ["Iran"]),
+             ("The Iranian revolution led to the Iran hostage crisis.", "A revolução iraniana levou à crise dos reféns no Irã.", [])]
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "pt")
+    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+
+
 def test_a_weekday_or_month_of_a_longer_name_written_in_cyrillic_is_kept():
     """``The Sunday Times`` may be written ``«Санди Таймс»`` and ``April Ryan`` ``Эйприл Райан``; a
     weekday dropped, or standing alone, is still a mismatch."""

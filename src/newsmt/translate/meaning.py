@@ -8,7 +8,8 @@ Evidence, per sentence pair (``check``):
   (compared without case and accents, by a 5-letter prefix: ``Eurasia`` = ``Eurásia``), not
   translated by the bilingual ``Lexicon`` (by a translation no other source word claims and no
   stopword: the shortlists pair ``Trump`` with ``presidente``, ``US`` with ``dos``), not in the
-  back-translation, not transliterated across scripts (``names``: ``Navalny`` = ``Навального``), not
+  back-translation (nor a word made from it there that the source does not have: ``Iran`` ->
+  ``iraniana`` -> ``Iranian``), not transliterated across scripts (``names``: ``Navalny`` = ``Навального``), not
   the target pack's exonym (``China`` = ``Китай``, ``Korea`` = ``северокорейским``:
   ``names.Exonyms``); the scorer then drops a name whose translation alone the target has
   (``Germany`` -> ``Alemanha``). With no lexicon for the pair (no model either way), a word the
@@ -154,6 +155,7 @@ class MeaningChecker:
         for key, found in lexicon.items():
             for t in found | {key}:
                 claims.setdefault(t, set()).add(key)
+        src_list = [fold(w) for w in _words(source)]
         for m, word, key, token in words:
             total += 1
             name = ((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
@@ -165,7 +167,8 @@ class MeaningChecker:
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
             if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, tgt_list) > 0) \
-                    or (token != m.group() and self._found_whole(token, pool, sounds, tgt_list)):
+                    or (token != m.group() and self._found_whole(token, pool, sounds, tgt_list)) \
+                    or (name and self._made_from(key, back_list) > self._made_from(key, src_list)):
                 covered += 1
                 continue
             if any(in_pool(t, tgt_words, prefixes) for t in translations):
@@ -197,6 +200,12 @@ class MeaningChecker:
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
         return report
+
+    def _made_from(self, key: str, words: list[str]) -> int:
+        """How many of the folded ``words`` are made from the name ``key`` by a derived ending of the
+        source pack (``Swedish`` from ``Swede``, ``Iranian`` from ``Iran``; not ``Australian`` from ``Austria``)."""
+        return sum(1 for w in words if w != key and any(
+            w.endswith(d) and key.startswith(w[:-len(d)]) and len(w) - len(d) >= min(4, len(key) - 1) for d in self._derived))
 
     def _found_whole(self, token: str, pool: set[str], sounds: list[TargetSound], tgt_list: list[str]) -> bool:
         """Whether a hyphenated name is in the translation as one word (``Euro-Asia`` = ``Eurásia``, ``Евразии``)."""
