@@ -342,13 +342,15 @@ def test_a_sentence_translated_again_for_a_lost_number_keeps_its_link() -> None:
 
 
 def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_source() -> None:
-    """A free rendering shares few words with the source but its back-translation reads the same; a
-    translation that lost a clause does not."""
+    """A free rendering shares few words with the source but its back-translation reads the same, or
+    it keeps its length; a translation that lost a clause does neither."""
     from newsmt.translate.meaning import MeaningReport
 
     assert MeaningReport(coverage=0.3, content_words=8).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.97).flags() == {}
+    assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5, length_z=-2.4).flags() == {"omission": ["coverage 0.30"]}
+    assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5, length_z=-0.4).flags() == {}
 
 
 # ---- languages: every check reads its words from the pack --------------------------------------------

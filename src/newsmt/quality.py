@@ -153,10 +153,10 @@ class QualityScorer:
         """1 within LENGTH_TOLERANCE standard deviations of the expected length ratio, then Gaussian decay."""
         if not src.strip():
             return 1.0
-        excess = max(0.0, abs(self._length_z(src, tgt)) - LENGTH_TOLERANCE)
+        excess = max(0.0, abs(self.length_z(src, tgt)) - LENGTH_TOLERANCE)
         return math.exp(-0.5 * excess * excess)
 
-    def _length_z(self, src: str, tgt: str) -> float:
+    def length_z(self, src: str, tgt: str) -> float:
         """How many standard deviations the length ratio of ``tgt`` to ``src`` is from the expected one."""
         ls, lt = len(src.strip()), len(tgt.strip())
         sd = math.sqrt(self._ratio_var + 2.0 / (ls + 1))  # counting noise dominates short sentences
@@ -180,7 +180,7 @@ class QualityScorer:
         cut = [False] * n
         for k, i in enumerate(cut_at):
             # and is shorter than the pair's usual length ratio (a free but whole rendering is not)
-            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN and self._length_z(src[i], tgt[i]) < 0
+            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN and self.length_z(src[i], tgt[i]) < 0
         return sims, cut
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -153,6 +153,7 @@ class PairScorer:
             if guards:
                 evidence.update(self._guard_flags(s, t, checker))
             if report is not None:
+                report.length_z = self.quality.length_z(s, t)
                 evidence.update(report.flags())
             out.append(Scored(value, sorted(evidence), {k: v for k, v in sorted(evidence.items()) if v}))
         return out

@@ -36,7 +36,8 @@ Evidence, per sentence pair (``check``):
 * coverage: the share of the source's content words found in the translation (a name, cognate or
   lexicon translation), or in the back-translation into the source language: a translation that
   keeps too little of it lost a clause (half a sentence cut), unless its back-translation reads as
-  the source (``round_trip`` >= ``ROUND_TRIP_AGREES``: a free rendering, not a cut);
+  the source (``round_trip`` >= ``ROUND_TRIP_AGREES``) or it is not shorter than expected
+  (``SHORTER``): a free rendering, not a cut;
 * additions: a capitalized word of the translation with no translation in the lexicon and nothing
   like it in the source (a name the model invented), or a number with no counterpart in the source.
 
@@ -65,6 +66,8 @@ OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
 MIN_COVERAGE = 0.4  # below: a clause is missing (0.5 flagged 2.5% of the freer NTREX human references, 0.4 1.3%;
 # half the sentence cut is still flagged in 99% of lines, by low_quality where not by this)
+SHORTER = -1.0  # ... where the translation is this many standard deviations shorter than expected, or more:
+# a free rendering keeps its length (measured on the tuning part of scripts/eval_quality.py: docs/TRUST.md)
 _ASIDE = re.compile(r"\([^()]*\)")
 @dataclass
 class MeaningReport:
@@ -79,11 +82,13 @@ class MeaningReport:
     content_words: int = 0
     round_trip: float | None = None  # the round trip's meaning factor (0-1), when there was one
     truncated: bool = False  # the translation reads as the source's first half only (the scorer's embeddings)
+    length_z: float | None = None  # standard deviations of the translation's length from the expected one (the scorer's)
 
     def flags(self, min_coverage: float = MIN_COVERAGE) -> dict[str, list[str]]:
         """``{flag: evidence}`` for ``omission`` and ``addition``."""
         out: dict[str, list[str]] = {}
-        low = self.content_words >= 6 and self.coverage < min_coverage and (self.round_trip or 0.0) < ROUND_TRIP_AGREES
+        low = self.content_words >= 6 and self.coverage < min_coverage and (self.round_trip or 0.0) < ROUND_TRIP_AGREES \
+            and (self.length_z is None or self.length_z <= SHORTER)
         if self.omitted or self.fewer or low or self.truncated:
             out[OMISSION] = (list(self.omitted) + list(self.fewer) + (["second half"] if self.truncated else [])
                              or [f"coverage {self.coverage:.2f}"])
