@@ -186,6 +186,16 @@ def test_the_first_word_of_a_longer_name_is_checked():
     assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
 
 
+def test_a_free_rendering_read_back_in_other_words_is_no_low_quality():
+    """The round trip of a short free rendering shares few letters with the source (low chrF); the
+    embeddings read it as a paraphrase. An unrelated sentence stays low quality."""
+    from newsmt import score_texts
+
+    source = "It did not go well for them."
+    records = score_texts([source, source], ["Eles não tiveram sucesso.", "O gato dormiu no sofá a tarde toda."], "en", "pt")
+    assert [r["flags"] for r in records] == [[], ["low_quality"]], records
+
+
 def test_a_name_rendered_by_its_adjective_is_kept():
     """A name the translation renders by its adjective (``Iran`` -> ``iraniana``) reads back as a word
     made from it (``Iranian``): kept, unless the source has that word too and the name is dropped."""

@@ -42,6 +42,8 @@ DEFAULT_THRESHOLD = 0.5
 CHRF_CENTER, CHRF_SCALE = 30.0, 4.5  # logistic over round-trip chrF (120+ characters): 37 -> 0.83, 30 -> 0.5, 20 -> 0.1
 SIM_CENTER, SIM_SCALE = 0.80, 0.02  # logistic over cosine: 0.89 -> 0.99, 0.80 -> 0.5, 0.75 -> 0.08 (centre set on the
 # tuning part of eval_quality.py, en-ru, with the half-cut check below: docs/TRUST.md)
+PARAPHRASE_CENTER, PARAPHRASE_SCALE = 0.90, 0.01  # logistic over the cosine of a source and its back-translation
+PARAPHRASE_BELOW = 0.9  # a round-trip factor under this is judged by the embeddings too (score.PairScorer)
 LENGTH_TOLERANCE = 1.5  # standard deviations of length ratio accepted without penalty
 WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% of its probability
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
@@ -224,6 +226,13 @@ def round_trip_meaning(chrf: float, chars: int = 120) -> float:
     20-character line scores 15-25), so its centre is lower."""
     center = CHRF_CENTER - 16.0 * max(0.0, 1.0 - chars / 120)
     return 1.0 / (1.0 + math.exp(-(chrf - center) / CHRF_SCALE))
+
+
+def paraphrase_meaning(cosine: float) -> float:
+    """The meaning factor from the cosine of the source and its back-translation (one language): a
+    free rendering reads back as a paraphrase (0.90 -> 0.5, 0.92 -> 0.88); half a sentence cut reads
+    back closer to 0.88, and the length factor judges it."""
+    return 1.0 / (1.0 + math.exp(-(cosine - PARAPHRASE_CENTER) / PARAPHRASE_SCALE))
 
 
 _INERT = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[@#]\w+|</?[A-Za-z][^<>]*>|\d[\d.,:/%-]*")

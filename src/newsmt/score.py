@@ -16,7 +16,9 @@ without repairing anything, and adds the model-based checks:
   words covered): the translation is translated back by the other direction's model (pt->en for
   en->pt); its chrF against the source is the meaning factor of the quality score (``low_quality``,
   ``quality.QualityScorer``, with language identification, length and repetition; 1 without doubt),
-  and the meaning checks run again with it (a name a translator wrote in his own way comes back).
+  or, where chrF finds little, the embeddings of the source and the back-translation read as a
+  paraphrase (``quality.paraphrase_meaning``: a free rendering), and the meaning checks run again
+  with it (a name a translator wrote in his own way comes back).
 
 ``score_pairs`` is the function behind ``newsmt score``: it reads its pairs as one text for names (a
 word the sources write with a capital mid-sentence is a name where another line starts with it);
@@ -35,7 +37,8 @@ from typing import Any
 
 from .errors import InputError, LanguageError, ModelError
 from .languages import Language, resolve
-from .quality import QualityScorer, copied_on_purpose, has_language, meaning_factor, round_trip_meaning
+from .quality import (PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language, meaning_factor, paraphrase_meaning,
+                      round_trip_meaning)
 from .translate import guards as g
 from .translate.meaning import MeaningChecker, MeaningReport
 
@@ -178,10 +181,18 @@ class PairScorer:
 
         checker, chrf = self._meaning(), CHRF()
         factors = [1.0] * len(sources)
-        for i, back in zip(doubt, self.back_translate([targets[i] for i in doubt])):
+        backs = dict(zip(doubt, self.back_translate([targets[i] for i in doubt])))
+        for i, back in backs.items():
             factors[i] = round_trip_meaning(chrf.sentence_score(back, [sources[i]]).score, len(sources[i])) if back.strip() else 0.0
             reports[i] = checker.check(sources[i], targets[i], back, known)
             reports[i].round_trip = factors[i]
+        # a free rendering reads back in other words: where chrF finds little of the source, the
+        # embeddings of the source and the back-translation (one language) judge the meaning
+        low = [i for i, back in backs.items() if factors[i] < PARAPHRASE_BELOW and back.strip()]
+        if low:
+            sims = self.quality.similarity([sources[i] for i in low], [backs[i] for i in low])
+            for i, sim in zip(low, sims):
+                factors[i] = max(factors[i], paraphrase_meaning(float(sim)))
         return factors
 
     def use_forward(self, backend: Any) -> None:
