@@ -400,11 +400,14 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("They won 4&3 in the foursomes.", "Они выиграли со счетом 4/3.", "Они выиграли со счетом 5/3.", "ru"),
     ("It registered 183 emissions over 24 hours.", "За сутки было зарегистрировано 183 выброса.",
      "За неделю было зарегистрировано 183 выброса.", "ru"),
+    ("She is 100 percent certain it happened.", "Ela tem certeza absoluta de que aconteceu.", "Ela tem certeza de que aconteceu.", "pt"),
+    ("She is 100 percent certain it happened.", "Она абсолютно уверена, что это было.", "Она уверена, что это было.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
     difference of temperatures in Celsius, a height in feet and inches in metres, a fraction in
-    words, a golf result written as a slash (no fraction), 24 hours as a day (``сутки``)."""
+    words, a golf result written as a slash (no fraction), 24 hours as a day (``сутки``), 100 percent
+    as a word (``certeza absoluta``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 

@@ -268,6 +268,8 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
     if num.kind != NUMBER:
         return repair_fact(num, found, used, target, lang)
     units = unit_of(source, num.start, num.end, src_lang) if source else frozenset()
+    if num.value == "100" and "pct" in units and _whole(lang).search(target):
+        return ()  # "100 percent certain" -> "certeza absoluta"
     # a converted amount; one the source gave in two units ("45 miles (72 km)") may be written once, in
     # the other unit: then an amount already matched counts too, unless the target has this unit
     own_unit = units and any(units & unit_of(target, q.start, q.end, lang) for q in found if q.kind == NUMBER)
@@ -282,6 +284,13 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
         return None
     used[k] = True
     return found[k].start, found[k].end, format_number(num, lang)
+
+
+@lru_cache(maxsize=64)
+def _whole(lang: Language) -> re.Pattern:
+    """The stems of the words ``lang`` writes for "100 percent" (its pack's ``numbers.whole``)."""
+    stems = (lang.section("numbers") or {}).get("whole", [])
+    return re.compile(rf"(?<!\w)(?:{alternation(stems)})", re.IGNORECASE) if stems else re.compile(r"(?!)")
 
 
 def _converted(num: Quantity, units: frozenset[str], q: Quantity, target_units: frozenset[str]) -> bool:
