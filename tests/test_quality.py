@@ -73,6 +73,12 @@ def test_language_neutral_copies_pass(scorer):
         assert flags == [] and score >= 0.9
 
 
+def test_a_target_of_a_word_or_two_is_no_evidence_of_another_language(scorer):
+    """The identifier cannot tell the language of one word: ``Intimidaram-me!`` is not wrong_language."""
+    (score, flags), = scorer.score(["They harassed me!"], ["Intimidaram-me!"])
+    assert flags == [] and score > 0.5
+
+
 def test_english_to_russian_references(flores):
     src, pt, _ = flores
     ru = (shared_path("eval", "flores200_devtest") / "rus_Cyrl.devtest").read_text(encoding="utf-8").splitlines()

@@ -131,10 +131,11 @@ class QualityScorer:
         if not self._check_language:
             return 1.0, False
         # how recognisable the source's language is: identifier confidence, times text length
-        # (one word - a name, an acronym - carries none; five words or more, all of it)
+        # (one word - a name, an acronym - carries none; five words or more, all of it); a target of
+        # a word or two is no evidence against itself either ("Intimidaram-me!")
         confidence = (self._lang_probs(src).get(self.src_lang, 0.0) - 0.3) / 0.4
-        amount = (len(_LETTERS.findall(src)) - 1) / 4
-        evidence = min(1.0, max(0.0, confidence)) * min(1.0, max(0.0, amount))
+        amount = min(len(_LETTERS.findall(src)), len(_LETTERS.findall(tgt))) - 1
+        evidence = min(1.0, max(0.0, confidence)) * min(1.0, max(0.0, amount / 4))
         if evidence == 0.0:
             return 1.0, False
         # target vs source language decides "untranslated"; a third language counts only when the
