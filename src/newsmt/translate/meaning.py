@@ -9,8 +9,8 @@ Evidence, per sentence pair (``check``):
   translated by the bilingual ``Lexicon`` (by a translation no other source word claims and no
   stopword: the shortlists pair ``Trump`` with ``presidente``, ``US`` with ``dos``), not in the
   back-translation (nor a word made from it there that the source does not have: ``Iran`` ->
-  ``iraniana`` -> ``Iranian``), not transliterated across scripts (``names``: ``Navalny`` = ``Навального``), not
-  the target pack's exonym (``China`` = ``Китай``, ``Korea`` = ``северокорейским``:
+  ``iraniana`` -> ``Iranian``), not transliterated across scripts (``names``: ``Navalny`` =
+  ``Навального``), not the target pack's exonym (``China`` = ``Китай``, ``Korea`` = ``северокорейским``:
   ``names.Exonyms``); the scorer then drops a name whose translation alone the target has
   (``Germany`` -> ``Alemanha``). With no lexicon for the pair (no model either way), a word the
   source pack marks as translated (``Supreme``, ``Hurricane``) is judged only by the stems the
@@ -252,7 +252,8 @@ class MeaningChecker:
 
     def written_across(self, word: str, target: str) -> bool:
         """Whether ``target`` renders ``word`` in its own script as a name (``Sunday`` in ``«Санди Таймс»``)."""
-        return self._scripts and self._count_across(word, fold(word), self._sound_pool(target), [fold(w) for w in _words(target)]) > 0
+        tgt_list = [fold(w) for w in _words(target)]
+        return self._scripts and self._count_across(word, fold(word), self._sound_pool(target), tgt_list) > 0
 
     def _sound_pool(self, target: str) -> list[TargetSound]:
         """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
