@@ -471,11 +471,13 @@ def test_a_name_is_matched_across_scripts_with_its_case_ending(source: str, drop
      "Подозрения на случаи не подтвердились.", "Croatia"),
     ("The leaders of North Korea met in Singapore.", "Лидеры северокорейского режима встретились в Сингапуре.",
      "Лидеры северного режима встретились в Сингапуре.", "Korea"),
-    # names written as another language writes them: Turkish c, Greek eu, Korean ng
+    # names written as another language writes them: Turkish c, Greek eu, Korean ng, Spanish j
     ("Trump called President Recep Erdogan.", "Трамп позвонил президенту Реджепу Эрдогану.",
      "Трамп позвонил президенту Эрдогану.", "Recep"),
     ("The storm passed Punta Eugenia on Sunday.", "Шторм прошёл Пунта-Евгению в воскресенье.",
      "Шторм прошёл Пунта в воскресенье.", "Eugenia"),
+    ("President Jose Mujica spoke on Monday.", "Президент Хосе Мухика выступил в понедельник.",
+     "Президент Мухика выступил в понедельник.", "Jose"),
     # a one-word name of CLDR's, though its ending looks like a word made from a name ("Paris")
     ("He flew to Paris on Monday.", "В понедельник он улетел в Париж.", "В понедельник он улетел.", "Paris"),
     # a sentence's first word that is such a name, and a name after a title with its period
