@@ -72,6 +72,11 @@ def test_clock_times_match_by_minute_of_the_day() -> None:
     assert check("It happened at 10:16 pm.", "Aconteceu às 14:16.")[1] == ["10:16 pm"]  # no 12 h shift: flagged
     assert check("They stayed for 11 hours.", "Ficaram por 11 horas.")[1] == []  # a duration is a number
     assert check("Aconteceu às 22h16.", "It happened at 10:16 p.m.", "pt", "en")[1] == []
+    # an hour with its day period ("9 in the evening"), which in a source may also be a count
+    assert check("They met at 9 in the evening.", "Они встретились в 9 часов вечера.", "en", "ru")[1] == []
+    assert check("They met at 9 in the evening.", "Encontraram-se às 21h.")[1] == []
+    assert check("They met at 9 in the evening.", "Encontraram-se às 9 da manhã.")[0] == "Encontraram-se às 21h."
+    assert check("Police arrested 12 in the morning raids.", "A polícia prendeu 12 pessoas nas operações da manhã.")[1] == []
 
 
 def test_an_unmarked_english_time_is_read_from_its_context() -> None:
@@ -402,12 +407,16 @@ def test_a_changed_russian_value_is_missing() -> None:
      "За неделю было зарегистрировано 183 выброса.", "ru"),
     ("She is 100 percent certain it happened.", "Ela tem certeza absoluta de que aconteceu.", "Ela tem certeza de que aconteceu.", "pt"),
     ("She is 100 percent certain it happened.", "Она абсолютно уверена, что это было.", "Она уверена, что это было.", "ru"),
+    ("About 1.5 million people live there.", "Там живут около полутора миллионов человек.", "Там живут около двух миллионов человек.", "ru"),
+    ("Shares fell by 0.3 percentage points.", "Акции упали на 0,3 процентного пункта.", "Акции упали на 0,3 процента.", "ru"),
+    ("He is 6ft 2in tall.", "Его рост 188 см.", "Его рост 175 см.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
     difference of temperatures in Celsius, a height in feet and inches in metres, a fraction in
     words, a golf result written as a slash (no fraction), 24 hours as a day (``сутки``), 100 percent
-    as a word (``certeza absoluta``)."""
+    as a word (``certeza absoluta``), 1.5 as one word (``полтора``), a height in feet and inches written
+    glued (``6ft 2in``) in centimetres."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 

@@ -103,7 +103,10 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
                 continue
             readings = frozenset(f"t:{m}" for m in c.minutes)
             if c.style in _TIME_ONLY:
-                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings, kind=TIME, style=c.style))
+                count = re.match(r"\d+", text[c.start:c.end]) if c.style == "period" and not target else None
+                # in a source, an hour with its day period may be a count: "arrested 12 in the morning raids"
+                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings),
+                                    readings | ({count.group()} if count else set()), kind=TIME, style=c.style))
                 taken.append((c.start, c.end))
             else:
                 hours[c.start] = (readings, c.style)

@@ -19,17 +19,19 @@ _FRACTION = re.compile(r"(?<![\d/])(\d)/([2348])(?![\d/])|[¼½¾⅓⅔⅛]")
 
 
 @lru_cache(maxsize=64)
-def _words(lang: Language) -> tuple[dict[str, int], re.Pattern, dict[str, int], re.Pattern | None] | None:
-    """The pack's number words and the pattern that reads them; its compound heads (``двух`` in
-    ``двухлетний``) and the pattern that reads one before a second part it lists."""
+def _words(lang: Language) -> tuple[dict[str, float], re.Pattern, dict[str, int], re.Pattern | None] | None:
+    """The pack's number words (and ``[decimals]``: ``полтора`` 1.5) and the pattern that reads them;
+    its compound heads (``двух`` in ``двухлетний``) and the pattern that reads one before a second
+    part it lists."""
     section = lang.section("numbers") or {}
-    table = {k.lower(): int(v) for k, v in section.get("words", {}).items()}
+    table: dict[str, float] = {k.lower(): int(v) for k, v in section.get("words", {}).items()}
     if not table:
         return None
     compound = section.get("compound", {})
     joiners = alternation(compound.get("joiners", []))
     units = alternation(k for k, v in table.items() if v < 10)
     then = f"(?:(?:{joiners})({units}))?" if joiners and units else "()"
+    table.update({k.lower(): float(v) for k, v in section.get("decimals", {}).items()})
     heads = {k.lower(): int(v) for k, v in compound.get("heads", {}).items()}
     tails = compound.get("tails", [])
     head_re = re.compile(rf"(?<!\w)({alternation(heads)})(?={alternation(tails)})\w*", re.IGNORECASE) if heads and tails else None

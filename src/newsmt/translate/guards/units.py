@@ -29,7 +29,8 @@ _SIGNS = ("$", "£", "€", "¥", "₽")
 _CONVERT = {("mi", "km"): 1.609344, ("mph", "kmh"): 1.609344, ("ft", "m"): 0.3048, ("in", "cm"): 2.54,
             ("lb", "kg"): 0.45359237, ("acre", "ha"): 0.40468564, ("gal", "l"): 3.78541, ("km", "mi"): 1 / 1.609344,
             ("kmh", "mph"): 1 / 1.609344, ("m", "ft"): 1 / 0.3048, ("cm", "in"): 1 / 2.54, ("kg", "lb"): 1 / 0.45359237,
-            ("yd", "m"): 0.9144, ("m", "yd"): 1 / 0.9144, ("in", "mm"): 25.4, ("mm", "in"): 1 / 25.4}
+            ("yd", "m"): 0.9144, ("m", "yd"): 1 / 0.9144, ("in", "mm"): 25.4, ("mm", "in"): 1 / 25.4,
+            ("ft", "cm"): 30.48, ("cm", "ft"): 1 / 30.48}  # a height: "6ft 2in" = "188 см"
 _BEFORE = re.compile(r"(US\s?\$|R\$|\$|€|£|¥|₽|\b(?:USD|EUR|GBP|JPY|RUB|BRL))\s?$", re.IGNORECASE)
 
 
@@ -50,10 +51,18 @@ class _Units:
         scale = f"(?:(?:{scales})\\s)?" if scales else ""
         joiner = f"(?:(?:{joiners})\\s)?" if joiners else ""
         self.after = re.compile(rf"[\s-]?{scale}{joiner}({names})(?![\w$])", re.IGNORECASE)
+        glued = {f.lower(): ids for ids, forms in section.get("glued", {}).items() for f in forms}
+        self.forms.update(glued)
+        self.glued = re.compile(rf"({alternation(glued)})(?![\w$])", re.IGNORECASE) if glued else None
         self.scale_after = re.compile(rf"\s(?:{scales})(?!\w)", re.IGNORECASE) if scales else None
         ranges = "|".join(re.escape(w) for w in section.get("range", []))
         words = f"|\\s(?:{ranges})\\s" if ranges else ""
         self.range = re.compile(rf"\s?(?:-|–{words})\s?\d[\d.,]*(?=[\s-]?[^\W\d])", re.IGNORECASE)
+
+
+    def unit_at(self, text: str, pos: int) -> re.Match | None:
+        """The unit written at ``pos``, right after a number (a ``glued`` form only with no space)."""
+        return self.after.match(text, pos) or (self.glued.match(text, pos) if self.glued else None)
 
 
 @lru_cache(maxsize=64)
@@ -68,9 +77,9 @@ def unit_of(text: str, start: int, end: int, lang: Language) -> frozenset[str]:
     m = _BEFORE.search(text, max(0, start - 6), start)
     if m:
         units.update(rules.forms[re.sub(r"\s", "", m.group(1).lower())].split())
-    m = rules.after.match(text, end)
+    m = rules.unit_at(text, end)
     if m is None and (r := rules.range.match(text, end)):
-        m = rules.after.match(text, r.end())
+        m = rules.unit_at(text, r.end())
     if m:
         units.update(rules.forms[m.group(1).lower()].split())
     return frozenset(units)
@@ -80,7 +89,7 @@ def unit_span(text: str, start: int, end: int, lang: Language) -> tuple[int, int
     """``(start, end)`` widened to the currency before and the unit after the number, if any."""
     rules = _units(lang)
     before = _BEFORE.search(text, max(0, start - 6), start)
-    after = rules.after.match(text, end) or (rules.scale_after.match(text, end) if rules.scale_after else None)
+    after = rules.unit_at(text, end) or (rules.scale_after.match(text, end) if rules.scale_after else None)
     return before.start() if before else start, after.end() if after else end
 
 
