@@ -410,13 +410,16 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("About 1.5 million people live there.", "Там живут около полутора миллионов человек.", "Там живут около двух миллионов человек.", "ru"),
     ("Shares fell by 0.3 percentage points.", "Акции упали на 0,3 процентного пункта.", "Акции упали на 0,3 процента.", "ru"),
     ("He is 6ft 2in tall.", "Его рост 188 см.", "Его рост 175 см.", "ru"),
+    ("The meeting lasted 2.5 hours.", "A reunião durou duas horas e meia.", "A reunião durou três horas e meia.", "pt"),
+    ("About 1.5 million people live there.", "Vivem lá cerca de um milhão e meio de pessoas.", "Vivem lá cerca de dois milhões e meio de pessoas.", "pt"),
+    ("The meeting lasted 2.5 hours.", "Встреча длилась два с половиной часа.", "Встреча длилась три с половиной часа.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
     difference of temperatures in Celsius, a height in feet and inches in metres, a fraction in
     words, a golf result written as a slash (no fraction), 24 hours as a day (``сутки``), 100 percent
     as a word (``certeza absoluta``), 1.5 as one word (``полтора``), a height in feet and inches written
-    glued (``6ft 2in``) in centimetres."""
+    glued (``6ft 2in``) in centimetres, a number and a half (``duas horas e meia``, ``два с половиной``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 

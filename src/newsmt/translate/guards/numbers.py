@@ -21,7 +21,7 @@ from typing import NamedTuple
 from ...languages import Language
 from .clock import clock_times, format_time, shifted
 from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
-from .numwords import fraction_words, fractions, word_numbers
+from .numwords import fraction_words, fractions, with_halves, word_numbers
 from .packs import alternation
 from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity
 from .spans import protected_spans
@@ -116,7 +116,7 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         taken += [(w.start, w.end) for w in lenient]
         lenient += _roman(text) + [w for w in word_numbers(text, lang) if not _inside(w.start, taken)]
     if not _DIGIT.search(text):
-        return sorted(out + lenient, key=lambda q: q.start)
+        return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang) if target else sorted(out, key=lambda q: q.start)
     decs = list(dict.fromkeys([_decimal_sep(lang), _decimal_sep(other_lang) if other_lang else "", ",", "."]))
     scales, scale_re = _scales((lang, other_lang) if other_lang else (lang,))
     months = {m.start(k): f"m:{int(m.group(k))}" for m in _NUMERIC_DATE.finditer(text) for k in (1, 3)
@@ -148,7 +148,9 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         if target and value.isdigit():
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
         out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
-    return sorted((out if target else _feet_and_inches(out, text, lang)) + lenient, key=lambda q: q.start)
+    if target:
+        return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang)
+    return sorted(_feet_and_inches(out, text, lang), key=lambda q: q.start)
 
 
 def _feet_and_inches(out: list[Quantity], text: str, lang: Language) -> list[Quantity]:

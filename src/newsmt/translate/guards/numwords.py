@@ -2,11 +2,13 @@
 fractions (``¾``, ``3/4``, ``two-thirds``, ``две трети``), read as evidence that a translation keeps a
 source number: a translator writes ``8 times`` as ``oito vezes`` and ``$1000`` as ``mil dólares``.
 The words, in every case form, come from the language pack's ``numbers`` section (``[words]``,
-``[fractions]``, ``[compound]``: also the forms a number takes as the first part of a compound word,
-``четырёхмесячные`` for ``4-month-old``)."""
+``[decimals]``, ``[fractions]``, ``and_a_half``, ``[compound]``: also the forms a number takes as the
+first part of a compound word, ``четырёхмесячные`` for ``4-month-old``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from ...languages import Language
@@ -104,3 +106,37 @@ def fraction_words(text: str, lang: Language) -> list[Quantity]:
 def _fraction(a: int, b: int) -> str:
     """The value of ``a/b`` as the checks compare it: thirds exactly (``2/3``), others as a decimal."""
     return f"{a}/{b}" if b == 3 else format(a / b, "g")
+
+
+@lru_cache(maxsize=64)
+def _halves(lang: Language) -> tuple[re.Pattern, dict[str, int]] | None:
+    """The pattern of the pack's ``and_a_half`` words after a number, with at most a word between
+    (``um milhão e meio``), and its scale words."""
+    section = lang.section("numbers") or {}
+    words = section.get("and_a_half", [])
+    if not words:
+        return None
+    scale = {k.lower(): int(v) for k, v in section.get("scale", {}).items()}
+    return re.compile(rf"\s(?:([^\W\d_]+\.?)\s)?(?:{alternation(words)})(?!\w)", re.IGNORECASE), scale
+
+
+def with_halves(quantities: list[Quantity], text: str, lang: Language) -> list[Quantity]:
+    """The numbers of a translation, one followed by the pack's ``and_a_half`` (``duas horas e meia``,
+    ``um milhão e meio``, ``два с половиной``) also read with its half, scaled by a scale word between."""
+    rules = _halves(lang)
+    if rules is None:
+        return quantities
+    pattern, scale = rules
+    out = []
+    for q in quantities:
+        m = pattern.match(text, q.end) if q.kind == NUMBER else None
+        try:
+            half = Decimal(q.value) + Decimal("0.5") if m else None
+        except InvalidOperation:
+            half = None
+        if half is not None:
+            k = scale.get((m.group(1) or "").lower(), 0)
+            q = replace(q, values=q.values | {format(half.normalize(), "f"), format(half.scaleb(k).normalize(), "f")})
+        out.append(q)
+    return out
+
