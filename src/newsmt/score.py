@@ -27,7 +27,6 @@ JSONL with ``src``/``tgt``; ``summary_line`` is the line printed at the end.
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -88,14 +87,6 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     if has_language(norm) and not copied_on_purpose(norm, target) and g.wrong_script(target, tgt):
         out[g.WRONG_LANGUAGE] = []
     return out
-
-
-def _beside_a_capital(word: str, text: str) -> bool:
-    """Whether ``word`` stands next to a capitalized word in ``text``, not the text's first
-    (``The Sunday Times``, ``April Ryan``; not ``On Sunday``)."""
-    return any(text[m.start(k):m.start(k) + 1].isupper() and m.start(k) > 0
-               for m in re.finditer(rf"(?:(\w+)\s+)?(?<!\w){re.escape(word)}(?!\w)(?:\s+(\w+))?", text)
-               for k in (1, 2) if m.group(k))
 
 
 class PairScorer:
@@ -165,11 +156,8 @@ class PairScorer:
         """``guard_flags``, less a month or weekday of a longer name that the target writes in its own
         script (``The Sunday Times`` -> ``«Санди Таймс»``, ``April Ryan`` -> ``Эйприл Райан``)."""
         flags = guard_flags(source, target, self.source, self.target)
-        wrong = [w for w in flags.get(g.NUMBER_MISMATCH, [])
-                 if not (w.isalpha() and _beside_a_capital(w, source) and checker.written_across(w, target))]
-        if g.NUMBER_MISMATCH in flags and not wrong:
-            del flags[g.NUMBER_MISMATCH]
-        elif wrong:
+        wrong = [w for w in flags.pop(g.NUMBER_MISMATCH, []) if not checker.written_across(w, source, target)]
+        if wrong:
             flags[g.NUMBER_MISMATCH] = wrong
         return flags
 

@@ -160,7 +160,7 @@ class MeaningChecker:
         for key, found in lexicon.items():
             for t in found | {key}:
                 claims.setdefault(t, set()).add(key)
-        src_list = [fold(w) for w in _words(source)]
+        src_list = [fold(w) for w in _words(source)] if back_list else []  # words made from a name: _made_from
         for m, word, key, token in words:
             total += 1
             name = ((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
@@ -250,10 +250,15 @@ class MeaningChecker:
         ``Universo``)."""
         return fold(word) in map(fold, WORD.findall(_ASIDE.sub("", translation)))
 
-    def written_across(self, word: str, target: str) -> bool:
-        """Whether ``target`` renders ``word`` in its own script as a name (``Sunday`` in ``«Санди Таймс»``)."""
-        tgt_list = [fold(w) for w in _words(target)]
-        return self._scripts and self._count_across(word, fold(word), self._sound_pool(target), tgt_list) > 0
+    def written_across(self, word: str, source: str, target: str) -> bool:
+        """Whether ``word``, a month or weekday, stands in a longer name of ``source`` (not alone: ``The
+        Sunday Times``, ``April Ryan``) that ``target`` renders by sound in its own script (``«Санди
+        Таймс»``, ``Эйприл``)."""
+        if not self._scripts or fold(word) not in self.reader.date_names:
+            return False
+        if all(stands_alone(source, m.start(), m.end(), self.reader.links) for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", source)):
+            return False
+        return self._count_across(word, fold(word), self._sound_pool(target), [fold(w) for w in _words(target)]) > 0
 
     def _sound_pool(self, target: str) -> list[TargetSound]:
         """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""

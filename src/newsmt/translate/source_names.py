@@ -71,7 +71,7 @@ class NameReader:
         self._titles = folded(names.get("titles", []))
         self._before_names = folded((lang.section("segment") or {}).get("nonbreaking", []))  # "Mrs." "Sen."
         dates = lang.section("dates") or {}
-        self._date_names = folded([w for group in (*dates.get("months", []), *dates.get("weekdays", [])) for w in group]
+        self.date_names = folded([w for group in (*dates.get("months", []), *dates.get("weekdays", [])) for w in group]
                                   + list(dates.get("abbreviations", {})))
 
     def names_in(self, sources: list[str]) -> frozenset[str]:
@@ -94,7 +94,7 @@ class NameReader:
         abbreviation (``Capt.``), not ``I'm`` or ``Didn't``, not a word in capitals (``COUNTING``),
         not a month or weekday (``Oct``)."""
         if not word[:1].isupper() or (self.starts(text, start) and not self._after_title(text, start)) \
-                or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self._date_names:
+                or "-" in word or _PRONOUN.search(word) or (word.isupper() and len(word) > 5) or fold(word) in self.date_names:
             return False  # a word in capitals is shouted; months and weekdays are checked by value
         if len(word) <= 5 and (_ABBREVIATION.match(text, start + len(word)) or word.lower() in self._titles):
             return False
@@ -128,7 +128,7 @@ class NameReader:
         """The name that ``word`` opens (``Furyk`` after ``Jim``; no capitalized word before it), else ""."""
         after, before = _NEXT_WORD.match(text, end), _WORD_BEFORE.search(text[max(0, start - 30):start])
         if after is None or not (word.isalpha() and word.istitle()) or (before and before.group(1)[:1].isupper()) \
-                or key in self.stopwords or key in self._date_names or key in self._titles:
+                or key in self.stopwords or key in self.date_names or key in self._titles:
             return ""
         name = bare(after.group(1))
         return name if self.is_name(name, text, end + 1) and not self._a_word(name) else ""

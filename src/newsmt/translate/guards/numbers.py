@@ -23,7 +23,7 @@ from .clock import clock_times, format_time, shifted
 from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
 from .numwords import fraction_words, fractions, with_halves, word_numbers
 from .packs import alternation
-from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity
+from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity, canonical
 from .spans import protected_spans
 from .typography import normalize_source
 from .units import compatible, converted, unit_of, unit_span
@@ -72,12 +72,7 @@ def parse_number(token: str, dec: str) -> str | None:
         return None
     if len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:])):
         return None
-    return _canonical(Decimal("".join(groups) + ("." + frac if frac else "")))
-
-
-def _canonical(d: Decimal) -> str:
-    text = format(d, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return canonical(Decimal("".join(groups) + ("." + frac if frac else "")))
 
 
 def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), other_lang: Language | None = None,
@@ -116,7 +111,8 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         taken += [(w.start, w.end) for w in lenient]
         lenient += _roman(text) + [w for w in word_numbers(text, lang) if not _inside(w.start, taken)]
     if not _DIGIT.search(text):
-        return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang) if target else sorted(out, key=lambda q: q.start)
+        return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang, _scales((lang,))[0]) if target \
+            else sorted(out, key=lambda q: q.start)
     decs = list(dict.fromkeys([_decimal_sep(lang), _decimal_sep(other_lang) if other_lang else "", ",", "."]))
     scales, scale_re = _scales((lang, other_lang) if other_lang else (lang,))
     months = {m.start(k): f"m:{int(m.group(k))}" for m in _NUMERIC_DATE.finditer(text) for k in (1, 3)
@@ -140,7 +136,7 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
             readings.add(year.group(1) + tok)
         scale = scale_re.match(text, m.end()) if scale_re else None
         if scale and value != tok:
-            readings.add(_canonical(Decimal(value).scaleb(scales[scale.group(1).lower()])))
+            readings.add(canonical(Decimal(value).scaleb(scales[scale.group(1).lower()])))
         clock, style = hours.get(m.start(), (frozenset(), ""))
         readings.update(clock)
         if m.start() in months:
@@ -149,7 +145,7 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
         out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
     if target:
-        return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang)
+        return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang, _scales((lang,))[0])
     return sorted(_feet_and_inches(out, text, lang), key=lambda q: q.start)
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ...languages import Language
 from .packs import alternation
-from .quantity import NUMBER, Quantity
+from .quantity import NUMBER, Quantity, canonical
 
 _AFTER_NUMBER = re.compile(r"\d\s$")
 _VULGAR = {"¼": "0.25", "½": "0.5", "¾": "0.75", "⅓": "1/3", "⅔": "2/3", "⅛": "0.125"}
@@ -79,11 +79,11 @@ def fractions(text: str) -> list[Quantity]:
 def _fraction_nouns(lang: Language) -> tuple[dict[str, int], dict[str, int], re.Pattern] | None:
     """The pack's fraction nouns (``thirds``: 3), its number words below ten, and the pattern that
     reads a fraction (``two-thirds``, ``a quarter``: the numerator is optional)."""
-    section = lang.section("numbers") or {}
-    nouns = {k.lower(): int(v) for k, v in section.get("fractions", {}).items()}
+    nouns = {k.lower(): int(v) for k, v in ((lang.section("numbers") or {}).get("fractions", {})).items()}
     if not nouns:
         return None
-    numerators = {k.lower(): int(v) for k, v in section.get("words", {}).items() if 0 < int(v) < 10}
+    words = _words(lang)
+    numerators = {k: int(v) for k, v in (words[0] if words else {}).items() if v == int(v) and 0 < v < 10}
     head = rf"(?:({alternation(numerators)})[\s-])?" if numerators else "()"
     return nouns, numerators, re.compile(rf"(?<!\w){head}({alternation(nouns)})(?!\w)", re.IGNORECASE)
 
@@ -109,24 +109,19 @@ def _fraction(a: int, b: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def _halves(lang: Language) -> tuple[re.Pattern, dict[str, int]] | None:
+def _halves(lang: Language) -> re.Pattern | None:
     """The pattern of the pack's ``and_a_half`` words after a number, with at most a word between
-    (``um milhão e meio``), and its scale words."""
-    section = lang.section("numbers") or {}
-    words = section.get("and_a_half", [])
-    if not words:
-        return None
-    scale = {k.lower(): int(v) for k, v in section.get("scale", {}).items()}
-    return re.compile(rf"\s(?:([^\W\d_]+\.?)\s)?(?:{alternation(words)})(?!\w)", re.IGNORECASE), scale
+    (``um milhão e meio``)."""
+    words = (lang.section("numbers") or {}).get("and_a_half", [])
+    return re.compile(rf"\s(?:([^\W\d_]+\.?)\s)?(?:{alternation(words)})(?!\w)", re.IGNORECASE) if words else None
 
 
-def with_halves(quantities: list[Quantity], text: str, lang: Language) -> list[Quantity]:
+def with_halves(quantities: list[Quantity], text: str, lang: Language, scale: dict[str, int]) -> list[Quantity]:
     """The numbers of a translation, one followed by the pack's ``and_a_half`` (``duas horas e meia``,
-    ``um milhão e meio``, ``два с половиной``) also read with its half, scaled by a scale word between."""
-    rules = _halves(lang)
-    if rules is None:
+    ``um milhão e meio``, ``два с половиной``) also read with its half, scaled by a ``scale`` word between."""
+    pattern = _halves(lang)
+    if pattern is None:
         return quantities
-    pattern, scale = rules
     out = []
     for q in quantities:
         m = pattern.match(text, q.end) if q.kind == NUMBER else None
@@ -136,7 +131,7 @@ def with_halves(quantities: list[Quantity], text: str, lang: Language) -> list[Q
             half = None
         if half is not None:
             k = scale.get((m.group(1) or "").lower(), 0)
-            q = replace(q, values=q.values | {format(half.normalize(), "f"), format(half.scaleb(k).normalize(), "f")})
+            q = replace(q, values=q.values | {canonical(half), canonical(half.scaleb(k))})
         out.append(q)
     return out
 

@@ -3,6 +3,7 @@ month, weekday) with every value it may be read as, so that two texts can be mat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 NUMBER, TIME, DECADE, ORDINAL, MONTH, WEEKDAY = "number", "time", "decade", "ordinal", "month", "weekday"
 
@@ -28,3 +29,9 @@ class Quantity:
     def minutes(self) -> list[int]:
         """The minutes of the day a clock time may mean."""
         return sorted(int(v[2:]) for v in self.values if v.startswith("t:"))
+
+
+def canonical(d: Decimal) -> str:
+    """A number as the checks compare it: plain digits, no trailing zeros (``1500000``, ``2.5``)."""
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
