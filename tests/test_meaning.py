@@ -677,6 +677,29 @@ def test_symbols_are_kept_where_the_model_loses_them(en_pt: TranslationEngine) -
     assert not any(t.flags for t in (smiley, plus_minus, below, prefix, bye))
 
 
+def test_a_minus_sign_stays_with_its_number(en_pt: TranslationEngine) -> None:
+    """The model loses the minus sign (U+2212) it has no piece for: it reads a hyphen, and the
+    reader gets the source's sign back."""
+    cold, index = en_pt.translate_texts(["Temperatures of \u22125 °C are expected tonight.", "The index fell to \u221212.5 points."])
+    assert "\u22125 °C" in cold.text and "\u221212,5" in index.text
+    assert not cold.flags and not index.flags
+
+
+def test_a_sign_the_model_drops_or_adds_is_rewritten() -> None:
+    """A number written without the source's sign gets it back (and the record says so); one the
+    target says is negative in words, or a hyphen between numbers, is left alone."""
+    wrote = {"It was -5 °C in Oslo.": "Estava 5 °C em Oslo.",
+             "It was -5 °C in Bergen.": "Estavam 5 graus abaixo de zero em Bergen.",
+             "The game ended 5-3 in Rome.": "O jogo terminou -5 a 3 em Roma.",
+             "Between 5-10 people came.": "Entre 5-10 pessoas vieram."}
+    engine = TranslationEngine(Scripted(wrote.get), "en", "pt")
+    oslo, bergen, rome, people = engine.translate_texts(list(wrote))
+    assert oslo.text == "Estava -5 °C em Oslo." and oslo.evidence == {"repaired": ["5 -> -5"]}
+    assert bergen.text == wrote["It was -5 °C in Bergen."] and not bergen.flags
+    assert rome.text == "O jogo terminou 5 a 3 em Roma." and rome.evidence == {"repaired": ["-5 -> 5"]}
+    assert people.text == "Entre 5-10 pessoas vieram." and not people.flags
+
+
 def test_lifted_symbols_go_back_to_their_anchor() -> None:
     plain, marks = g.lift_symbols("Coca-Cola® and Apple™ grew ≥ 5 ‰ in 2020 🎉")
     assert plain == "Coca-Cola and Apple grew 5 in 2020"

@@ -349,3 +349,18 @@ def test_lost_symbols_and_the_wrong_variant_are_flagged(scorer: PairScorer) -> N
 
     brazilian = score_texts(["The team arrived in Moscow on Monday."], ["A equipa chegou a Moscovo na segunda-feira."], "en", "pt-BR")[0]
     assert brazilian["evidence"].get("variant") == ["equipa -> equipe", "Moscovo -> Moscou"]
+
+
+def test_a_lost_minus_sign_is_a_changed_number() -> None:
+    """The digits are all there, the meaning is not: a sign lost or added is ``number_mismatch``;
+    a sign written in words (``ниже нуля``, ``мороза``, ``minus``) is the sign."""
+    from newsmt import score_texts
+
+    sources = ["Temperatures of \u22125 °C are expected.", "The index fell to -12.5 points.", "It was -40 degrees in Yakutsk.",
+               "It was -40 degrees in Yakutsk.", "Prices rose 5-10 percent.", "It was 3 degrees at noon."]
+    russian = ["Ожидается температура 5 °C.", "Индекс упал до \u221212,5 пункта.", "В Якутске было 40 градусов мороза.",
+               "В Якутске было минус 40 градусов.", "Цены выросли на 5-10 процентов.", "В полдень было -3 градуса."]
+    records = score_texts(sources, russian, "en", "ru")
+    assert [r["evidence"].get("number_mismatch") for r in records] == [["5 -> -5"], None, None, None, None, ["-3 -> 3"]]
+    portuguese = score_texts(sources[:2], ["As temperaturas de 5 °C são esperadas.", "O índice caiu para 12,5 pontos."], "en", "pt")
+    assert [r["evidence"].get("number_mismatch") for r in portuguese] == [["5 -> -5"], ["12,5 -> -12,5"]]

@@ -286,6 +286,8 @@ class TranslationEngine:
         if numbers:
             job.text, job.lost_numbers, job.changed = g.repair_numbers(numbers, job.text, self.src_lang, self.tgt_lang,
                                                                        g.protected_spans(job.text), job.norm)
+            job.text, signs = g.repair_signs(job.norm, job.text, self.src_lang, self.tgt_lang, spans)
+            job.changed += signs
 
     def _retry(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:
         """Translate the clauses holding lost numbers on their own; keep the result if it loses fewer."""

@@ -9,7 +9,8 @@
   (``repair_protected``, ``strip_stray_marks``, ``detach_links``).
 - ``numbers`` (with ``clock``, ``dates``, ``numwords``, ``units``, ``quantity``): numbers, clock
   times (12/24 h), months, weekdays, decades, ordinals, units and currencies by value in either
-  language's convention (``quantities``, ``repair_numbers``, ``preserved``); wrong forms repaired.
+  language's convention (``quantities``, ``repair_numbers``, ``preserved``); wrong forms repaired;
+  ``signs``: a minus sign lost or added (``repair_signs``).
 - ``checks``: the flag names and the cheap flags (``is_repetitive``, ``wrong_script``,
   ``is_copy``, ``length_ratio_ok``).
 
@@ -57,6 +58,7 @@ from .spans import (
     unfence_code,
 )
 from .packs import checks_off
+from .signs import repair_signs
 from .symbols import Mark, lift_symbols, lost_symbols, place_symbols, strip_dangling
 from .variants import repair_variant, variant_forms
 from .typography import (
@@ -79,6 +81,6 @@ __all__ = [
     "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "format_number", "insert_pairs", "is_copy",
     "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
     "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
-    "repair_numbers", "repair_protected", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
+    "repair_numbers", "repair_protected", "repair_signs", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
     "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
 ]

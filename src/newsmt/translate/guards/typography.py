@@ -1,10 +1,10 @@
 """Typography: what the model reads and what the reader sees.
 
 - ``normalize_source``: straight quotes and apostrophes, plain spaces, no zero-width characters,
-  ASCII dashes, one line, currency signs as ISO codes. Small models drop content around typographic
-  quotes and do not know most of these characters.
-- ``restore_typography``: the target language's own quotation marks, apostrophes, dashes, ellipsis
-  and currency signs, where the source wrote them.
+  ASCII dashes and minus signs, one line, currency signs as ISO codes. Small models drop content
+  around typographic quotes and do not know most of these characters.
+- ``restore_typography``: the target language's own quotation marks, apostrophes, dashes, ellipsis,
+  minus and currency signs, where the source wrote them.
 - pairs of double quotes and round brackets: ``pair_items``, ``source_pairs``, ``locate`` (where
   a separately translated pair content lies in a translation) and ``insert_pairs`` (put lost marks back).
 """
@@ -21,6 +21,7 @@ _SOURCE_MAP = str.maketrans(
     _QUOTE_MAP
     | {c: " " for c in "\u00a0\u202f\u2009\u2007\u2008\u200a\u3000"}
     | {c: None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
+    | {"\u2212": "-"}  # the minus sign: models lose it (signs.py)
     | {"¼": " 1/4", "½": " 1/2", "¾": " 3/4", "⅓": " 1/3", "⅔": " 2/3", "⅛": " 1/8"}
 )
 _TARGET_QUOTES = str.maketrans(_QUOTE_MAP)
@@ -37,6 +38,9 @@ _CURRENCY = re.compile(r"([£€¥₽₴₹])\s?(?=\d)")
 _CURRENCY_BACK = {code: sign for sign, code in _CURRENCY_CODES.items()}
 _CODE_BEFORE_NUMBER = re.compile(r"\b(GBP|EUR|JPY|RUB|UAH|INR) ?(?=\d)")
 _CODE_AFTER_NUMBER = re.compile(r"(?<![\d.,])(\d(?:[\d.,]*\d)?) ?(GBP|EUR|JPY|RUB|UAH|INR)\b")  # "7.000 JPY"
+
+SIGN_AFTER = "([{\"'“«„‘:;=<>≤≥≈~"  # what a number's minus sign may follow besides a space (not a word or number: 5-10)
+_GLUED_SIGN = re.compile(rf"(?<![^\s{re.escape(SIGN_AFTER)}])-(?=\d)")
 
 _DEFAULT_QUOTES = ("“", "”", "‘", "’")  # a language whose pack has no typography section
 _APOSTROPHE = "’"
@@ -139,7 +143,7 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
 
     Where the source writes typographic quotes (apostrophes), the model's straight ones become the
     target language's own marks (pt/en “ ” ‘ ’, ru « » „ “, de „ “, fr « »); a source with straight
-    quotes keeps straight ones. The source's dash, ellipsis and currency signs replace the ASCII
+    quotes keeps straight ones. The source's dash, ellipsis, minus and currency signs replace the ASCII
     stand-ins the model read and wrote.
     """
     o1, c1, o2, c2 = quotes(lang)
@@ -162,6 +166,8 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
         text = _TARGET_DASH.sub(dash, text)
     if "US $" in text:  # the model's spelling of US$ (pt, es)
         text = _US_DOLLAR.sub("US$ ", text)
+    if "\u2212" in source:
+        text = _GLUED_SIGN.sub("\u2212", text)
     if "…" in source and "..." in text:
         text = text.replace("...", "…")
     if _CURRENCY.search(source):
