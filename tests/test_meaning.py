@@ -700,6 +700,20 @@ def test_a_sign_the_model_drops_or_adds_is_rewritten() -> None:
     assert people.text == "Entre 5-10 pessoas vieram." and not people.flags
 
 
+def test_a_symbol_between_two_words_keeps_them_apart(en_pt: TranslationEngine) -> None:
+    """``4×100m`` lifted naively is ``4100m`` to the model; an arrow is a symbol too; the model's
+    ``m2`` and ``CO2`` are written as the source wrote them."""
+    relay, screen, route, flat = en_pt.translate_texts(["The team won the 4×100m relay.", "The screen is 1920×1080 pixels.",
+                                                        "The route A→B is short.", "The flat is 45 m² and emits CO₂."])
+    assert "4×100m" in relay.text and "1920×1080" in screen.text and "A→B" in route.text
+    assert "45 m²" in flat.text and "CO₂" in flat.text
+    assert not any(t.flags for t in (relay, screen, route, flat))
+    plain, marks = g.lift_symbols("It won 3×2 at home.")
+    assert plain == "It won 3 2 at home."
+    assert g.place_symbols(marks, "Venceu 3 2 em casa.") == "Venceu 3×2 em casa."
+    assert g.place_symbols(marks, "Venceu por 3 a 2 em casa.") == "Venceu por 3 a ×2 em casa."  # no longer side by side
+
+
 def test_lifted_symbols_go_back_to_their_anchor() -> None:
     plain, marks = g.lift_symbols("Coca-Cola® and Apple™ grew ≥ 5 ‰ in 2020 🎉")
     assert plain == "Coca-Cola and Apple grew 5 in 2020"
@@ -710,6 +724,8 @@ def test_lifted_symbols_go_back_to_their_anchor() -> None:
     pt = language("pt")  # the brackets that travel with a symbol are not symbols the translation must have
     assert g.lost_symbols("Fish and chips ]]> cost more (±2).", "Peixe e batatas ]]> custam mais (±2).", pt) == []
     assert g.lost_symbols("Fish ]]> cost more.", "Peixe custam mais.", pt) == [">"]
+    assert g.lost_symbols("The route A→B is short.", "A rota A-B é curta.", pt) == ["→"]
+    assert g.lost_symbols("It was \u22125 °C.", "Fazia -5 °C.", pt) == []  # a minus sign is part of its number
 
 
 def test_the_variant_asked_for_is_written_and_flagged() -> None:

@@ -1,11 +1,14 @@
-"""Symbols as protected values: emoji, ``± < > ≤ ≥ ≈ × ‰ © ® ™ † §`` and the like.
+"""Symbols as protected values: emoji, ``± < > ≤ ≥ ≈ × → ‰ © ® ™ † §`` and the like (every
+mathematical sign but ``+ = ~ |`` and the minus sign of a number).
 
 Small models lose them or write something else (``😀😀`` -> ``-``, ``3 ± 0.5`` -> ``3 a 0,5``,
 ``±2`` -> ``R$ 2``), so the model never reads them: ``lift_symbols`` takes every run of symbols out
 of a sentence and notes what it is attached to, ``place_symbols`` writes each run back into the
 translation at its anchor: before or after the same number (matched by its digits), after or before
 the same word where the translation carries it over (``Apple™``), at the start or the end, else at
-the same relative place between two words. A sentence of symbols alone is not translated.
+the same relative place between two words. A run between two words with no space (``3×2``,
+``4×100m``) leaves a space, so the model does not read ``32``, and goes back into it where the
+translation keeps the two words side by side. A sentence of symbols alone is not translated.
 ``lost_symbols`` is the scorer's check: the symbols of a source that a translation has neither as
 symbols nor as the target pack's words for them (``numbers`` section, ``[symbol_words]``).
 ``strip_dangling`` drops a bracket or quote the model opened at the very end (``Bye`` -> ``Bye (``).
@@ -15,12 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...languages import Language
 from .spans import protected_spans
 
-_MATH = frozenset("±<>≤≥≈≠×÷∞√∑∏∆∂∫≡≪≫∓")  # mathematical signs a sentence may carry (not + = ~ |)
+_MATH = frozenset("<>")  # the ASCII mathematical signs that are symbols here (not + = ~ |); every other one is
+_NUMBER_SIGNS = frozenset("\u2212\u2044")  # the minus sign (signs.py) and the fraction slash: parts of a number
 _MARKS = frozenset("‰‱†‡§¶•")
 _JOINERS = frozenset("\u200d\ufe0f\ufe0e\u20e3")  # inside emoji sequences
 _KEEP = frozenset("°º")  # units and ordinals: read as such by the number checks
@@ -38,7 +42,8 @@ def is_symbol(ch: str) -> bool:
     if ch in _MATH or ch in _MARKS or ch in _JOINERS:
         return True
     cat = unicodedata.category(ch)
-    return cat == "So" or (cat == "Sk" and "\U0001f3fb" <= ch <= "\U0001f3ff")
+    return cat == "So" or (cat == "Sm" and not ch.isascii() and ch not in _NUMBER_SIGNS) \
+        or (cat == "Sk" and "\U0001f3fb" <= ch <= "\U0001f3ff")
 
 
 def _has_symbol(text: str) -> bool:
@@ -54,6 +59,7 @@ class Mark:
     key: str = ""  # the number's digits or the word
     gap: str = ""  # the whitespace between the run and its anchor in the source
     ratio: float = 0.0  # relative place in the source (anchor "ratio")
+    joined: str = ""  # "3 2": the words the run stood between with no space ("3×2", "4×100m"), as the model read them
 
 
 def _runs(text: str) -> list[tuple[int, int]]:
@@ -115,10 +121,13 @@ def lift_symbols(text: str) -> tuple[str, list[Mark]]:
             mark = Mark(run, "before_word", word_after.group(1), ratio=ratio)
         else:
             mark = Mark(run, "ratio", ratio=ratio)
+        joins = not (gap_left or gap_right) and word_before and word_after  # "3×2" is not "32" to the model
+        if joins:
+            mark = replace(mark, joined=f"{word_before.group(1)} {word_after.group(1)}")
         marks.append(mark)
         pieces.append(text[prev:a].rstrip() if gap_left and gap_right else text[prev:a])
         prev = b + (len(gap_right) if gap_left and gap_right else 0)
-        if gap_left and gap_right:
+        if (gap_left and gap_right) or joins:
             pieces.append(" ")
     pieces.append(text[prev:])
     return re.sub(r"\s{2,}", " ", "".join(pieces)).strip(), marks
@@ -130,15 +139,25 @@ def _digits(token: str) -> str:
 
 def place_symbols(marks: list[Mark], target: str) -> str:
     """``target`` with each lifted run written back at its anchor."""
-    inserts: list[tuple[int, str]] = []
+    edits: list[tuple[int, int, str]] = []
     used: dict[str, set[int]] = {"before_number": set(), "after_number": set()}  # "≥ 5 ‰": one number, both sides
     numbers = [(m.start(), m.end(), _digits(m.group())) for m in _NUMBER.finditer(target)]
     for mark in marks:
-        pos, text = _place(mark, target, numbers, used)
-        inserts.append((pos, text))
-    for pos, text in sorted(inserts, key=lambda p: p[0], reverse=True):
-        target = target[:pos] + text + target[pos:]
+        edit = _between(mark, target) if mark.joined else None
+        if edit is None:
+            pos, text = _place(mark, target, numbers, used)
+            edit = (pos, pos, text)
+        edits.append(edit)
+    for a, b, text in sorted(edits, key=lambda e: e[0], reverse=True):
+        target = target[:a] + text + target[b:]
     return target
+
+
+def _between(mark: Mark, target: str) -> tuple[int, int, str] | None:
+    """The space between the two words a run joined, where the translation keeps them side by side."""
+    left, right = mark.joined.split(" ")
+    m = re.search(rf"(?<!\w){re.escape(left)}( )(?={re.escape(right)}(?!\w))", target)
+    return (m.start(1), m.end(1), mark.symbols) if m else None
 
 
 def _place(mark: Mark, target: str, numbers: list[tuple[int, int, str]], used: dict[str, set[int]]) -> tuple[int, str]:

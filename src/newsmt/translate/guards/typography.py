@@ -4,13 +4,14 @@
   ASCII dashes and minus signs, one line, currency signs as ISO codes. Small models drop content
   around typographic quotes and do not know most of these characters.
 - ``restore_typography``: the target language's own quotation marks, apostrophes, dashes, ellipsis,
-  minus and currency signs, where the source wrote them.
+  minus and currency signs, superscript and subscript digits (``m²``, ``CO₂``), where the source wrote them.
 - pairs of double quotes and round brackets: ``pair_items``, ``source_pairs``, ``locate`` (where
   a separately translated pair content lies in a translation) and ``insert_pairs`` (put lost marks back).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -39,6 +40,7 @@ _CURRENCY_BACK = {code: sign for sign, code in _CURRENCY_CODES.items()}
 _CODE_BEFORE_NUMBER = re.compile(r"\b(GBP|EUR|JPY|RUB|UAH|INR) ?(?=\d)")
 _CODE_AFTER_NUMBER = re.compile(r"(?<![\d.,])(\d(?:[\d.,]*\d)?) ?(GBP|EUR|JPY|RUB|UAH|INR)\b")  # "7.000 JPY"
 
+_SCRIPT_DIGITS = re.compile(r"\w*[⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]\w*")  # "m²", "CO₂": the model writes "m2", "CO2"
 SIGN_AFTER = "([{\"'“«„‘:;=<>≤≥≈~"  # what a number's minus sign may follow besides a space (not a word or number: 5-10)
 _GLUED_SIGN = re.compile(rf"(?<![^\s{re.escape(SIGN_AFTER)}])-(?=\d)")
 
@@ -144,7 +146,8 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
     Where the source writes typographic quotes (apostrophes), the model's straight ones become the
     target language's own marks (pt/en “ ” ‘ ’, ru « » „ “, de „ “, fr « »); a source with straight
     quotes keeps straight ones. The source's dash, ellipsis, minus and currency signs replace the ASCII
-    stand-ins the model read and wrote.
+    stand-ins the model read and wrote, and its words with superscript or subscript digits (``m²``,
+    ``CO₂``) the plain digits the model wrote for them.
     """
     o1, c1, o2, c2 = quotes(lang)
     glyphs: dict[int, str] = {}
@@ -168,6 +171,8 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
         text = _US_DOLLAR.sub("US$ ", text)
     if "\u2212" in source:
         text = _GLUED_SIGN.sub("\u2212", text)
+    for word in set(_SCRIPT_DIGITS.findall(source)) if not source.isascii() else ():
+        text = re.sub(rf"(?<!\w){re.escape(unicodedata.normalize('NFKC', word))}(?!\w)", word, text)
     if "…" in source and "..." in text:
         text = text.replace("...", "…")
     if _CURRENCY.search(source):
