@@ -101,6 +101,17 @@ def test_straight_quotes_stay_straight_and_ru_gets_guillemets() -> None:
     assert g.restore_typography('sagte "ja" - d\'accord', language("de"), "said “yes” — d’accord") == "sagte „ja“ — d’accord"
 
 
+def test_the_forms_the_model_reads_plainly_are_written_as_the_source_wrote_them() -> None:
+    """Superscript and subscript digits, a dash between two words, vulgar fractions, the minus sign:
+    the model reads (and writes) the plain forms; the reader gets the source's."""
+    pt = language("pt")
+    source = "The 2022\u201323 plan: 45 m² for 2½ years, CO₂ at \u22125 °C, ½ of it in 1994\u20131995."
+    assert g.normalize_source(source) == "The 2022-23 plan: 45 m² for 2 1/2 years, CO₂ at -5 °C, 1/2 of it in 1994-1995."
+    model = "O plano 2022-23: 45 m2 por 2 1/2 anos, CO2 a -5 °C, 1/2 dele em 1994-1995, de 3 a 5-6."
+    assert g.restore_typography(model, pt, source) == \
+        "O plano 2022\u201323: 45 m² por 2½ anos, CO₂ a \u22125 °C, ½ dele em 1994\u20131995, de 3 a 5-6."
+
+
 def test_a_3000_token_sentence_is_split_and_fully_translated(en_pt: TranslationEngine, flores) -> None:
     parts = [s.rstrip(".") for s in flores["eng_Latn"][:100]]
     sentence = ", and ".join(parts) + "."

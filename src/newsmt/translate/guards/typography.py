@@ -4,7 +4,8 @@
   ASCII dashes and minus signs, one line, currency signs as ISO codes. Small models drop content
   around typographic quotes and do not know most of these characters.
 - ``restore_typography``: the target language's own quotation marks, apostrophes, dashes, ellipsis,
-  minus and currency signs, superscript and subscript digits (``m²``, ``CO₂``), where the source wrote them.
+  minus and currency signs, superscript and subscript digits (``m²``, ``CO₂``), dashes between two
+  words (``2022–23``) and vulgar fractions (``2½``), where the source wrote them.
 - pairs of double quotes and round brackets: ``pair_items``, ``source_pairs``, ``locate`` (where
   a separately translated pair content lies in a translation) and ``insert_pairs`` (put lost marks back).
 """
@@ -18,15 +19,17 @@ from difflib import SequenceMatcher
 from ...languages import Language
 
 _QUOTE_MAP = {c: '"' for c in "“”„‟«»″〝〞"} | {c: "'" for c in "‘’‚‛‹›′"}
+_VULGAR = {"¼": "1/4", "½": "1/2", "¾": "3/4", "⅓": "1/3", "⅔": "2/3", "⅛": "1/8"}  # read as " 1/2"
 _SOURCE_MAP = str.maketrans(
     _QUOTE_MAP
     | {c: " " for c in "\u00a0\u202f\u2009\u2007\u2008\u200a\u3000"}
     | {c: None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
     | {"\u2212": "-"}  # the minus sign: models lose it (signs.py)
-    | {"¼": " 1/4", "½": " 1/2", "¾": " 3/4", "⅓": " 1/3", "⅔": " 2/3", "⅛": " 1/8"}
+    | {c: " " + f for c, f in _VULGAR.items()}
 )
 _TARGET_QUOTES = str.maketrans(_QUOTE_MAP)
 _TIGHT_DASH = re.compile(r"(?<=\w)[–—―](?=\w)")  # 2015–2016, US–China
+_DASH_JOINED = re.compile(r"(\w+)([–—―])(\w+)")  # the words the model reads joined by a hyphen
 _TIGHT_EM_DASH = re.compile(r"(?<=[^\W\d_])[—―](?=[^\W\d_])")  # "virus—because": a clause dash, not a hyphen
 _DASH = re.compile(r"\s*[–—―]\s*")
 _US_DOLLAR = re.compile(r"\bUS \$ ?(?=\d)")
@@ -146,8 +149,7 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
     Where the source writes typographic quotes (apostrophes), the model's straight ones become the
     target language's own marks (pt/en “ ” ‘ ’, ru « » „ “, de „ “, fr « »); a source with straight
     quotes keeps straight ones. The source's dash, ellipsis, minus and currency signs replace the ASCII
-    stand-ins the model read and wrote, and its words with superscript or subscript digits (``m²``,
-    ``CO₂``) the plain digits the model wrote for them.
+    stand-ins the model read and wrote (``_written_back``).
     """
     o1, c1, o2, c2 = quotes(lang)
     glyphs: dict[int, str] = {}
@@ -171,14 +173,30 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
         text = _US_DOLLAR.sub("US$ ", text)
     if "\u2212" in source:
         text = _GLUED_SIGN.sub("\u2212", text)
-    for word in set(_SCRIPT_DIGITS.findall(source)) if not source.isascii() else ():
-        text = re.sub(rf"(?<!\w){re.escape(unicodedata.normalize('NFKC', word))}(?!\w)", word, text)
+    if not source.isascii():
+        text = _written_back(text, source)
     if "…" in source and "..." in text:
         text = text.replace("...", "…")
     if _CURRENCY.search(source):
         text = _CODE_BEFORE_NUMBER.sub(lambda m: _CURRENCY_BACK[m.group(1)] if _CURRENCY_BACK[m.group(1)] in source else m.group(), text)
         text = _CODE_AFTER_NUMBER.sub(
             lambda m: _CURRENCY_BACK[m.group(2)] + m.group(1) if _CURRENCY_BACK[m.group(2)] in source else m.group(), text)
+    return text
+
+
+def _written_back(text: str, source: str) -> str:
+    """``text`` with the source's words of superscript or subscript digits (``m²``, ``CO₂``), its
+    dashes between two words (``2022–23``) and its vulgar fractions (``2½``) where the model wrote
+    the plain forms it read or writes (``m2``, ``2022-23``, ``2 1/2``)."""
+    for word in set(_SCRIPT_DIGITS.findall(source)):
+        text = re.sub(rf"(?<!\w){re.escape(unicodedata.normalize('NFKC', word))}(?!\w)", word, text)
+    for left, dash, right in set(_DASH_JOINED.findall(source)):
+        text = re.sub(rf"(?<!\w){re.escape(left)}-{re.escape(right)}(?!\w)", left + dash + right, text)
+    for glyph, fraction in _VULGAR.items():
+        if glyph in source:
+            text = re.sub(rf"(?<![\d/]){fraction}(?![\d/])", glyph, text)
+            if re.search(rf"\d{glyph}", source):
+                text = re.sub(rf"(?<=\d) {glyph}", glyph, text)
     return text
 
 
