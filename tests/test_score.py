@@ -54,6 +54,8 @@ def test_lines_with_nothing_to_judge_are_not_flagged(scorer: PairScorer) -> None
     assert copied_on_purpose("a  b", "a b")
     records = score_pairs(lines, lines, scorer)
     assert all(r["flags"] == [] and r["score"] == 1.0 for r in records)
+    empty = score_pairs(["", "", "The house is red."], ["", "A casa é vermelha.", "A casa é vermelha."], scorer)
+    assert [r["flags"] for r in empty] == [[], ["addition"], []]  # a translation of nothing is no translation
 
 
 def test_human_references_pass(scorer: PairScorer) -> None:

@@ -39,7 +39,7 @@ from .languages import Language, resolve
 from .quality import (PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language, meaning_factor, paraphrase_meaning,
                       round_trip_meaning)
 from .translate import guards as g
-from .translate.meaning import MeaningChecker, MeaningReport
+from .translate.meaning import ADDITION, MeaningChecker, MeaningReport
 
 ROUND_TRIP_BELOW = 0.75  # lexicon coverage under which a pair is translated back
 
@@ -57,6 +57,8 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     """The engine's cheap checks on any pair, nothing repaired: ``{flag: evidence}``."""
     out: dict[str, list[str]] = {}
     norm = g.normalize_source(source)
+    if not norm and target.strip():
+        return {ADDITION: ["a translation of an empty source"]}
     spans = g.protected_spans(norm)
     if spans:
         items = [norm[a:b] for a, b in spans]
