@@ -700,6 +700,15 @@ def test_a_sign_the_model_drops_or_adds_is_rewritten() -> None:
     assert people.text == "Entre 5-10 pessoas vieram." and not people.flags
 
 
+def test_a_translation_with_no_words_left_is_an_omission() -> None:
+    """A model that returns only punctuation for a sentence has lost all of it; a year or a link alone
+    is judged by its own checks."""
+    engine = TranslationEngine(Scripted(lambda t: "."), "en", "pt")
+    said, year = engine.translate_texts(["He said no to the deal.", "2020"])
+    assert said.flags == ["omission"] and said.evidence == {"omission": ["all of it"]}
+    assert year.flags == ["number_mismatch"]
+
+
 def test_a_symbol_between_two_words_keeps_them_apart(en_pt: TranslationEngine) -> None:
     """``4×100m`` lifted naively is ``4100m`` to the model; an arrow is a symbol too; the model's
     ``m2`` and ``CO2`` are written as the source wrote them."""

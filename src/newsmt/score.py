@@ -39,7 +39,7 @@ from .languages import Language, resolve
 from .quality import (PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language, meaning_factor, paraphrase_meaning,
                       round_trip_meaning)
 from .translate import guards as g
-from .translate.meaning import ADDITION, MeaningChecker, MeaningReport
+from .translate.meaning import MeaningChecker, MeaningReport
 
 ROUND_TRIP_BELOW = 0.75  # lexicon coverage under which a pair is translated back
 
@@ -58,8 +58,10 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     out: dict[str, list[str]] = {}
     norm = g.normalize_source(source)
     if not norm and target.strip():
-        return {ADDITION: ["a translation of an empty source"]}
+        return {g.ADDITION: ["a translation of an empty source"]}
     spans = g.protected_spans(norm)
+    if g.says_nothing(norm, target, spans):
+        out[g.OMISSION] = [g.ALL_OF_IT]
     if spans:
         items = [norm[a:b] for a, b in spans]
         # a human may write a hashtag or handle in other capitals (#MeToo, #Metoo): the same one

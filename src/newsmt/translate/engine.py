@@ -325,15 +325,12 @@ class TranslationEngine:
                 job.text = fixed
 
     def _final_flags(self, job: _Job) -> None:
-        if job.lost_items:
-            job.flags.append(g.URL_LOST)
-            job.evidence[g.URL_LOST] = list(job.lost_items)
-        if job.lost_numbers:
-            job.flags.append(g.NUMBER_MISMATCH)
-            job.evidence[g.NUMBER_MISMATCH] = [q.token for q in job.lost_numbers]
-        if job.changed:
-            job.flags.append(g.REPAIRED)
-            job.evidence[g.REPAIRED] = list(job.changed)
+        nothing = g.says_nothing(job.norm, job.text, g.protected_spans(job.norm))
+        for flag, evidence in ((g.URL_LOST, list(job.lost_items)), (g.NUMBER_MISMATCH, [q.token for q in job.lost_numbers]),
+                               (g.REPAIRED, list(job.changed)), (g.OMISSION, [g.ALL_OF_IT] if nothing else [])):
+            if evidence:
+                job.flags.append(flag)
+                job.evidence[flag] = evidence
         if g.is_repetitive(job.text, job.norm):
             job.flags.append(g.REPETITION)
         if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0]):  # link targets are not text

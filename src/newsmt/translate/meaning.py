@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 
 from ..languages import Language
-from .guards import protected_spans, quantities
+from .guards import ADDITION, OMISSION, protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
 from .lexicon import Lexicon, fold
@@ -62,7 +62,6 @@ from .names import (Exonyms, TargetSound, count_spelt, in_pool, made_from, same_
                     target_sound, transliteration, word_keys)
 from .source_names import POSSESSIVE, WORD, NameReader, bare, folded, quoted_titles, source_words, title_case
 
-OMISSION, ADDITION = "omission", "addition"
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
 MIN_COVERAGE = 0.4  # below: a clause is missing (0.5 flagged 2.5% of the freer NTREX human references, 0.4 1.3%;
 # half the sentence cut is still flagged in 99% of lines, by low_quality where not by this)

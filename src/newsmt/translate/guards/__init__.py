@@ -19,9 +19,12 @@
 from __future__ import annotations
 
 from .checks import (
+    ADDITION,
+    ALL_OF_IT,
     LENGTH_RATIO,
     LOW_QUALITY,
     NUMBER_MISMATCH,
+    OMISSION,
     QUOTE_MISMATCH,
     REPAIRED,
     REPETITION,
@@ -33,6 +36,7 @@ from .checks import (
     is_copy,
     is_repetitive,
     length_ratio_ok,
+    says_nothing,
     wrong_script,
 )
 from .numbers import (
@@ -75,12 +79,12 @@ from .typography import (
 )
 
 __all__ = [
-    "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "QUOTE_MISMATCH", "REPAIRED",
+    "ADDITION", "ALL_OF_IT", "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "OMISSION", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "Mark", "PairItem", "Quantity", "SYMBOL_LOST", "VARIANT",
     "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "format_number", "insert_pairs", "is_copy",
     "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
     "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
-    "repair_numbers", "repair_protected", "repair_signs", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
+    "repair_numbers", "repair_protected", "repair_signs", "says_nothing", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
     "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
 ]

@@ -8,6 +8,7 @@ reporting part of public sets (docs/TRUST.md has the figures and which part is w
 | flag | raised when | evidence |
 |---|---|---|
 | ``number_mismatch`` | a number, clock time (by minute of the day), date, month, weekday, decade, ordinal, unit or currency of the source has no counterpart of that value in the translation (read in the target pack's words: ``5 тыс.``, ``5 декабря``, ``в 22 часа``), and no wrong form of it could be rewritten; or (scoring) a number lost the source's minus sign or gained one (``−5 °C`` -> ``5 °C``) where the other text says nothing negative in words (the pack's ``numbers.negative``: ``abaixo de zero``, ``мороза``) | the source tokens (``10:16 pm``, ``2010s``, ``third``, ``30 miles``); when scoring, also ``wrong -> right`` forms (``5 -> -5``) |
+| ``omission`` (engine) | the translation has no letter where the source has words (``Yes.`` -> ``.``, nothing) | ``all of it`` |
 | ``url_lost`` | a URL, e-mail, @handle, #hashtag or HTML tag of the source is not in the translation as a whole token and its broken form could not be found | the items |
 | ``symbol_lost`` | (scoring) a symbol of the source (emoji, ``± < > ≤ ≥ ≈ × → ‰ © ® ™ †``...) is in the translation neither as itself nor as the target pack's words for it; the engine never loses one (it keeps them out of the model's input and writes them back) | the symbols |
 | ``variant`` | the target tag has a region (``pt-BR``, ``pt-PT``, ``en-US``, ``en-GB``) and the translation has the other variant's forms (the pack's ``variants`` table); the engine rewrites them (information), the scorer reports them | ``Moscovo -> Moscou`` |
@@ -46,6 +47,9 @@ QUOTE_MISMATCH = "quote_mismatch"  # quotes/brackets balanced in the source but 
 REPAIRED = "repaired"  # the model wrote another value (time, decade, month, weekday); newsmt rewrote it
 SYMBOL_LOST = "symbol_lost"  # a symbol of the source (emoji, ±, ≥, ©, ‰...) is not in the translation
 VARIANT = "variant"  # forms of another regional variant than the one asked for (Moscovo in pt-BR)
+OMISSION = "omission"  # something of the source is not in the translation (names: meaning.py)
+ADDITION = "addition"  # something of the translation is not in the source
+ALL_OF_IT = "all of it"  # the omission's evidence where nothing came through (says_nothing)
 
 # ---- cheap checks --------------------------------------------------------------------------------
 # ISO 15924 script -> the first word of the Unicode names of its letters
@@ -71,6 +75,13 @@ def wrong_script(text: str, lang: Language, min_letters: int = 12) -> bool:
         return False
     inside = sum(n for c, n in Counter(letters).items() if unicodedata.name(c, "").startswith(names))
     return inside * 2 < len(letters)
+
+
+def says_nothing(source: str, target: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``target`` has no letter where ``source`` has words outside its protected ``spans``
+    (links and handles are ``url_lost``'s): none of the text came through (``Yes.`` -> ``.``, nothing)."""
+    return not any(c.isalpha() for c in target) and \
+        any(c.isalpha() for i, c in enumerate(source) if not any(a <= i < b for a, b in spans))
 
 
 def is_copy(source: str, target: str, min_words: int = 6) -> bool:
