@@ -700,6 +700,25 @@ def test_a_sign_the_model_drops_or_adds_is_rewritten() -> None:
     assert people.text == "Entre 5-10 pessoas vieram." and not people.flags
 
 
+def test_names_with_letters_the_model_lacks_come_back_whole(en_pt: TranslationEngine) -> None:
+    """The en->pt vocabulary has no ``ğ ř ń ł ź ü ñ ø å ö þ``: the model wrote ``Dvoák``, ``Gda'sk``,
+    ``Od``, ``M'ller`` and dropped ``Ñandú``. It now reads them spelt plainly, and the reader gets the
+    source's spelling."""
+    names, people, place = en_pt.translate_texts(["Erdoğan met Dvořák in Gdańsk and Łódź.", "Müller and Señor Núñez met Søren.",
+                                                  "The Ñandú lives near Þingvellir, not in Malmö."])
+    for word in ("Erdoğan", "Dvořák", "Gdańsk", "Łódź"):
+        assert word in names.text
+    for word in ("Müller", "Núñez", "Søren"):
+        assert word in people.text
+    assert "Ñandú" in place.text and "Þingvellir" in place.text and "Malmö" in place.text
+    reads = lambda c: c.isascii() or c in "áãçéíóõú"  # noqa: E731
+    text = "Müller met São Paulo's Łódź fans, Muller's Köln and Путин at https://example.org/Köln."
+    plain, spelt = g.stand_ins(text, reads)
+    assert plain == "Müller met São Paulo's Lodz fans, Muller's Koln and Путин at https://example.org/Köln."
+    assert spelt == {"Lodz": "Łódź", "Koln": "Köln"}  # "Muller" is a word of the text already: Müller stays
+    assert g.restore_spelling("Os fãs de Lodz e o Koln", spelt) == "Os fãs de Łódź e o Köln"
+
+
 def test_a_translation_with_no_words_left_is_an_omission() -> None:
     """A model that returns only punctuation for a sentence has lost all of it; a year or a link alone
     is judged by its own checks."""

@@ -57,6 +57,11 @@ class Backend(ABC):
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Number of model input tokens for each text."""
 
+    def reads(self, char: str) -> bool:
+        """Whether the model's vocabulary has ``char`` (the engine spells words with a letter it
+        lacks plainly: ``guards.spelling``); by default every one."""
+        return True
+
     @abstractmethod
     def translate(self, texts: list[str]) -> list[Hypothesis]:
         """Translate a batch; one hypothesis per input, in order.

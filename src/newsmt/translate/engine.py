@@ -67,15 +67,18 @@ class _Job:
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
     codes: list[str] = field(default_factory=list)  # Markdown inline code spans, placeholders in ``norm``
     marks: list[g.Mark] = field(default_factory=list)  # symbols lifted from the source, written back
+    spelt: dict[str, str] = field(default_factory=dict)  # plain spelling in ``norm`` -> the source's word
 
 
-def _new_job(text: str) -> _Job:
+def _new_job(text: str, reads: Callable[[str], bool]) -> _Job:
     """A text's job: inline code detached first (kept verbatim), then symbols lifted out,
-    typography normalized and link targets detached (each written back after translation)."""
+    typography normalized, link targets detached and words with letters the model does not ``read``
+    spelt plainly (each written back after translation)."""
     coded, codes = g.detach_code(text)
     plain, marks = g.lift_symbols(coded)
     norm, links = g.detach_links(g.normalize_source(plain))
-    return _Job(text, norm, links=links, codes=codes, marks=marks)
+    norm, spelt = g.stand_ins(norm, reads)
+    return _Job(text, norm, links=links, codes=codes, marks=marks, spelt=spelt)
 
 
 class TranslationEngine:
@@ -113,7 +116,7 @@ class TranslationEngine:
     # ---- public ---------------------------------------------------------------------------
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
         """One Translation per input text, in order. Empty or blank texts come back unchanged."""
-        jobs = [_new_job(t) for t in texts]
+        jobs = [_new_job(t, self.backend.reads) for t in texts]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
         if progress and len(todo) < len(jobs):
@@ -141,7 +144,7 @@ class TranslationEngine:
         ``translate_texts``'s; one where the backend has no n-best list (``nbest``), and a blank
         text unchanged. Scores are the hypotheses' (``exp`` of the mean log-prob), never the quality
         scorer's; the engine's ``stats`` are not counted."""
-        jobs = [_new_job(t) for t in texts]
+        jobs = [_new_job(t, self.backend.reads) for t in texts]
         lengths = self._plan(jobs)
         ranked = self._ranked(list(dict.fromkeys(p for j in jobs for p in j.pieces)), n, lengths)
         hyps: dict[str, Hypothesis] = {}
@@ -251,7 +254,7 @@ class TranslationEngine:
         if job.marks:
             job.text = g.place_symbols(job.marks, job.text)
         self._final_flags(job)
-        job.text = g.attach_code(g.restore_emphasis(job.text, job.norm), job.codes)
+        job.text = g.attach_code(g.restore_emphasis(g.restore_spelling(job.text, job.spelt), job.norm), job.codes)
 
     @staticmethod
     def _assemble(job: _Job, parts: list[Hypothesis]) -> None:

@@ -11,6 +11,7 @@
   times (12/24 h), months, weekdays, decades, ordinals, units and currencies by value in either
   language's convention (``quantities``, ``repair_numbers``, ``preserved``); wrong forms repaired;
   ``signs``: a minus sign lost or added (``repair_signs``).
+- ``spelling``: words with letters the model cannot read, spelt plainly for it and written back.
 - ``checks``: the flag names and the cheap flags (``is_repetitive``, ``wrong_script``,
   ``is_copy``, ``length_ratio_ok``).
 
@@ -63,6 +64,7 @@ from .spans import (
 )
 from .packs import checks_off
 from .signs import repair_signs
+from .spelling import restore_spelling, stand_ins
 from .symbols import Mark, lift_symbols, lost_symbols, place_symbols, strip_dangling
 from .variants import repair_variant, variant_forms
 from .typography import (
@@ -85,6 +87,6 @@ __all__ = [
     "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "format_number", "insert_pairs", "is_copy",
     "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
     "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
-    "repair_numbers", "repair_protected", "repair_signs", "says_nothing", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
+    "repair_numbers", "repair_protected", "repair_signs", "restore_spelling", "says_nothing", "stand_ins", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
     "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
 ]

@@ -1,0 +1,59 @@
+"""Letters the model cannot read: a word written with one reaches the model spelt in letters it
+reads (``Müller`` -> ``Muller``, ``Łódź`` -> ``Lodz``, ``Þingvellir`` -> ``Thingvellir``) and goes
+back into the translation as the source wrote it.
+
+A small model's vocabulary lacks many letters of names from other languages (the en->pt Bergamot
+model: ``ü ñ ø ł ń ř ö ğ å þ``); it drops them or writes something else (``M'ller``, ``Gda'sk``,
+``Od`` for ``Łódź``, ``Seoor``, the word left out), and no check sees it. Which letters a model reads is the backend's
+``reads``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from .spans import protected_spans
+
+_WORD = re.compile(r"[^\W\d_]+")
+# letters that do not decompose into a base letter and a mark
+_PLAIN = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+                        "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ı": "i", "ħ": "h", "Ħ": "H"})
+
+
+def plain_spelling(word: str) -> str:
+    """``word`` without its diacritics (``Dvořák`` -> ``Dvorak``, ``Søren`` -> ``Soren``)."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_PLAIN))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def stand_ins(text: str, reads: Callable[[str], bool]) -> tuple[str, dict[str, str]]:
+    """``text`` with each word that has a letter the model does not ``read`` in either case spelt
+    plainly, and ``{plain spelling: word}``. A letter of the model's own languages that it lacks only
+    as a capital (``Índia``, ``Às vezes`` for pt->en) is left to the model, which writes the target
+    language's form of the word (``India``, ``Sometimes``). A word keeps its letters where the plain
+    spelling still has one the model does not read (another script) or is a word of ``text``
+    already; links and handles are kept."""
+    if text.isascii():
+        return text, {}
+    spans = protected_spans(text)
+    spelt: dict[str, str] = {}
+
+    def swap(m: re.Match) -> str:
+        word = m.group()
+        if word.isascii() or all(reads(c.lower()) for c in word) or any(a <= m.start() < b for a, b in spans):
+            return word
+        plain = plain_spelling(word)
+        if not (plain.isascii() and all(map(reads, plain))) or spelt.get(plain, word) != word \
+                or re.search(rf"(?<!\w){re.escape(plain)}(?!\w)", text):
+            return word
+        spelt[plain] = word
+        return plain
+    return _WORD.sub(swap, text), spelt
+
+
+def restore_spelling(text: str, spelt: dict[str, str]) -> str:
+    """``text`` with each plain spelling of ``stand_ins`` written as the source wrote it."""
+    for plain, word in spelt.items():
+        text = re.sub(rf"(?<!\w){re.escape(plain)}(?!\w)", word, text)
+    return text
