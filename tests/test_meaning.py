@@ -719,6 +719,19 @@ def test_names_with_letters_the_model_lacks_come_back_whole(en_pt: TranslationEn
     assert g.restore_spelling("Os fãs de Lodz e o Koln", spelt) == "Os fãs de Łódź e o Köln"
 
 
+def test_words_in_a_script_the_model_cannot_read_go_round_it(en_pt: TranslationEngine) -> None:
+    """The en->pt model dropped ``(Алексей Навальный)`` and wrote ``-`` for ``我们`` and ``سلام``, with no
+    flag: such runs are lifted out like symbols and put back at their anchor."""
+    navalny, slogan, peace = en_pt.translate_texts(["Alexei Navalny (Алексей Навальный) and Yulia Navalnaya were there.",
+                                                    'The slogan 我们 means "we".', "The word سلام means peace."])
+    assert "Navalny (Алексей Навальный) e" in navalny.text and "我们" in slogan.text and "سلام" in peace.text
+    assert not any(t.flags for t in (navalny, slogan, peace))  # the lifted words are not the model's wrong language
+    cyrillic = lambda c: "\u0400" <= c <= "\u04ff"  # noqa: E731
+    plain, marks = g.lift_symbols("Navalny (Алексей Навальный) was jailed in Нью-Йорк (Нью-Йорк).", cyrillic)
+    assert plain == "Navalny was jailed in." and [m.symbols for m in marks] == ["(Алексей Навальный)", "Нью-Йорк (Нью-Йорк)"]
+    assert g.place_symbols(marks, "Navalny foi preso em.") == "Navalny (Алексей Навальный) foi preso em Нью-Йорк (Нью-Йорк)."
+
+
 def test_a_translation_with_no_words_left_is_an_omission() -> None:
     """A model that returns only punctuation for a sentence has lost all of it; a year or a link alone
     is judged by its own checks."""

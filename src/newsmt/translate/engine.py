@@ -71,11 +71,11 @@ class _Job:
 
 
 def _new_job(text: str, reads: Callable[[str], bool]) -> _Job:
-    """A text's job: inline code detached first (kept verbatim), then symbols lifted out,
-    typography normalized, link targets detached and words with letters the model does not ``read``
-    spelt plainly (each written back after translation)."""
+    """A text's job: inline code detached first (kept verbatim), then symbols and words in a script
+    the model does not ``read`` lifted out, typography normalized, link targets detached and words
+    with letters it does not read spelt plainly (each written back after translation)."""
     coded, codes = g.detach_code(text)
-    plain, marks = g.lift_symbols(coded)
+    plain, marks = g.lift_symbols(coded, g.foreign_letters(reads))
     norm, links = g.detach_links(g.normalize_source(plain))
     norm, spelt = g.stand_ins(norm, reads)
     return _Job(text, norm, links=links, codes=codes, marks=marks, spelt=spelt)
@@ -251,9 +251,9 @@ class TranslationEngine:
         if variants:  # the forms of the variant asked for (pt-BR: Moscovo -> Moscou)
             job.flags.append(g.VARIANT)
             job.evidence[g.VARIANT] = variants
+        self._final_flags(job)  # on what the model read and wrote: not the symbols and other scripts lifted out
         if job.marks:
             job.text = g.place_symbols(job.marks, job.text)
-        self._final_flags(job)
         job.text = g.attach_code(g.restore_emphasis(g.restore_spelling(job.text, job.spelt), job.norm), job.codes)
 
     @staticmethod

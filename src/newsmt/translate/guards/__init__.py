@@ -64,7 +64,7 @@ from .spans import (
 )
 from .packs import checks_off
 from .signs import repair_signs
-from .spelling import restore_spelling, stand_ins
+from .spelling import foreign_letters, restore_spelling, stand_ins
 from .symbols import Mark, lift_symbols, lost_symbols, place_symbols, strip_dangling
 from .variants import repair_variant, variant_forms
 from .typography import (
@@ -84,7 +84,7 @@ __all__ = [
     "ADDITION", "ALL_OF_IT", "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "OMISSION", "QUOTE_MISMATCH", "REPAIRED",
     "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
     "Mark", "PairItem", "Quantity", "SYMBOL_LOST", "VARIANT",
-    "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "format_number", "insert_pairs", "is_copy",
+    "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "foreign_letters", "format_number", "insert_pairs", "is_copy",
     "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
     "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
     "repair_numbers", "repair_protected", "repair_signs", "restore_spelling", "says_nothing", "stand_ins", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",

@@ -5,7 +5,8 @@ back into the translation as the source wrote it.
 A small model's vocabulary lacks many letters of names from other languages (the en->pt Bergamot
 model: ``ü ñ ø ł ń ř ö ğ å þ``); it drops them or writes something else (``M'ller``, ``Gda'sk``,
 ``Od`` for ``Łódź``, ``Seoor``, the word left out), and no check sees it. Which letters a model reads is the backend's
-``reads``.
+``reads``. Words of another script it does not read (``(Алексей Навальный)``, ``我们``) it drops
+whole: those go round the model like symbols (``foreign_letters``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ def plain_spelling(word: str) -> str:
     """``word`` without its diacritics (``Dvořák`` -> ``Dvorak``, ``Søren`` -> ``Soren``)."""
     decomposed = unicodedata.normalize("NFKD", word.translate(_PLAIN))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def foreign_letters(reads: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Whether a character is a letter the model reads in no form: in neither case, nor spelt plainly
+    (another script: ``Ж``, ``我``, ``س``). ``symbols.lift_symbols`` takes runs of them out of what the
+    model reads, as it does symbols, and puts them back."""
+    return lambda ch: ch.isalpha() and not reads(ch.lower()) and not all(map(reads, plain_spelling(ch)))
 
 
 def stand_ins(text: str, reads: Callable[[str], bool]) -> tuple[str, dict[str, str]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ...languages import Language
@@ -33,6 +34,9 @@ _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
 _DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
 _NOT_GLUED = frozenset("\"'“”‘’«»„‚‹›")  # quotes: the typography guards pair them
+_CLOSERS = frozenset(".,;:!?…)]}\"'»”")  # punctuation that follows a word without a space
+_IN_WORD = frozenset("-'’")  # inside a word of foreign letters ("Нью-Йорк")
+_ENCLOSING = frozenset({"()", "[]", '""', "“”", "«»", "„“", "‘’", "''"})
 
 
 def is_symbol(ch: str) -> bool:
@@ -62,28 +66,40 @@ class Mark:
     joined: str = ""  # "3 2": the words the run stood between with no space ("3×2", "4×100m"), as the model read them
 
 
-def _runs(text: str) -> list[tuple[int, int]]:
-    """Runs of symbols (symbols separated by spaces only are one run), outside URLs and HTML tags."""
+def _runs(text: str, foreign: Callable[[str], bool] | None = None) -> list[tuple[int, int]]:
+    """Runs of symbols (symbols separated by spaces only are one run) and, with ``foreign``, of the
+    letters it names (their marks, and a hyphen or apostrophe between two, are in the run), outside
+    URLs and HTML tags."""
     spans = protected_spans(text)
     runs: list[list[int]] = []
     for i, ch in enumerate(text):
-        if not is_symbol(ch) or any(a <= i < b for a, b in spans):
+        letter = foreign is not None and (foreign(ch) or (bool(runs) and runs[-1][1] == i and unicodedata.category(ch)[0] == "M"))
+        if not (is_symbol(ch) or letter) or any(a <= i < b for a, b in spans):
             continue
-        if runs and not text[runs[-1][1]:i].strip():
+        gap = text[runs[-1][1]:i] if runs else "x"
+        if not gap.strip() or (letter and gap in _IN_WORD and foreign(text[i - 2])):
             runs[-1][1] = i + 1
         else:
             runs.append([i, i + 1])
-    return [_glued(text, a, b) for a, b in runs if any(not (c in _JOINERS) for c in text[a:b])]
+    merged: list[tuple[int, int]] = []  # runs that only spaces part once glued ("Нью-Йорк (Нью-Йорк)")
+    for a, b in (_glued(text, a, b, foreign) for a, b in runs if any(not (c in _JOINERS) for c in text[a:b])):
+        if merged and not text[merged[-1][1]:a].strip():
+            a = merged.pop()[0]
+        merged.append((a, b))
+    return merged
 
 
-def _glued(text: str, a: int, b: int) -> tuple[int, int]:
+def _glued(text: str, a: int, b: int, foreign: Callable[[str], bool] | None = None) -> tuple[int, int]:
     """The run ``a:b`` with the closing brackets and marks written against it on its left (``]]>``)
     and the opening ones on its right: they go out and back with it, so the model cannot drop or
-    move them apart (an opening bracket before it stays with the text: ``(±2)``)."""
+    move them apart (an opening bracket before it stays with the text: ``(±2)``); a run of
+    ``foreign`` letters with the brackets or quotes that enclose it (``(Алексей Навальный)``)."""
     while a > 0 and _glues(text[a - 1], "Pe"):
         a -= 1
     while b < len(text) and _glues(text[b], "Ps"):
         b += 1
+    if foreign is not None and 0 < a and b < len(text) and text[a - 1] + text[b] in _ENCLOSING and any(map(foreign, text[a:b])):
+        a, b = a - 1, b + 1
     return a, b
 
 
@@ -91,11 +107,12 @@ def _glues(ch: str, bracket: str) -> bool:
     return ch not in _NOT_GLUED and ch not in ".,;:!?…" and unicodedata.category(ch) in (bracket, "Po")
 
 
-def lift_symbols(text: str) -> tuple[str, list[Mark]]:
-    """``text`` without its runs of symbols, and each run with its anchor (see the module docstring)."""
-    if not _has_symbol(text):
+def lift_symbols(text: str, foreign: Callable[[str], bool] | None = None) -> tuple[str, list[Mark]]:
+    """``text`` without its runs of symbols (and of the letters ``foreign`` names: those the model
+    cannot read), and each run with its anchor (see the module docstring)."""
+    if not _has_symbol(text) and not (foreign is not None and not text.isascii() and any(map(foreign, text))):
         return text, []
-    runs = _runs(text)
+    runs = _runs(text, foreign)
     if not runs:
         return text, []
     marks: list[Mark] = []
@@ -105,7 +122,8 @@ def lift_symbols(text: str) -> tuple[str, list[Mark]]:
         gap_left, gap_right = left[len(left.rstrip()):], right[:len(right) - len(right.lstrip())]
         number_after = _NUMBER.match(right.lstrip()) if len(gap_right) <= 1 else None
         number_before = re.search(r"(\d(?:[\d.,]*\d)?)$", left.rstrip()) if len(gap_left) <= 1 else None
-        word_before, word_after = _WORD_END.search(left), _WORD_START.match(right)
+        word_before = _WORD_END.search(left.rstrip()) if len(gap_left) <= 1 else None
+        word_after = _WORD_START.match(right.lstrip()) if len(gap_right) <= 1 else None
         ratio = a / max(1, len(text))
         if not left.strip():
             mark = Mark(run, "start", gap=gap_right or "")
@@ -116,16 +134,16 @@ def lift_symbols(text: str) -> tuple[str, list[Mark]]:
         elif number_before:
             mark = Mark(run, "after_number", _digits(number_before.group(1)), gap_left, ratio)
         elif word_before:
-            mark = Mark(run, "after_word", word_before.group(1), ratio=ratio)
+            mark = Mark(run, "after_word", word_before.group(1), gap_left, ratio)
         elif word_after:
-            mark = Mark(run, "before_word", word_after.group(1), ratio=ratio)
+            mark = Mark(run, "before_word", word_after.group(1), gap_right, ratio)
         else:
             mark = Mark(run, "ratio", ratio=ratio)
         joins = not (gap_left or gap_right) and word_before and word_after  # "3×2" is not "32" to the model
         if joins:
             mark = replace(mark, joined=f"{word_before.group(1)} {word_after.group(1)}")
         marks.append(mark)
-        pieces.append(text[prev:a].rstrip() if gap_left and gap_right else text[prev:a])
+        pieces.append(text[prev:a].rstrip() if gap_left and (gap_right or right[:1] in _CLOSERS) else text[prev:a])
         prev = b + (len(gap_right) if gap_left and gap_right else 0)
         if (gap_left and gap_right) or joins:
             pieces.append(" ")
@@ -178,7 +196,7 @@ def _place(mark: Mark, target: str, numbers: list[tuple[int, int, str]], used: d
     if mark.anchor in ("after_word", "before_word"):
         m = re.search(rf"(?<!\w){re.escape(mark.key)}(?!\w)", target, re.IGNORECASE)
         if m:
-            return (m.end(), mark.symbols) if mark.anchor == "after_word" else (m.start(), mark.symbols)
+            return (m.end(), mark.gap + mark.symbols) if mark.anchor == "after_word" else (m.start(), mark.symbols + mark.gap)
     return _between_words(target, mark)
 
 
