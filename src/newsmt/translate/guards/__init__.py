@@ -81,12 +81,13 @@ from .typography import (
 )
 
 __all__ = [
-    "ADDITION", "ALL_OF_IT", "LENGTH_RATIO", "LOW_QUALITY", "NUMBER_MISMATCH", "OMISSION", "QUOTE_MISMATCH", "REPAIRED",
-    "REPETITION", "SPLIT", "URL_LOST", "WRONG_LANGUAGE",
-    "Mark", "PairItem", "Quantity", "SYMBOL_LOST", "VARIANT",
-    "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code", "foreign_letters", "format_number", "insert_pairs", "is_copy",
-    "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format",
-    "occurrences", "pair_items", "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes",
-    "repair_numbers", "repair_protected", "repair_signs", "restore_spelling", "says_nothing", "stand_ins", "repair_variant", "restore_emphasis", "restore_typography", "source_dash",
-    "source_pairs", "straighten_quotes", "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
+    "ADDITION", "ALL_OF_IT", "LENGTH_RATIO", "LOW_QUALITY", "Mark", "NUMBER_MISMATCH", "OMISSION", "PairItem",
+    "QUOTE_MISMATCH", "Quantity", "REPAIRED", "REPETITION", "SPLIT", "SYMBOL_LOST", "URL_LOST", "VARIANT",
+    "WRONG_LANGUAGE", "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code",
+    "foreign_letters", "format_number", "insert_pairs", "is_copy", "is_repetitive", "length_ratio_ok",
+    "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format", "occurrences", "pair_items",
+    "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes", "repair_numbers",
+    "repair_protected", "repair_signs", "repair_variant", "restore_emphasis", "restore_spelling",
+    "restore_typography", "says_nothing", "source_dash", "source_pairs", "stand_ins", "straighten_quotes",
+    "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
 ]

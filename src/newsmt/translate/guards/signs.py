@@ -6,8 +6,9 @@ are all there. ``normalize_source`` gives the model an ASCII hyphen for the minu
 ``restore_typography`` writes it back. ``repair_signs`` rewrites a number the target writes without
 the sign the source gave it, or with one the source did not give it, where the other text says
 nothing negative in words (the pack's ``numbers.negative`` stems: ``minus``, ``abaixo de zero``,
-``мороза``); the engine notes it ``repaired``, the scorer flags it ``number_mismatch``. A language whose pack lists no such
-words is not checked that way: a translator may have written the sign as a word.
+``мороза``); the engine notes it ``repaired``, the scorer flags it ``number_mismatch``. A language
+whose pack lists no such words is not checked that way: a translator may have written the sign as
+a word.
 """
 from __future__ import annotations
 
@@ -21,15 +22,15 @@ from .quantity import NUMBER, Quantity
 from .spans import protected_spans
 from .typography import SIGN_AFTER
 
-SIGNS = "-\u2212"  # hyphen-minus, minus sign
-_SIGNED = re.compile(rf"[{SIGNS}]\d")
+_SIGNS = "-\u2212"  # hyphen-minus, minus sign
+_SIGNED = re.compile(rf"[{_SIGNS}]\d")
 
 
-def signed(text: str, numbers: list[Quantity]) -> list[Quantity]:
+def _signed(text: str, numbers: list[Quantity]) -> list[Quantity]:
     """Those of ``numbers`` written with a minus sign glued on (``-5``, ``−12,5``, ``(-3)``)."""
     def sign_of(q: Quantity) -> bool:
         before = text[q.start - 2] if q.start >= 2 else ""
-        return q.kind == NUMBER and q.start > 0 and text[q.start - 1] in SIGNS \
+        return q.kind == NUMBER and q.start > 0 and text[q.start - 1] in _SIGNS \
             and (not before or before.isspace() or before in SIGN_AFTER)
     return [q for q in numbers if sign_of(q)]
 
@@ -67,7 +68,7 @@ def _sign_changes(source: str, target: str, src: Language, tgt: Language,
         return []
     numbers = [q for q in quantities(source, src, skip) if q.kind == NUMBER]
     found = [q for q in quantities(target, tgt, target_skip, src, target=True) if q.kind == NUMBER]
-    negative, negative_found = signed(source, numbers), signed(target, found)
+    negative, negative_found = _signed(source, numbers), _signed(target, found)
     edits, used = [], set(negative_found)
     if _plain(target, tgt):  # a sign lost
         kept = {q.value for q in negative_found}

@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from ...languages import Language
 from .spans import protected_spans
 
-_MATH = frozenset("<>")  # the ASCII mathematical signs that are symbols here (not + = ~ |); every other one is
-_NUMBER_SIGNS = frozenset("\u2212\u2044")  # the minus sign (signs.py) and the fraction slash: parts of a number
+_MATH = frozenset("<>")  # ASCII mathematical signs that are symbols (not + = ~ |); every non-ASCII one is
+_NUMBER_SIGNS = frozenset("\u2212\u2044")  # but the minus sign (signs.py) and the fraction slash: parts of a number
 _MARKS = frozenset("‰‱†‡§¶•")
 _JOINERS = frozenset("\u200d\ufe0f\ufe0e\u20e3")  # inside emoji sequences
 _KEEP = frozenset("°º")  # units and ordinals: read as such by the number checks
@@ -63,7 +63,7 @@ class Mark:
     key: str = ""  # the number's digits or the word
     gap: str = ""  # the whitespace between the run and its anchor in the source
     ratio: float = 0.0  # relative place in the source (anchor "ratio")
-    joined: str = ""  # "3 2": the words the run stood between with no space ("3×2", "4×100m"), as the model read them
+    joined: str = ""  # "3 2": the words the run joined with no space ("3×2", "4×100m"), as the model read them
 
 
 def _runs(text: str, foreign: Callable[[str], bool] | None = None) -> list[tuple[int, int]]:
@@ -73,7 +73,8 @@ def _runs(text: str, foreign: Callable[[str], bool] | None = None) -> list[tuple
     spans = protected_spans(text)
     runs: list[list[int]] = []
     for i, ch in enumerate(text):
-        letter = foreign is not None and (foreign(ch) or (bool(runs) and runs[-1][1] == i and unicodedata.category(ch)[0] == "M"))
+        mark_of_run = bool(runs) and runs[-1][1] == i and unicodedata.category(ch)[0] == "M"  # a vowel sign, an accent
+        letter = foreign is not None and (foreign(ch) or mark_of_run)
         if not (is_symbol(ch) or letter) or any(a <= i < b for a, b in spans):
             continue
         gap = text[runs[-1][1]:i] if runs else "x"
@@ -98,7 +99,8 @@ def _glued(text: str, a: int, b: int, foreign: Callable[[str], bool] | None = No
         a -= 1
     while b < len(text) and _glues(text[b], "Ps"):
         b += 1
-    if foreign is not None and 0 < a and b < len(text) and text[a - 1] + text[b] in _ENCLOSING and any(map(foreign, text[a:b])):
+    if foreign is not None and 0 < a and b < len(text) and text[a - 1] + text[b] in _ENCLOSING \
+            and any(map(foreign, text[a:b])):
         a, b = a - 1, b + 1
     return a, b
 
@@ -196,7 +198,8 @@ def _place(mark: Mark, target: str, numbers: list[tuple[int, int, str]], used: d
     if mark.anchor in ("after_word", "before_word"):
         m = re.search(rf"(?<!\w){re.escape(mark.key)}(?!\w)", target, re.IGNORECASE)
         if m:
-            return (m.end(), mark.gap + mark.symbols) if mark.anchor == "after_word" else (m.start(), mark.symbols + mark.gap)
+            after = mark.anchor == "after_word"
+            return (m.end(), mark.gap + mark.symbols) if after else (m.start(), mark.symbols + mark.gap)
     return _between_words(target, mark)
 
 
