@@ -110,6 +110,7 @@ def test_the_forms_the_model_reads_plainly_are_written_as_the_source_wrote_them(
     model = "O plano 2022-23: 45 m2 por 2 1/2 anos, CO2 a -5 °C, 1/2 dele em 1994-1995, de 3 a 5-6."
     assert g.restore_typography(model, pt, source) == \
         "O plano 2022\u201323: 45 m² por 2½ anos, CO₂ a \u22125 °C, ½ dele em 1994\u20131995, de 3 a 5-6."
+    assert g.restore_typography("Caiu de -3 para -4.", pt, "It fell from \u22123 to -4.") == "Caiu de \u22123 para -4."
 
 
 def test_a_3000_token_sentence_is_split_and_fully_translated(en_pt: TranslationEngine, flores) -> None:

@@ -726,6 +726,8 @@ def test_words_in_a_script_the_model_cannot_read_go_round_it(en_pt: TranslationE
                                                     'The slogan 我们 means "we".', "The word سلام means peace."])
     assert "Navalny (Алексей Навальный) e" in navalny.text and "我们" in slogan.text and "سلام" in peace.text
     assert not any(t.flags for t in (navalny, slogan, peace))  # the lifted words are not the model's wrong language
+    russian = en_pt.translate_texts(["Алексей Навальный был задержан в Москве."])[0]  # an article given as English
+    assert "Алексей Навальный был задержан в Москве" in russian.text and russian.flags == ["wrong_language"]
     cyrillic = lambda c: "\u0400" <= c <= "\u04ff"  # noqa: E731
     plain, marks = g.lift_symbols("Navalny (Алексей Навальный) was jailed in Нью-Йорк (Нью-Йорк).", cyrillic)
     assert plain == "Navalny was jailed in." and [m.symbols for m in marks] == ["(Алексей Навальный)", "Нью-Йорк (Нью-Йорк)"]
@@ -749,6 +751,9 @@ def test_a_symbol_between_two_words_keeps_them_apart(en_pt: TranslationEngine) -
     assert "4×100m" in relay.text and "1920×1080" in screen.text and "A→B" in route.text
     assert "45 m²" in flat.text and "CO₂" in flat.text
     assert not any(t.flags for t in (relay, screen, route, flat))
+    plain, marks = g.lift_symbols("The dose was 10^6 times smaller.")  # the model wrote "10 a 6"
+    assert plain == "The dose was 10 6 times smaller." and g.place_symbols(marks, "A dose foi 10 6 vezes menor.") == \
+        "A dose foi 10^6 vezes menor."
     plain, marks = g.lift_symbols("It won 3×2 at home.")
     assert plain == "It won 3 2 at home."
     assert g.place_symbols(marks, "Venceu 3 2 em casa.") == "Venceu 3×2 em casa."

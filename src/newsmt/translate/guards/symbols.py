@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from ...languages import Language
 from .spans import protected_spans
 
-_MATH = frozenset("<>")  # ASCII mathematical signs that are symbols (not + = ~ |); every non-ASCII one is
+_MATH = frozenset("<>^")  # ASCII mathematical signs that are symbols (not + = ~ |; ^ of 10^6); every non-ASCII one is
 _NUMBER_SIGNS = frozenset("\u2212\u2044")  # but the minus sign (signs.py) and the fraction slash: parts of a number
 _MARKS = frozenset("‰‱†‡§¶•")
 _JOINERS = frozenset("\u200d\ufe0f\ufe0e\u20e3")  # inside emoji sequences
@@ -51,7 +51,7 @@ def is_symbol(ch: str) -> bool:
 
 
 def _has_symbol(text: str) -> bool:
-    return not text.isascii() and any(is_symbol(c) for c in text) or any(c in "<>" for c in text)
+    return not text.isascii() and any(is_symbol(c) for c in text) or any(c in _MATH for c in text)
 
 
 @dataclass(frozen=True)

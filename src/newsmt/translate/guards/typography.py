@@ -45,7 +45,8 @@ _CODE_AFTER_NUMBER = re.compile(r"(?<![\d.,])(\d(?:[\d.,]*\d)?) ?(GBP|EUR|JPY|RU
 
 _SCRIPT_DIGITS = re.compile(r"\w*[⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉]\w*")  # "m²", "CO₂": the model writes "m2", "CO2"
 SIGN_AFTER = "([{\"'“«„‘:;=<>≤≥≈~"  # what a number's minus sign may follow besides a space (not a word or number: 5-10)
-_GLUED_SIGN = re.compile(rf"(?<![^\s{re.escape(SIGN_AFTER)}])-(?=\d)")
+_SIGN_HYPHEN = rf"(?<![^\s{re.escape(SIGN_AFTER)}])-"  # a hyphen written as a number's sign (before its digits)
+_MINUS_NUMBER = re.compile(r"\u2212(\d+)")
 
 _DEFAULT_QUOTES = ("“", "”", "‘", "’")  # a language whose pack has no typography section
 _APOSTROPHE = "’"
@@ -171,8 +172,8 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
         text = _TARGET_DASH.sub(dash, text)
     if "US $" in text:  # the model's spelling of US$ (pt, es)
         text = _US_DOLLAR.sub("US$ ", text)
-    if "\u2212" in source:
-        text = _GLUED_SIGN.sub("\u2212", text)
+    for digits in set(_MINUS_NUMBER.findall(source)):  # a sign the source wrote as the minus sign
+        text = re.sub(rf"{_SIGN_HYPHEN}(?={digits}(?!\d))", "\u2212", text)
     if not source.isascii():
         text = _written_back(text, source)
     if "…" in source and "..." in text:
