@@ -128,7 +128,7 @@ def _without(text: str, a: int, b: int) -> str:
 def delete_name(checker, source: str, target: str) -> str | None:
     """``target`` without the first name of ``source`` the checker finds in it (in any script) that
     both have once (a name the translation then lacks); None when there is none."""
-    from newsmt.translate.lexicon import fold
+    from newsmt.translate.letters import fold
 
     words = [fold(w) for w in re.findall(r"\w+", target)]
     found = [(a, b) for a, b in checker.located_names(source, target) if words.count(fold(target[a:b])) == 1]

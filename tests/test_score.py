@@ -56,6 +56,9 @@ def test_lines_with_nothing_to_judge_are_not_flagged(scorer: PairScorer) -> None
     assert all(r["flags"] == [] and r["score"] == 1.0 for r in records)
     empty = score_pairs(["", "", "The house is red."], ["", "A casa é vermelha.", "A casa é vermelha."], scorer)
     assert [r["flags"] for r in empty] == [[], ["addition"], []]  # a translation of nothing is no translation
+    plain = score_pairs(["The mayor of Łódź spoke on Monday.", "The mayor of Łódź spoke on Monday."],
+                        ["O prefeito de Lodz falou na segunda-feira.", "O prefeito falou na segunda-feira."], scorer)
+    assert [r["evidence"].get("omission") for r in plain] == [None, ["Łódź"]]  # Lodz is Łódź without its diacritics
     nothing = score_pairs(["Yes.", "He said no to the deal.", "@JaneRoe"], [".", "", ""], scorer)
     assert [r["evidence"].get("omission") for r in nothing] == [["all of it"], ["all of it"], None]
     assert nothing[2]["evidence"]["url_lost"] == ["@JaneRoe"]

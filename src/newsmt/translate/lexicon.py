@@ -11,11 +11,12 @@ translate it. Loading reads two files of a few megabytes (no model is run).
 from __future__ import annotations
 
 import struct
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from .letters import fold
 
 _MAGIC = 0xF11A48D5013417F5
 
@@ -44,12 +45,6 @@ class _Shortlist:
             return frozenset()
         pieces = self.pieces
         return frozenset(pieces[t] for t in self.lists[self.offsets[i]:self.offsets[i + 1]].tolist())
-
-
-@lru_cache(maxsize=262144)
-def fold(word: str) -> str:
-    """Lower case without accents (``Rússia`` -> ``russia``)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 class Lexicon:

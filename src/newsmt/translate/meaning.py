@@ -57,7 +57,8 @@ from ..languages import Language
 from .guards import ADDITION, OMISSION, protected_spans, quantities
 from .guards.packs import alternation
 from .guards.units import unit_of
-from .lexicon import Lexicon, fold
+from .letters import fold
+from .lexicon import Lexicon
 from .names import (Exonyms, TargetSound, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone,
                     target_sound, transliteration, word_keys)
 from .source_names import POSSESSIVE, WORD, NameReader, bare, folded, quoted_titles, source_words, title_case

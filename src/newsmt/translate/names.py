@@ -18,13 +18,13 @@ In one script, a name written another way shares its first five letters (``same_
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING
 
 from ..languages import Language
+from .letters import fold
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
@@ -43,14 +43,6 @@ _READINGS: list[tuple[str, tuple[str, ...]]] = [
 _PIECE = re.compile("|".join(re.escape(a) for a, _ in _READINGS) + "|.")
 _READ = dict(_READINGS)
 _MAX_KEYS = 64
-
-
-_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th"})
-
-
-def fold(word: str) -> str:
-    """Lower case without accents (``Słania`` -> ``slania``)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower().translate(_UNDECOMPOSED)) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=65536)

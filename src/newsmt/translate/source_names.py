@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 
 from ..languages import Language
-from .lexicon import Lexicon, fold
+from .letters import fold
+from .lexicon import Lexicon
 from .names import Exonyms, stands_alone
 
 WORD = re.compile(r"[A-Z](?:\.[A-Z])+(?![^\W\d_])|[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "U.S" is one word

@@ -4,28 +4,19 @@ back into the translation as the source wrote it.
 
 A small model's vocabulary lacks many letters of names from other languages (the en->pt Bergamot
 model: ``ü ñ ø ł ń ř ö ğ å þ``); it drops them or writes something else (``M'ller``, ``Gda'sk``,
-``Od`` for ``Łódź``, ``Seoor``, the word left out), and no check sees it. Which letters a model reads is the backend's
-``reads``. Words of another script it does not read (``(Алексей Навальный)``, ``我们``) it drops
+``Od`` for ``Łódź``, ``Seoor``, the word left out), and no check sees it. Which letters a model
+reads is the backend's ``reads``. Words of another script it does not read (``(Алексей Навальный)``, ``我们``) it drops
 whole: those go round the model like symbols (``foreign_letters``).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
+from ..letters import plain as plain_spelling
 from .spans import protected_spans
 
 _WORD = re.compile(r"[^\W\d_]+")
-# letters that do not decompose into a base letter and a mark
-_PLAIN = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
-                        "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ı": "i", "ħ": "h", "Ħ": "H"})
-
-
-def plain_spelling(word: str) -> str:
-    """``word`` without its diacritics (``Dvořák`` -> ``Dvorak``, ``Søren`` -> ``Soren``)."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_PLAIN))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def foreign_letters(reads: Callable[[str], bool]) -> Callable[[str], bool]:
