@@ -338,8 +338,8 @@ class TranslationEngine:
             job.flags.append(g.REPETITION)
         if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0]):  # link targets are not text
             job.flags.append(g.LENGTH_RATIO)
-        unread = sum(c.isalpha() for m in job.marks for c in m.symbols)  # letters of a script the model does not read
-        if g.wrong_script(job.text, self.tgt_lang) or g.is_copy(job.norm, job.text) or unread > sum(map(str.isalpha, job.norm)):
+        unread = sum(c.isalpha() for m in job.marks for c in m.symbols) > sum(map(str.isalpha, job.norm))  # other script
+        if unread or g.wrong_script(job.text, self.tgt_lang) or g.is_copy(job.norm, job.text):
             job.flags.append(g.WRONG_LANGUAGE)
 
     # ---- scores and counts -------------------------------------------------------------------------

@@ -5,8 +5,8 @@ back into the translation as the source wrote it.
 A small model's vocabulary lacks many letters of names from other languages (the en->pt Bergamot
 model: ``ü ñ ø ł ń ř ö ğ å þ``); it drops them or writes something else (``M'ller``, ``Gda'sk``,
 ``Od`` for ``Łódź``, ``Seoor``, the word left out), and no check sees it. Which letters a model
-reads is the backend's ``reads``. Words of another script it does not read (``(Алексей Навальный)``, ``我们``) it drops
-whole: those go round the model like symbols (``foreign_letters``).
+reads is the backend's ``reads``. Words of another script it does not read (``(Алексей
+Навальный)``, ``我们``) it drops whole: those go round the model like symbols (``foreign_letters``).
 """
 from __future__ import annotations
 
