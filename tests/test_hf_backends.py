@@ -103,6 +103,8 @@ def test_marian_has_no_language_tokens(tiny_models, sentences):
     backend = TransformersBackend(tiny_models("marian"), "en", "ru", beam=BEAM, threads=1)
     assert backend.lang.target_id is None and backend.lang.source_prefix == ""
     assert backend.count_tokens(sentences[:1]) == [len(backend.tokenizer(sentences[0])["input_ids"])]
+    # the vocabulary, trained on English and Russian text, reads their letters and not a Chinese one
+    assert backend.reads("a") and backend.reads("ж") and not backend.reads("我")
 
 
 def test_unknown_language_is_a_language_error(tiny_models):

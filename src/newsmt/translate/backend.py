@@ -59,7 +59,15 @@ class Backend(ABC):
 
     def reads(self, char: str) -> bool:
         """Whether the model's vocabulary has ``char`` (the engine spells words with a letter it
-        lacks plainly: ``guards.spelling``); by default every one."""
+        lacks plainly, and lifts out those of a script it lacks: ``guards.spelling``); asked of
+        ``_has`` once per character."""
+        known: dict[str, bool] = self.__dict__.setdefault("_read", {})
+        if char not in known:
+            known[char] = self._has(char)
+        return known[char]
+
+    def _has(self, char: str) -> bool:
+        """Whether the vocabulary has ``char`` other than as its unknown token (by default: yes)."""
         return True
 
     @abstractmethod

@@ -143,16 +143,12 @@ class BergamotBackend(Backend):
         self.threads = threads or available_cores()
         self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(self.threads, thread_name_prefix="bergamot")
         self.model_id = model_dir.name
-        self._known: dict[str, bool] = {}  # letter -> in the vocabulary
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self._spm.encode(texts)]
 
-    def reads(self, char: str) -> bool:
-        known = self._known.get(char)
-        if known is None:
-            known = self._known[char] = self._spm.unk_id() not in self._spm.encode(char)
-        return known
+    def _has(self, char: str) -> bool:
+        return self._spm.unk_id() not in self._spm.encode(char)
 
     def translate(self, texts: list[str]) -> list[Hypothesis]:
         pool, native = self._require_open(self._pool), self._native

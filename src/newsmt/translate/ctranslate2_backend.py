@@ -28,6 +28,7 @@ from .hf import (
     model_name,
     read_json,
     require_dir,
+    tokenizer_has,
     weights_fingerprint,
 )
 
@@ -94,6 +95,9 @@ class CTranslate2Backend(Backend):
     def _tokens(self, texts: list[str]) -> list[list[str]]:
         ids = self.tokenizer([self.lang.source_prefix + t for t in texts])["input_ids"]
         return [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
+
+    def _has(self, char: str) -> bool:
+        return tokenizer_has(self.tokenizer, char)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t) for t in self._tokens(texts)] if texts else []

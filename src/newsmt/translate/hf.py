@@ -89,6 +89,11 @@ def _vocab_has(tokenizer, token: str) -> bool:
     return tid is not None and tid != tokenizer.unk_token_id
 
 
+def tokenizer_has(tokenizer, char: str) -> bool:
+    """Whether ``tokenizer`` reads ``char`` other than as its unknown token (``Backend._has``)."""
+    return tokenizer.unk_token_id is None or tokenizer.unk_token_id not in tokenizer(char, add_special_tokens=False)["input_ids"]
+
+
 def language_token(family: str, lang: str, tokenizer) -> str:
     """The token that names ``lang`` in a multilingual family (nllb, m2m100, mbart)."""
     if family == "m2m100":

@@ -26,6 +26,7 @@ from .hf import (
     model_name,
     read_json,
     require_dir,
+    tokenizer_has,
     torch_threads,
     weights_fingerprint,
 )
@@ -68,6 +69,9 @@ class TransformersBackend(Backend):
 
     def _encode(self, texts: list[str], **kwargs):
         return self.tokenizer([self.lang.source_prefix + t for t in texts], **kwargs)
+
+    def _has(self, char: str) -> bool:
+        return tokenizer_has(self.tokenizer, char)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self._encode(texts)["input_ids"]] if texts else []
