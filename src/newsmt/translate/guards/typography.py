@@ -172,7 +172,7 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
         text = _TARGET_DASH.sub(dash, text)
     if "US $" in text:  # the model's spelling of US$ (pt, es)
         text = _US_DOLLAR.sub("US$ ", text)
-    for digits in set(_MINUS_NUMBER.findall(source)):  # a sign the source wrote as the minus sign
+    for digits in dict.fromkeys(_MINUS_NUMBER.findall(source)):  # a sign the source wrote as the minus sign
         text = re.sub(rf"{_SIGN_HYPHEN}(?={digits}(?!\d))", "\u2212", text)
     if not source.isascii():
         text = _written_back(text, source)
@@ -189,9 +189,9 @@ def _written_back(text: str, source: str) -> str:
     """``text`` with the source's words of superscript or subscript digits (``m²``, ``CO₂``), its
     dashes between two words (``2022–23``) and its vulgar fractions (``2½``) where the model wrote
     the plain forms it read or writes (``m2``, ``2022-23``, ``2 1/2``)."""
-    for word in set(_SCRIPT_DIGITS.findall(source)):
+    for word in dict.fromkeys(_SCRIPT_DIGITS.findall(source)):  # in order: the same input, the same output
         text = re.sub(rf"(?<!\w){re.escape(unicodedata.normalize('NFKC', word))}(?!\w)", word, text)
-    for left, dash, right in set(_DASH_JOINED.findall(source)):
+    for left, dash, right in dict.fromkeys(_DASH_JOINED.findall(source)):
         text = re.sub(rf"(?<!\w){re.escape(left)}-{re.escape(right)}(?!\w)", left + dash + right, text)
     for glyph, fraction in _VULGAR.items():
         if glyph in source:
