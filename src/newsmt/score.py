@@ -73,7 +73,7 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
     numbers = g.quantities(norm, src, spans)
     if numbers:
         _, lost_numbers, changed = g.repair_numbers(numbers, target, src, tgt, g.protected_spans(target), norm)
-        signs = g.repair_signs(norm, target, src, tgt, spans)[1]  # a minus sign lost or added
+        signs = g.repair_signs(numbers, norm, target, src, tgt)[1]  # a minus sign lost or added
         wrong = [q.token for q in lost_numbers] + changed + signs  # another value: a time 12 h off, another weekday...
         if wrong:
             out[g.NUMBER_MISMATCH] = wrong

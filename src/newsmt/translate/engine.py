@@ -289,7 +289,7 @@ class TranslationEngine:
         if numbers:
             job.text, job.lost_numbers, job.changed = g.repair_numbers(numbers, job.text, self.src_lang, self.tgt_lang,
                                                                        g.protected_spans(job.text), job.norm)
-            job.text, signs = g.repair_signs(job.norm, job.text, self.src_lang, self.tgt_lang, spans)
+            job.text, signs = g.repair_signs(numbers, job.norm, job.text, self.src_lang, self.tgt_lang)
             job.changed += signs
 
     def _retry(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:

@@ -47,27 +47,23 @@ def _plain(text: str, lang: Language) -> bool:
     return words is not None and not words.search(text)
 
 
-def repair_signs(source: str, target: str, src: Language, tgt: Language,
-                 skip: list[tuple[int, int]] = ()) -> tuple[str, list[str]]:
+def repair_signs(numbers: list[Quantity], source: str, target: str, src: Language, tgt: Language) -> tuple[str, list[str]]:
     """``target`` with each number's sign made its source's, and the ``wrong -> right`` forms
-    rewritten; ``skip``: the protected spans of ``source``."""
-    edits = _sign_changes(source, target, src, tgt, skip, protected_spans(target))
+    rewritten; ``numbers``: the facts of ``source`` (``quantities``)."""
+    if not (_SIGNED.search(source) or _SIGNED.search(target)):
+        return target, []
+    edits = _sign_changes([q for q in numbers if q.kind == NUMBER], source, target, src, tgt)
     changed = [f"{target[a:b]} -> {right}" for a, b, right in edits]
     for a, b, right in reversed(edits):
         target = target[:a] + right + target[b:]
     return target, changed
 
 
-def _sign_changes(source: str, target: str, src: Language, tgt: Language,
-                  skip: list[tuple[int, int]] = (), target_skip: list[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+def _sign_changes(numbers: list[Quantity], source: str, target: str, src: Language, tgt: Language) -> list[tuple[int, int, str]]:
     """``(start, end, right form)`` of each target number whose sign differs from its source's: ``-5``
     for a target's ``5`` where the source has ``-5`` (and the target says nothing negative in words),
-    ``5`` for a target's ``-5`` where the source has ``5`` (and says nothing negative).
-    ``skip`` and ``target_skip``: the protected spans of each text."""
-    if not (_SIGNED.search(source) or _SIGNED.search(target)):
-        return []
-    numbers = [q for q in quantities(source, src, skip) if q.kind == NUMBER]
-    found = [q for q in quantities(target, tgt, target_skip, src, target=True) if q.kind == NUMBER]
+    ``5`` for a target's ``-5`` where the source has ``5`` (and says nothing negative)."""
+    found = [q for q in quantities(target, tgt, protected_spans(target), src, target=True) if q.kind == NUMBER]
     negative, negative_found = _signed(source, numbers), _signed(target, found)
     edits, used = [], set(negative_found)
     if _plain(target, tgt):  # a sign lost

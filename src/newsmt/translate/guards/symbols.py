@@ -34,7 +34,8 @@ _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
 _DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
 _NOT_GLUED = frozenset("\"'“”‘’«»„‚‹›")  # quotes: the typography guards pair them
-_CLOSERS = frozenset(".,;:!?…)]}\"'»”")  # punctuation that follows a word without a space
+_STOPS = ".,;:!?…"  # sentence punctuation: never glued to a run
+_CLOSERS = frozenset(_STOPS + ")]}\"'»”")  # punctuation that follows a word without a space
 _IN_WORD = frozenset("-'’")  # inside a word of foreign letters ("Нью-Йорк")
 _ENCLOSING = frozenset({"()", "[]", '""', "“”", "«»", "„“", "‘’", "''"})
 
@@ -106,7 +107,7 @@ def _glued(text: str, a: int, b: int, foreign: Callable[[str], bool] | None = No
 
 
 def _glues(ch: str, bracket: str) -> bool:
-    return ch not in _NOT_GLUED and ch not in ".,;:!?…" and unicodedata.category(ch) in (bracket, "Po")
+    return ch not in _NOT_GLUED and ch not in _STOPS and unicodedata.category(ch) in (bracket, "Po")
 
 
 def lift_symbols(text: str, foreign: Callable[[str], bool] | None = None) -> tuple[str, list[Mark]]:
