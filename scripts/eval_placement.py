@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Inline elements placed in translations (``writers.links``): with and without the pair's lexicon.
+"""Inline elements placed in translations (``placement``): with and without the pair's lexicon.
 
     python scripts/eval_placement.py                    # both parts
     python scripts/eval_placement.py --part tuning --show
@@ -42,9 +42,9 @@ def pages(part: str) -> list[tuple[str, str]]:
 
 
 def words(text: str) -> set[str]:
-    from newsmt.writers.links import _fold
+    from newsmt.translate.letters import fold
 
-    return {_fold(w) for w in _WORD.findall(text)}
+    return {fold(w) for w in _WORD.findall(text)}
 
 
 def f1(got: set[str], ref: set[str]) -> float:
@@ -56,10 +56,10 @@ def run(part: str, show: bool) -> None:
     from newsmt.segment import segment_document
     from newsmt.sources import read_text
     from newsmt.translate.engine import load_engine
-    from newsmt.writers.links import Link, _lexicon, translated
+    from newsmt.placement import Link, pair_lexicon, translated
 
     engine = load_engine("en", "pt")
-    lexicon = _lexicon("en", "pt")
+    lexicon = pair_lexicon("en", "pt")
     cases = []  # (page, sentence, translation, the sentence's spans, index of the span, its text)
     for name, html in pages(part):
         doc = segment_document(read_text(html, "html", "en", doc_id=name)[0])

@@ -15,7 +15,8 @@ from newsmt.errors import NewsmtError
 from newsmt.sources import read_path, read_text
 from newsmt.segment import segment_document
 from newsmt.writers import FORMAT_EXT, check_formats, output_name, render, write_outputs
-from newsmt.writers.links import Link, safe_href, translated
+from newsmt.placement import Link, translated
+from newsmt.writers.links import safe_href
 
 VOID = {"meta", "br", "hr", "img", "link"}
 
