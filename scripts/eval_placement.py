@@ -3,6 +3,7 @@
 
     python scripts/eval_placement.py                    # both parts
     python scripts/eval_placement.py --part tuning --show
+    python scripts/eval_placement.py --markdown         # Markdown emphasis through the engine
 
 Data: the English pages of the gold-text fixtures (``tests/fixtures/web_gold/*/gold.jsonl``, each
 split by site into a tuning and a reporting part), read as ``newsmt translate`` reads a page
@@ -14,6 +15,12 @@ The reference for a span: the model's translation of the span's text alone. A pl
 the F1 of its folded words against the reference's words (the words the model writes for the span
 out of context; an estimate, not a gold alignment). Spans whose text the translation holds
 verbatim are placed alike in both runs and counted apart; the table scores the others.
+
+``--markdown``: each emphasis or strong span written as Markdown (``*text*``, ``**text**``) in its
+sentence and the sentence translated by the engine, which takes emphasis round the model. Counted:
+the translations with the one pair of delimiters, those whose emphasized text is the source's
+copied (where the sentence translated without emphasis does not copy it), and those equal to the
+sentence translated without emphasis once the delimiters are taken out.
 """
 from __future__ import annotations
 
@@ -98,13 +105,54 @@ def run(part: str, show: bool) -> None:
         print(f"| {variant} | {sum(values) / max(n, 1):.3f} | {hits}/{n} ({100 * hits / max(n, 1):.1f}%) |")
 
 
+def markdown(part: str, show: bool) -> None:
+    """Markdown emphasis through the engine: each emphasis or strong span of the pages written
+    ``*text*`` or ``**text**`` in its sentence (where Markdown reads that as emphasis), translated whole."""
+    from markdown_it import MarkdownIt
+
+    from newsmt.segment import segment_document
+    from newsmt.sources import read_text
+    from newsmt.translate.engine import load_engine
+
+    engine = load_engine("en", "pt")
+    cases = []  # (sentence, the sentence as Markdown with the span emphasized, the span's text, delimiter)
+    for name, html in pages(part):
+        doc = segment_document(read_text(html, "html", "en", doc_id=name)[0])
+        for s in doc.sentences():
+            for x in doc.spans:
+                a, b = x.start - s.start, x.end - s.start
+                text = s.text[a:b].strip()
+                if x.kind in ("emphasis", "strong") and 0 <= a < b <= len(s.text) and text and not re.search("[*_`]", s.text):
+                    a += len(s.text[a:b]) - len(s.text[a:b].lstrip())
+                    run = "**" if x.kind == "strong" else "*"
+                    md = s.text[:a] + run + text + run + s.text[a + len(text):]
+                    if any(c.type.endswith("_open") for c in MarkdownIt().parseInline(md)[0].children):  # valid
+                        cases.append((s.text, md, text, run))
+    plain, marked = (engine.translate_texts([c[k] for c in cases]) for k in (0, 1))
+    engine.close()
+    kept = copied = same = 0
+    for (src, md, text, run), p, m in zip(cases, plain, marked):
+        found = re.findall(rf"(?<![*\w]){re.escape(run)}(?=\S)(.+?)(?<=\S){re.escape(run)}(?![*\w])", m.text)
+        kept += len(found) == 1
+        copied += bool(found) and found[0].casefold() == text.casefold() not in p.text.casefold()
+        same += m.text.replace(run, "") == p.text
+        if show:
+            print(f"{md!r}\n  -> {m.text!r}\n  without emphasis: {p.text!r}", file=sys.stderr)
+    n = max(len(cases), 1)
+    print(f"part {part}: {len(cases)} emphasized spans, as Markdown in their sentences")
+    print("| one pair of delimiters kept | emphasized text copied (translated without emphasis) | sentence translated as without emphasis |")
+    print("|---:|---:|---:|")
+    print(f"| {kept} ({100 * kept / n:.1f}%) | {copied} ({100 * copied / n:.1f}%) | {same} ({100 * same / n:.1f}%) |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--part", choices=("tuning", "reporting", "all"), default="")
     ap.add_argument("--show", action="store_true", help="print each span placed differently (stderr)")
+    ap.add_argument("--markdown", action="store_true", help="Markdown emphasis through the engine instead")
     args = ap.parse_args()
     for part in [args.part] if args.part else ["tuning", "reporting"]:
-        run(part, args.show)
+        (markdown if args.markdown else run)(part, args.show)
 
 
 if __name__ == "__main__":

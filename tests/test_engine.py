@@ -163,6 +163,44 @@ def test_markdown_links_keep_their_targets(en_pt: TranslationEngine) -> None:
     assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes <https://x.org>."  # never dropped: an autolink
 
 
+def test_markdown_emphasis_goes_round_the_model(en_pt: TranslationEngine, sample_article: Path) -> None:
+    """The model given ``The **mayor** of`` copied the word (``O **mayor** de``) or lost a delimiter;
+    now each sentence is translated as without its emphasis, which is put round the translated words."""
+    lines = [s for s in sample_article.read_text(encoding="utf-8").split("\n") if len(s.split()) > 12][:6]
+    cases = []
+    for k, line in enumerate(lines):
+        word = re.search(r"\b[a-z]{5,}\b", line)
+        run = ("**", "*", "__")[k % 3]
+        cases.append((line, f"{line[:word.start()]}{run}{word.group()}{run}{line[word.end():]}", word.group(), run))
+    cases.append(("The report was not published, the minister said.", "The report was *not* published, the **minister** said.",
+                  "minister", "**"))
+    plain = [t.text for t in en_pt.translate_texts([c[0] for c in cases])]
+    marked = [t.text for t in en_pt.translate_texts([c[1] for c in cases])]
+    for (_, md, word, run), p, m in zip(cases, plain, marked):
+        found = re.findall(rf"(?<![*_\w]){re.escape(run)}(\w[^*_]*?\w|\w){re.escape(run)}(?![*_\w])", m)
+        assert len(found) == 1 and found[0] in p and found[0] != word, (md, m)
+        assert re.sub("[*_]", "", m) == re.sub("[*_]", "", p)
+    assert marked[-1] == "O relatório *não* foi publicado, disse o **ministro**."
+
+
+def test_emphasis_pairs_as_markdown_does() -> None:
+    from markdown_it import MarkdownIt
+
+    for text in ("The **mayor** of it.", "a ***big*** day", "**a *b* c** d", "__very__ and _x_.", "**Breaking:** news",
+                 "See **[the party](http://x.org/a_b)** now.", "Smith* said 2 * 3 = 6 in snake_case_name.",
+                 "Escaped \\*not\\* here", "**unclosed and *x*"):
+        bare, found = g.detach_emphasis(text)
+        html = MarkdownIt().renderInline(text)
+        assert sum((len(e.run) + 1) // 2 for e in found) == html.count("<em>") + html.count("<strong>"), text
+        assert g.place_emphasis(bare, bare, found, ("en", "pt"), [bare[e.start:e.end] for e in found]) == text
+    bare, found = g.detach_emphasis("**a *b* c** d")
+    assert bare == "a b c d" and [(bare[e.start:e.end], e.run) for e in found] == [("a b c", "**"), ("b", "*")]
+    assert g.place_emphasis(bare, "a b c d", found, ("en", "pt"), ["a b c", "b"]) == "**a *b* c** d"
+    bare, found = g.detach_emphasis("See **[the party](http://x.org/p)** now.")
+    assert g.place_emphasis(bare, "Veja [o partido](http://x.org/p) agora.", found, ("en", "pt"),
+                            ["o partido"]) == "Veja **[o partido](http://x.org/p)** agora."  # a link is not cut
+
+
 def test_translate_document_fills_every_sentence_and_checks_language(en_pt: TranslationEngine) -> None:
     from newsmt.segment import segment_text
 

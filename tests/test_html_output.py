@@ -238,6 +238,20 @@ def test_link_placement_in_a_translation():
     assert wraps == [] and left == [Link(0, 6, "/e")]  # nothing to wrap: appended by the page
 
 
+
+def test_placement_by_whole_words_and_by_the_text_translated_alone():
+    src, tgt = "The president and the prime minister met.", "O presidente e o primeiro-ministro se reuniram."
+    at = src.index("president")
+    wraps, _ = translated(src, 0, tgt, [Link(at, at + 9, "/p")])  # "president" is not a word of "presidente"
+    assert [(tgt[w.start:w.end], w.cls) for w in wraps] == [("presidente", "approx")]
+    at = src.index("prime minister")
+    wraps, _ = translated(src, 0, tgt, [Link(at, at + 14, "/m")], alone=["Primeiro-ministro."])
+    assert [tgt[w.start:w.end] for w in wraps] == ["primeiro-ministro"]
+    src, tgt = "Need: you need this item.", "Necessidade: você precisa deste item."
+    wraps, _ = translated(src, 0, tgt, [Link(0, 5, "/n")])  # the element's final colon comes with it
+    assert [tgt[w.start:w.end] for w in wraps] == ["Necessidade:"]
+
+
 # -- a real page's emphasis, strong and code ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def blog_post() -> Document:

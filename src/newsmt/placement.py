@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 _TRAILING = re.compile(r"[\s.!?…:;,\"'”’»)\]]*$")
+_BARE = re.compile(r"^[\s\"'“”«»]+|[\s.!?…\"'“”«»]+$")  # what a text translated alone adds at its ends
+_END_MARKS = re.compile(r"[.,:;!?…\"'“”«»]*$")
 _NEAR = 2  # alike words further than the element's length plus this from the nearest one: left out
 _PREFIX = 4  # letters two words must share to count as alike
 LEXICON_MIN = 4  # letters a word needs for the lexicon: its shortlists give function words (the, of) many
@@ -126,18 +128,28 @@ def _aligned(inside: list[str], tgt: list[str], ideal: int, scale: float,
     return max(first, 0), min(last, len(tgt) - 1) + 1
 
 
-def _verbatim(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None = None) -> Iterator[tuple[int, int]]:
-    """Where ``tgt`` holds the element's text ``src[a:b]`` itself (case ignored), nearest its
-    relative position first."""
-    text = " ".join(src[a:b].split())
+def _found(text: str, tgt: str, ratio: float) -> Iterator[tuple[int, int]]:
+    """Where ``tgt`` holds ``text`` (case ignored, not inside a word), nearest ``ratio`` of it first."""
+    text = " ".join(text.split())
     if not text:
         return
-    ratio = a / max(len(src), 1)
-    hits = [m.span() for m in re.finditer(re.escape(text), tgt, re.IGNORECASE)]
+    pattern = ("(?<!\\w)" if text[0].isalnum() else "") + re.escape(text) + ("(?!\\w)" if text[-1].isalnum() else "")
+    hits = [m.span() for m in re.finditer(pattern, tgt, re.IGNORECASE)]
     yield from sorted(hits, key=lambda h: (abs(h[0] / max(len(tgt), 1) - ratio), h[0]))
 
 
-def _approximate(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None = None) -> Iterator[tuple[int, int]]:
+def _verbatim(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None, alone: str) -> Iterator[tuple[int, int]]:
+    """Where ``tgt`` holds the element's text ``src[a:b]`` itself, nearest its relative position first."""
+    return _found(src[a:b], tgt, a / max(len(src), 1))
+
+
+def _alone(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None, alone: str) -> Iterator[tuple[int, int]]:
+    """Where ``tgt`` holds the element's text translated ``alone`` (what the model adds at its ends
+    aside), nearest its relative position first."""
+    return _found(_BARE.sub("", alone), tgt, a / max(len(src), 1))
+
+
+def _approximate(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None, alone: str = "") -> Iterator[tuple[int, int]]:
     """Character ranges of ``tgt`` for the element ``src[a:b]``: the whole translation for the whole
     sentence, else by aligned words, then by position."""
     tail = src[b:]
@@ -160,9 +172,11 @@ def _approximate(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None = N
 
 
 def translated(src: str, base: int, tgt: str, links: list[Link], inline: bool = False,
-               lexicon: Lexicon | None = None) -> tuple[list[Wrap], list[Link]]:
+               lexicon: Lexicon | None = None, alone: list[str] | None = None) -> tuple[list[Wrap], list[Link]]:
     """Elements of the source sentence ``src`` (at offset ``base``) placed in its translation ``tgt``
     (see the module docstring): first every one found verbatim, then the others in text order.
+    ``alone``: each element's text translated on its own, where the caller has it; found in ``tgt``,
+    it is the element's place (before rule 2).
     Returns the wraps and the elements left over.
 
     ``inline``: an element nested in another in the source may be nested the same way in the
@@ -170,10 +184,13 @@ def translated(src: str, base: int, tgt: str, links: list[Link], inline: bool = 
     left over; else elements never overlap."""
     spans = [(max(x.start, base) - base, min(x.end, base + len(src)) - base) for x in links]
     placed: dict[int, Wrap] = {}
-    for find, cls in ((_verbatim, ""), (_approximate, "approx")):
+    hints = alone or [""] * len(links)
+    for find, cls in ((_verbatim, ""), (_alone, "approx"), (_approximate, "approx")):
         for i, (link, (a, b)) in enumerate(zip(links, spans)):
             if i not in placed and (a < b or not inline):
-                span = next((x for x in find(src, tgt, a, b, lexicon) if _fits(x, spans[i], placed, spans, inline)), None)
+                tail = _END_MARKS.search(src[a:b].rstrip()).group()  # the element's final marks, where tgt has them too
+                found = ((s, e + len(tail) * tgt.startswith(tail, e)) for s, e in find(src, tgt, a, b, lexicon, hints[i]))
+                span = next((x for x in found if _fits(x, spans[i], placed, spans, inline)), None)
                 if span is not None:
                     placed[i] = Wrap(*span, link.href, cls)
     if inline:

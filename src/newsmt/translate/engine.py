@@ -29,7 +29,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import TranslateConfig
@@ -39,6 +39,7 @@ from ..languages import Language, resolve
 from . import guards as g
 from .backend import Backend, Hypothesis
 from .flows import Flow, run_flows
+from .job import Job, new_job
 from .splitting import covers, fit_parts, halve, isolate, join_pieces, split_long
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,38 +48,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..score import PairScorer
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class _Job:
-    """One source sentence on its way through the engine."""
-
-    source: str
-    norm: str  # what the model reads
-    pieces: list[str] = field(default_factory=list)  # model inputs: [norm] or the parts of a long sentence
-    seps: list[str] = field(default_factory=list)  # what joins piece i to piece i+1 ("" inside a word)
-    text: str = ""
-    logprob: float | None = None
-    flags: list[str] = field(default_factory=list)
-    lost_numbers: list[g.Quantity] = field(default_factory=list)  # source numbers not in the target
-    lost_items: list[str] = field(default_factory=list)  # URLs, e-mails, handles, tags not in the target
-    changed: list[str] = field(default_factory=list)  # values the model got wrong and the guards rewrote
-    evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
-    links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
-    codes: list[str] = field(default_factory=list)  # Markdown inline code spans, placeholders in ``norm``
-    marks: list[g.Mark] = field(default_factory=list)  # symbols lifted from the source, written back
-    spelt: dict[str, str] = field(default_factory=dict)  # plain spelling in ``norm`` -> the source's word
-
-
-def _new_job(text: str, reads: Callable[[str], bool]) -> _Job:
-    """A text's job: inline code detached first (kept verbatim), then symbols and words in a script
-    the model does not ``read`` lifted out, typography normalized, link targets detached and words
-    with letters it does not read spelt plainly (each written back after translation)."""
-    coded, codes = g.detach_code(text)
-    plain, marks = g.lift_symbols(coded, g.foreign_letters(reads))
-    norm, links = g.detach_links(g.normalize_source(plain))
-    norm, spelt = g.stand_ins(norm, reads)
-    return _Job(text, norm, links=links, codes=codes, marks=marks, spelt=spelt)
 
 
 class TranslationEngine:
@@ -116,7 +85,7 @@ class TranslationEngine:
     # ---- public ---------------------------------------------------------------------------
     def translate_texts(self, texts: list[str], progress: Progress | None = None) -> list[Translation]:
         """One Translation per input text, in order. Empty or blank texts come back unchanged."""
-        jobs = [_new_job(t, self.backend.reads) for t in texts]
+        jobs = [new_job(t, self.backend.reads) for t in texts]
         lengths = self._plan(jobs)
         todo = [j for j in jobs if j.pieces]
         if progress and len(todo) < len(jobs):
@@ -128,7 +97,7 @@ class TranslationEngine:
         self._count(jobs)
         return [self._translation(j, s) for j, s in zip(jobs, scores)]
 
-    def _translation(self, job: _Job, score: float | None) -> Translation:
+    def _translation(self, job: Job, score: float | None) -> Translation:
         """The Translation of a finished job (the source itself where there was nothing to translate)."""
         return Translation(job.text if job.pieces else job.source, score, sorted(set(job.flags)), self.model,
                            {k: list(v) for k, v in sorted(job.evidence.items())})
@@ -144,11 +113,11 @@ class TranslationEngine:
         ``translate_texts``'s; one where the backend has no n-best list (``nbest``), and a blank
         text unchanged. Scores are the hypotheses' (``exp`` of the mean log-prob), never the quality
         scorer's; the engine's ``stats`` are not counted."""
-        jobs = [_new_job(t, self.backend.reads) for t in texts]
+        jobs = [new_job(t, self.backend.reads) for t in texts]
         lengths = self._plan(jobs)
         ranked = self._ranked(list(dict.fromkeys(p for j in jobs for p in j.pieces)), n, lengths)
         hyps: dict[str, Hypothesis] = {}
-        trials: list[list[_Job]] = []
+        trials: list[list[Job]] = []
         flows: list[Flow] = []
         for job in jobs:
             depth = max((len(ranked[p]) for p in job.pieces), default=0)
@@ -161,7 +130,7 @@ class TranslationEngine:
             if not job.pieces:
                 out.append([self._translation(job, None)])
                 continue
-            distinct: dict[str, _Job] = {}
+            distinct: dict[str, Job] = {}
             for t in mine:
                 distinct.setdefault(t.text, t)
             out.append([self._translation(t, math.exp(t.logprob) if t.logprob is not None else None)
@@ -217,7 +186,7 @@ class TranslationEngine:
             self.scorer, self._owns_scorer = None, False
 
     # ---- planning ------------------------------------------------------------------------------
-    def _plan(self, jobs: list[_Job]) -> dict[str, int]:
+    def _plan(self, jobs: list[Job]) -> dict[str, int]:
         """Cut every sentence into model inputs; returns the token count of each input."""
         todo = [j for j in jobs if j.norm]
         lengths = dict(zip((j.norm for j in todo), self.backend.count_tokens([j.norm for j in todo])))
@@ -230,7 +199,7 @@ class TranslationEngine:
         return lengths
 
     # ---- one sentence's way: translate, assemble, check, repair ----------------------------------
-    def _flow(self, job: _Job, hyps: dict[str, Hypothesis], first: list[Hypothesis] | None = None) -> Flow:
+    def _flow(self, job: Job, hyps: dict[str, Hypothesis], first: list[Hypothesis] | None = None) -> Flow:
         """The steps of one sentence; yields the texts it needs translated (``flows.run_flows``).
         ``first``: the pieces' translations to start from (an n-best rank), else the best ones."""
         if first is None:
@@ -252,12 +221,16 @@ class TranslationEngine:
             job.flags.append(g.VARIANT)
             job.evidence[g.VARIANT] = variants
         self._final_flags(job)  # on what the model read and wrote: not the symbols and other scripts lifted out
-        if job.marks:
-            job.text = g.place_symbols(job.marks, job.text)
-        job.text = g.attach_code(g.restore_emphasis(g.restore_spelling(job.text, job.spelt), job.norm), job.codes)
+        job.text = g.place_symbols(job.marks, job.text)
+        job.text = g.restore_spelling(job.text, job.spelt)
+        if job.emphasis:  # placed where the translation has each emphasized text translated alone, else aligned
+            alone = [g.normalize_source(job.bare[e.start:e.end]) for e in job.emphasis]
+            yield alone
+            job.text = g.place_emphasis(job.bare, job.text, job.emphasis, (self.src, self.tgt), [hyps[a].text for a in alone])
+        job.text = g.attach_code(job.text, job.codes)
 
     @staticmethod
-    def _assemble(job: _Job, parts: list[Hypothesis]) -> None:
+    def _assemble(job: Job, parts: list[Hypothesis]) -> None:
         logprobs = [h.logprob for h in parts if h.logprob is not None]
         job.logprob = sum(logprobs) / len(logprobs) if len(logprobs) == len(parts) else None
         if len(parts) == 1:
@@ -280,7 +253,7 @@ class TranslationEngine:
             if covers(pieces[i], text) or len(text) > len(found[i].text.strip()):
                 found[i] = Hypothesis(text, found[i].logprob)
 
-    def _check(self, job: _Job) -> None:
+    def _check(self, job: Job) -> None:
         """Restore protected spans and number formats; note what is still missing."""
         spans = g.protected_spans(job.norm)
         if spans:
@@ -292,13 +265,13 @@ class TranslationEngine:
             job.text, signs = g.repair_signs(numbers, job.norm, job.text, self.src_lang, self.tgt_lang)
             job.changed += signs
 
-    def _retry(self, job: _Job, hyps: dict[str, Hypothesis]) -> Flow:
+    def _retry(self, job: Job, hyps: dict[str, Hypothesis]) -> Flow:
         """Translate the clauses holding lost numbers on their own; keep the result if it loses fewer."""
         parts = isolate(job.norm, [(q.start, q.end) for q in job.lost_numbers])
         if len(parts) < 2:
             return
         parts = fit_parts(parts, self.max_tokens, self.backend.count_tokens)
-        trial = _Job(job.source, job.norm, [p for p, _ in parts], [s for _, s in parts])
+        trial = Job(job.source, job.norm, [p for p, _ in parts], [s for _, s in parts])
         yield trial.pieces
         self._assemble(trial, [hyps[p] for p in trial.pieces])
         self._check(trial)
@@ -307,7 +280,7 @@ class TranslationEngine:
             job.lost_numbers, job.lost_items, job.changed = trial.lost_numbers, trial.lost_items, trial.changed
             job.flags.append(g.SPLIT)
 
-    def _pairs_off(self, job: _Job, mark: str) -> bool:
+    def _pairs_off(self, job: Job, mark: str) -> bool:
         """Whether ``mark`` pairs are balanced in the source but some are open or lost in the target
         (more pairs are fine: models write nested single quotes as double ones)."""
         pairs = g.source_pairs(job.norm, mark) if mark in job.norm else None
@@ -316,7 +289,7 @@ class TranslationEngine:
         items = g.pair_items(job.text, mark)
         return len(items) < len(pairs) or any(it.kind != "pair" for it in items)
 
-    def _fix_pairs(self, job: _Job, marks: list[str], hyps: dict[str, Hypothesis]) -> Flow:
+    def _fix_pairs(self, job: Job, marks: list[str], hyps: dict[str, Hypothesis]) -> Flow:
         """Re-insert lost quote/bracket marks where the separately translated pair content lies."""
         contents = {mark: [job.norm[a + 1:b].strip() for a, b in g.source_pairs(job.norm, mark) or []] for mark in marks}
         yield [s for segs in contents.values() for s in segs if s]
@@ -327,7 +300,7 @@ class TranslationEngine:
             else:
                 job.text = fixed
 
-    def _final_flags(self, job: _Job) -> None:
+    def _final_flags(self, job: Job) -> None:
         nothing = g.says_nothing(job.norm, job.text, g.protected_spans(job.norm))
         for flag, evidence in ((g.URL_LOST, list(job.lost_items)), (g.NUMBER_MISMATCH, [q.token for q in job.lost_numbers]),
                                (g.REPAIRED, list(job.changed)), (g.OMISSION, [g.ALL_OF_IT] if nothing else [])):
@@ -343,12 +316,10 @@ class TranslationEngine:
             job.flags.append(g.WRONG_LANGUAGE)
 
     # ---- scores and counts -------------------------------------------------------------------------
-    def _scores(self, jobs: list[_Job]) -> list[float | None]:
+    def _scores(self, jobs: list[Job]) -> list[float | None]:
         scores: list[float | None] = [math.exp(j.logprob) if j.logprob is not None else None for j in jobs]
-        if not self.cfg.score:
-            return scores
         idx = [k for k, j in enumerate(jobs) if j.pieces]
-        if not idx:
+        if not self.cfg.score or not idx:
             return scores
         scorer = self._scorer()
         sources, targets = [jobs[k].source for k in idx], [jobs[k].text for k in idx]
@@ -377,7 +348,7 @@ class TranslationEngine:
                 self._owns_scorer = True
             return self.scorer
 
-    def _count(self, jobs: list[_Job]) -> None:
+    def _count(self, jobs: list[Job]) -> None:
         flags = Counter(f for j in jobs for f in set(j.flags))
         with self._lock:
             self.stats["sentences"] += len(jobs)
@@ -392,9 +363,8 @@ def load_engine(src: str, tgt: str, cfg: TranslateConfig | None = None,
     """Resolve the model for ``src``->``tgt`` (``cfg.model``/``cfg.backend``) and load it; the
     caller owns the engine and closes it (``Resources`` does)."""
     from ..models import resolve
-
-    cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
     from .registry import create_backend
 
+    cfg = replace(cfg, tgt=tgt) if cfg else TranslateConfig(tgt=tgt)
     resolved = resolve(src, tgt, cfg.model, cfg.backend)
     return TranslationEngine(create_backend(resolved, cfg, src, tgt), src, tgt, cfg, scorer, resolved=resolved)

@@ -4,9 +4,10 @@
   plain spaces, no zero-width characters, ASCII dashes, one line) and the target language's own
   quotation marks, apostrophes and dashes (``restore_typography``); pair balancing for double
   quotes and brackets (``pair_items``, ``locate``, ``insert_pairs``).
-- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags, HTML tags), Markdown links, code and emphasis:
+- ``spans``: protected spans (URLs, e-mails, @handles, #hashtags, HTML tags), Markdown links and code:
   extraction, whole-token verification and repair of the model's broken form of each item
   (``repair_protected``, ``strip_stray_marks``, ``detach_links``).
+- ``emphasis``: Markdown emphasis taken round the model and placed on the words of the translation.
 - ``numbers`` (with ``clock``, ``dates``, ``numwords``, ``units``, ``quantity``): numbers, clock
   times (12/24 h), months, weekdays, decades, ordinals, units and currencies by value in either
   language's convention (``quantities``, ``repair_numbers``, ``preserved``); wrong forms repaired;
@@ -48,6 +49,7 @@ from .numbers import (
     quantities,
     repair_numbers,
 )
+from .emphasis import Emphasis, detach_emphasis, place_emphasis
 from .quantity import Quantity
 from .spans import (
     attach_code,
@@ -58,7 +60,6 @@ from .spans import (
     occurrences,
     protected_spans,
     repair_protected,
-    restore_emphasis,
     strip_stray_marks,
     unfence_code,
 )
@@ -81,13 +82,13 @@ from .typography import (
 )
 
 __all__ = [
-    "ADDITION", "ALL_OF_IT", "LENGTH_RATIO", "LOW_QUALITY", "Mark", "NUMBER_MISMATCH", "OMISSION", "PairItem",
+    "ADDITION", "ALL_OF_IT", "Emphasis", "LENGTH_RATIO", "LOW_QUALITY", "Mark", "NUMBER_MISMATCH", "OMISSION", "PairItem",
     "QUOTE_MISMATCH", "Quantity", "REPAIRED", "REPETITION", "SPLIT", "SYMBOL_LOST", "URL_LOST", "VARIANT",
-    "WRONG_LANGUAGE", "attach_code", "attach_links", "checks_off", "detach_code", "detach_links", "fence_code",
+    "WRONG_LANGUAGE", "attach_code", "attach_links", "checks_off", "detach_code", "detach_emphasis", "detach_links", "fence_code",
     "foreign_letters", "format_number", "insert_pairs", "is_copy", "is_repetitive", "length_ratio_ok",
     "lift_symbols", "locate", "lost_symbols", "normalize_source", "number_format", "occurrences", "pair_items",
-    "parse_number", "place_symbols", "preserved", "protected_spans", "quantities", "quotes", "repair_numbers",
-    "repair_protected", "repair_signs", "repair_variant", "restore_emphasis", "restore_spelling",
+    "parse_number", "place_emphasis", "place_symbols", "preserved", "protected_spans", "quantities", "quotes", "repair_numbers",
+    "repair_protected", "repair_signs", "repair_variant", "restore_spelling",
     "restore_typography", "says_nothing", "source_dash", "source_pairs", "stand_ins", "straighten_quotes",
     "strip_dangling", "strip_stray_marks", "unfence_code", "variant_forms", "wrong_script",
 ]

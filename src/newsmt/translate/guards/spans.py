@@ -10,8 +10,6 @@
   mangle ``](``), ``attach_links`` puts each target back after its translated ``[text]``.
 - Markdown inline code: ``detach_code`` hands the model a placeholder word per code span (``XCAZ``,
   which models copy; they translate or re-quote the code itself), ``attach_code`` puts the code back.
-- Markdown emphasis: ``restore_emphasis`` takes out the space a model put inside ``**`` or ``*``
-  (``** muito importante**``), which would end the emphasis or start a list.
 """
 from __future__ import annotations
 
@@ -164,7 +162,7 @@ def strip_stray_marks(target: str, source: str, items: list[str]) -> str:
 
 
 # ---- Markdown inline links --------------------------------------------------------------------
-_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")  # [text](target)
+MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")  # [text](target)
 _BRACKETED = re.compile(r"\[[^\[\]]+\]")
 _END_PUNCT = re.compile(r"[.!?…\"')\]]*$")
 
@@ -180,7 +178,7 @@ def detach_links(text: str) -> tuple[str, list[str]]:
         targets.append(m.group(2))
         return f"[{m.group(1)}]"
 
-    return _MD_LINK.sub(keep, text), targets
+    return MD_LINK.sub(keep, text), targets
 
 
 def attach_links(text: str, targets: list[str]) -> str:
@@ -258,34 +256,3 @@ def attach_code(text: str, codes: list[str]) -> str:
         cut = _END_PUNCT.search(text).start()
         text = text[:cut] + "".join(f" {c}" for c in rest) + text[cut:]
     return text
-
-
-# ---- Markdown emphasis --------------------------------------------------------------------------
-_DELIMITER = re.compile(r"(?<![\w*\\])\*+(?![\w*])|(?<![\w*\\])\*+(?=[\w])|(?<=[\w.,;:!?)\"'])\*+(?![\w*])"
-                        r"|(?<![\w_])_+|_+(?![\w_])")
-
-
-def _delimiters(text: str) -> list[re.Match]:
-    return [m for m in _DELIMITER.finditer(text) if len(m.group()) <= 3]
-
-
-def restore_emphasis(target: str, source: str) -> str:
-    """``target`` with each emphasis delimiter run touching its words as in ``source``: where both
-    have the same runs in the same order, a space the model put after an opening run or before a
-    closing one is removed."""
-    if "*" not in source and "_" not in source:
-        return target
-    src, tgt = _delimiters(source), _delimiters(target)
-    if [m.group() for m in src] != [m.group() for m in tgt]:
-        return target
-    cuts: list[tuple[int, int]] = []
-    for s, t in zip(src, tgt):
-        opens = s.end() < len(source) and not source[s.end()].isspace()
-        closes = s.start() > 0 and not source[s.start() - 1].isspace()
-        if opens and not closes and target[t.end():t.end() + 1] == " " and t.end() + 1 < len(target):
-            cuts.append((t.end(), t.end() + 1))
-        elif closes and not opens and t.start() > 0 and target[t.start() - 1] == " ":
-            cuts.append((t.start() - 1, t.start()))
-    for a, b in reversed(cuts):
-        target = target[:a] + target[b:]
-    return target

@@ -160,6 +160,8 @@ def _digits(token: str) -> str:
 
 def place_symbols(marks: list[Mark], target: str) -> str:
     """``target`` with each lifted run written back at its anchor."""
+    if not marks:
+        return target
     edits: list[tuple[int, int, str]] = []
     used: dict[str, set[int]] = {"before_number": set(), "after_number": set()}  # "≥ 5 ‰": one number, both sides
     numbers = [(m.start(), m.end(), _digits(m.group())) for m in _NUMBER.finditer(target)]

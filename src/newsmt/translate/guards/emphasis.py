@@ -1,0 +1,95 @@
+"""Markdown emphasis (``*a*``, ``**a**``, ``***a***``, ``_a_``, ``__a__``) taken round the model.
+
+A model given ``The **mayor** of`` copies the emphasized word untranslated (``O **mayor** de``)
+or drops a delimiter run, and with it the emphasis's end. ``detach_emphasis`` hands the model the
+sentence without its paired delimiter runs; ``place_emphasis`` puts each pair round the words of
+the translation that ``placement.translated`` finds for its text (the placement of the HTML
+writers, told the text's translation alone: the engine has the model). A run is paired as
+CommonMark pairs it where the two agree (a left-flanking run opens, a right-flanking run of the
+same character and length closes, ``_`` not inside a word); unpaired runs (``Smith*``, ``2 * 3``,
+``snake_case``) stay in the text. An emphasis the placement finds no words for is dropped: its
+words are translated with the sentence.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ...languages import base
+from ...placement import Link, pair_lexicon, translated
+from .spans import MD_LINK
+
+_RUN = re.compile(r"\*+|_+")
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """A delimiter run (``**``) round ``start:end`` of the text without paired runs."""
+
+    start: int
+    end: int
+    run: str
+
+
+def _loose(c: str) -> bool:
+    """Whether ``c`` lets a run next to it flank: space or punctuation (the text's ends count as space)."""
+    return c.isspace() or unicodedata.category(c)[0] in "PS"
+
+
+def _sides(text: str, m: re.Match) -> tuple[bool, bool]:
+    """(opens, closes): whether the run can open or close emphasis (CommonMark's flanking rules)."""
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    left = not after.isspace() and (not _loose(after) or _loose(before))
+    right = not before.isspace() and (not _loose(before) or _loose(after))
+    if m.group()[0] == "_":  # not inside a word
+        return left and (not right or _loose(before)), right and (not left or _loose(after))
+    return left, right
+
+
+def detach_emphasis(text: str) -> tuple[str, list[Emphasis]]:
+    """``text`` without its paired delimiter runs, and the pairs (outer before inner) as ranges of it."""
+    if "*" not in text and "_" not in text:
+        return text, []
+    stack: list[re.Match] = []
+    pairs: list[tuple[re.Match, re.Match]] = []
+    for m in _RUN.finditer(text):
+        if len(m.group()) > 3 or text[m.start() - 1:m.start()] == "\\":
+            continue
+        opens, closes = _sides(text, m)
+        at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].group() == m.group()), -1) if closes else -1
+        if at >= 0:
+            pairs.append((stack[at], m))
+            del stack[at:]
+        elif opens:
+            stack.append(m)
+    if not pairs:
+        return text, []
+    cuts = sorted((x for pair in pairs for x in pair), key=lambda m: m.start())
+    shift = {m.start(): sum(len(c.group()) for c in cuts if c.start() < m.start()) for m in cuts}
+    bare = text[:cuts[0].start()] + "".join(text[a.end():b.start()] for a, b in zip(cuts, cuts[1:])) + text[cuts[-1].end():]
+    found = [Emphasis(o.start() - shift[o.start()], c.start() - shift[c.start()], o.group()) for o, c in pairs]
+    return bare, sorted(found, key=lambda e: (e.start, -e.end))
+
+
+def place_emphasis(source: str, target: str, emphasis: list[Emphasis], pair: tuple[str, str],
+                   alone: list[str]) -> str:
+    """``target`` (the translation of ``source``, the text without the pairs) with each pair round
+    the words ``placement.translated`` finds for it (given its text translated ``alone``; with the
+    ``pair``'s lexicon, if installed), widened to hold a Markdown link it would cut."""
+    wraps, _ = translated(source, 0, target, [Link(e.start, e.end, str(i)) for i, e in enumerate(emphasis)],
+                          inline=True, lexicon=pair_lexicon(base(pair[0]), base(pair[1])), alone=alone)
+    links = [m.span() for m in MD_LINK.finditer(target)]
+    marks: list[tuple[int, int, int, str]] = []
+    for w in wraps:
+        a, b = w.start, w.end
+        for s, e in links:
+            a, b = (s if s < a < e else a), (e if s < b < e else b)
+        run = emphasis[int(w.href)].run
+        marks += [(b, 0, -a, run), (a, 1, -b, run)]  # at one place: closers (inner first), then openers (outer first)
+    out, last = [], 0
+    for at, _, _, run in sorted(marks):
+        out += [target[last:at], run]
+        last = at
+    return "".join(out) + target[last:]
