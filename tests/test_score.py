@@ -372,3 +372,19 @@ def test_a_lost_minus_sign_is_a_changed_number() -> None:
     assert [r["evidence"].get("number_mismatch") for r in records] == [["5 -> -5"], None, None, None, None, ["-3 -> 3"]]
     portuguese = score_texts(sources[:2], ["As temperaturas de 5 °C são esperadas.", "O índice caiu para 12,5 pontos."], "en", "pt")
     assert [r["evidence"].get("number_mismatch") for r in portuguese] == [["5 -> -5"], ["12,5 -> -12,5"]]
+
+
+def test_an_amount_that_loses_its_money_is_a_mismatch():
+    """``€12.50`` written ``12.50`` with no currency anywhere in the translation is not the same
+    amount; the currency written after the number, as a word elsewhere, or in Russian words is."""
+    from newsmt import score_texts
+
+    source = "Shares rose to €12.50 on Monday, and the meal cost £8."
+    cases = [("As ações subiram para 12,50 na segunda-feira, e a refeição custou 8 libras.", ["EUR 12.50"]),
+             ("As ações subiram para 12,50 € na segunda-feira, e a refeição custou £8.", []),
+             ("As ações subiram para 12,50 euros na segunda-feira, e a refeição custou 8 libras esterlinas.", [])]
+    records = score_texts([source] * len(cases), [c[0] for c in cases], "en", "pt")
+    assert [r["evidence"].get("number_mismatch", []) for r in records] == [c[1] for c in cases], records
+    russian = score_texts(["Her deals are worth up to £1.5 million."] * 2,
+                          ["Её контракты стоят до 1,5 млн.", "Её контракты стоят до 1,5 млн фунтов."], "en", "ru")
+    assert [r["evidence"].get("number_mismatch", []) for r in russian] == [["GBP 1.5 million"], []], russian

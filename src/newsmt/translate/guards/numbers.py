@@ -26,7 +26,7 @@ from .packs import alternation
 from .quantity import DECADE, MONTH, NUMBER, ORDINAL, TIME, WEEKDAY, Quantity, canonical
 from .spans import protected_spans
 from .typography import normalize_source
-from .units import compatible, converted, unit_of, unit_span
+from .units import CURRENCIES, compatible, converted, mentions, unit_of, unit_span
 
 _NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)(?!\d)")
 _DIGIT = re.compile(r"\d")
@@ -232,6 +232,8 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: Language, tgt
         # the same number in another unit: kept only where that is the amount converted ("30 yards" -> "30 metros")
         if units and not compatible(units, target_units) and not _converted(num, units, q, target_units):
             missing.append(_with_unit(num, source, src_lang))
+        elif units & CURRENCIES and not target_units and not mentions(target, units & CURRENCIES, tgt_lang):
+            missing.append(_with_unit(num, source, src_lang))  # the amount without its money: "€12.50" -> "12.50"
         elif q.kind == ORDINAL and ordinal_form(q.token, tgt_lang):
             edits.append((q.start, q.end, ordinal_form(q.token, tgt_lang)))
     for num in unmatched:

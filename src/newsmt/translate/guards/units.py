@@ -26,6 +26,7 @@ _NEUTRAL: dict[str, str] = {
     "ºf": "f", "°": "deg", "%": "pct", "pct": "pct",
 }
 _SIGNS = ("$", "£", "€", "¥", "₽")
+CURRENCIES = frozenset({"usd", "brl", "eur", "gbp", "jpy", "rub"})
 _CONVERT = {("mi", "km"): 1.609344, ("mph", "kmh"): 1.609344, ("ft", "m"): 0.3048, ("in", "cm"): 2.54,
             ("lb", "kg"): 0.45359237, ("acre", "ha"): 0.40468564, ("gal", "l"): 3.78541, ("km", "mi"): 1 / 1.609344,
             ("kmh", "mph"): 1 / 1.609344, ("m", "ft"): 1 / 0.3048, ("cm", "in"): 1 / 2.54, ("kg", "lb"): 1 / 0.45359237,
@@ -55,6 +56,10 @@ class _Units:
         self.forms.update(glued)
         self.glued = re.compile(rf"({alternation(glued)})(?![\w$])", re.IGNORECASE) if glued else None
         self.scale_after = re.compile(rf"\s(?:{scales})(?!\w)", re.IGNORECASE) if scales else None
+        self.by_unit: dict[str, list[str]] = {}
+        for form, ids in self.forms.items():
+            for unit in ids.split():
+                self.by_unit.setdefault(unit, []).append(form)
         ranges = "|".join(re.escape(w) for w in section.get("range", []))
         words = f"|\\s(?:{ranges})\\s" if ranges else ""
         self.range = re.compile(rf"\s?(?:-|–{words})\s?\d[\d.,]*(?=[\s-]?[^\W\d])", re.IGNORECASE)
@@ -91,6 +96,13 @@ def unit_span(text: str, start: int, end: int, lang: Language) -> tuple[int, int
     before = _BEFORE.search(text, max(0, start - 6), start)
     after = rules.unit_at(text, end) or (rules.scale_after.match(text, end) if rules.scale_after else None)
     return before.start() if before else start, after.end() if after else end
+
+
+def mentions(text: str, units: frozenset[str], lang: Language) -> bool:
+    """Whether ``text`` names any of ``units`` anywhere (sign, code or ``lang``'s word: ``€``, ``EUR``, ``euros``)."""
+    forms = [f for unit in sorted(units) for f in _units(lang).by_unit.get(unit, [])]
+    return any(re.search(("(?<!\\w)" if f[0].isalnum() else "") + re.escape(f) + ("(?!\\w)" if f[-1].isalnum() else ""),
+                         text, re.IGNORECASE) for f in forms)
 
 
 def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
