@@ -7,8 +7,8 @@ the translation that ``placement.translated`` finds for its text (the placement 
 writers, told the text's translation alone: the engine has the model). A run is paired as
 CommonMark pairs it where the two agree (a left-flanking run opens, a right-flanking run of the
 same character and length closes, ``_`` not inside a word); unpaired runs (``Smith*``, ``2 * 3``,
-``snake_case``) stay in the text. An emphasis the placement finds no words for is dropped: its
-words are translated with the sentence.
+``snake_case``) and runs inside a URL, e-mail address or handle (``@_user_``) stay in the text. An
+emphasis the placement finds no words for is dropped: its words are translated with the sentence.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ...languages import base
 from ...placement import Link, pair_lexicon, translated
-from .spans import MD_LINK
+from .spans import MD_LINK, protected_spans
 
 _RUN = re.compile(r"\*+|_+")
 
@@ -54,8 +54,9 @@ def detach_emphasis(text: str) -> tuple[str, list[Emphasis]]:
         return text, []
     stack: list[re.Match] = []
     pairs: list[tuple[re.Match, re.Match]] = []
+    protected = protected_spans(text)  # "@_user_", "site.org/*path*/": not emphasis
     for m in _RUN.finditer(text):
-        if len(m.group()) > 3 or text[m.start() - 1:m.start()] == "\\":
+        if len(m.group()) > 3 or text[m.start() - 1:m.start()] == "\\" or any(a <= m.start() < b for a, b in protected):
             continue
         opens, closes = _sides(text, m)
         at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].group() == m.group()), -1) if closes else -1

@@ -26,7 +26,7 @@ _PROTECTED = re.compile(
     r"|</?[A-Za-z][\w-]*(?:\s[^<>]{0,200})?/?>",  # HTML tags
     re.IGNORECASE,
 )
-_URL_TAIL = ".,;:!?)]'\""
+_URL_TAIL = ".,;:!?)]'\"*"
 _TOKEN = re.compile(r"\S+")
 _LEAD = "\"'([{«“-*"
 _TRAIL = "\"')]}»”.,;:!?"
