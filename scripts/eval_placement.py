@@ -81,21 +81,23 @@ def run(part: str, show: bool) -> None:
                     cases.append((name, s, t.text, links, i, text))
     refs = engine.translate_texts([case[-1] for case in cases])
     engine.close()
-    scores: dict[str, list[float]] = {"without": [], "with": []}
+    alone = {(id(s), i): ref.text for (_, s, _, _, i, _), ref in zip(cases, refs)}
+    scores: dict[str, list[float]] = {"without": [], "with": [], "with, told the span alone": []}
     verbatim = 0
     for (name, s, tgt, links, i, src), ref in zip(cases, refs):
         placed = {}
-        for variant, lex in (("without", None), ("with", lexicon)):
-            wraps, _ = translated(s.text, s.start, tgt, links, inline=True, lexicon=lex)
+        for variant, lex in zip(scores, (None, lexicon, lexicon)):
+            told = [alone.get((id(s), k), "") for k in range(len(links))] if variant.endswith("alone") else None
+            wraps, _ = translated(s.text, s.start, tgt, links, inline=True, lexicon=lex, alone=told)
             placed[variant] = next((w for w in wraps if w.href == str(i)), None)
         if all(w is not None and w.cls == "" for w in placed.values()):
             verbatim += 1
             continue
         for variant, w in placed.items():
             scores[variant].append(f1(words(tgt[w.start:w.end]) if w else set(), words(ref.text)))
-        if show and placed["with"] != placed["without"]:
-            a, b = (tgt[w.start:w.end] if w else "-" for w in (placed["without"], placed["with"]))
-            print(f"{name}: {src!r} ref {ref.text!r}: without {a!r} -> with {b!r}", file=sys.stderr)
+        if show:
+            a, b, c = (tgt[w.start:w.end] if w else "-" for w in placed.values())
+            print(f"{name}: {src!r} ref {ref.text!r}: without {a!r}, with {b!r}, told alone {c!r}", file=sys.stderr)
     n = len(scores["with"])
     print(f"part {part}: {len(cases)} spans in translated sentences, {verbatim} found verbatim, {n} placed otherwise")
     print("| lexicon | mean F1 vs the span translated alone | placements with a reference word |")

@@ -311,6 +311,20 @@ def test_the_pairs_lexicon_places_what_no_word_matches(blog_post):
     assert "<em class=\"approx\">lógica de código</em>" in render(doc, "html")
 
 
+
+def test_the_engine_translates_each_inline_span_alone_for_the_writers(blog_post):
+    """Every link or emphasis that is a part of a translated sentence has its text translated alone
+    (``Translation.inline``, in the record); where the translation holds it, that is the span's
+    place: the link ``in a previous episode`` wraps ``em um episódio anterior``, where the words
+    alone gave ``episódio anterior``."""
+    doc = blog_post
+    inside = [(s, x) for s in doc.sentences() if s.id in doc.translations for x in doc.spans if x.kind != "code"
+              and s.start <= x.start < x.end <= s.end and re.search(r"\w", doc.text[s.start:x.start] + doc.text[x.end:s.end])]
+    assert inside and all(f"{x.start - s.start}:{x.end - s.start}" in doc.translations[s.id].inline for s, x in inside)
+    assert Document.from_json(doc.to_json()).translations == doc.translations
+    assert '>em um episódio anterior</a>' in render(doc, "html")
+
+
 @pytest.mark.parametrize("href,safe", [
     ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"), ("http://x", "http://x"),
     ("mailto:a@b.org", "mailto:a@b.org"), ("/relative/path", "/relative/path"), ("page.html#top", "page.html#top"),

@@ -75,6 +75,7 @@ class Translation:
     flags: list[str] = field(default_factory=list)
     model: str = ""
     evidence: dict[str, list[str]] = field(default_factory=dict)  # per flag: the words or values behind it
+    inline: dict[str, str] = field(default_factory=dict)  # "a:b" (offsets in the sentence) of a span -> it translated alone
 
 
 @dataclass
@@ -133,9 +134,10 @@ class Document:
         d = _plain(self)
         if not d["spans"]:  # plain-text inputs have none: their records stay as they were
             del d["spans"]
-        for t in d["translations"].values():  # likewise evidence, only where a flag has some
-            if not t["evidence"]:
-                del t["evidence"]
+        for t in d["translations"].values():  # likewise evidence and inline spans, only where there are some
+            for key in ("evidence", "inline"):
+                if not t[key]:
+                    del t[key]
         d["schema"] = SCHEMA_VERSION
         return d
 

@@ -154,7 +154,8 @@ class TranslationEngine:
         return out
 
     def translate_document(self, doc: Document, progress: Progress | None = None) -> Document:
-        """Fill ``doc.translations`` for every sentence of its translatable paragraphs."""
+        """Fill ``doc.translations`` for every sentence of its translatable paragraphs, with the text
+        of each inline span (link, emphasis; not code) that is a part of a sentence translated alone."""
         if doc.lang and doc.lang != self.src:
             raise LanguageError(f"{doc.id}: the document is in '{doc.lang}' but this engine translates {self.src}->{self.tgt}")
         sents = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
@@ -164,6 +165,11 @@ class TranslationEngine:
         for s, text, tr in zip(sents, texts, self.translate_texts(texts, progress)):
             tr.text = g.unfence_code(text, s.text, tr.text)
             doc.translations[s.id] = tr
+        inline = [(s, x) for s in sents for x in doc.spans if x.kind != "code" and s.start <= x.start < x.end <= s.end
+                  and any(c.isalnum() for c in doc.text[s.start:x.start] + doc.text[x.end:s.end])]  # a part of it
+        alone = self.translate_texts([" ".join(doc.text[x.start:x.end].split()) for _, x in inline]) if inline else []
+        for (s, x), tr in zip(inline, alone):  # where the writers place the span in the translation
+            doc.translations[s.id].inline[f"{x.start - s.start}:{x.end - s.start}"] = tr.text
         doc.tgt_lang = self.tgt
         doc.provenance["translate"] = {**self.provenance, "settings": dict(self.provenance["settings"])}
         return doc  # no timings here: outputs stay byte-identical (the pipeline times its stages)

@@ -4,10 +4,11 @@ writers (``html_page``: the "html" format; ``markup``: an HTML input translated 
 ``translated_unit`` takes the text of a unit (a paragraph with what surrounds its sentences) and
 its inline elements (links, emphasis, strong, code, any inline tag of an HTML input: ranges in
 the text). Text between sentences and untranslated sentences keep the source's characters, and an
-element there wraps exactly its characters. In a translated sentence (the writer has no
-translation of the element's text alone) each element wraps what ``placement.translated`` finds
-for it; one left over is, if the writer lets it (``appendable``: a link), appended after the
-sentence with its source text (``appended``), else dropped, its text translated with the sentence.
+element there wraps exactly its characters. In a translated sentence each element wraps what
+``placement.translated`` finds for it, told the element's text translated alone where the engine
+made it (``Translation.inline``); one left over is, if the writer lets it (``appendable``: a
+link), appended after the sentence with its source text (``appended``), else dropped, its text
+translated with the sentence.
 
 An element that crosses a sentence boundary is cut there, a piece per sentence. ``nest`` makes a
 tree of the pieces, which each writer turns into its own markup. A link's ``href`` is shown only
@@ -102,7 +103,8 @@ def translated_unit(doc: Document, p: Paragraph, text: str, inline: list[tuple[i
         pieces = [(n, max(a, a_s), min(b, b_s)) for n, (a, b) in enumerate(inline)
                   if (a == b and a_s < a < b_s) or max(a, a_s) < min(b, b_s)]
         wraps, left = translated(s.text, s.start, target, [Link(base + a, base + b, str(i)) for i, (_, a, b) in
-                                                          enumerate(pieces)], inline=True, lexicon=lexicon)
+                                                          enumerate(pieces)], inline=True, lexicon=lexicon,
+                                 alone=[t.inline.get(f"{a - a_s}:{b - a_s}", "") for _, a, b in pieces])
         appended = ""
         for link in left:
             n, a, b = pieces[int(link.href)]
