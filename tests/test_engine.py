@@ -194,6 +194,7 @@ def test_emphasis_pairs_as_markdown_does() -> None:
         assert sum((len(e.run) + 1) // 2 for e in found) == html.count("<em>") + html.count("<strong>"), text
         assert g.place_emphasis(bare, bare, found, ("en", "pt"), [bare[e.start:e.end] for e in found]) == text
     assert g.detach_emphasis("Follow @_user_ at www.site.org/*path*/x.")[1] == []  # a handle, a URL: never emphasis
+    assert g.detach_emphasis(" and ".join(f"*w{i}*" for i in range(40)))[1] == []  # not prose: left to the model
     bare, found = g.detach_emphasis("**a *b* c** d")
     assert bare == "a b c d" and [(bare[e.start:e.end], e.run) for e in found] == [("a b c", "**"), ("b", "*")]
     assert g.place_emphasis(bare, "a b c d", found, ("en", "pt"), ["a b c", "b"]) == "**a *b* c** d"

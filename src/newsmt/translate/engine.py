@@ -26,6 +26,7 @@ through steps 1-4 like the best one (LibreTranslate's ``alternatives``).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import TranslateConfig
-from ..document import Document, Translation
+from ..document import Document, Sentence, Span, Translation
 from ..errors import LanguageError
 from ..languages import Language, resolve
 from . import guards as g
@@ -165,8 +166,7 @@ class TranslationEngine:
         for s, text, tr in zip(sents, texts, self.translate_texts(texts, progress)):
             tr.text = g.unfence_code(text, s.text, tr.text)
             doc.translations[s.id] = tr
-        inline = [(s, x) for s in sents for x in doc.spans if x.kind != "code" and s.start <= x.start < x.end <= s.end
-                  and any(c.isalnum() for c in doc.text[s.start:x.start] + doc.text[x.end:s.end])]  # a part of it
+        inline = _parts(doc, sents)
         alone = self.translate_texts([" ".join(doc.text[x.start:x.end].split()) for _, x in inline]) if inline else []
         for (s, x), tr in zip(inline, alone):  # where the writers place the span in the translation
             doc.translations[s.id].inline[f"{x.start - s.start}:{x.end - s.start}"] = tr.text
@@ -361,6 +361,23 @@ class TranslationEngine:
             self.stats["splits"] += flags.get(g.SPLIT, 0)
             for f, n in flags.items():
                 self.stats["flags"][f] = self.stats["flags"].get(f, 0) + n
+
+
+def _parts(doc: Document, sents: list[Sentence]) -> list[tuple[Sentence, Span]]:
+    """The inline spans (not code) that are a part of one of ``sents`` (in document order), each
+    with its sentence, while their text adds up to no more than the sentence's (at most twice the
+    translation's work, however many spans a sentence holds)."""
+    starts = [s.start for s in sents]
+    room = [len(s.text) for s in sents]
+    out = []
+    for x in doc.spans:
+        i = bisect_right(starts, x.start) - 1
+        s = sents[i] if i >= 0 else None
+        if s and x.kind != "code" and x.end <= s.end and x.end - x.start <= room[i] \
+                and any(c.isalnum() for c in doc.text[s.start:x.start] + doc.text[x.end:s.end]):
+            room[i] -= x.end - x.start
+            out.append((s, x))
+    return out
 
 
 # ---- loading ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ...placement import Link, pair_lexicon, translated
 from .spans import MD_LINK, protected_spans
 
 _RUN = re.compile(r"\*+|_+")
+MAX_PAIRS = 32  # more in one sentence is not prose (and placing them costs the square): left to the model
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def detach_emphasis(text: str) -> tuple[str, list[Emphasis]]:
             del stack[at:]
         elif opens:
             stack.append(m)
-    if not pairs:
+    if not pairs or len(pairs) > MAX_PAIRS:
         return text, []
     cuts = sorted((x for pair in pairs for x in pair), key=lambda m: m.start())
     shift = {m.start(): sum(len(c.group()) for c in cuts if c.start() < m.start()) for m in cuts}
