@@ -26,8 +26,8 @@ through steps 1-4 like the best one (LibreTranslate's ``alternatives``).
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 import threading
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
