@@ -721,16 +721,20 @@ def test_names_with_letters_the_model_lacks_come_back_whole(en_pt: TranslationEn
 
 def test_words_in_a_script_the_model_cannot_read_go_round_it(en_pt: TranslationEngine) -> None:
     """The en->pt model dropped ``(Алексей Навальный)`` and wrote ``-`` for ``我们`` and ``سلام``, with no
-    flag: such runs are lifted out like symbols and put back at their anchor."""
-    navalny, slogan, peace = en_pt.translate_texts(["Alexei Navalny (Алексей Навальный) and Yulia Navalnaya were there.",
-                                                    'The slogan 我们 means "we".', "The word سلام means peace."])
+    flag: such runs are lifted out like symbols and put back at their anchor; one standing as a word
+    in the sentence is read as a stand-in word, which the model moves where it belongs."""
+    navalny, slogan, peace, mayor = en_pt.translate_texts([
+        "Alexei Navalny (Алексей Навальный) and Yulia Navalnaya were there.", 'The slogan 我们 means "we".',
+        "The word سلام means peace.", "The mayor of Нью-Йорк met the governor on Monday."])
     assert "Navalny (Алексей Навальный) e" in navalny.text and "我们" in slogan.text and "سلام" in peace.text
-    assert not any(t.flags for t in (navalny, slogan, peace))  # the lifted words are not the model's wrong language
+    assert "prefeito de Нью-Йорк" in mayor.text  # lifted out, it came back as "O prefeito de se Нью-Йорк reuniu"
+    assert not any(t.flags for t in (navalny, slogan, peace, mayor))  # the lifted words are not the model's wrong language
     russian = en_pt.translate_texts(["Алексей Навальный был задержан в Москве."])[0]  # an article given as English
     assert "Алексей Навальный был задержан в Москве" in russian.text and russian.flags == ["wrong_language"]
     cyrillic = lambda c: "\u0400" <= c <= "\u04ff"  # noqa: E731
     plain, marks = g.lift_symbols("Navalny (Алексей Навальный) was jailed in Нью-Йорк (Нью-Йорк).", cyrillic)
-    assert plain == "Navalny was jailed in." and [m.symbols for m in marks] == ["(Алексей Навальный)", "Нью-Йорк (Нью-Йорк)"]
+    assert plain == "Navalny XLAZ was jailed in." and [m.symbols for m in marks] == ["(Алексей Навальный)", "Нью-Йорк (Нью-Йорк)"]
+    assert g.place_symbols(marks, "Navalny XLAZ foi preso em.") == "Navalny (Алексей Навальный) foi preso em Нью-Йорк (Нью-Йорк)."
     assert g.place_symbols(marks, "Navalny foi preso em.") == "Navalny (Алексей Навальный) foi preso em Нью-Йорк (Нью-Йорк)."
 
 

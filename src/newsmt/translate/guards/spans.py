@@ -202,15 +202,21 @@ def attach_links(text: str, targets: list[str]) -> str:
 _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # `code`, ``a ` b``
 
 
-def _code_mark(i: int) -> str:
-    """The placeholder of the i-th code span: a letters-only word (digits would read as numbers)."""
+def stand_in_word(prefix: str, i: int) -> str:
+    """The i-th word that stands in for something the model must not read (``XCAZ``, ``XCBZ``, ...
+    for ``prefix`` "XC"): letters only (digits would read as numbers), which models copy."""
     letters = ""
     while True:
         i, r = divmod(i, 26)
         letters = chr(ord("A") + r) + letters
         if not i:
-            return f"XC{letters}Z"
+            return f"{prefix}{letters}Z"
         i -= 1
+
+
+def _code_mark(i: int) -> str:
+    """The placeholder of the i-th code span."""
+    return stand_in_word("XC", i)
 
 
 def detach_code(text: str) -> tuple[str, list[str]]:

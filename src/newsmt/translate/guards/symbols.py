@@ -8,7 +8,10 @@ translation at its anchor: before or after the same number (matched by its digit
 the same word where the translation carries it over (``Apple™``), at the start or the end, else at
 the same relative place between two words. A run between two words with no space (``3×2``,
 ``4×100m``) leaves a space, so the model does not read ``32``, and goes back into it where the
-translation keeps the two words side by side. A sentence of symbols alone is not translated.
+translation keeps the two words side by side. A run of letters the model cannot read (another
+script) that stands as a word inside the sentence is not lifted but read as a stand-in word
+(``XLAZ``), which the model moves where the run belongs (lifted, ``The mayor of Нью-Йорк met`` came
+back ``O prefeito de se Нью-Йорк reuniu``). A sentence of symbols alone is not translated.
 ``lost_symbols`` is the scorer's check: the symbols of a source that a translation has neither as
 symbols nor as the target pack's words for them (``numbers`` section, ``[symbol_words]``).
 ``strip_dangling`` drops a bracket or quote the model opened at the very end (``Bye`` -> ``Bye (``).
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ...languages import Language
-from .spans import protected_spans
+from .spans import protected_spans, stand_in_word
 
 _MATH = frozenset("<>^")  # ASCII mathematical signs that are symbols (not + = ~ |; ^ of 10^6); every non-ASCII one is
 _NUMBER_SIGNS = frozenset("\u2212\u2044")  # but the minus sign (signs.py) and the fraction slash: parts of a number
@@ -60,8 +63,8 @@ class Mark:
     """A run of symbols taken out of a sentence and where it goes back."""
 
     symbols: str
-    anchor: str  # before_number | after_number | after_word | before_word | start | end | ratio
-    key: str = ""  # the number's digits or the word
+    anchor: str  # before_number | after_number | after_word | before_word | start | end | ratio | stand_in
+    key: str = ""  # the number's digits, the word, or the stand-in word the model read in the run's place
     gap: str = ""  # the whitespace between the run and its anchor in the source
     ratio: float = 0.0  # relative place in the source (anchor "ratio")
     joined: str = ""  # "3 2": the words the run joined with no space ("3×2", "4×100m"), as the model read them
@@ -145,6 +148,12 @@ def lift_symbols(text: str, foreign: Callable[[str], bool] | None = None) -> tup
         joins = not (gap_left or gap_right) and word_before and word_after  # "3×2" is not "32" to the model
         if joins:
             mark = replace(mark, joined=f"{word_before.group(1)} {word_after.group(1)}")
+        if gap_left and gap_right and mark.anchor not in ("start", "end") and foreign is not None and any(map(foreign, run)):
+            mark = Mark(run, "stand_in", stand_in_word("XL", sum(m.anchor == "stand_in" for m in marks)), ratio=ratio)
+            marks.append(mark)
+            pieces.append(text[prev:a] + mark.key)  # a word of another script, in the sentence: the model moves it
+            prev = b
+            continue
         marks.append(mark)
         pieces.append(text[prev:a].rstrip() if gap_left and (gap_right or right[:1] in _CLOSERS) else text[prev:a])
         prev = b + (len(gap_right) if gap_left and gap_right else 0)
@@ -166,7 +175,7 @@ def place_symbols(marks: list[Mark], target: str) -> str:
     used: dict[str, set[int]] = {"before_number": set(), "after_number": set()}  # "≥ 5 ‰": one number, both sides
     numbers = [(m.start(), m.end(), _digits(m.group())) for m in _NUMBER.finditer(target)]
     for mark in marks:
-        edit = _between(mark, target) if mark.joined else None
+        edit = _between(mark, target) if mark.joined else _stood_in(mark, target) if mark.anchor == "stand_in" else None
         if edit is None:
             pos, text = _place(mark, target, numbers, used)
             edit = (pos, pos, text)
@@ -174,6 +183,12 @@ def place_symbols(marks: list[Mark], target: str) -> str:
     for a, b, text in sorted(edits, key=lambda e: e[0], reverse=True):
         target = target[:a] + text + target[b:]
     return target
+
+
+def _stood_in(mark: Mark, target: str) -> tuple[int, int, str] | None:
+    """The stand-in word of the translation (``XLAZ``: models copy it where the run belongs), replaced by its run."""
+    m = re.search(rf"(?<!\w){mark.key}(?!\w)", target)
+    return (m.start(), m.end(), mark.symbols) if m else None
 
 
 def _between(mark: Mark, target: str) -> tuple[int, int, str] | None:
