@@ -16,7 +16,7 @@ from newsmt.config import PipelineConfig
 from newsmt.pipeline import Resources
 from newsmt.score import PairScorer, read_pairs, score_pairs, summary_line
 from newsmt.translate.bergamot import BergamotBackend
-from newsmt.translate.engine import TranslationEngine
+from newsmt.translate.engine import TranslationEngine, load_engine
 
 SOURCE = "Amnesty's Russia and Eurasia director Pavel Orlov said the vote would take place at 10:15 pm on Tuesday."
 GOOD = "O diretor da Anistia para a Rússia e a Eurásia, Pavel Orlov, disse que a votação ocorreria às 22h15 de terça-feira."
@@ -376,15 +376,22 @@ def test_a_lost_minus_sign_is_a_changed_number() -> None:
 
 def test_an_amount_that_loses_its_money_is_a_mismatch():
     """``€12.50`` written ``12.50`` with no currency anywhere in the translation is not the same
-    amount; the currency written after the number, as a word elsewhere, or in Russian words is."""
+    amount (the engine writes the currency back; the evidence says how); the currency written after
+    the number, as a word elsewhere, or in Russian words is."""
     from newsmt import score_texts
 
     source = "Shares rose to €12.50 on Monday, and the meal cost £8."
-    cases = [("As ações subiram para 12,50 na segunda-feira, e a refeição custou 8 libras.", ["EUR 12.50"]),
+    cases = [("As ações subiram para 12,50 na segunda-feira, e a refeição custou 8 libras.", ["12,50 -> EUR 12,50"]),
              ("As ações subiram para 12,50 € na segunda-feira, e a refeição custou £8.", []),
              ("As ações subiram para 12,50 euros na segunda-feira, e a refeição custou 8 libras esterlinas.", [])]
     records = score_texts([source] * len(cases), [c[0] for c in cases], "en", "pt")
     assert [r["evidence"].get("number_mismatch", []) for r in records] == [c[1] for c in cases], records
     russian = score_texts(["Her deals are worth up to £1.5 million."] * 2,
                           ["Её контракты стоят до 1,5 млн.", "Её контракты стоят до 1,5 млн фунтов."], "en", "ru")
-    assert [r["evidence"].get("number_mismatch", []) for r in russian] == [["GBP 1.5 million"], []], russian
+    assert [r["evidence"].get("number_mismatch", []) for r in russian] == [["1,5 -> GBP 1,5"], []], russian
+    engine = load_engine("en", "pt")
+    try:
+        out = engine.translate_texts(["Shares rose 3% to €12.50 at 3pm GMT on 2023-05-01."])[0]
+    finally:
+        engine.close()
+    assert "€12,50" in out.text and out.flags == ["repaired"], out  # the model wrote "12.50", the euro gone

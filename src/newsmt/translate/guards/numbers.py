@@ -180,10 +180,13 @@ def _roman(text: str) -> list[Quantity]:
 
 def format_number(num: Quantity, lang: Language) -> str:
     """``num`` written in the convention of ``lang`` (grouping kept only where the source grouped)."""
-    if num.value == num.token:
+    if num.value == num.token and "." not in num.token:
         return num.token
     group, dec = number_format(lang)
     head, _, frac = num.value.partition(".")
+    written = re.search(r"[.,](\d+)$", num.token)  # the decimals as written: "12.50" is not "12,5"
+    if frac and written and written.group(1).startswith(frac) and not written.group(1)[len(frac):].strip("0"):
+        frac = written.group(1)
     if num.grouped:
         first = len(head) % 3 or 3
         head = group.join([head[:first]] + [head[i:i + 3] for i in range(first, len(head), 3)])
@@ -233,7 +236,12 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: Language, tgt
         if units and not compatible(units, target_units) and not _converted(num, units, q, target_units):
             missing.append(_with_unit(num, source, src_lang))
         elif units & CURRENCIES and not target_units and not mentions(target, units & CURRENCIES, tgt_lang):
-            missing.append(_with_unit(num, source, src_lang))  # the amount without its money: "€12.50" -> "12.50"
+            money = source[unit_span(source, num.start, num.end, src_lang)[0]:num.start]  # "€12.50" -> "12.50"
+            if money:  # written before the amount in the source: so in the target, with its figures
+                edits.append((q.start, q.end, money + format_number(num, tgt_lang)))
+                changed.append(f"{q.token} -> {edits[-1][2]}")
+            else:
+                missing.append(_with_unit(num, source, src_lang))
         elif q.kind == ORDINAL and ordinal_form(q.token, tgt_lang):
             edits.append((q.start, q.end, ordinal_form(q.token, tgt_lang)))
     for num in unmatched:
