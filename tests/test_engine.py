@@ -160,7 +160,10 @@ def test_markdown_links_keep_their_targets(en_pt: TranslationEngine) -> None:
     out = [t.text for t in en_pt.translate_texts(src)]
     assert "](https://www.amnesty.org/en/latest/news/)" in out[0] and out[0].count("[") == 1
     assert "](https://en.wikipedia.org/wiki/Court_(law))" in out[1] and "5" in out[1]
-    assert g.attach_links("Sem colchetes.", ["https://x.org"]) == "Sem colchetes <https://x.org>."  # never dropped: an autolink
+    assert g.attach_links("Sem colchetes.", ["(https://x.org)"]) == "Sem colchetes <https://x.org>."  # never dropped: an autolink
+    # a reference link's label must match its definition: the model translated "[report]" to "[relatório]"
+    out = en_pt.translate_texts(["Visit <https://example.com/report> or read the [full report][report] for more information."])[0]
+    assert "<https://example.com/report>" in out.text and "][report]" in out.text and out.text.count("[") == 2, out
 
 
 def test_markdown_emphasis_goes_round_the_model(en_pt: TranslationEngine, sample_article: Path) -> None:

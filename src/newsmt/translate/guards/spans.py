@@ -6,8 +6,9 @@
   model's broken form of that same item (``-JaneRoe``, ``"BobJones``, ``b>``), one target token
   per item, never a word the source also has outside its spans nor another item; quotes and
   brackets the model put around an item are dropped (``strip_stray_marks``).
-- Markdown inline links: ``detach_links`` hands the model ``[text]`` without the target (models
-  mangle ``](``), ``attach_links`` puts each target back after its translated ``[text]``.
+- Markdown links: ``detach_links`` hands the model ``[text]`` without the target or the reference
+  label (models mangle ``](`` and translate a label), ``attach_links`` puts each back after its
+  translated ``[text]``; an autolink ``<https://...>`` is one protected item.
 - Markdown inline code: ``detach_code`` hands the model a placeholder word per code span (``XCAZ``,
   which models copy; they translate or re-quote the code itself), ``attach_code`` puts the code back.
 """
@@ -19,8 +20,10 @@ from difflib import SequenceMatcher
 
 from .typography import pair_items
 
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]+>")  # Markdown's <https://...>: one item
 _PROTECTED = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"]+"  # URLs
+    _AUTOLINK.pattern
+    + r"|(?:https?://|www\.)[^\s<>\"]+"  # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
     r"|(?<![\w@#])[@#][^\W\d]\w{1,49}"  # @handles and #hashtags
     r"|</?[A-Za-z][\w-]*(?:\s[^<>]{0,200})?/?>",  # HTML tags
@@ -69,7 +72,8 @@ def repair_protected(source_items: list[str], target: str, source: str = "") -> 
     missing: list[str] = []
     for item, n in Counter(source_items).items():
         for _ in range(n - min(n, len(occurrences(item, target)))):
-            span = _tag_form(item, target) if item.startswith("<") else _broken_form(item, target, kept, words)
+            tag = item.startswith("<") and not _AUTOLINK.fullmatch(item)
+            span = _tag_form(item, target) if tag else _broken_form(item, target, kept, words)
             if span is None:
                 missing.append(item)
                 continue
@@ -162,15 +166,17 @@ def strip_stray_marks(target: str, source: str, items: list[str]) -> str:
 
 
 # ---- Markdown inline links --------------------------------------------------------------------
-MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)")  # [text](target)
+# [text](target) and the reference form [text][label]: the destination a link's text is followed by
+MD_LINK = re.compile(r"\[([^\[\]\n]+)\](\((?:[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)|\[[^\[\]\n]*\])")
 _BRACKETED = re.compile(r"\[[^\[\]]+\]")
 _END_PUNCT = re.compile(r"[.!?…\"')\]]*$")
 
 
 def detach_links(text: str) -> tuple[str, list[str]]:
-    """``[text](target)`` -> ``[text]`` and the targets in order: models mangle ``](`` but keep
-    ``[text]`` around the translated link text."""
-    if "](" not in text:
+    """``[text](target)`` and ``[text][label]`` -> ``[text]``, and what followed it in order: models
+    mangle ``](`` and translate a label (which must match its definition), but keep ``[text]``
+    around the translated link text."""
+    if "](" not in text and "][" not in text:
         return text, []
     targets: list[str] = []
 
@@ -182,20 +188,19 @@ def detach_links(text: str) -> tuple[str, list[str]]:
 
 
 def attach_links(text: str, targets: list[str]) -> str:
-    """Put each link target back after the matching ``[…]`` of the translation, in order; a target
-    whose brackets the model lost is written after the sentence text as ``<target>``, so no link is
-    dropped."""
+    """Put each destination back after the matching ``[…]`` of the translation, in order; one whose
+    brackets the model lost is written after the sentence text (a target as the autolink
+    ``<target>``, a label as ``[label]``), so no link is dropped."""
     if not targets:
         return text
     spans = list(_BRACKETED.finditer(text))[:len(targets)]
     for m, target in reversed(list(zip(spans, targets))):
-        text = text[:m.end()] + f"({target})" + text[m.end():]
+        text = text[:m.end()] + target + text[m.end():]
     rest = targets[len(spans):]
     if rest:  # as autolinks: still links, in Markdown and as text
         cut = _END_PUNCT.search(text).start()
-        text = text[:cut] + "".join(f" <{t}>" for t in rest) + text[cut:]
+        text = text[:cut] + "".join(f" <{t[1:-1]}>" if t.startswith("(") else f" {t}" for t in rest) + text[cut:]
     return text
-
 
 
 # ---- Markdown inline code -----------------------------------------------------------------------
