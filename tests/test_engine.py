@@ -184,6 +184,8 @@ def test_markdown_emphasis_goes_round_the_model(en_pt: TranslationEngine, sample
         assert len(found) == 1 and found[0] in p and found[0] != word, (md, m)
         assert re.sub("[*_]", "", m) == re.sub("[*_]", "", p)
     assert marked[-1] == "O relatório *não* foi publicado, disse o **ministro**."
+    struck = en_pt.translate_texts(["The plan was ~~approved~~ rejected by the council on Friday."])[0].text
+    assert "~~" in struck and "rejeitado" in struck and "aprovado pelo" not in struck, struck  # was "foi aprovado pelo"
 
 
 def test_emphasis_pairs_as_markdown_does() -> None:
@@ -198,6 +200,8 @@ def test_emphasis_pairs_as_markdown_does() -> None:
         assert g.place_emphasis(bare, bare, found, ("en", "pt"), [bare[e.start:e.end] for e in found]) == text
     assert g.detach_emphasis("Follow @_user_ at www.site.org/*path*/x.")[1] == []  # a handle, a URL: never emphasis
     assert g.detach_emphasis(" and ".join(f"*w{i}*" for i in range(40)))[1] == []  # not prose: left to the model
+    bare, found = g.detach_emphasis("The count was 14 ~~12~~, and ~~a **big** one~~ was not.")  # struck: taken out whole
+    assert bare == "The count was 14, and was not." and [(e.start, e.struck) for e in found] == [(16, "12"), (22, "a **big** one")]
     bare, found = g.detach_emphasis("**a *b* c** d")
     assert bare == "a b c d" and [(bare[e.start:e.end], e.run) for e in found] == [("a b c", "**"), ("b", "*")]
     assert g.place_emphasis(bare, "a b c d", found, ("en", "pt"), ["a b c", "b"]) == "**a *b* c** d"

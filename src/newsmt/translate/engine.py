@@ -230,7 +230,7 @@ class TranslationEngine:
         job.text = g.place_symbols(job.marks, job.text)
         job.text = g.restore_spelling(job.text, job.spelt)
         if job.emphasis:  # placed where the translation has each emphasized text translated alone, else aligned
-            alone = [g.normalize_source(job.bare[e.start:e.end]) for e in job.emphasis]
+            alone = [g.normalize_source(e.struck or job.bare[e.start:e.end]) for e in job.emphasis]
             yield alone
             job.text = g.place_emphasis(job.bare, job.text, job.emphasis, (self.src, self.tgt), [hyps[a].text for a in alone])
         job.text = g.attach_code(job.text, job.codes)
