@@ -110,8 +110,8 @@ def place_emphasis(source: str, target: str, emphasis: list[Emphasis], pair: tup
     marks: list[tuple[int, int, int, str]] = []
     for e, text in zip(emphasis, alone):
         if e.struck:
-            spot = point(source, target, e.start, lexicon)
-            marks.append((spot, 2, 0, f"~~{text.strip()}~~ " if spot == 0 else f" ~~{text.strip()}~~"))
+            spot, text = point(source, target, e.start, lexicon), text.strip() or e.struck
+            marks.append((spot, 2, 0, f"~~{text}~~ " if spot == 0 else f" ~~{text}~~"))
     for w in wraps:
         a, b = w.start, w.end
         for s, e in links:
