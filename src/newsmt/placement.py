@@ -6,8 +6,10 @@ stand in its translation, which was made without them: the one placement of the 
 free (elements never cross; they may nest the way they nest in the source; those found verbatim
 are placed before the others):
 
-1. the element's text itself, where the translation contains it (names, numbers, URLs; case
-   ignored): the occurrence nearest its relative position in the source sentence;
+1. the element's text itself, where the translation contains it as whole words (names, numbers,
+   URLs; case ignored): the occurrence nearest its relative position in the source sentence;
+   ``approx``: the element's text translated alone, where the caller has it (``alone``) and the
+   translation contains it;
 2. ``approx``: an element holding the whole sentence (but its final punctuation) holds the whole
    translation (but its own);
 3. ``approx``: the target words aligned to the element's words: alike words (case and accents
@@ -174,10 +176,10 @@ def _approximate(src: str, tgt: str, a: int, b: int, lexicon: Lexicon | None, al
 def translated(src: str, base: int, tgt: str, links: list[Link], inline: bool = False,
                lexicon: Lexicon | None = None, alone: list[str] | None = None) -> tuple[list[Wrap], list[Link]]:
     """Elements of the source sentence ``src`` (at offset ``base``) placed in its translation ``tgt``
-    (see the module docstring): first every one found verbatim, then the others in text order.
-    ``alone``: each element's text translated on its own, where the caller has it; found in ``tgt``,
-    it is the element's place (before rule 2).
-    Returns the wraps and the elements left over.
+    (see the module docstring): first every one found verbatim, then by its text translated
+    ``alone`` (each element's, where the caller has it), then the others in text order; an
+    element's final marks (``Need:``) come with it where ``tgt`` has them there too. Returns the
+    wraps and the elements left over.
 
     ``inline``: an element nested in another in the source may be nested the same way in the
     translation, and an empty one (an image, a line break) is placed at a point (``point``), never
