@@ -105,7 +105,8 @@ def alternatives_of(docs: list[Document], cfg: PipelineConfig, resources: Any, n
         mine = others.get(id(d), {})
         texts = []
         for k in range(max(map(len, mine.values()), default=0)):
-            swapped = {sid: alts[k] for sid, alts in mine.items() if k < len(alts)}
+            swapped = {sid: dataclasses.replace(alts[k], inline=d.translations[sid].inline)  # its spans alone: the same
+                       for sid, alts in mine.items() if k < len(alts)}
             texts.append(write(dataclasses.replace(d, translations={**d.translations, **swapped})))
         out[id(d)] = list(dict.fromkeys(texts))
     return out
