@@ -164,6 +164,8 @@ def test_markdown_links_keep_their_targets(en_pt: TranslationEngine) -> None:
     # a reference link's label must match its definition: the model translated "[report]" to "[relatório]"
     out = en_pt.translate_texts(["Visit <https://example.com/report> or read the [full report][report] for more information."])[0]
     assert "<https://example.com/report>" in out.text and "][report]" in out.text and out.text.count("[") == 2, out
+    out = en_pt.translate_texts(["The first line ends here<br>and the second line follows it."])[0]  # <br> was dropped
+    assert "<br>" in out.text and "and" not in out.text and not out.flags, out
 
 
 def test_markdown_emphasis_goes_round_the_model(en_pt: TranslationEngine, sample_article: Path) -> None:

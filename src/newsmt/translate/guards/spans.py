@@ -205,6 +205,8 @@ def attach_links(text: str, targets: list[str]) -> str:
 
 # ---- Markdown inline code -----------------------------------------------------------------------
 _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # `code`, ``a ` b``
+_VOID = re.compile(r"<(?:br|wbr|img)\b[^<>]{0,500}>", re.IGNORECASE)  # a line break, an image: a point of the text
+_KEPT = re.compile(f"{_CODE.pattern}|{_VOID.pattern}", re.IGNORECASE)
 
 
 def stand_in_word(prefix: str, i: int) -> str:
@@ -225,16 +227,18 @@ def _code_mark(i: int) -> str:
 
 
 def detach_code(text: str) -> tuple[str, list[str]]:
-    """Each inline code span -> its placeholder; the spans in order."""
-    if "`" not in text:
+    """Each inline code span, and each inline HTML line break or image (the model dropped
+    ``here<br>and``: a tag stands apart from the words beside it, which the model then reads as
+    words), -> its placeholder; the spans in order."""
+    if "`" not in text and "<" not in text:
         return text, []
     codes: list[str] = []
 
     def keep(m: re.Match) -> str:
         codes.append(m.group())
-        return _code_mark(len(codes) - 1)
+        return _code_mark(len(codes) - 1) if m.group()[0] == "`" else f" {_code_mark(len(codes) - 1)} "
 
-    return _CODE.sub(keep, text), codes
+    return _KEPT.sub(keep, text), codes
 
 
 def fence_code(text: str, ranges: list[tuple[int, int]]) -> str:
