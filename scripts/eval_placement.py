@@ -54,31 +54,37 @@ def words(text: str) -> set[str]:
     return {fold(w) for w in _WORD.findall(text)}
 
 
+def sentence_spans(part: str, kinds: tuple[str, ...]):
+    """(page, sentence, its spans of ``kinds``) for every sentence of the pages of ``part``, read as
+    ``newsmt translate`` reads a page."""
+    from newsmt.segment import segment_document
+    from newsmt.sources import read_text
+
+    for name, html in pages(part):
+        doc = segment_document(read_text(html, "html", "en", doc_id=name)[0])
+        for s in doc.sentences():
+            yield name, s, [x for x in doc.spans if s.start <= x.start < x.end <= s.end and x.kind in kinds]
+
+
 def f1(got: set[str], ref: set[str]) -> float:
     both = len(got & ref)
     return 0.0 if not both else 2 * both / (len(got) + len(ref))
 
 
 def run(part: str, show: bool) -> None:
-    from newsmt.segment import segment_document
-    from newsmt.sources import read_text
     from newsmt.translate.engine import load_engine
     from newsmt.placement import Link, pair_lexicon, translated
 
     engine = load_engine("en", "pt")
     lexicon = pair_lexicon("en", "pt")
+    found = [row for row in sentence_spans(part, ("link", "emphasis", "strong", "code")) if row[2]]
     cases = []  # (page, sentence, translation, the sentence's spans, index of the span, its text)
-    for name, html in pages(part):
-        doc = segment_document(read_text(html, "html", "en", doc_id=name)[0])
-        sents = list(doc.sentences())
-        for s, t in zip(sents, engine.translate_texts([s.text for s in sents])):
-            mine = [x for x in doc.spans if s.start <= x.start < x.end <= s.end
-                    and x.kind in ("link", "emphasis", "strong", "code")]
-            links = [Link(x.start, x.end, str(i)) for i, x in enumerate(mine)]
-            for i, x in enumerate(mine):
-                text = " ".join(doc.text[x.start:x.end].split())
-                if text:
-                    cases.append((name, s, t.text, links, i, text))
+    for (name, s, mine), t in zip(found, engine.translate_texts([s.text for _, s, _ in found])):
+        links = [Link(x.start, x.end, str(i)) for i, x in enumerate(mine)]
+        for i, x in enumerate(mine):
+            text = " ".join(s.text[x.start - s.start:x.end - s.start].split())
+            if text:
+                cases.append((name, s, t.text, links, i, text))
     refs = engine.translate_texts([case[-1] for case in cases])
     engine.close()
     alone = {(id(s), i): ref.text for (_, s, _, _, i, _), ref in zip(cases, refs)}
@@ -112,24 +118,20 @@ def markdown(part: str, show: bool) -> None:
     ``*text*`` or ``**text**`` in its sentence (where Markdown reads that as emphasis), translated whole."""
     from markdown_it import MarkdownIt
 
-    from newsmt.segment import segment_document
-    from newsmt.sources import read_text
     from newsmt.translate.engine import load_engine
 
     engine = load_engine("en", "pt")
     cases = []  # (sentence, the sentence as Markdown with the span emphasized, the span's text, delimiter)
-    for name, html in pages(part):
-        doc = segment_document(read_text(html, "html", "en", doc_id=name)[0])
-        for s in doc.sentences():
-            for x in doc.spans:
-                a, b = x.start - s.start, x.end - s.start
-                text = s.text[a:b].strip()
-                if x.kind in ("emphasis", "strong") and 0 <= a < b <= len(s.text) and text and not re.search("[*_`]", s.text):
-                    a += len(s.text[a:b]) - len(s.text[a:b].lstrip())
-                    run = "**" if x.kind == "strong" else "*"
-                    md = s.text[:a] + run + text + run + s.text[a + len(text):]
-                    if any(c.type.endswith("_open") for c in MarkdownIt().parseInline(md)[0].children):  # valid
-                        cases.append((s.text, md, text, run))
+    for _, s, mine in sentence_spans(part, ("emphasis", "strong")):
+        for x in mine if not re.search("[*_`]", s.text) else []:
+            a, b = x.start - s.start, x.end - s.start
+            text = s.text[a:b].strip()
+            if text:
+                a += len(s.text[a:b]) - len(s.text[a:b].lstrip())
+                run = "**" if x.kind == "strong" else "*"
+                md = s.text[:a] + run + text + run + s.text[a + len(text):]
+                if any(c.type.endswith("_open") for c in MarkdownIt().parseInline(md)[0].children):  # valid
+                    cases.append((s.text, md, text, run))
     plain, marked = (engine.translate_texts([c[k] for c in cases]) for k in (0, 1))
     engine.close()
     kept = copied = same = 0

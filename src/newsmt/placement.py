@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .translate.letters import fold
+from .translate.letters import fold, standalone
 
 if TYPE_CHECKING:
     from .translate.lexicon import Lexicon
@@ -135,8 +135,7 @@ def _found(text: str, tgt: str, ratio: float) -> Iterator[tuple[int, int]]:
     text = " ".join(text.split())
     if not text:
         return
-    pattern = ("(?<!\\w)" if text[0].isalnum() else "") + re.escape(text) + ("(?!\\w)" if text[-1].isalnum() else "")
-    hits = [m.span() for m in re.finditer(pattern, tgt, re.IGNORECASE)]
+    hits = [m.span() for m in re.finditer(standalone(text), tgt, re.IGNORECASE)]
     yield from sorted(hits, key=lambda h: (abs(h[0] / max(len(tgt), 1) - ratio), h[0]))
 
 
@@ -187,10 +186,11 @@ def translated(src: str, base: int, tgt: str, links: list[Link], inline: bool = 
     spans = [(max(x.start, base) - base, min(x.end, base + len(src)) - base) for x in links]
     placed: dict[int, Wrap] = {}
     hints = alone or [""] * len(links)
+    tails = [_END_MARKS.search(src[a:b].rstrip()).group() for a, b in spans]  # final marks, where tgt has them too
     for find, cls in ((_verbatim, ""), (_alone, "approx"), (_approximate, "approx")):
         for i, (link, (a, b)) in enumerate(zip(links, spans)):
             if i not in placed and (a < b or not inline):
-                tail = _END_MARKS.search(src[a:b].rstrip()).group()  # the element's final marks, where tgt has them too
+                tail = tails[i]
                 found = ((s, e + len(tail) * tgt.startswith(tail, e)) for s, e in find(src, tgt, a, b, lexicon, hints[i]))
                 span = next((x for x in found if _fits(x, spans[i], placed, spans, inline)), None)
                 if span is not None:

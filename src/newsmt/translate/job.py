@@ -25,7 +25,7 @@ class Job:
     changed: list[str] = field(default_factory=list)  # values the model got wrong and the guards rewrote
     evidence: dict[str, list[str]] = field(default_factory=dict)  # flag -> what raised it
     links: list[str] = field(default_factory=list)  # Markdown link targets detached from ``norm``
-    codes: list[str] = field(default_factory=list)  # Markdown inline code spans, placeholders in ``norm``
+    codes: list[str] = field(default_factory=list)  # inline code spans, line breaks, images: placeholders in ``norm``
     bare: str = ""  # the source without its Markdown emphasis, code detached: where ``emphasis`` lies
     emphasis: list[g.Emphasis] = field(default_factory=list)  # taken round the model (``guards.emphasis``)
     marks: list[g.Mark] = field(default_factory=list)  # symbols lifted from the source, written back

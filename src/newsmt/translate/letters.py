@@ -1,7 +1,9 @@
 """Letters without their diacritics, as the checks compare words and as a model that lacks a letter
-reads it: ``Łódź`` -> ``Lodz``, ``Søren`` -> ``Soren``, ``Þingvellir`` -> ``Thingvellir``."""
+reads it: ``Łódź`` -> ``Lodz``, ``Søren`` -> ``Soren``, ``Þingvellir`` -> ``Thingvellir``; and a
+text where it stands alone (``standalone``)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -19,3 +21,9 @@ def plain(text: str) -> str:
 def fold(word: str) -> str:
     """Lower case without accents (``Rússia`` -> ``russia``, ``Słania`` -> ``slania``)."""
     return plain(word.lower())
+
+
+def standalone(text: str) -> str:
+    """A regex for ``text`` where it is no part of a longer word: no letter or digit beside an end
+    that is one (``euros``, ``€``, ``US$``)."""
+    return ("(?<!\\w)" if text[:1].isalnum() else "") + re.escape(text) + ("(?!\\w)" if text[-1:].isalnum() else "")

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ...languages import Language
+from ..letters import standalone
 from .spans import protected_spans, stand_in_word
 
 _MATH = frozenset("<>^")  # ASCII mathematical signs that are symbols (not + = ~ |; ^ of 10^6); every non-ASCII one is
@@ -187,7 +188,7 @@ def place_symbols(marks: list[Mark], target: str) -> str:
 
 def _stood_in(mark: Mark, target: str) -> tuple[int, int, str] | None:
     """The stand-in word of the translation (``XLAZ``: models copy it where the run belongs), replaced by its run."""
-    m = re.search(rf"(?<!\w){mark.key}(?!\w)", target)
+    m = re.search(standalone(mark.key), target)
     return (m.start(), m.end(), mark.symbols) if m else None
 
 

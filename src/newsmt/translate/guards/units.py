@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from ...languages import Language
+from ..letters import standalone
 from .packs import alternation
 
 # symbols and codes, read in every language ("pounds"/"libras" in the packs may be money or weight)
@@ -101,8 +102,7 @@ def unit_span(text: str, start: int, end: int, lang: Language) -> tuple[int, int
 def mentions(text: str, units: frozenset[str], lang: Language) -> bool:
     """Whether ``text`` names any of ``units`` anywhere (sign, code or ``lang``'s word: ``€``, ``EUR``, ``euros``)."""
     forms = [f for unit in sorted(units) for f in _units(lang).by_unit.get(unit, [])]
-    return any(re.search(("(?<!\\w)" if f[0].isalnum() else "") + re.escape(f) + ("(?!\\w)" if f[-1].isalnum() else ""),
-                         text, re.IGNORECASE) for f in forms)
+    return any(re.search(standalone(f), text, re.IGNORECASE) for f in forms)
 
 
 def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
