@@ -72,6 +72,19 @@ def test_a_bad_jsonl_line_is_reported_and_the_rest_processed(tmp_path, command, 
     assert "good" in written and "good2" in written
 
 
+@pytest.mark.parametrize("kind", BAD_LINES)
+def test_score_reports_a_bad_line_and_scores_the_others(tmp_path, kind):
+    pairs = tmp_path / "pairs.jsonl"
+    good = [json.dumps({"src": "The council met on Tuesday.", "tgt": "O conselho reuniu-se na terça-feira."}),
+            json.dumps({"src": "It approved the budget.", "tgt": "Aprovou o orçamento."})]
+    pairs.write_text("\n".join([good[0], BAD_LINES[kind], '{"src": "No translation."}', good[1]]) + "\n", encoding="utf-8")
+    r = newsmt("score", pairs, "--src", "en", "--tgt", "pt", "-o", tmp_path / "scores.jsonl")
+    one_line_error(r, 2)
+    assert f"{pairs}:2: " in r.stderr and f"{pairs}:3: " in r.stderr and "2 of 4 lines" in r.stderr, r.stderr
+    records = [json.loads(x) for x in (tmp_path / "scores.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["line"], r["src"]) for r in records] == [(1, "The council met on Tuesday."), (4, "It approved the budget.")]
+
+
 @pytest.mark.parametrize("command", ["translate", "summarize", "run"])
 def test_inputs_that_share_a_name_never_overwrite_each_other(tmp_path, command):
     for rel, text in [("a/story.txt", "First story. It has a sentence."), ("b/story.txt", "Second story. Another one."),

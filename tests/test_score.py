@@ -99,15 +99,15 @@ def test_a_word_of_a_longer_name_is_checked_where_the_model_keeps_it_alone(score
 def test_read_pairs_reads_aligned_files_and_jsonl(tmp_path: Path) -> None:
     (tmp_path / "src.txt").write_text("One.\nTwo.\n", encoding="utf-8")
     (tmp_path / "tgt.txt").write_text("Um.\nDois.\n", encoding="utf-8")
-    assert list(read_pairs(tmp_path / "src.txt", tmp_path / "tgt.txt")) == [("One.", "Um."), ("Two.", "Dois.")]
-    (tmp_path / "pairs.jsonl").write_text(json.dumps({"src": "One.", "tgt": "Um."}) + "\n\n", encoding="utf-8")
-    assert list(read_pairs(tmp_path / "pairs.jsonl")) == [("One.", "Um.")]
+    assert read_pairs(tmp_path / "src.txt", tmp_path / "tgt.txt") == ([(1, "One.", "Um."), (2, "Two.", "Dois.")], [])
     (tmp_path / "short.txt").write_text("Um.\n", encoding="utf-8")
     with pytest.raises(InputError, match="line-aligned"):
-        list(read_pairs(tmp_path / "src.txt", tmp_path / "short.txt"))
-    (tmp_path / "bad.jsonl").write_text('{"src": "x"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match="bad.jsonl:1"):
-        list(read_pairs(tmp_path / "bad.jsonl"))
+        read_pairs(tmp_path / "src.txt", tmp_path / "short.txt")
+    lines = [json.dumps({"src": "One.", "tgt": "Um."}), "", '{"src": "x"}', "{bad", "[1]", json.dumps({"src": "Two.", "tgt": "Dois."})]
+    (tmp_path / "pairs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pairs, errors = read_pairs(tmp_path / "pairs.jsonl")
+    assert pairs == [(1, "One.", "Um."), (6, "Two.", "Dois.")]  # numbered by the file's lines
+    assert [e.split(": ")[0] for e in errors] == [f"{tmp_path / 'pairs.jsonl'}:{n}" for n in (3, 4, 5)]
 
 
 def test_the_engine_scores_with_the_round_trip_and_gives_evidence() -> None:

@@ -293,8 +293,8 @@ class PairScorer:
 
 def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer | QualityScorer) -> list[dict[str, Any]]:
     """One JSON-ready record per pair: ``{"line", "src", "tgt", "score", "flags", "evidence"}``
-    (``line`` 1-based), the pairs read as one text. With a ``QualityScorer`` (no model the other
-    way) the checks by value still run; omissions and additions need the round trip."""
+    (``line`` 1-based), the pairs read as one text. With a ``QualityScorer`` (no model the other way) the checks by value still run; omissions
+    and additions need the round trip."""
     if isinstance(scorer, QualityScorer):  # no model the other way: every check but the round trip
         with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
             scored = pair.score(sources, translations, context=True)
@@ -304,27 +304,34 @@ def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer 
             for i, (s, t, r) in enumerate(zip(sources, translations, scored), 1)]
 
 
-def read_pairs(source: Path, translation: Path | None = None) -> list[tuple[str, str]]:
-    """(source, translation) per line: two line-aligned text files, or one JSONL file whose records
-    have ``src`` and ``tgt``. Files are decoded as every input is; InputError (exit 2) names the
-    file and line of what is wrong."""
+def read_pairs(source: Path, translation: Path | None = None) -> tuple[list[tuple[int, str, str]], list[str]]:
+    """(line number, source, translation) per pair, and what is wrong with each line that holds
+    none: two line-aligned text files, or one JSONL file whose records have ``src`` and ``tgt``
+    (blank lines skipped; a bad line costs only itself). Files are decoded as every input is; an
+    unreadable file or files of unequal length raise InputError (exit 2)."""
     from .sources import file_lines
     from .sources.jsonl import parse_record
 
     if translation is None:
-        pairs = []
+        pairs, errors = [], []
         for n, line in enumerate(file_lines(source), 1):
-            if line.strip():
+            if not line.strip():
+                continue
+            try:
                 rec = parse_record(line, f"{source}:{n}")
-                if not (isinstance(rec.get("src"), str) and isinstance(rec.get("tgt"), str)):
-                    raise InputError(f"{source}:{n}: expected string fields \"src\" and \"tgt\"")
-                pairs.append((rec["src"], rec["tgt"]))
-        return pairs
+            except InputError as e:
+                errors.append(str(e))
+                continue
+            if isinstance(rec.get("src"), str) and isinstance(rec.get("tgt"), str):
+                pairs.append((n, rec["src"], rec["tgt"]))
+            else:
+                errors.append(f"{source}:{n}: expected string fields \"src\" and \"tgt\"")
+        return pairs, errors
     src_lines, tgt_lines = file_lines(source), file_lines(translation)
     if len(src_lines) != len(tgt_lines):
         raise InputError(f"{source} has {len(src_lines)} lines but {translation} has {len(tgt_lines)}: "
                          "they must be line-aligned")
-    return list(zip(src_lines, tgt_lines))
+    return [(n, s, t) for n, (s, t) in enumerate(zip(src_lines, tgt_lines), 1)], []
 
 
 def summary_line(records: list[dict[str, Any]], seconds: float | None = None) -> str:

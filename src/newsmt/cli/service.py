@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import CONFIG, OUTFILE, OVERRIDES, app, command, language, output_paths
+from .common import CONFIG, OUTFILE, OVERRIDES, app, command, fail, language, output_paths
 
 
 @command(app, "serve")
@@ -86,8 +86,12 @@ def score_cmd(
 
     src, tgt = language(src), language(tgt)
     start = time.perf_counter()
-    pairs = read_pairs(source, translation)
-    records = score_texts([s for s, _ in pairs], [t for _, t in pairs], src, tgt, threshold)
+    pairs, errors = read_pairs(source, translation)
+    for error in errors:
+        typer.echo(f"newsmt: error: {error}", err=True)
+    records = score_texts([s for _, s, _ in pairs], [t for _, _, t in pairs], src, tgt, threshold) if pairs else []
+    for record, (n, _, _) in zip(records, pairs):
+        record["line"] = n  # the line of the file
     lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     file, folder = output_paths(output)
     if folder is not None:  # one result: <source stem>.scores.jsonl in that folder
@@ -95,9 +99,12 @@ def score_cmd(
         file = folder / f"{safe_filename(source.stem)}.scores.jsonl"
     if file is None:
         typer.echo(lines, nl=False)
-    else:
+    elif records:
         try:
             write_atomic(file, lines)
         except OSError as e:
             raise OutputError(f"cannot write {file}: {e.strerror or e}") from None
     typer.echo(summary_line(records, time.perf_counter() - start), err=True)
+    if errors:
+        fail(f"{len(errors)} of {len(errors) + len(pairs)} lines could not be scored (see above)"
+             + ("; the others were scored" if pairs else ""), 2)
