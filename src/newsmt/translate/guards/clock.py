@@ -25,6 +25,22 @@ _TIME_24 = re.compile(r"(?<![\d.,:])(\d{1,2})(?:(:)(\d{2})|(\.)(\d{2})|h(\d{2})?
 _ZONES = ["GMT", "UTC", "hrs"]
 _SECONDS = re.compile(r"[.:]\d")  # "4:41.30", "1:09:02": a duration, read as written
 _ZONE_24 = re.compile(r"\s?(?:GMT|UTC|BST|CES?T|EES?T|WES?T|MSK)\b")  # "10:15 BST": wire style, 24 h
+_ZONE = re.compile(r"\s?(GMT|UTC|BST|CES?T|EES?T|WES?T|MSK|[ECMP][SD]?T)(?!\w)")
+
+
+def zone_after(text: str, end: int) -> str:
+    """The time zone written after a clock time that ends at ``end`` (``GMT``, ``EST``; ``UTC`` of
+    ``UTC+3``, whose offset is a number), or ""."""
+    m = _ZONE.match(text, end)
+    return m.group(1) if m else ""
+
+
+def zone_kept(zone: str, text: str, lang: Language) -> bool:
+    """Whether ``text`` names the time ``zone``: as written, or in ``lang``'s words for it or for
+    the place's own time (its pack's ``[clock.zones]`` stems: ``GMT`` = ``по Гринвичу``, ``MDT`` =
+    ``по горному времени``, ``local`` = ``по местному времени``)."""
+    low, zones = text.lower(), _rules(lang).zones
+    return bool(re.search(rf"\b{zone}\b", text)) or any(w in low for w in zones.get(zone, ()) + zones.get("local", ()))
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,7 @@ class _Rules:
         self.at_re = re.compile(rf"(?<!\w)(?:{at})\s(\d{{1,2}})(?![\d\w:.,h%])", re.IGNORECASE) if at else None
         self.range_re = re.compile(rf"\s?(?:{alternation(c.get('range', []))})\s?$") if c.get("range") else None
         self.early_re, self.late_re = word_pattern(c.get("early", [])), word_pattern(c.get("late", []))
+        self.zones = {k: tuple(w.lower() for w in v) for k, v in c.get("zones", {}).items()}  # GMT = "по Гринвичу"
 
 
 @lru_cache(maxsize=64)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ...languages import Language
-from .clock import clock_times, format_time, shifted
+from .clock import clock_times, format_time, shifted, zone_after, zone_kept
 from .dates import date_facts, date_facts_known, fact_spans, ordinal_form, repair_fact
 from .numwords import fraction_words, fractions, with_halves, word_numbers
 from .packs import alternation
@@ -242,6 +242,10 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: Language, tgt
                 changed.append(f"{q.token} -> {edits[-1][2]}")
             else:
                 missing.append(_with_unit(num, source, src_lang))
+        elif num.kind == TIME and source and (zone := zone_after(source, num.end)) \
+                and not zone_kept(zone, target, tgt_lang):
+            edits.append((q.end, q.end, " " + zone))  # "10:45 GMT" -> "10:45": the zone written back after the time
+            changed.append(f"{q.token} -> {q.token} {zone}")
         elif q.kind == ORDINAL and ordinal_form(q.token, tgt_lang):
             edits.append((q.start, q.end, ordinal_form(q.token, tgt_lang)))
     for num in unmatched:
