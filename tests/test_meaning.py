@@ -79,6 +79,19 @@ def test_clock_times_match_by_minute_of_the_day() -> None:
     assert check("Police arrested 12 in the morning raids.", "A polícia prendeu 12 pessoas nas operações da manhã.")[1] == []
 
 
+def test_a_time_zone_the_translation_drops_is_written_back() -> None:
+    """``Posted at 10:45 GMT`` came back ``Publicado às 10:45``; a zone in the target language's
+    words (``по Гринвичу``) or as the place's own time (``по местному времени``) is kept."""
+    assert check("Posted at 10:45 GMT", "Publicado às 10:45") == ("Publicado às 10:45 GMT", [])
+    assert check("The rally starts at 7 p.m. ET.", "O comício começa às 19h.") == ("O comício começa às 19h ET.", [])
+    for target in ("в 10:45 по Гринвичу", "в 10:45 GMT", "около 10:45 по местному времени"):
+        assert check("It struck at 10:45 GMT.", f"Это случилось {target}.", "en", "ru") == (f"Это случилось {target}.", [])
+    en, pt = language("en"), language("pt")
+    source = "The talks ended at 10:00 BST."
+    assert g.repair_numbers(g.quantities(source, en), "As conversas terminaram às 10h.", en, pt, (), source).changed \
+        == ["10h -> 10h BST"]
+
+
 def test_an_unmarked_english_time_is_read_from_its_context() -> None:
     """``10:15`` without am/pm: the end of a range, the sentence's day words, seconds or a 24-hour
     zone decide; with no such sign either reading is accepted."""
@@ -675,6 +688,34 @@ def test_symbols_are_kept_where_the_model_loses_them(en_pt: TranslationEngine) -
     assert "±2" in prefix.text and "R$" not in prefix.text
     assert "(" not in bye.text
     assert not any(t.flags for t in (smiley, plus_minus, below, prefix, bye))
+
+
+def test_short_texts_come_back_whole_and_nothing_more(en_pt: TranslationEngine) -> None:
+    """Probes of headlines and one-word strings: the model ended them with a comma (``Hello`` ->
+    ``Olá,``), mid-phrase (``Thanks`` -> ``Obrigado por``), with an empty pair of brackets
+    (``Breaking news ()``), or wrote a memorized sentence (``Thank you`` -> ``Obrigado por enviar uma
+    edição.``); a quote closed at the end stays (it was taken for one opened)."""
+    hello, thanks, thank_you, breaking, quoted, what = en_pt.translate_texts(
+        ["Hello", "Thanks", "Thank you", "Breaking news", 'NY nanny sues couple over firing after "racist" text', "What?!"])
+    assert hello.text == "Olá" and thanks.text == "Obrigado" and thank_you.text == "Obrigado"
+    assert "(" not in breaking.text and ")" not in breaking.text
+    assert quoted.text.endswith('"racista"') and quoted.text.count('"') == 2
+    assert what.text.endswith("?!")
+
+
+def test_what_the_model_writes_round_nothing_is_dropped() -> None:
+    cases = {("Olá,", "Hello"): "Olá", ("Notícias ()", "News"): "Notícias", ("Bye (", "Bye"): "Bye",
+             ("Olá, (", "Hello"): "Olá", ('Ele disse "', "He said"): "Ele disse",
+             ('Ele disse: "Vamos"', "He said: 'We will'"): 'Ele disse: "Vamos"',  # closed, not opened
+             ('Vamos lá. "', 'Come on."'): 'Vamos lá. "', ("Ele disse:", "He said:"): "Ele disse:",
+             ('Conhecido como "mata", "safári" ou "passada"', "Known as 'bush', 'safari' or 'walk'"):
+                 'Conhecido como "mata", "safári" ou "passada"',
+             ("A função f() é lenta", "The f() function is slow"): "A função f() é lenta"}
+    assert {k: g.strip_dangling(*k) for k in cases} == cases
+    en, pt = language("en"), language("pt")
+    assert g.unfinished("Obrigado por", "Thanks", en, pt) and not g.unfinished("Obrigado por", "Thanks for", en, pt)
+    assert g.overlong("Thank you", "Obrigado por enviar uma edição.") and not g.overlong("Não acredito.", "I don't believe it.")
+    assert not g.overlong("Intimidaram-me!", "They intimidated me!")
 
 
 def test_a_minus_sign_stays_with_its_number(en_pt: TranslationEngine) -> None:

@@ -6,7 +6,8 @@ For each source sentence the engine
    ``;``, ``:``, dash, bracket, ``,``, conjunction, then whitespace outside names, or a character
    window) so nothing is silently truncated, and rejoins the translated parts (flag ``split``;
    ``splitting``); a part whose translation does not cover it (much shorter, digits lost) is
-   translated again in two halves;
+   translated again in two halves, and a text whose translation ends mid-phrase or says far more
+   than its few words, again with a full stop or in quotes (``again``);
 3. translates the unique model inputs in token-length order, in batches of ``batch_tokens``, on
    feeder threads (``flows``): each sentence is a flow that goes on with its checks as soon as its
    inputs are translated, while the model works on the next batch, and its repairs join that
@@ -38,10 +39,11 @@ from ..document import Document, Sentence, Span, Translation
 from ..errors import LanguageError
 from ..languages import Language, resolve
 from . import guards as g
+from .again import cover, finish
 from .backend import Backend, Hypothesis
 from .flows import Flow, run_flows
 from .job import Job, new_job
-from .splitting import covers, fit_parts, halve, isolate, join_pieces, split_long
+from .splitting import fit_parts, isolate, join_pieces, split_long
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import ResolvedModel
@@ -212,7 +214,8 @@ class TranslationEngine:
             yield job.pieces
         found = [hyps[p] for p in job.pieces] if first is None else list(first)
         if len(found) > 1:
-            yield from self._cover(job.pieces, found, hyps)
+            yield from cover(job.pieces, found, hyps)
+        yield from finish(job.pieces[-1], found, hyps, self.src_lang, self.tgt_lang)
         self._assemble(job, found)
         self._check(job)
         if job.lost_numbers:
@@ -243,21 +246,6 @@ class TranslationEngine:
             job.text = g.straighten_quotes(parts[0].text.strip())
             return
         job.text = g.straighten_quotes(join_pieces(job.pieces, [h.text.strip() for h in parts], job.seps).strip())
-
-    @staticmethod
-    def _cover(pieces: list[str], found: list[Hypothesis], hyps: dict[str, Hypothesis]) -> Flow:
-        """Translate again, cut in two, every part of a split sentence whose translation does not cover
-        it (much shorter, or digits lost); keep the new translation when it covers the part or is longer."""
-        halves = {i: parts for i, p in enumerate(pieces) if not covers(p, found[i].text)
-                  for parts in [halve(p)] if len(parts) > 1}
-        if not halves:
-            return
-        yield [h for parts in halves.values() for h, _ in parts]
-        for i, parts in halves.items():
-            texts = [hyps[h].text.strip() for h, _ in parts]
-            text = join_pieces([h for h, _ in parts], texts, [sep for _, sep in parts]).strip()
-            if covers(pieces[i], text) or len(text) > len(found[i].text.strip()):
-                found[i] = Hypothesis(text, found[i].logprob)
 
     def _check(self, job: Job) -> None:
         """Restore protected spans and number formats; note what is still missing."""

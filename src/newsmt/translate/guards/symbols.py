@@ -14,7 +14,11 @@ script) that stands as a word inside the sentence is not lifted but read as a st
 back ``O prefeito de se Нью-Йорк reuniu``). A sentence of symbols alone is not translated.
 ``lost_symbols`` is the scorer's check: the symbols of a source that a translation has neither as
 symbols nor as the target pack's words for them (``numbers`` section, ``[symbol_words]``).
-``strip_dangling`` drops a bracket or quote the model opened at the very end (``Bye`` -> ``Bye (``).
+``strip_dangling`` drops a bracket or quote the model opened at the very end (``Bye`` -> ``Bye (``), a
+clause mark it ended a sentence of words with (``Hello`` -> ``Olá,``) and an empty pair of brackets
+(``Breaking news`` -> ``Breaking news ()``). ``unfinished``: a translation that ends mid-phrase
+(``Thanks`` -> ``Obrigado por``), which the engine translates again with a full stop; ``overlong``:
+a text of a few words that came back as many more, which it translates again in quotes.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ...languages import Language
 from ..letters import standalone
@@ -36,7 +41,12 @@ _KEEP = frozenset("°º")  # units and ordinals: read as such by the number chec
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
+_FINAL_MARKS = re.compile(r"\W*$")
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")  # "don't" one word, "Lembram-se" two
 _DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
+_QUOTES_BRACKETS = frozenset("()[]{}\"'“”‘’«»„")
+_CLAUSE_END = re.compile(r"\s*[,;:]\s*$")  # "Hello" -> "Olá,"
+_EMPTY_PAIR = re.compile(r"\s*(?:\(\s*\)|\[\s*\]|\{\s*\}|“\s*”|«\s*»|(?<![^\s(\[])\"\s*\"(?![^\s)\].,;:!?]))")  # "Breaking news" -> "Breaking news ()"
 _NOT_GLUED = frozenset("\"'“”‘’«»„‚‹›")  # quotes: the typography guards pair them
 _STOPS = ".,;:!?…"  # sentence punctuation: never glued to a run
 _CLOSERS = frozenset(_STOPS + ")]}\"'»”")  # punctuation that follows a word without a space
@@ -231,12 +241,52 @@ def _between_words(target: str, mark: Mark) -> tuple[int, str]:
     return pos, " " + mark.symbols
 
 
+def _dangling(text: str) -> re.Match[str] | None:
+    """A bracket or quote opened at the very end of ``text`` (a straight double quote opens one
+    after a space: ``texto "racista"`` closes one)."""
+    m = _DANGLING.search(text)
+    return m if m and (m.group().strip() != '"' or not m.group()[:1].strip()) else None
+
+
 def strip_dangling(target: str, source: str) -> str:
-    """``target`` without a bracket or quote opened at its very end that the source does not end with."""
-    m = _DANGLING.search(target)
-    if m is None or _DANGLING.search(source):
-        return target
-    return target[:m.start()]
+    """``target`` without what the model wrote round nothing: an empty pair of brackets or quotes
+    the source has none of, and at its very end a bracket or quote opened, or a comma, semicolon or
+    colon where the source ends with a word."""
+    if not _EMPTY_PAIR.search(source):
+        target = _EMPTY_PAIR.sub("", target).lstrip()
+    ends = [] if source.rstrip()[-1:] in _QUOTES_BRACKETS else [_dangling]
+    if source.rstrip()[-1:].isalnum():
+        ends.append(_CLAUSE_END.search)
+    while m := next((m for find in ends if (m := find(target)) and m.start()), None):
+        target = target[:m.start()]
+    return target
+
+
+@lru_cache(maxsize=64)
+def _function_words(lang: Language) -> frozenset[str]:
+    names = lang.section("names") or {}
+    return frozenset(w.lower() for w in [*names.get("determiners", []), *names.get("prepositions", [])])
+
+
+def unfinished(target: str, source: str, src: Language, tgt: Language) -> bool:
+    """Whether ``target`` ends on a determiner or preposition (its pack's ``names`` section) where
+    ``source`` ends with another word and no mark: the model stopped mid-phrase (``Thanks`` ->
+    ``Obrigado por``)."""
+    s, t = _WORD_END.search(source), _WORD_END.search(target.rstrip())
+    return bool(s and t) and t.group(1).lower() in _function_words(tgt) and s.group(1).lower() not in _function_words(src)
+
+
+def final_marks(text: str) -> str:
+    """The marks ``text`` ends with (``?!``, ``."``), "" after a word."""
+    return _FINAL_MARKS.search(text.rstrip()).group()
+
+
+def overlong(source: str, target: str) -> bool:
+    """Whether a text of one to three words came back as more than twice as many (``Thank you`` ->
+    ``Obrigado por enviar uma edição.``, ``Olá`` -> ``Hello, the hello``): a small model's memory,
+    not a translation."""
+    n = len(_WORDS.findall(source))
+    return 0 < n <= 3 and len(_WORDS.findall(target)) > 2 * n
 
 
 def lost_symbols(source: str, target: str, lang: Language) -> list[str]:
