@@ -66,7 +66,8 @@ def date_facts(text: str, lang: Language, target: bool = False) -> list[Quantity
         else:
             continue
         out.append(Quantity(m.start(), m.start() + len(word), token[:len(word)], value, frozenset({value}), kind=kind))
-    return out
+    named = [(q.start, q.end) for q in out if q.kind == WEEKDAY and any(c.isdigit() for c in q.token)]  # "3ª feira": not "3ª"
+    return [q for q in out if q.kind != ORDINAL or not any(a <= q.start < b for a, b in named)]
 
 
 def _decades(text: str, words: DateWords) -> list[Quantity]:
@@ -106,8 +107,8 @@ def _ordinals(text: str, words: DateWords, target: bool) -> list[Quantity]:
 
 
 def fact_spans(facts: list[Quantity]) -> list[tuple[int, int]]:
-    """Spans whose digits belong to a decade or an ordinal (not plain numbers)."""
-    return [(q.start, q.end) for q in facts if q.kind in (DECADE, ORDINAL) or q.kind == NUMBER]
+    """Spans whose digits belong to a fact (a decade, an ordinal, a weekday: ``3ª feira``), not plain numbers."""
+    return [(q.start, q.end) for q in facts if q.kind in (DECADE, ORDINAL, NUMBER) or any(c.isdigit() for c in q.token)]
 
 
 def repair_fact(num: Quantity, found: list[Quantity], used: list[bool], target: str, lang: Language) -> tuple[int, int, str] | None:
