@@ -35,6 +35,7 @@ _DASH = re.compile(r"\s*[–—―]\s*")
 _US_DOLLAR = re.compile(r"\bUS \$ ?(?=\d)")
 _SPACED_DASH = re.compile(r"\s[–—―]\s")
 _WS = re.compile(r"\s+")
+_BRACKET_SPACE = re.compile(r"(?<=\() +| +(?=\))")
 _QUOTED_LINE = re.compile(r"\n[ \t]*>[ \t>]*")  # a wrapped line of a Markdown/e-mail block quote
 _TARGET_DASH = re.compile(r"(?<=\S) - (?=\S)")
 _CURRENCY_CODES = {"£": "GBP", "€": "EUR", "¥": "JPY", "₽": "RUB", "₴": "UAH", "₹": "INR"}
@@ -150,7 +151,8 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
     Where the source writes typographic quotes (apostrophes), the model's straight ones become the
     target language's own marks (pt/en “ ” ‘ ’, ru « » „ “, de „ “, fr « »); a source with straight
     quotes keeps straight ones. The source's dash, ellipsis, minus and currency signs replace the ASCII
-    stand-ins the model read and wrote (``_written_back``).
+    stand-ins the model read and wrote (``_written_back``); round brackets hug their words as the
+    source's do.
     """
     o1, c1, o2, c2 = quotes(lang)
     glyphs: dict[int, str] = {}
@@ -178,6 +180,8 @@ def restore_typography(text: str, lang: Language, source: str = "") -> str:
         text = _written_back(text, source)
     if "…" in source and "..." in text:
         text = text.replace("...", "…")
+    if ("( " in text or " )" in text) and not ("( " in source or " )" in source):
+        text = _BRACKET_SPACE.sub("", text)  # "( Brasilia time)": brackets hug their words as in the source
     if _CURRENCY.search(source):
         text = _CODE_BEFORE_NUMBER.sub(lambda m: _CURRENCY_BACK[m.group(1)] if _CURRENCY_BACK[m.group(1)] in source else m.group(), text)
         text = _CODE_AFTER_NUMBER.sub(
