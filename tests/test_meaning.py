@@ -92,6 +92,14 @@ def test_a_time_zone_the_translation_drops_is_written_back() -> None:
         == ["10h -> 10h BST"]
 
 
+def test_a_portuguese_weekday_written_as_a_number_is_a_weekday() -> None:
+    """``3ª feira`` is Tuesday: the model's ``3rd fair`` is flagged, ``Tuesday`` is kept, and
+    ``segunda`` (second, or Monday) in a translation still reads as the ordinal."""
+    assert check("O pacote foi anunciado na 3ª feira.", "The package was announced at the 3rd fair.", "pt", "en")[1] == ["3ª feira"]
+    assert check("A reunião será na 2ª-feira.", "The meeting will be on Monday.", "pt", "en")[1] == []
+    assert check("It was his second visit.", "Foi a sua segunda visita.")[1] == []
+
+
 def test_an_unmarked_english_time_is_read_from_its_context() -> None:
     """``10:15`` without am/pm: the end of a range, the sentence's day words, seconds or a 24-hour
     zone decide; with no such sign either reading is accepted."""
@@ -701,6 +709,26 @@ def test_short_texts_come_back_whole_and_nothing_more(en_pt: TranslationEngine) 
     assert "(" not in breaking.text and ")" not in breaking.text
     assert quoted.text.endswith('"racista"') and quoted.text.count('"') == 2
     assert what.text.endswith("?!")
+
+
+def test_a_plus_after_a_number_is_kept_and_checked(en_pt: TranslationEngine) -> None:
+    """``1,200+ people`` came back ``1.200 pessoas``: the plus is lifted and written back after its
+    number; the scorer accepts the pack's words for it (``mais de``). A phone number's or a sum's
+    plus is no symbol."""
+    spread, phone = en_pt.translate_texts(["The virus spread to 1,200+ people within 48 hours.", "Call +351 21 000 0000 today."])
+    assert "1.200+" in spread.text and "+351 21 000 0000" in phone.text
+    pt = language("pt")
+    source = "The virus spread to 1,200+ people."
+    assert g.lost_symbols(source, "O vírus chegou a 1.200 pessoas.", pt) == ["+"]
+    assert g.lost_symbols(source, "O vírus chegou a mais de 1.200 pessoas.", pt) == []
+    assert g.lost_symbols("He said 2+2 is 4.", "Ele disse que 2 e 2 são 4.", pt) == []
+
+
+def test_brackets_hug_their_words_as_in_the_source() -> None:
+    pt, en = language("pt"), language("en")
+    assert g.restore_typography("It begins at 2:30 p.m. ( Brasilia time ).", en, "Começa às 14h30 (hora de Brasília).") \
+        == "It begins at 2:30 p.m. (Brasilia time)."
+    assert g.restore_typography("Começa ( às 14h ).", pt, "It starts ( at 2 pm ).") == "Começa ( às 14h )."
 
 
 def test_what_the_model_writes_round_nothing_is_dropped() -> None:

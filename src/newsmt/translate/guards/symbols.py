@@ -41,6 +41,7 @@ _KEEP = frozenset("°º")  # units and ordinals: read as such by the number chec
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 _WORD_END = re.compile(r"(\w+)$")
 _WORD_START = re.compile(r"^(\w+)")
+_PLUS = re.compile(r"(?<=\d)\+(?![\d+])")  # "1,200+", not "+351" or "2+2"
 _FINAL_MARKS = re.compile(r"\W*$")
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")  # "don't" one word, "Lembram-se" two
 _DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
@@ -66,7 +67,13 @@ def is_symbol(ch: str) -> bool:
 
 
 def _has_symbol(text: str) -> bool:
-    return not text.isascii() and any(is_symbol(c) for c in text) or any(c in _MATH for c in text)
+    return not text.isascii() and any(is_symbol(c) for c in text) or any(c in _MATH for c in text) \
+        or "+" in text and _PLUS.search(text) is not None
+
+
+def _symbol_at(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a symbol: ``is_symbol``, or a plus that says "or more" after a number (``1,200+``)."""
+    return is_symbol(text[i]) or text[i] == "+" and _PLUS.match(text, i) is not None
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def _runs(text: str, foreign: Callable[[str], bool] | None = None) -> list[tuple
     for i, ch in enumerate(text):
         mark_of_run = bool(runs) and runs[-1][1] == i and unicodedata.category(ch)[0] == "M"  # a vowel sign, an accent
         letter = foreign is not None and (foreign(ch) or mark_of_run)
-        if not (is_symbol(ch) or letter) or any(a <= i < b for a, b in spans):
+        if not (_symbol_at(text, i) or letter) or any(a <= i < b for a, b in spans):
             continue
         gap = text[runs[-1][1]:i] if runs else "x"
         if not gap.strip() or (letter and gap in _IN_WORD and foreign(text[i - 2])):
@@ -292,10 +299,10 @@ def overlong(source: str, target: str) -> bool:
 def lost_symbols(source: str, target: str, lang: Language) -> list[str]:
     """Symbols of ``source`` that ``target`` lacks, as symbols or as ``lang``'s words for them."""
     # the symbols of each run, not the brackets and marks glued to it
-    want = Counter(c for a, b in _runs(source) for c in source[a:b] if is_symbol(c) and c not in _JOINERS)
+    want = Counter(source[i] for a, b in _runs(source) for i in range(a, b) if _symbol_at(source, i) and source[i] not in _JOINERS)
     if not want:
         return []
-    have = Counter(c for c in target if is_symbol(c))
+    have = Counter(target[i] for i in range(len(target)) if _symbol_at(target, i))
     words = (lang.section("numbers") or {}).get("symbol_words", {})
     low = target.lower()
     lost = []
