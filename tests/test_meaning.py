@@ -92,6 +92,14 @@ def test_a_time_zone_the_translation_drops_is_written_back() -> None:
         == ["10h -> 10h BST"]
 
 
+def test_a_currency_sign_after_the_amount_is_its_unit() -> None:
+    """``150 mil € em dinheiro`` came back ``150,000 in cash``: the sign after the amount (and its
+    scale word) is the amount's currency, so losing it is flagged; a dollar sign after a number is not read."""
+    assert check("Foram apreendidos 150 mil € em dinheiro.", "150,000 in cash were seized.", "pt", "en")[1] == ["150 mil €"]
+    assert check("Foram apreendidos 150 mil € em dinheiro.", "150,000 euros in cash were seized.", "pt", "en")[1] == []
+    assert check("O bilhete custa 25 €.", "The ticket costs €25.", "pt", "en")[1] == []
+
+
 def test_a_portuguese_weekday_written_as_a_number_is_a_weekday() -> None:
     """``3ª feira`` is Tuesday: the model's ``3rd fair`` is flagged, ``Tuesday`` is kept, and
     ``segunda`` (second, or Monday) in a translation still reads as the ordinal."""

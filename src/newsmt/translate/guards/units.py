@@ -4,7 +4,7 @@ convention (``5 miles`` -> ``8 km``, ``70 °F`` -> ``21 °C``).
 Symbols and codes (``$``, ``€``, ``km``, ``°C``, ``%``) are read in every language; unit names in
 their cases (``dólares``, ``километров``) come from the language pack's ``units`` section, and the
 scale words between a number and its unit (``5 milhões de dólares``) from its ``numbers`` section.
-``unit_of`` reads the unit written after a number (``45%``, ``40-acre``; the first number of a range
+``unit_of`` reads the unit written after a number (``45%``, ``40-acre``, ``150 €``; the first number of a range
 ``2 to 4 inches`` has the unit of the second) or the currency before it (``$``, ``US$``, ``R$``,
 ``EUR``); ``compatible`` says whether two units may name the same amount; ``converted`` whether a
 target number is a source amount converted.
@@ -26,7 +26,6 @@ _NEUTRAL: dict[str, str] = {
     "kph": "kmh", "kg": "kg", "lb": "lb", "lbs": "lb", "g": "g", "ha": "ha", "yd": "yd", "°c": "c", "ºc": "c", "°f": "f",
     "ºf": "f", "°": "deg", "%": "pct", "pct": "pct",
 }
-_SIGNS = ("$", "£", "€", "¥", "₽")
 CURRENCIES = frozenset({"usd", "brl", "eur", "gbp", "jpy", "rub"})
 _CONVERT = {("mi", "km"): 1.609344, ("mph", "kmh"): 1.609344, ("ft", "m"): 0.3048, ("in", "cm"): 2.54,
             ("lb", "kg"): 0.45359237, ("acre", "ha"): 0.40468564, ("gal", "l"): 3.78541, ("km", "mi"): 1 / 1.609344,
@@ -49,7 +48,7 @@ class _Units:
             self.forms.update({(stem + end).lower(): ids for stem in stems for end in endings})
         scales = alternation((lang.section("numbers") or {}).get("scale", {}))
         joiners = alternation(section.get("joiners", []))
-        names = alternation(f for f in self.forms if f not in _SIGNS)
+        names = alternation(f for f in self.forms if f != "$")  # "150 €", "150 mil €", "500 ₽"; not "5 $10"
         scale = f"(?:(?:{scales})\\s)?" if scales else ""
         joiner = f"(?:(?:{joiners})\\s)?" if joiners else ""
         self.after = re.compile(rf"[\s-]?{scale}{joiner}({names})(?![\w$])", re.IGNORECASE)
