@@ -293,8 +293,8 @@ class PairScorer:
 
 def score_pairs(sources: list[str], translations: list[str], scorer: PairScorer | QualityScorer) -> list[dict[str, Any]]:
     """One JSON-ready record per pair: ``{"line", "src", "tgt", "score", "flags", "evidence"}``
-    (``line`` 1-based), the pairs read as one text. With a ``QualityScorer`` (no model the other way) the checks by value still run; omissions
-    and additions need the round trip."""
+    (``line`` 1-based), the pairs read as one text. With a ``QualityScorer`` (no model the other
+    way) the checks by value still run; omissions and additions need the round trip."""
     if isinstance(scorer, QualityScorer):  # no model the other way: every check but the round trip
         with PairScorer(scorer.source, scorer.target, quality=scorer) as pair:
             scored = pair.score(sources, translations, context=True)

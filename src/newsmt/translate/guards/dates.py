@@ -66,7 +66,8 @@ def date_facts(text: str, lang: Language, target: bool = False) -> list[Quantity
         else:
             continue
         out.append(Quantity(m.start(), m.start() + len(word), token[:len(word)], value, frozenset({value}), kind=kind))
-    named = [(q.start, q.end) for q in out if q.kind == WEEKDAY and any(c.isdigit() for c in q.token)]  # "3ª feira": not "3ª"
+    # "3ª feira" is a weekday, not the ordinal "3ª"
+    named = [(q.start, q.end) for q in out if q.kind == WEEKDAY and any(c.isdigit() for c in q.token)]
     return [q for q in out if q.kind != ORDINAL or not any(a <= q.start < b for a, b in named)]
 
 

@@ -47,7 +47,8 @@ _WORDS = re.compile(r"\w+(?:['’]\w+)*")  # "don't" one word, "Lembram-se" two
 _DANGLING = re.compile(r"\s*[(\[{\"“«„]\s*$")
 _QUOTES_BRACKETS = frozenset("()[]{}\"'“”‘’«»„")
 _CLAUSE_END = re.compile(r"\s*[,;:]\s*$")  # "Hello" -> "Olá,"
-_EMPTY_PAIR = re.compile(r"\s*(?:\(\s*\)|\[\s*\]|\{\s*\}|“\s*”|«\s*»|(?<![^\s(\[])\"\s*\"(?![^\s)\].,;:!?]))")  # "Breaking news" -> "Breaking news ()"
+# "Breaking news" -> "Breaking news ()"; straight quotes only where they stand apart ('"a", "b"' is no empty pair)
+_EMPTY_PAIR = re.compile(r"\s*(?:\(\s*\)|\[\s*\]|\{\s*\}|“\s*”|«\s*»|(?<![^\s(\[])\"\s*\"(?![^\s)\].,;:!?]))")
 _NOT_GLUED = frozenset("\"'“”‘’«»„‚‹›")  # quotes: the typography guards pair them
 _STOPS = ".,;:!?…"  # sentence punctuation: never glued to a run
 _CLOSERS = frozenset(_STOPS + ")]}\"'»”")  # punctuation that follows a word without a space
@@ -299,7 +300,8 @@ def overlong(source: str, target: str) -> bool:
 def lost_symbols(source: str, target: str, lang: Language) -> list[str]:
     """Symbols of ``source`` that ``target`` lacks, as symbols or as ``lang``'s words for them."""
     # the symbols of each run, not the brackets and marks glued to it
-    want = Counter(source[i] for a, b in _runs(source) for i in range(a, b) if _symbol_at(source, i) and source[i] not in _JOINERS)
+    want = Counter(source[i] for a, b in _runs(source) for i in range(a, b)
+                   if _symbol_at(source, i) and source[i] not in _JOINERS)
     if not want:
         return []
     have = Counter(target[i] for i in range(len(target)) if _symbol_at(target, i))
