@@ -32,6 +32,7 @@ from newsmt.evaluate import doc_chrf, join_documents, mt_scores
 from newsmt.languages import resolve
 from newsmt.translate.engine import TranslationEngine, load_engine
 from newsmt.translate.guards import preserved
+from newsmt.translate.source_names import title_case
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FLORES_CODE = {"en": "eng_Latn", "pt": "por_Latn", "ru": "rus_Cyrl", "de": "deu_Latn", "fr": "fra_Latn", "es": "spa_Latn"}
@@ -113,25 +114,34 @@ def ntrex(runner: Runner, s: str, t: str, limit: int) -> list[dict]:
     ref_docs = join_documents(refs, ids)
     gold["doc_level"] = {"raw": doc_chrf(join_documents(raw, ids), ref_docs), "newsmt": doc_chrf(join_documents(new, ids), ref_docs)}
 
-    hyp_docs, sentences = [], 0
+    hyp_docs, sentences, headlines = [], 0, {}
     start = time.perf_counter()
-    for doc_lines in _group(src, ids):
+    for first, doc_lines in _group(src, ids):
         text = doc_lines[0] + ("\n\n" + " ".join(doc_lines[1:]) if len(doc_lines) > 1 else "")
         doc = runner.engine.translate_document(segment_document(read_text(text, "txt", s)[0]))
         hyp = [doc.translations[x.id].text for x in doc.sentences()]
         sentences += len(hyp)
         hyp_docs.append(" ".join(hyp))
+        headlines[first] = " ".join(doc.translations[x.id].text for x in doc.paragraphs[0].sentences)
     speed = sentences / (time.perf_counter() - start)
     docs = {"set": f"NTREX newstest2019 eng->{NTREX_REF[t]} (whole documents, newsmt segmentation)",
             "docs": len(hyp_docs), "sentences": sentences, "newsmt_sent_s": round(speed, 1),
             "doc_level": {"newsmt": doc_chrf(hyp_docs, ref_docs)}}
-    return [gold, docs]
+    # the Title Case headlines (read in sentence case in their documents: translate/casing.py), raw
+    # = the line alone as written, by halves of the documents (the rule was written looking at both)
+    order = list(headlines)
+    halves = [[i for i in part if title_case(src[i])] for part in (order[:len(order) // 2], order[len(order) // 2:])]
+    heads = [row(f"NTREX eng->{NTREX_REF[t]}: Title Case headlines in their documents, {part} half of the documents",
+                 [src[i] for i in lines_], [refs[i] for i in lines_], [raw[i] for i in lines_],
+                 [headlines[i] for i in lines_], s, t) for part, lines_ in zip(("1st", "2nd"), halves) if lines_]
+    return [gold, docs, *heads]
 
 
-def _group(src: list[str], ids: list[str]) -> list[list[str]]:
-    docs: dict[str, list[str]] = {}
-    for line, d in zip(src, ids):
-        docs.setdefault(d, []).append(line)
+def _group(src: list[str], ids: list[str]) -> list[tuple[int, list[str]]]:
+    """(index of its first line, its lines) per document."""
+    docs: dict[str, tuple[int, list[str]]] = {}
+    for i, (line, d) in enumerate(zip(src, ids)):
+        docs.setdefault(d, (i, []))[1].append(line)
     return list(docs.values())
 
 

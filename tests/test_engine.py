@@ -426,3 +426,26 @@ def test_a_backend_that_returns_too_few_translations_is_a_model_error() -> None:
 
     with pytest.raises(ModelError, match="short: 1 translations for 2 inputs"):
         TranslationEngine(Short(), "en", "pt").translate_texts(["One sentence here.", "Another one there."])
+
+
+def test_a_title_case_headline_is_read_in_sentence_case() -> None:
+    """``Stocks Tumble as Fed Signals More Rate Hikes`` came back half copied (``... como Fed Sinais
+    Mais Caminhadas de tarifa``). The model reads an article's Title Case headline in sentence
+    case: words the article writes in lower case go down, names it writes capitalized (``Fed``) stay,
+    and the record keeps the headline as written."""
+    from newsmt.translate.casing import HeadlineCase
+
+    text = ("Stocks Tumble as Fed Signals More Rate Hikes\n\nShares fell on Wednesday after the Fed said more rate "
+            "hikes were likely. Bond yields rose as investors sold.")
+    doc = translate_text(text, "en", "pt")
+    headline = doc.paragraphs[0].sentences[0]
+    assert headline.text == "Stocks Tumble as Fed Signals More Rate Hikes"
+    assert "Fed" in doc.translations[headline.id].text and "Caminhadas" not in doc.translations[headline.id].text
+    pieces = {"Signals": 2, "signals": 1, "Tumble": 1, "tumble": 2}  # as a vocabulary holds them
+    case = HeadlineCase(["Shares fell after the Fed said more rate hikes were likely."],
+                        lambda words: [pieces.get(w, 1) for w in words])
+    assert case("Stocks Tumble as Fed Signals More Rate Hikes") == "Stocks Tumble as Fed signals more rate hikes"
+    # after a colon a word starts the headline again; code is verbatim; words the article lacks and the
+    # vocabulary holds no better in lower case stay
+    assert case("Watch: Fed Signals More `RateHikes` In Code") == "Watch: Fed signals more `RateHikes` In Code"
+    assert case("Shares fell as the Fed signaled more hikes.") == "Shares fell as the Fed signaled more hikes."

@@ -41,8 +41,10 @@ from ..languages import Language, resolve
 from . import guards as g
 from .again import cover, finish
 from .backend import Backend, Hypothesis
+from .casing import HeadlineCase
 from .flows import Flow, run_flows
 from .job import Job, new_job
+from .source_names import title_case
 from .splitting import fit_parts, isolate, join_pieces, split_long
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,15 +159,17 @@ class TranslationEngine:
         return out
 
     def translate_document(self, doc: Document, progress: Progress | None = None) -> Document:
-        """Fill ``doc.translations`` for every sentence of its translatable paragraphs, with the text
-        of each inline span (link, emphasis; not code) that is a part of a sentence translated alone."""
+        """Fill ``doc.translations`` for every sentence of its translatable paragraphs (a Title Case
+        headline read in sentence case: ``casing``), with the text of each inline span (link,
+        emphasis; not code) that is a part of a sentence translated alone."""
         if doc.lang and doc.lang != self.src:
             raise LanguageError(f"{doc.id}: the document is in '{doc.lang}' but this engine translates {self.src}->{self.tgt}")
         sents = [s for p in doc.paragraphs if p.translatable for s in p.sentences]
         texts = [g.fence_code(s.text, [(max(x.start, s.start) - s.start, min(x.end, s.end) - s.start)
                                        for x in doc.spans if x.kind == "code" and x.start < s.end and x.end > s.start])
                  for s in sents]
-        for s, text, tr in zip(sents, texts, self.translate_texts(texts, progress)):
+        case = HeadlineCase([s.text for s in sents if not title_case(s.text)], self.backend.count_tokens)
+        for s, text, tr in zip(sents, texts, self.translate_texts([case(t) for t in texts], progress)):
             tr.text = g.unfence_code(text, s.text, tr.text)
             doc.translations[s.id] = tr
         inline = _parts(doc, sents)

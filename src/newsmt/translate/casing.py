@@ -1,0 +1,57 @@
+"""A Title Case headline in the case the model reads best: sentence case.
+
+Small models read ``Stocks Tumble as Fed Signals More Rate Hikes`` as a string of names and copy
+half of it (``Stocks Tumble como Fed Sinais Mais Caminhadas de tarifa``); in sentence case they
+translate it (``As ações caem enquanto o Fed sinaliza ...``). ``HeadlineCase`` lowers the
+capitalized words of a title-case sentence (``source_names.title_case``) that the article around it
+writes in lower case, or, where the article does not have them, that the model's vocabulary holds in
+fewer pieces in lower case (``Signals``). It keeps the first word and the one after a colon, words in
+capitals, links and code, and every word the article writes capitalized inside a sentence (``Fed``,
+``Rosa``): those are names. Only what the model reads changes; the record keeps the source as written.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .guards import protected_spans
+from .source_names import title_case
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+_CODE = re.compile(r"(`+).+?\1")  # inline code (``fence_code``): verbatim
+_START = re.compile(r"(?:^|[:.!?]\s+)$")  # a word here starts the headline or a part of it
+
+
+class HeadlineCase:
+    """Sentence case for the title-case sentences of one article (see the module docstring)."""
+
+    def __init__(self, body: list[str], count_tokens: Callable[[list[str]], list[int]]) -> None:
+        """``body``: the article's other sentences (their case is evidence); ``count_tokens``: the
+        backend's, to ask its vocabulary."""
+        self.lower: set[str] = set()
+        self.names: set[str] = set()
+        for text in body:
+            for k, m in enumerate(_WORD.finditer(text)):
+                word = m.group()
+                if word.islower():
+                    self.lower.add(word)
+                elif k and word[:1].isupper() and not _START.search(text[:m.start()]):
+                    self.names.add(word)
+        self.count_tokens = count_tokens
+
+    def __call__(self, text: str) -> str:
+        """``text`` in sentence case where it is a title-case headline, else unchanged."""
+        if not title_case(text):
+            return text
+        kept = protected_spans(text) + [m.span() for m in _CODE.finditer(text)]  # links, handles, code
+        words = [m for m in _WORD.finditer(text) if m.group()[:1].isupper() and not m.group().isupper()
+                 and m.group() not in self.names and not _START.search(text[:m.start()])
+                 and len(m.group().lower()) == len(m.group()) and not any(a <= m.start() < b for a, b in kept)]
+        ask = sorted({w for m in words for w in (m.group(), m.group().lower())})
+        pieces = dict(zip(ask, self.count_tokens(ask))) if ask else {}
+        out = list(text)
+        for m in words:
+            word, low = m.group(), m.group().lower()
+            if low in self.lower or pieces[low] < pieces[word]:
+                out[m.start():m.end()] = low
+        return "".join(out)
