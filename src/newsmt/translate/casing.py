@@ -5,9 +5,11 @@ half of it (``Stocks Tumble como Fed Sinais Mais Caminhadas de tarifa``); in sen
 translate it (``As ações caem enquanto o Fed sinaliza ...``). ``HeadlineCase`` lowers the
 capitalized words of a title-case sentence (``source_names.title_case``) that the article around it
 writes in lower case, or, where the article does not have them, that the model's vocabulary holds in
-fewer pieces in lower case (``Signals``). It keeps the first word and the one after a colon, words in
-capitals, links and code, and every word the article writes capitalized inside a sentence (``Fed``,
-``Rosa``): those are names. Only what the model reads changes; the record keeps the source as written.
+fewer pieces in lower case (``Signals``). It keeps the first word and the one after a colon, words
+in capitals, links and code, and every word the article writes capitalized inside a sentence
+(``Fed``, ``Rosa``): those are names. Only what the model reads changes; the record keeps the source
+as written. A source pack turns it on where its headlines may be in Title Case (``names``:
+``title_case = true``, English).
 """
 from __future__ import annotations
 

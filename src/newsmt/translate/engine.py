@@ -168,8 +168,10 @@ class TranslationEngine:
         texts = [g.fence_code(s.text, [(max(x.start, s.start) - s.start, min(x.end, s.end) - s.start)
                                        for x in doc.spans if x.kind == "code" and x.start < s.end and x.end > s.start])
                  for s in sents]
-        case = HeadlineCase([s.text for s in sents if not title_case(s.text)], self.backend.count_tokens)
-        for s, text, tr in zip(sents, texts, self.translate_texts([case(t) for t in texts], progress)):
+        if (self.src_lang.section("names") or {}).get("title_case"):  # English: Title Case headlines
+            case = HeadlineCase([s.text for s in sents if not title_case(s.text)], self.backend.count_tokens)
+            texts = [case(t) for t in texts]
+        for s, text, tr in zip(sents, texts, self.translate_texts(texts, progress)):
             tr.text = g.unfence_code(text, s.text, tr.text)
             doc.translations[s.id] = tr
         inline = _parts(doc, sents)
