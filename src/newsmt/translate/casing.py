@@ -21,7 +21,13 @@ from .source_names import title_case
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 _CODE = re.compile(r"(`+).+?\1")  # inline code (``fence_code``): verbatim
-_START = re.compile(r"(?:^|[:.!?]\s+)$")  # a word here starts the headline or a part of it
+
+
+def _starts(text: str, i: int) -> bool:
+    """Whether the word at ``i`` starts ``text`` or a part of it (after ``:``, ``.``, ``!``, ``?``)."""
+    while i and text[i - 1].isspace():
+        i -= 1
+    return i == 0 or text[i - 1] in ":.!?"
 
 
 class HeadlineCase:
@@ -37,7 +43,7 @@ class HeadlineCase:
                 word = m.group()
                 if word.islower():
                     self.lower.add(word)
-                elif k and word[:1].isupper() and not _START.search(text[:m.start()]):
+                elif k and word[:1].isupper() and not _starts(text, m.start()):
                     self.names.add(word)
         self.count_tokens = count_tokens
 
@@ -47,7 +53,7 @@ class HeadlineCase:
             return text
         kept = protected_spans(text) + [m.span() for m in _CODE.finditer(text)]  # links, handles, code
         words = [m for m in _WORD.finditer(text) if m.group()[:1].isupper() and not m.group().isupper()
-                 and m.group() not in self.names and not _START.search(text[:m.start()])
+                 and m.group() not in self.names and not _starts(text, m.start())
                  and len(m.group().lower()) == len(m.group()) and not any(a <= m.start() < b for a, b in kept)]
         ask = sorted({w for m in words for w in (m.group(), m.group().lower())})
         pieces = dict(zip(ask, self.count_tokens(ask))) if ask else {}
