@@ -385,3 +385,26 @@ def test_bad_jsonl_line_is_its_own_error(line, reason):
 
 def test_safe_filename():
     assert safe_filename("../a b/c:d") == "a_b_c_d" and safe_filename("...") == "doc"
+
+
+def test_gzip_files_are_read_decompressed(tmp_path: Path) -> None:
+    """A crawl keeps pages as ``page.html.gz`` and feeds as ``.jsonl.gz``: read as the format under
+    ``.gz`` (a file named otherwise that starts as gzip data too), named without the suffixes, JSONL
+    streamed; damaged data is one InputError naming the file."""
+    import gzip
+
+    page = tmp_path / "story.html.gz"
+    page.write_bytes(gzip.compress(b"<html><body><article><h1>Rain in Lisbon</h1><p>Heavy rain flooded several "
+                                   b"streets of Lisbon on Tuesday, the city council said.</p></article></body></html>"))
+    [doc] = read_path(page)
+    assert "Heavy rain flooded" in doc.text and doc.id == "story"
+    feed = tmp_path / "feed.jsonl.gz"
+    feed.write_bytes(gzip.compress(b'{"id": "a", "text": "The council met."}\n{"id": "b", "text": "It rained."}\n'))
+    assert [d.text for d in read_path(feed)] == ["The council met.", "It rained."]
+    plain = tmp_path / "notes.txt"
+    plain.write_bytes(gzip.compress("The mayor spoke on Monday.".encode()))
+    assert [d.text for d in read_path(plain)] == ["The mayor spoke on Monday."]
+    cut = tmp_path / "cut.txt.gz"
+    cut.write_bytes(gzip.compress(b"The mayor spoke on Monday. " * 50)[:30])
+    with pytest.raises(InputError, match="cut.txt.gz: damaged gzip data"):
+        list(read_path(cut))

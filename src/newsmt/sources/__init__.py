@@ -14,7 +14,7 @@ from ..config import InputConfig
 from ..document import Document
 from ..errors import InputError
 from .decode import decode, normalize_newlines
-from .files import detect_format, display, expand_inputs, open_binary, safe_filename
+from .files import detect_format, display, expand_inputs, file_stem, open_binary, safe_filename
 from .jsonl import iter_jsonl, read_line
 from .raw import Raw
 from .text import read_lines, read_md, read_txt
@@ -79,7 +79,7 @@ def raw_of_path(path: str | Path, fmt: str = "auto") -> Iterator[Raw]:
                 yield from (_error(p) if isinstance(p, InputError) else p for p in warc_pages(f, name))
                 return
             data = f.read()
-        yield Raw(fmt, name, data, info=("stdin" if name == "-" else safe_filename(Path(path).stem),))
+        yield Raw(fmt, name, data, info=("stdin" if name == "-" else safe_filename(file_stem(path)),))
     except InputError as e:
         yield _error(e)
     except OSError as e:

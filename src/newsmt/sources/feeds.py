@@ -13,11 +13,11 @@ import html
 import json
 import re
 from datetime import datetime, timezone
-from pathlib import PurePath
 from typing import Any, Iterator
 
 from ..document import Document, Paragraph
 from ..errors import InputError
+from .files import file_stem
 from .web import read_html_document
 
 __all__ = ["is_feed", "iter_feed"]
@@ -49,7 +49,7 @@ def is_feed(data: bytes) -> bool:
 
 
 def _stem(source: str) -> str:
-    return PurePath(source).stem or source or "feed"
+    return file_stem(source) or source or "feed"
 
 
 def _iso(value: Any) -> str:

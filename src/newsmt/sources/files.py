@@ -1,14 +1,19 @@
 """Input paths: files, directories, globs and stdin -> the files to read, each bad one an InputError.
 
 A missing file or a pattern that matches nothing is reported for that input alone; the other
-inputs are still read. File names that are not valid UTF-8 are shown with ``\\xNN`` escapes.
+inputs are still read. File names that are not valid UTF-8 are shown with ``\\xNN`` escapes. A
+gzip-compressed file (``page.html.gz``, ``feed.jsonl.gz``, or any file that starts as gzip data)
+is read decompressed, as a stream, its format from the name without ``.gz``; web archives
+(``.warc.gz``) are left to their reader.
 """
 from __future__ import annotations
 
 import glob
+import gzip
 import hashlib
 import re
 import sys
+import zlib
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, ContextManager, Iterator
@@ -40,7 +45,15 @@ def detect_format(path: str | Path) -> str:
 
 def _known_format(path: str | Path) -> str:
     name = Path(path).name.lower() if str(path) != "-" else ""
+    if name.endswith(".gz") and not name.endswith(".warc.gz"):
+        name = name[:-3]
     return next((fmt for suffix, fmt in SUFFIX_FORMATS.items() if name.endswith(suffix)), "")
+
+
+def file_stem(path: str | Path) -> str:
+    """A file's name without its suffix (and without ``.gz`` first): ``page.html.gz`` -> ``page``."""
+    name = Path(path).name
+    return Path(name[:-3] if name.lower().endswith(".gz") else name).stem
 
 
 def safe_filename(name: str) -> str:
@@ -108,6 +121,33 @@ def open_binary(path: str | Path) -> ContextManager[IO[bytes]]:
     if not p.is_file():
         raise InputError(f"{display(p)}: no such file" if not p.exists() else f"{display(p)}: not a regular file")
     try:
-        return p.open("rb")
+        f = p.open("rb")
     except OSError as e:
         raise InputError(f"{display(p)}: cannot read ({e.strerror})") from None
+    if f.peek(2)[:2] != b"\x1f\x8b" or _known_format(p) == "warc":
+        return f
+    return _Gunzip(display(p), f)
+
+
+class _Gunzip(gzip.GzipFile):
+    """A gzip file read as a stream of its data; damaged data is an InputError naming the file."""
+
+    def __init__(self, shown: str, raw: IO[bytes]) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self.shown, self.raw = shown, raw
+
+    def read(self, size: int = -1) -> bytes:
+        return self._guarded(super().read, size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._guarded(super().readline, size)
+
+    def _guarded(self, fn, size: int) -> bytes:
+        try:
+            return fn(size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+            raise InputError(f"{self.shown}: damaged gzip data ({e})") from None
+
+    def close(self) -> None:
+        super().close()
+        self.raw.close()

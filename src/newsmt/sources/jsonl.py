@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..config import InputConfig
@@ -116,6 +115,6 @@ def read_line(raw: bytes | str, lineno: int, name: str, lang: str, cfg: InputCon
 
 @lru_cache(maxsize=64)
 def _stem(name: str) -> str:
-    from .files import safe_filename
+    from .files import file_stem, safe_filename
 
-    return safe_filename(Path(name).stem) if name != "-" else "stdin"
+    return safe_filename(file_stem(name)) if name != "-" else "stdin"
