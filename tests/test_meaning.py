@@ -739,6 +739,18 @@ def test_brackets_hug_their_words_as_in_the_source() -> None:
     assert g.restore_typography("Começa ( às 14h ).", pt, "It starts ( at 2 pm ).") == "Começa ( às 14h )."
 
 
+def test_a_country_keeps_its_capital(en_pt: TranslationEngine) -> None:
+    """``in India`` came back ``na índia``; the adjective of ``parapente indonésia`` and a
+    demonym the source does not name as a country (``filipinas`` for ``Filipino``) stay lower case."""
+    india, = en_pt.translate_texts(["Facebook dithered in curbing divisive user content in India"])
+    assert india.text.endswith("na Índia")
+    en, pt = language("en"), language("pt")
+    assert g.capitalize_places("A equipe de parapente indonésia terminou na indonésia.", "It ended in Indonesia.", en, pt) \
+        == "A equipe de parapente indonésia terminou na Indonésia."
+    assert g.capitalize_places("As mulheres filipinas votaram.", "Filipino women voted.", en, pt) == "As mulheres filipinas votaram."
+    assert g.capitalize_places("He was arrested in india.", "Ele foi preso na Índia.", pt, en) == "He was arrested in India."
+
+
 def test_what_the_model_writes_round_nothing_is_dropped() -> None:
     cases = {("Olá,", "Hello"): "Olá", ("Notícias ()", "News"): "Notícias", ("Bye (", "Bye"): "Bye",
              ("Olá, (", "Hello"): "Olá", ('Ele disse "', "He said"): "Ele disse",

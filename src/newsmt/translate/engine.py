@@ -232,6 +232,7 @@ class TranslationEngine:
         if marks:
             yield from self._fix_pairs(job, marks, hyps)
         job.text = g.restore_typography(g.strip_dangling(job.text, job.norm), self.tgt_lang, job.source)
+        job.text = g.capitalize_places(job.text, job.norm, self.src_lang, self.tgt_lang)
         job.text, variants = g.repair_variant(job.text, self.tgt_lang)
         if variants:  # the forms of the variant asked for (pt-BR: Moscovo -> Moscou)
             job.flags.append(g.VARIANT)

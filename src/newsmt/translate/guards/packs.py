@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ...languages import Language
 
@@ -25,6 +26,13 @@ def word_pattern(words: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern
     """``words`` as whole words (no letter or digit either side); None for no words."""
     body = alternation(words)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags) if body else None
+
+
+@lru_cache(maxsize=64)
+def function_words(lang: Language) -> frozenset[str]:
+    """The determiners and prepositions of ``lang`` (its pack's ``names`` section), in lower case."""
+    names = lang.section("names") or {}
+    return frozenset(w.lower() for w in [*names.get("determiners", []), *names.get("prepositions", [])])
 
 
 def checks_off(src: Language, tgt: Language) -> dict[str, str]:

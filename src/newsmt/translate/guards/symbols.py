@@ -27,10 +27,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ...languages import Language
 from ..letters import standalone
+from .packs import function_words
 from .spans import protected_spans, stand_in_word
 
 _MATH = frozenset("<>^")  # ASCII mathematical signs that are symbols (not + = ~ |; ^ of 10^6); every non-ASCII one is
@@ -270,18 +270,12 @@ def strip_dangling(target: str, source: str) -> str:
     return target
 
 
-@lru_cache(maxsize=64)
-def _function_words(lang: Language) -> frozenset[str]:
-    names = lang.section("names") or {}
-    return frozenset(w.lower() for w in [*names.get("determiners", []), *names.get("prepositions", [])])
-
-
 def unfinished(target: str, source: str, src: Language, tgt: Language) -> bool:
     """Whether ``target`` ends on a determiner or preposition (its pack's ``names`` section) where
     ``source`` ends with another word and no mark: the model stopped mid-phrase (``Thanks`` ->
     ``Obrigado por``)."""
     s, t = _WORD_END.search(source), _WORD_END.search(target.rstrip())
-    return bool(s and t) and t.group(1).lower() in _function_words(tgt) and s.group(1).lower() not in _function_words(src)
+    return bool(s and t) and t.group(1).lower() in function_words(tgt) and s.group(1).lower() not in function_words(src)
 
 
 def final_marks(text: str) -> str:
