@@ -38,9 +38,9 @@ def finish(last: str, found: list[Hypothesis], hyps: dict[str, Hypothesis], src:
     def off(text: str) -> bool:
         return not text or g.unfinished(text, last, src, tgt) or g.overlong(last, text)
 
-    if not off(found[-1].text):
-        return
     stop = g.unfinished(found[-1].text, last, src, tgt)
+    if not (stop or not found[-1].text or g.overlong(last, found[-1].text)):
+        return
     again = last + "." if stop else f'"{last}"'
     yield [again]
     text = hyps[again].text.strip().removesuffix(".") if stop else hyps[again].text.strip(' "“”«»')

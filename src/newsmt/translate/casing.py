@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .guards import protected_spans
+from .guards import code_spans, protected_spans
 from .source_names import title_case
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
-_CODE = re.compile(r"(`+).+?\1")  # inline code (``fence_code``): verbatim
 
 
 def _starts(text: str, i: int) -> bool:
@@ -51,7 +50,7 @@ class HeadlineCase:
         """``text`` in sentence case where it is a title-case headline, else unchanged."""
         if not title_case(text):
             return text
-        kept = protected_spans(text) + [m.span() for m in _CODE.finditer(text)]  # links, handles, code
+        kept = protected_spans(text) + code_spans(text)  # links, handles, code (``fence_code``): verbatim
         words = [m for m in _WORD.finditer(text) if m.group()[:1].isupper() and not m.group().isupper()
                  and m.group() not in self.names and not _starts(text, m.start())
                  and len(m.group().lower()) == len(m.group()) and not any(a <= m.start() < b for a, b in kept)]

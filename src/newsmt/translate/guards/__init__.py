@@ -54,6 +54,7 @@ from .quantity import Quantity
 from .spans import (
     attach_code,
     attach_links,
+    code_spans,
     detach_code,
     detach_links,
     fence_code,
@@ -85,12 +86,12 @@ from .typography import (
 __all__ = [
     "ADDITION", "ALL_OF_IT", "Emphasis", "LENGTH_RATIO", "LOW_QUALITY", "Mark", "NUMBER_MISMATCH", "OMISSION",
     "PairItem", "QUOTE_MISMATCH", "Quantity", "REPAIRED", "REPETITION", "SPLIT", "SYMBOL_LOST", "URL_LOST",
-    "VARIANT", "WRONG_LANGUAGE", "attach_code", "attach_links", "capitalize_places", "checks_off", "detach_code",
-    "detach_emphasis", "detach_links", "fence_code", "final_marks", "foreign_letters", "format_number",
-    "insert_pairs", "is_copy", "is_repetitive", "length_ratio_ok", "lift_symbols", "locate", "lost_symbols",
-    "normalize_source", "number_format", "occurrences", "overlong", "pair_items", "parse_number", "place_emphasis",
-    "place_symbols", "preserved", "protected_spans", "quantities", "quotes", "repair_numbers", "repair_protected",
-    "repair_signs", "repair_variant", "restore_spelling", "restore_typography", "says_nothing", "source_dash",
-    "source_pairs", "stand_ins", "straighten_quotes", "strip_dangling", "strip_stray_marks", "unfence_code",
-    "unfinished", "variant_forms", "wrong_script",
+    "VARIANT", "WRONG_LANGUAGE", "attach_code", "attach_links", "capitalize_places", "checks_off", "code_spans",
+    "detach_code", "detach_emphasis", "detach_links", "fence_code", "final_marks", "foreign_letters",
+    "format_number", "insert_pairs", "is_copy", "is_repetitive", "length_ratio_ok", "lift_symbols", "locate",
+    "lost_symbols", "normalize_source", "number_format", "occurrences", "overlong", "pair_items", "parse_number",
+    "place_emphasis", "place_symbols", "preserved", "protected_spans", "quantities", "quotes", "repair_numbers",
+    "repair_protected", "repair_signs", "repair_variant", "restore_spelling", "restore_typography", "says_nothing",
+    "source_dash", "source_pairs", "stand_ins", "straighten_quotes", "strip_dangling", "strip_stray_marks",
+    "unfence_code", "unfinished", "variant_forms", "wrong_script",
 ]

@@ -24,8 +24,9 @@ _TIME_12 = re.compile(rf"(?<![\d.,:])(\d{{1,2}})(?:[:.](\d{{2}}))?\s?{_AMPM}", r
 _TIME_24 = re.compile(r"(?<![\d.,:])(\d{1,2})(?:(:)(\d{2})|(\.)(\d{2})|h(\d{2})?(?:min)?)(?![\d\w])")
 _ZONES = ["GMT", "UTC", "hrs"]
 _SECONDS = re.compile(r"[.:]\d")  # "4:41.30", "1:09:02": a duration, read as written
-_ZONE_24 = re.compile(r"\s?(?:GMT|UTC|BST|CES?T|EES?T|WES?T|MSK)\b")  # "10:15 BST": wire style, 24 h
-_ZONE = re.compile(r"\s?(GMT|UTC|BST|CES?T|EES?T|WES?T|MSK|[ECMP][SD]?T)(?!\w)")
+_ZONES_24 = "GMT|UTC|BST|CES?T|EES?T|WES?T|MSK"  # "10:15 BST": wire style, 24 h
+_ZONE_24 = re.compile(rf"\s?(?:{_ZONES_24})\b")
+_ZONE = re.compile(rf"\s?({_ZONES_24}|[ECMP][SD]?T)(?!\w)")  # and the American zones (EST, PDT, ET)
 
 
 def zone_after(text: str, end: int) -> str:

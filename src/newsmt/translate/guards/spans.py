@@ -241,6 +241,11 @@ def detach_code(text: str) -> tuple[str, list[str]]:
     return _KEPT.sub(keep, text), codes
 
 
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the inline code of ``text`` (backticks included)."""
+    return [m.span() for m in _CODE.finditer(text)]
+
+
 def fence_code(text: str, ranges: list[tuple[int, int]]) -> str:
     """``text`` with each range of inline code (HTML ``<code>``, ``<kbd>``) in backticks, so
     ``detach_code`` keeps it verbatim as it keeps Markdown's."""
