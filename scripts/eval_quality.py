@@ -27,7 +27,9 @@ Parts (never tune on the reporting part):
   eng->por-BR (``pt-BR``) and eng->por (``pt-PT``); reporting: the second half of NTREX's documents,
   both references.
 - en-ru tuning: FLORES-200 devtest eng->rus, the first half of NTREX's documents eng->rus and of
-  WMT19's (the same documents, another reference); reporting: the second halves, WMT18, WMT20.
+  WMT19's (the same documents, another reference), the first half of WMT18's and WMT20's lines (these
+  copies have no document ids; tuning since stop 39, reporting only before); reporting: the second
+  halves.
 
 Back-translations and embeddings are cached under ``out/eval_quality``::
 
@@ -86,10 +88,13 @@ def ntrex(ref: str, half: int) -> tuple[list[str], list[str]]:
     return by_documents(NTREX / "newstest2019-src.eng.txt", NTREX / f"newstest2019-ref.{ref}.txt", ids, half)
 
 
-def wmt(year: int, half: int | None = None) -> tuple[list[str], list[str]]:
+def wmt(year: int, half: int) -> tuple[list[str], list[str]]:
+    """One half of a WMT newstest en-ru: of its documents where ``docs.tsv`` names them, else of its lines."""
     base = EVAL / f"wmt{year}_newstest_en-ru"
-    if half is None:
-        return _lines(base / "src.en"), _lines(base / "ref.A.ru")
+    if not (base / "docs.tsv").exists():
+        src, ref = _lines(base / "src.en"), _lines(base / "ref.A.ru")
+        cut = len(src) // 2
+        return (src[:cut], ref[:cut]) if half == 0 else (src[cut:], ref[cut:])
     ids = [x.split("\t")[1] for x in _lines(base / "docs.tsv")[1:]]
     return by_documents(base / "src.en", base / "ref.A.ru", ids, half)
 
@@ -105,10 +110,11 @@ PARTS = {
     "en-ru": {
         "tuning": [("FLORES devtest eng->rus", lambda: flores("rus_Cyrl"), "ru"),
                    ("NTREX docs 1st half eng->rus", lambda: ntrex("rus", 0), "ru"),
-                   ("WMT19 docs 1st half en-ru", lambda: wmt(19, 0), "ru")],
+                   ("WMT19 docs 1st half en-ru", lambda: wmt(19, 0), "ru"),
+                   ("WMT18 1st half en-ru", lambda: wmt(18, 0), "ru"), ("WMT20 1st half en-ru", lambda: wmt(20, 0), "ru")],
         "reporting": [("NTREX docs 2nd half eng->rus", lambda: ntrex("rus", 1), "ru"),
                       ("WMT19 docs 2nd half en-ru", lambda: wmt(19, 1), "ru"),
-                      ("WMT18 en-ru", lambda: wmt(18), "ru"), ("WMT20 en-ru", lambda: wmt(20), "ru")],
+                      ("WMT18 2nd half en-ru", lambda: wmt(18, 1), "ru"), ("WMT20 2nd half en-ru", lambda: wmt(20, 1), "ru")],
     },
 }
 
