@@ -284,6 +284,21 @@ def test_a_doubtful_word_is_asked_of_the_model_in_sentences_where_a_name_stays_a
     assert [r["evidence"].get("omission") for r in records] == [["Nicholas"], None]
 
 
+def test_without_a_lexicon_a_word_the_pack_gives_no_form_is_asked_of_the_model():
+    """en->ru: a capitalized word of a longer name that the target pack gives no form of is asked of
+    the en->pt model, not called omitted: it translates ``Embassy`` (``Embaixada``), a word, and
+    keeps ``Pruitt``; ``Aristotle`` comes back in Portuguese spelling (``Aristóteles``), a name all
+    the same. ``London`` has CLDR's forms, so it is checked by them without asking."""
+    from newsmt import score_texts
+
+    cases = [("The Russian Embassy in Damascus was shelled on Monday.", "В понедельник обстреляли посольство России в Дамаске.", None),
+             ("EPA chief Scott Pruitt reversed the decision.", "Глава агентства отменил решение.", ["Scott", "Pruitt"]),
+             ("Scholars accepted Aristotle's views on science.", "Учёные приняли взгляды философа на науку.", ["Aristotle"]),
+             ("The London Stock Exchange fell on Monday.", "В понедельник биржа упала.", ["London"])]
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
+    assert [r["evidence"].get("omission") for r in records] == [c[2] for c in cases], records
+
+
 def test_a_name_with_the_ending_of_a_common_noun_is_asked_of_the_model():
     """``Sterling`` ends like ``Building``: a word a translator may translate, so without a lexicon
     it is asked of the en->pt model, which keeps it as a name (dropped, an omission) and translates

@@ -200,7 +200,8 @@ class PairScorer:
         one (a name or a word; ``Jim`` asked as ``Jim Furyk``, with the name it opens) is omitted
         where the model into the vocabulary's language carries it over in each of the source pack's
         ``name_frames``, sentences where a name stays a name (``Nicholas said.``, ``Rosa``; not
-        ``Allies`` -> ``Os aliados``); an omitted word whose translation alone the target has is a
+        ``Allies`` -> ``Os aliados``; for a word the report marks ``adapted``, also in that language's
+        spelling: ``Tibete``); an omitted word whose translation alone the target has is a
         word of the language written with a capital, not a name dropped; an added word that
         translates back into a word of the source is its translation."""
         checker = self._meaning()
@@ -213,7 +214,8 @@ class PairScorer:
             said = [dict(zip(doubtful, (h.text for h in oracle.translate([f.format(w) for w in doubtful])))) for f in frames]
             for r in reports:
                 if r is not None:
-                    r.omitted += [w for w, name in r.doubtful if all(checker.carried_over(w, s[name]) for s in said)]
+                    r.omitted += [w for w, name in r.doubtful
+                                  if all(checker.carried_over(w, s[name], w in r.adapted) for s in said)]
         omitted = list(dict.fromkeys(w for r in reports if r is not None for w in r.omitted))
         forward = self._words_to(self.tgt) if omitted else None
         if forward is not None:

@@ -17,9 +17,12 @@ Evidence, per sentence pair (``check``):
   target pack gives its translation (``[name_words]``: ``North`` = ``север``), and one standing alone
   that may be a word (made from a name, ``Swedish``, known to the vocabulary in lower case, with a
   common noun's ending, ``Sterling``) is ``doubtful``, as is a word of a longer name that ends so,
-  made from no place or word the checker knows (``Zoran Zaev``; not ``Game of Thrones``), and, with a
-  lexicon, one that it translates (``Hurricane Rosa``, ``Royal Navy``): the scorer calls it omitted where a
-  model keeps it in the pack's ``name_frames`` (``Rosa said.``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
+  made from no place or word the checker knows (``Zoran Zaev``; not ``Game of Thrones``), as is,
+  without a lexicon, any other name the target pack gives no form of (``Embassy``, ``Pruitt``; asked
+  of the model into the vocabulary's language, en->pt for en->ru, where a name may come back in that
+  language's spelling, ``Tibete``), and, with a lexicon, one that it translates (``Hurricane Rosa``,
+  ``Royal Navy``): the scorer calls it omitted where a model keeps it in the pack's ``name_frames``
+  (``Rosa said.``; not ``Allies`` -> ``aliados``, ``Game`` -> ``jogo``);
   the first word of a longer name that is no name alone to the checker (a sentence's first, a
   word the vocabulary knows) is asked together with the name after it (``Jim Furyk said.``, ``Kit
   Harington``; not ``Undefeated Leeds``); each capitalized part of a hyphenated name is a name,
@@ -77,6 +80,7 @@ class MeaningReport:
     fewer: list[str] = field(default_factory=list)  # repeated names found fewer times: "Gingrich (1 of 2)"
     doubtful: list[tuple[str, str]] = field(default_factory=list)  # not found, a name or a word: a model tells
     # (the word, what it is asked in: "Jim" in "Jim Furyk", "Sterling" alone)
+    adapted: set[str] = field(default_factory=set)  # doubtful words a name also in the model's own spelling ("Paulo")
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
@@ -186,8 +190,11 @@ class MeaningChecker:
                 # asked: a word the checker cannot call a name, or a sentence's first no other sentence names
                 if opens and not (checkable and (key in known or not self.reader.starts(source, m.start()))):
                     report.doubtful.append((word, f"{word} {opens}"))  # asked with its name: "Jim Furyk", "Kit Harington"
-                elif checkable:
+                elif checkable and not self._asked(key):
                     report.omitted.append(word)
+                elif checkable:  # asked of a model into another language than the target's
+                    report.doubtful.append((word, word))
+                    report.adapted.add(word)
                 elif (alone or self.lexicon or self._doubtful_ending(key)) and key not in self._translated:
                     report.doubtful.append((word, word))  # "Texas", "Hurricane Rosa", "Zoran Zaev", "Sterling"; "Allies", "Game of Thrones"
             elif self.lexicon and not headline and not translations and self._modifies_name(word, source, m.start(), m.end()) \
@@ -236,6 +243,12 @@ class MeaningChecker:
             return False
         return not (self.vocabulary and self.vocabulary.known_source(word.lower()))
 
+    def _asked(self, key: str) -> bool:
+        """Whether a checkable name not found is asked of a model rather than called omitted: with no
+        lexicon for the pair but a vocabulary (en->ru: the en->pt model), one the target pack gives no
+        form of (``Embassy`` and ``Cup`` are translated, ``Pruitt`` is not; ``London`` = ``Лондон``)."""
+        return self.lexicon is None and self.vocabulary is not None and not self._exonyms.forms(key)
+
     def _doubtful_ending(self, key: str) -> bool:
         """Whether ``key`` ends like a word made from a name but comes from no place the pack knows and no vocabulary word (``Zoran``; not ``Thrones``)."""
         return key.endswith(self._derived) and not (self._exonyms.forms(key) or made_from(key, self._derived, self.vocabulary))
@@ -244,11 +257,14 @@ class MeaningChecker:
         """A word a translator translates: the source pack lists it, or it has a common noun's ending."""
         return key in self._translated or (len(key) >= 7 and key.endswith(self._common))
 
-    def carried_over(self, word: str, translation: str) -> bool:
+    def carried_over(self, word: str, translation: str, adapted: bool = False) -> bool:
         """Whether a model's ``translation`` of ``word`` (alone or in a sentence, into a language of
         the same script) keeps it (``Texas``, ``Jones (em inglês)``): a name, not a word it translates (``Aliados``,
-        ``Universo``)."""
-        return fold(word) in map(fold, WORD.findall(_ASIDE.sub("", translation)))
+        ``Universo``); ``adapted``: also in that language's spelling, with the same first letter
+        (``Paulo``, ``Tibete``, ``Meca``: a name, asked of a model into another language than the target)."""
+        key, words = fold(word), [fold(w) for w in WORD.findall(_ASIDE.sub("", translation))]
+        return key in words or (adapted and any(w[:1] == key[:1] and (same_start(key, w) or spelt_alike(key, {w}))
+                                                for w in words))
 
     def written_across(self, word: str, source: str, target: str) -> bool:
         """Whether ``word``, a month or weekday, stands in a longer name of ``source`` (not alone: ``The

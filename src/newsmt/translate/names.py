@@ -7,9 +7,9 @@ lists (``endings``). Both words are then reduced to how their consonants sound (
 vowels dropped, letters that one language writes for another's grouped (``h``/``g``/``kh``,
 ``sh``/``zh``/``ch``/``j``, ``v``/``w``, ``ts``/``z``/``s``), doubled letters once. English spelling is
 ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w``, ``q``, ``x``,
-``ng``, ``eu``, ``au`` (``Michael`` = ``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Jose`` =
-``Хосе``, ``Recep`` = ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``, ``Jong`` = ``Чен``). Two
-words are one name when a key of each agrees, or when long keys differ by one sound; a word of
+``xh``, ``ng``, ``eu``, ``au`` (``Michael`` = ``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``,
+``Jose`` = ``Хосе``, ``Xhaka`` = ``Джака``, ``Recep`` = ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` =
+``Цин``, ``Jong`` = ``Чен``). Two words are one name when a key of each agrees, or when long keys differ by one sound; a word of
 another script is also the name where its Latin spelling is (``spelt_in``: ``Юннань`` = ``Yunnan``).
 In one script, a name written another way shares its first five letters (``same_start``: ``Eurasia``
 = ``Eurásia``) or most of its letters or its sound (``spelt_alike``: ``Navalny`` = ``Navalni``,
@@ -35,7 +35,7 @@ _READINGS: list[tuple[str, tuple[str, ...]]] = [
     ("shch", ("S",)), ("sch", ("S",)), ("dzh", ("S",)), ("tch", ("S",)), ("zh", ("S",)), ("sh", ("S", "Z")),
     ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H", "KH")), ("ph", ("F", "V")), ("th", ("T", "TH")), ("ck", ("K",)), ("qu", ("KV", "K")),
     ("ts", ("Z", "TZ")), ("tz", ("Z",)), ("dj", ("S",)), ("ng", ("NH", "N")), ("eu", ("", "V")), ("au", ("", "V")),
-    ("x", ("KZ", "H", "Z")), ("c", ("K", "Z", "S")), ("g", ("H", "S")),
+    ("xh", ("S", "KZ")), ("x", ("KZ", "H", "Z")), ("c", ("K", "Z", "S")), ("g", ("H", "S")),
     ("j", ("S", "", "Z", "H")), ("h", ("H", "")), ("w", ("V", "")), ("k", ("K",)), ("q", ("K", "Z")), ("z", ("Z",)), ("s", ("Z",)),
     ("v", ("V",)), ("f", ("F",)), ("b", ("B",)), ("p", ("P",)), ("t", ("T",)), ("d", ("D",)), ("l", ("L",)),
     ("m", ("M",)), ("n", ("N",)), ("r", ("R",)),

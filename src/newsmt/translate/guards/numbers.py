@@ -38,6 +38,7 @@ _GROUP_SPLIT = re.compile(r"[ \u00a0\u202f.,]")
 _ROMAN = re.compile(r"(?<!\w)[IVXL]{1,7}(?!\w)")
 _YEAR_RANGE = re.compile(r"(?<!\d)(1[5-9]|20)(\d\d)[-–/]$")  # "1950-53": the end is 1953
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+_SUM_GAP = re.compile(r"\s+(?:[^\W\d]{1,3}\s+)?")  # between the parts of "2 milhões e 750 mil"
 _DEFAULT_FORMAT = (",", ".")  # a language without a numbers section: read in either convention
 
 
@@ -117,17 +118,18 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
     scales, scale_re = _scales((lang, other_lang) if other_lang else (lang,))
     months = {m.start(k): f"m:{int(m.group(k))}" for m in _NUMERIC_DATE.finditer(text) for k in (1, 3)
               if target and 1 <= int(m.group(k)) <= 12}
+    scaled: list[tuple[int, int, int, Decimal]] = []  # (index in out, exponent, end of the scale word, value)
     for m in _NUMBER.finditer(text):
         if _inside(m.start(), taken):
             continue
         tok = m.group()
-        value, grouped, readings = tok, False, {tok}
+        value, grouped, readings, parsed = tok, False, {tok}, False
         for d in filter(None, decs):
             v = parse_number(tok, d)
             if v is None:
                 continue
-            if value == tok:
-                value = v
+            if not parsed:
+                value, parsed = v, True
                 head = tok.rsplit(d, 1)[0] if "." in v else tok
                 grouped = any(c in _GROUP_SEPS for c in head)
             readings.add(v)
@@ -135,8 +137,10 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         if year and tok > year.group(2):
             readings.add(year.group(1) + tok)
         scale = scale_re.match(text, m.end()) if scale_re else None
-        if scale and value != tok:
-            readings.add(canonical(Decimal(value).scaleb(scales[scale.group(1).lower()])))
+        if scale and parsed:
+            exponent = scales[scale.group(1).lower()]
+            scaled.append((len(out), exponent, scale.end(), Decimal(value).scaleb(exponent)))
+            readings.add(canonical(scaled[-1][3]))
         clock, style = hours.get(m.start(), (frozenset(), ""))
         readings.update(clock)
         if m.start() in months:
@@ -144,9 +148,19 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         if target and value.isdigit():
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
         out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
+    _scaled_sums(out, scaled, text)
     if target:
         return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang, _scales((lang,))[0])
     return sorted(_feet_and_inches(out, text, lang), key=lambda q: q.start)
+
+
+def _scaled_sums(out: list[Quantity], scaled: list[tuple[int, int, int, Decimal]], text: str) -> None:
+    """A scaled number followed by a smaller one also reads as their sum, in both (``2 миллиона 750
+    тысяч`` and ``2 milhões e 750 mil`` for ``2.75 million``)."""
+    for (i, big, end, a), (j, small, _, b) in zip(scaled, scaled[1:]):
+        if small < big and b < Decimal(10).scaleb(big) and _SUM_GAP.fullmatch(text, end, out[j].start):
+            total = canonical(a + b)
+            out[i], out[j] = (replace(q, values=q.values | {total}) for q in (out[i], out[j]))
 
 
 def _feet_and_inches(out: list[Quantity], text: str, lang: Language) -> list[Quantity]:

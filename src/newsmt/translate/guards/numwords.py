@@ -36,13 +36,15 @@ def _words(lang: Language) -> tuple[dict[str, float], re.Pattern, dict[str, int]
     table.update({k.lower(): float(v) for k, v in section.get("decimals", {}).items()})
     heads = {k.lower(): int(v) for k, v in compound.get("heads", {}).items()}
     tails = compound.get("tails", [])
-    head_re = re.compile(rf"(?<!\w)({alternation(heads)})(?={alternation(tails)})\w*", re.IGNORECASE) if heads and tails else None
+    ones = alternation(k for k, v in heads.items() if v < 10)  # after a tens: "двадцати|восьми|летнего"
+    head_re = re.compile(rf"(?<!\w)({alternation(heads)})({ones})?(?={alternation(tails)})\w*", re.IGNORECASE) \
+        if heads and tails else None
     return table, re.compile(rf"(?<!\w)({alternation(table)}){then}(?!\w)", re.IGNORECASE), heads, head_re
 
 
 def word_numbers(text: str, lang: Language) -> list[Quantity]:
     """Numbers written as words in ``text`` (not a scale word after digits: ``5 mil``), also as the
-    first part of a compound word (``четырёхмесячные``: 4)."""
+    first part of a compound word (``четырёхмесячные``: 4; ``двадцативосьмилетнего``: 28)."""
     rules = _words(lang)
     if rules is None:
         return []
@@ -54,7 +56,11 @@ def word_numbers(text: str, lang: Language) -> list[Quantity]:
         n = table[m.group(1).lower()] + (table[m.group(2).lower()] if m.group(2) else 0)
         out.append(Quantity(m.start(), m.end(), m.group(), str(n), frozenset({str(n), f"o:{n}"})))
     for m in head_re.finditer(text) if head_re else ():
-        n = heads[m.group(1).lower()]
+        n, one = heads[m.group(1).lower()], m.group(2)
+        if one:
+            if not (20 <= n < 100 and n % 10 == 0):
+                continue  # "двухдвух...": no number
+            n += heads[one.lower()]
         out.append(Quantity(m.start(), m.end(), m.group(), str(n), frozenset({str(n), f"o:{n}"})))
     return out
 
