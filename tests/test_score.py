@@ -242,6 +242,16 @@ def test_english_to_russian_is_checked_without_a_model_back():
     assert records[2]["evidence"].get("number_mismatch") == ["3.5"]
 
 
+def test_a_russian_day_period_written_as_an_adverb_is_read_with_its_time():
+    """``6.40 вечером`` (in the evening) is 18:40 as ``6.40 вечера`` is; ``утром`` is the morning."""
+    from newsmt import score_texts
+
+    source = "Melissa Tate, 10, was hit at about 6.40pm on Wednesday."
+    records = score_texts([source] * 2, ["Мелиссу Тейт, 10 лет, сбили около 6.40 вечером в среду.",
+                                         "Мелиссу Тейт, 10 лет, сбили около 6.40 утром в среду."], "en", "ru")
+    assert [r["evidence"] for r in records] == [{}, {"number_mismatch": ["6.40 утром -> 18:40"]}]
+
+
 def test_without_a_lexicon_a_model_tells_a_name_from_a_word():
     """en->ru has no lexicon: ``Jones`` (an ending of words made from names) and ``Rosa`` (a word of
     the vocabulary) may be words, so the bundled en->pt model translates each alone: it keeps the
