@@ -344,6 +344,24 @@ def test_a_word_the_model_gives_counts_only_in_its_own_spelling():
     assert [r["evidence"].get("omission") for r in records] == [None, ["Scotland"]]
 
 
+def test_a_name_respelt_with_s_for_sh_and_one_in_capitals_are_found():
+    """Portuguese writes ``Bishkek`` as ``Bisqueque`` (``sh`` as ``s``, ``k`` as ``qu``): kept, and
+    dropped an omission. A dateline's ``NEW YORK`` is a name where the text writes ``New York``, found
+    by sound in ``НЬЮ-ЙОРК``, not only by the forms of an acronym."""
+    from newsmt import score_texts
+
+    source = "One observer said that Bishkek was sinking into anarchy."
+    pt = score_texts([source] * 2, ["Um observador disse que Bisqueque estava afundando na anarquia.",
+                                    "Um observador disse que a cidade estava afundando na anarquia."], "en", "pt")
+    assert [r["evidence"].get("omission") for r in pt] == [None, ["Bishkek"]]
+    sources = ["NEW YORK (Reuters) - Oil prices steadied on Friday.", "Traders in New York sold oil."]
+    ru = score_texts(sources * 2, ["НЬЮ-ЙОРК (Рейтер) – Цены на нефть стабилизировались в пятницу.",
+                                   "Трейдеры в Нью-Йорке продавали нефть.",
+                                   "(Рейтер) – Цены на нефть стабилизировались в пятницу.",
+                                   "Трейдеры в Нью-Йорке продавали нефть."], "en", "ru")
+    assert [r["evidence"].get("omission") for r in ru] == [None, None, ["York"], None]
+
+
 def test_without_a_model_back_the_checks_are_loaded_once_for_every_call():
     """``newsmt score`` and ``/score`` take ``Resources.pair_scorer``: for en->ru (embeddings, no
     model back) one ``PairScorer`` around the embedding scorer, kept with the models it loads (the

@@ -167,6 +167,8 @@ class MeaningChecker:
         src_list = [fold(w) for w in _words(source)] if back_list else []  # words made from a name: _made_from
         for m, word, key, token in words:
             total += 1
+            if word.isupper() and key in known:  # a name in capitals ("NEW YORK (Reuters)"): no acronym
+                word = word.capitalize()
             name = ((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
                     or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
             # a name's lexicon translation counts only where no other word of the source claims it

@@ -174,11 +174,12 @@ def in_pool(word: str, pool: set[str], prefixes: set[str]) -> bool:
 
 
 _SPELLINGS = [(re.compile(a), b) for a, b in (("ck|qu|c(?=[aou])", "k"), ("ph", "f"), ("eau", "o"), ("y", "i"),
-                                              ("w", "v"), ("(?<=.)e$", ""))]
+                                              ("w", "v"), ("sh", "s"), ("(?<=.)e$", ""))]
 
 
 def _spoken(word: str) -> str:
-    """A folded Latin name as it sounds across spellings (``oyapock`` = ``oiapoque`` = ``oiapok``)."""
+    """A folded Latin name as it sounds across spellings (``oyapock`` = ``oiapoque`` = ``oiapok``,
+    ``bishkek`` = ``bisqueque``)."""
     for pattern, repl in _SPELLINGS:
         word = pattern.sub(repl, word)
     return word
@@ -186,7 +187,7 @@ def _spoken(word: str) -> str:
 
 def spelt_alike(word: str, pool: set[str]) -> bool:
     """A name written another way (``Navalny``/``Navalni``, ``Smyrna``/``Esmirna``,
-    ``Oyapock``/``Oiapoque``): a word of the pool at least 0.75 similar by characters, of about
+    ``Oyapock``/``Oiapoque``, ``Bishkek``/``Bisqueque``): a word of the pool at least 0.75 similar by characters, of about
     the same length (two letters apart at most: ``right`` is not ``Brighton``), or the same when
     spelt as it sounds."""
     need = 0.75 if len(word) >= 6 else 0.8  # short names one letter apart are other names (Hong, Kong)
