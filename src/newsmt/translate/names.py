@@ -7,11 +7,11 @@ lists (``endings``). Both words are then reduced to how their consonants sound (
 vowels dropped, letters that one language writes for another's grouped (``h``/``g``/``kh``,
 ``sh``/``zh``/``ch``/``j``, ``v``/``w``, ``ts``/``z``/``s``), doubled letters once. English spelling is
 ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w``, ``q``, ``x``,
-``xh``, ``ng``, ``eu``, ``au`` (``Michael`` = ``Майкл``, ``George`` = ``Джордж``, ``John`` = ``Джон``,
-``Jose`` = ``Хосе``, ``Xhaka`` = ``Джака``, ``Recep`` = ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` =
-``Цин``, ``Jong`` = ``Чен``). Two words are one name when a key of each agrees, or when long keys differ by one sound; a word of
-another script is also the name where its Latin spelling is (``spelt_in``: ``Юннань`` = ``Yunnan``).
-In one script, a name written another way shares its first five letters (``same_start``: ``Eurasia``
+``xh``, ``ng`` (before ``e`` or ``i`` also ``ndzh``), ``eu``, ``au`` (``Michael`` = ``Майкл``, ``Angela`` =
+``Анджела``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Jose`` = ``Хосе``, ``Xhaka`` = ``Джака``,
+``Recep`` = ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``, ``Jong`` = ``Чен``). Two words are
+one name when a key of each agrees, or when long keys differ by one sound; a word of another script
+is also the name where its Latin spelling is (``spelt_in``: ``Юннань`` = ``Yunnan``). In one script, a name written another way shares its first five letters (``same_start``: ``Eurasia``
 = ``Eurásia``) or most of its letters or its sound (``spelt_alike``: ``Navalny`` = ``Navalni``,
 ``Oyapock`` = ``Oiapoque``).
 """
@@ -34,7 +34,7 @@ _VOWELS = set("aeiouyæøåäöüéèêëáàâíìîïóòôõúùûý'")
 _READINGS: list[tuple[str, tuple[str, ...]]] = [
     ("shch", ("S",)), ("sch", ("S",)), ("dzh", ("S",)), ("tch", ("S",)), ("zh", ("S",)), ("sh", ("S", "Z")),
     ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H", "KH")), ("ph", ("F", "V")), ("th", ("T", "TH")), ("ck", ("K",)), ("qu", ("KV", "K")),
-    ("ts", ("Z", "TZ")), ("tz", ("Z",)), ("dj", ("S",)), ("ng", ("NH", "N")), ("eu", ("", "V")), ("au", ("", "V")),
+    ("ts", ("Z", "TZ")), ("tz", ("Z",)), ("dj", ("S",)), ("nge", ("NS", "NH", "N")), ("ngi", ("NS", "NH", "N")), ("ng", ("NH", "N")), ("eu", ("", "V")), ("au", ("", "V")),
     ("xh", ("S", "KZ")), ("x", ("KZ", "H", "Z")), ("c", ("K", "Z", "S")), ("g", ("H", "S")),
     ("j", ("S", "", "Z", "H")), ("h", ("H", "")), ("w", ("V", "")), ("k", ("K",)), ("q", ("K", "Z")), ("z", ("Z",)), ("s", ("Z",)),
     ("v", ("V",)), ("f", ("F",)), ("b", ("B",)), ("p", ("P",)), ("t", ("T",)), ("d", ("D",)), ("l", ("L",)),
