@@ -80,7 +80,7 @@ class MeaningReport:
     fewer: list[str] = field(default_factory=list)  # repeated names found fewer times: "Gingrich (1 of 2)"
     doubtful: list[tuple[str, str]] = field(default_factory=list)  # not found, a name or a word: a model tells
     # (the word, what it is asked in: "Jim" in "Jim Furyk", "Sterling" alone)
-    adapted: set[str] = field(default_factory=set)  # doubtful words a name also in the model's own spelling ("Paulo")
+    adapted: set[str] = field(default_factory=set)  # doubtful words asked in another language: a name there in its spelling too ("Paulo")
     added: list[str] = field(default_factory=list)
     coverage: float = 1.0
     content_words: int = 0
