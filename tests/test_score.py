@@ -362,6 +362,18 @@ def test_a_name_respelt_with_s_for_sh_and_one_in_capitals_are_found():
     assert [r["evidence"].get("omission") for r in ru] == [None, None, ["York"], None]
 
 
+def test_a_name_kept_once_in_latin_letters_and_once_in_cyrillic_is_kept_twice():
+    """``MTN Ghana ... in Ghana`` -> ``MTN Ghana ... в Гане``: a mention in each script, two in all
+    (each was counted alone: ``Ghana (1 of 2)``); a hundred as a noun (``сотни``) is 100."""
+    from newsmt import score_texts
+
+    sources = ["MTN Ghana was listed among the top leaders in Ghana.", "More than 100 witnesses were interviewed."]
+    records = score_texts(sources * 2, ["Компания MTN Ghana вошла в число лидеров в Гане.", "Было опрошено более сотни свидетелей.",
+                                        "Компания MTN Ghana вошла в число лидеров.", "Было опрошено более двухсот свидетелей."],
+                          "en", "ru")
+    assert [r["evidence"] for r in records] == [{}, {}, {"omission": ["Ghana (1 of 2)"]}, {"number_mismatch": ["100"]}]
+
+
 def test_without_a_model_back_the_checks_are_loaded_once_for_every_call():
     """``newsmt score`` and ``/score`` take ``Resources.pair_scorer``: for en->ru (embeddings, no
     model back) one ``PairScorer`` around the embedding scorer, kept with the models it loads (the

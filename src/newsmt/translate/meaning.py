@@ -209,7 +209,10 @@ class MeaningChecker:
         for key, seen in names.items():
             if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            found = max(count_spelt(key, tgt_list), count_spelt(key, back_list), self._count_across(seen[0], key, sounds, tgt_list))
+            spelt, across = count_spelt(key, tgt_list), self._count_across(seen[0], key, sounds, tgt_list)
+            # across scripts a translation may keep one mention in the source's letters and render the
+            # other in its own ("MTN Ghana ... в Гане"): both count
+            found = max(spelt + across if self._scripts else max(spelt, across), count_spelt(key, back_list))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
