@@ -450,6 +450,7 @@ def test_a_changed_russian_value_is_missing() -> None:
      "A casa está à venda por 2 milhões e 650 mil dólares.", "pt"),
     ("The hotel is worth Rs 127 crore.", "Отель стоит 1 270 миллионов рупий.", "Отель стоит 1 370 миллионов рупий.", "ru"),
     ("The helicopter crashed at 1 pm.", "Вертолёт разбился в час дня.", "Вертолёт разбился в час ночи.", "ru"),
+    ("They will work with third countries.", "Они будут работать с третьими странами.", "Они будут работать с четвёртыми странами.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
@@ -459,7 +460,7 @@ def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: s
     glued (``6ft 2in``) in centimetres, a number and a half (``duas horas e meia``, ``два с половиной``),
     an age as the first part of a compound word (``двадцативосьмилетний``), a scaled number and a
     smaller one (``2 миллиона 750 тысяч``, ``2 milhões e 750 mil``), Indian English scale words
-    (``crore``) and one o'clock without its number (``в час дня``)."""
+    (``crore``), one o'clock without its number (``в час дня``) and an ordinal's plural case (``третьими``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 
