@@ -168,10 +168,11 @@ class TranslationEngine:
         texts = [g.fence_code(s.text, [(max(x.start, s.start) - s.start, min(x.end, s.end) - s.start)
                                        for x in doc.spans if x.kind == "code" and x.start < s.end and x.end > s.start])
                  for s in sents]
-        titled = [title_case(s.text) for s in sents]
-        if any(titled) and (self.src_lang.section("names") or {}).get("title_case"):  # English: Title Case headlines
-            case = HeadlineCase([s.text for s, title in zip(sents, titled) if not title], self.backend.count_tokens)
-            texts = [case(text) if title else text for text, title in zip(texts, titled)]
+        if (self.src_lang.section("names") or {}).get("title_case"):  # English: Title Case headlines
+            titled = [title_case(s.text) for s in sents]
+            if any(titled):
+                case = HeadlineCase([s.text for s, title in zip(sents, titled) if not title], self.backend.count_tokens)
+                texts = [case(text) if title else text for text, title in zip(texts, titled)]
         for s, text, tr in zip(sents, texts, self.translate_texts(texts, progress)):
             tr.text = g.unfence_code(text, s.text, tr.text)
             doc.translations[s.id] = tr
