@@ -20,7 +20,7 @@ from newsmt.translate.backend import Backend, Hypothesis
 from newsmt.translate.bergamot import BergamotBackend
 from newsmt.translate.engine import TranslationEngine
 from newsmt.translate.lexicon import Lexicon
-from newsmt.translate.meaning import MeaningChecker
+from newsmt.translate.meaning import MeaningChecker, MeaningReport
 from newsmt.translate.splitting import covers, split_long
 
 
@@ -378,13 +378,17 @@ def test_a_sentence_translated_again_for_a_lost_number_keeps_its_link() -> None:
 def test_low_word_coverage_is_an_omission_unless_the_round_trip_reads_as_the_source() -> None:
     """A free rendering shares few words with the source but its back-translation reads the same, or
     it keeps its length; a translation that lost a clause does neither."""
-    from newsmt.translate.meaning import MeaningReport
-
     assert MeaningReport(coverage=0.3, content_words=8).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.97).flags() == {}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5, length_z=-2.4).flags() == {"omission": ["coverage 0.30"]}
     assert MeaningReport(coverage=0.3, content_words=8, round_trip=0.5, length_z=-0.4).flags() == {}
+
+
+def test_a_name_omitted_is_its_evidence_once() -> None:
+    """Dropped twice (``Khufu ... Khufu's``) and so found fewer times too, a name is named once."""
+    report = MeaningReport(omitted=["Khufu", "Khufu"], fewer=["Khufu (0 of 2)", "Giza (1 of 2)"])
+    assert report.flags() == {"omission": ["Khufu", "Giza (1 of 2)"]}
 
 
 # ---- languages: every check reads its words from the pack --------------------------------------------
@@ -451,6 +455,11 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("The hotel is worth Rs 127 crore.", "Отель стоит 1 270 миллионов рупий.", "Отель стоит 1 370 миллионов рупий.", "ru"),
     ("The helicopter crashed at 1 pm.", "Вертолёт разбился в час дня.", "Вертолёт разбился в час ночи.", "ru"),
     ("They will work with third countries.", "Они будут работать с третьими странами.", "Они будут работать с четвёртыми странами.", "ru"),
+    ("Fans meet at 6:30 p.m. outside.", "Болельщики встречаются в 18 ч. 30 мин. снаружи.",
+     "Болельщики встречаются в 18 ч. 45 мин. снаружи.", "ru"),
+    ("Fans meet at 10:15 pm outside.", "Болельщики встречаются в 22 часа 15 минут снаружи.",
+     "Болельщики встречаются в 22 часа 30 минут снаружи.", "ru"),
+    ("Prices rose in the early 2000s.", "Цены выросли в начале нулевых.", "Цены выросли в начале девяностых.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
@@ -460,7 +469,8 @@ def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: s
     glued (``6ft 2in``) in centimetres, a number and a half (``duas horas e meia``, ``два с половиной``),
     an age as the first part of a compound word (``двадцативосьмилетний``), a scaled number and a
     smaller one (``2 миллиона 750 тысяч``, ``2 milhões e 750 mil``), Indian English scale words
-    (``crore``), one o'clock without its number (``в час дня``) and an ordinal's plural case (``третьими``)."""
+    (``crore``), one o'clock without its number (``в час дня``), an ordinal's plural case (``третьими``),
+    an hour and its minutes in words (``18 ч. 30 мин.``) and the 2000s as a word (``нулевых``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 
@@ -563,6 +573,23 @@ def test_a_name_is_matched_across_scripts_with_its_case_ending(source: str, drop
      "В воскресенье болельщики освистали Гранита.", "Xhaka"),
     ("The crisis reached the Commons on Wednesday.", "В среду кризис дошёл до Палаты общин.",
      "В среду кризис дошёл до Палаты.", "Commons"),
+    # English spellings Russian writes by sound: "dg" (Ходж), a silent first "k" (Найт), "th" as
+    # "з" (Мэзер); a possessive's "s" kept (Лоус); a continent's adjective, a city's short names
+    ("Police stopped Bridget Hodge in Leeds.", "Полиция остановила Бриджит Ходж в Лидсе.",
+     "Полиция остановила Бриджит в Лидсе.", "Hodge"),
+    ("Singer Gladys Knight performed on Sunday.", "Певица Глэдис Найт выступила в воскресенье.",
+     "Певица Глэдис выступила в воскресенье.", "Knight"),
+    ("The preacher Cotton Mather wrote it.", "Это написал проповедник Коттон Мэзер.", "Это написал проповедник Коттон.", "Mather"),
+    ("Shoppers crowded into Lowe's stores.", "Покупатели заполнили магазины Лоус.", "Покупатели заполнили магазины.", "Lowe"),
+    ("Markets in Asia fell sharply.", "Азиатские рынки резко упали.", "Рынки резко упали.", "Asia"),
+    ("Protesters gathered in Saint Petersburg.", "Протестующие собрались в СПб.", "Протестующие собрались.", "Petersburg"),
+    # a form in capitals only in capitals: "ЕС" (the EU) is not "если" (if)
+    ("Tourists travel less to Europe if prices rise.", "Туристы реже ездят в Европу, если цены растут.",
+     "Туристы реже ездят, если цены растут.", "Europe"),
+    # a word of a longer name, translated: "Единая Россия", "переулок"
+    ("The party United Russia won the vote.", "Партия «Единая Россия» выиграла голосование.",
+     "Партия «Россия» выиграла голосование.", "United"),
+    ("The shop is on Drury Lane.", "Магазин находится в переулке Друри.", "Магазин находится на Друри.", "Lane"),
     # a name of five letters with two capitals, not an acronym: its lower-case letters run on
     ("One antibody cocktail, ZMapp, showed promise.", "Один коктейль антител, ZMapp, оказался многообещающим.",
      "Один коктейль антител оказался многообещающим.", "ZMapp"),
@@ -709,6 +736,17 @@ def test_a_word_spelt_as_the_name_renders_it_whatever_its_sounds() -> None:
     lost = score_texts([busy, singer], ["В честь неё названа оживленного движения дорога на юго-востоке города.",
                                         "Певец Тайлер упал со сцены."], "en", "ru")  # asked of the en->pt model: names
     assert [r["evidence"] for r in lost] == [{"omission": ["Evelyn"]}, {"omission": ["Steven"]}]
+
+
+def test_a_word_made_from_a_place_may_take_the_place_adjective() -> None:
+    """``Latvian`` is the language (``латышский``) and the country's adjective (``по-латвийски``);
+    ``Field Marshal`` is one word, ``фельдмаршал``: the scorer finds both, and flags a marshal made a general."""
+    from newsmt import score_texts
+
+    sources = ["He said it in Latvian, not in Russian.", *["He became a Field Marshal in 1943."] * 2]
+    records = score_texts(sources, ["Он сказал это по-латвийски, а не по-русски.", "В 1943 году он стал фельдмаршалом.",
+                                    "В 1943 году он стал генералом."], "en", "ru")
+    assert [r["evidence"] for r in records] == [{}, {}, {"omission": ["Marshal"]}]
 
 
 def test_a_back_translation_word_much_shorter_is_no_other_spelling_of_a_name(checker: MeaningChecker) -> None:

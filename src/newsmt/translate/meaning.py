@@ -89,13 +89,14 @@ class MeaningReport:
     length_z: float | None = None  # standard deviations of the translation's length from the expected one (the scorer's)
 
     def flags(self, min_coverage: float = MIN_COVERAGE) -> dict[str, list[str]]:
-        """``{flag: evidence}`` for ``omission`` and ``addition``."""
+        """``{flag: evidence}`` for ``omission`` and ``addition`` (a name once, not also as found fewer times)."""
         out: dict[str, list[str]] = {}
         low = self.content_words >= 6 and self.coverage < min_coverage and (self.round_trip or 0.0) < ROUND_TRIP_AGREES \
             and (self.length_z is None or self.length_z <= SHORTER)
         if self.omitted or self.fewer or low or self.truncated:
-            out[OMISSION] = (list(self.omitted) + list(self.fewer) + (["second half"] if self.truncated else [])
-                             or [f"coverage {self.coverage:.2f}"])
+            names = list(dict.fromkeys(self.omitted))
+            out[OMISSION] = (names + [f for f in self.fewer if f.rsplit(" (", 1)[0] not in names]
+                             + (["second half"] if self.truncated else []) or [f"coverage {self.coverage:.2f}"])
         if self.added:
             out[ADDITION] = list(self.added)
         return out
@@ -144,12 +145,11 @@ class MeaningChecker:
     def check(self, source: str, target: str, back: str = "", known: frozenset[str] = frozenset()) -> MeaningReport:
         """The report for one pair; ``back`` is ``target`` translated back into ``src`` ("" if none);
         ``known``: names of the text around it (``NameReader.names_in``)."""
-        tgt_list, back_list = [fold(w) for w in _words(target)], [fold(w) for w in _words(back)]
+        written = _words(target)  # a form in capitals ("ЕС") is looked for as written
+        tgt_list, back_list = [fold(w) for w in written], [fold(w) for w in _words(back)]
         tgt_words, back_words = set(tgt_list), set(back_list)
         pool = tgt_words | back_words
-        prefixes = {w[:5] for w in pool}
-        report = MeaningReport()
-        covered = total = 0
+        prefixes, report, covered, total = {w[:5] for w in pool}, MeaningReport(), 0, 0
         sounds = self._sound_pool(target) if self._scripts else []
         spans = protected_spans(source)
         # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans
@@ -177,8 +177,9 @@ class MeaningChecker:
                 if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, tgt_list) > 0) \
-                    or (token != m.group() and self._found_whole(token, pool, sounds, tgt_list)) \
+            owner = m.group() != word and m.group().endswith("s")  # "Moore's" = "Морс", "McDonald's" = "Макдоналдс"
+            if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, written, owner) > 0) \
+                    or (token != m.group() and self._found_whole(token, pool, sounds, written)) \
                     or (name and self._made_from(key, back_list) > self._made_from(key, src_list)):
                 covered += 1
                 continue
@@ -209,7 +210,7 @@ class MeaningChecker:
         for key, seen in names.items():
             if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            spelt, across = count_spelt(key, tgt_list), self._count_across(seen[0], key, sounds, tgt_list)
+            spelt, across = count_spelt(key, tgt_list), self._count_across(seen[0], key, sounds, written)
             # across scripts a translation may keep one mention in the source's letters and render the
             # other in its own ("MTN Ghana ... в Гане"): both count
             found = max(spelt + across if self._scripts else max(spelt, across), count_spelt(key, back_list))
@@ -224,10 +225,10 @@ class MeaningChecker:
         return sum(1 for w in words if w != key and any(
             w.endswith(d) and key.startswith(w[:-len(d)]) and len(w) - len(d) >= min(4, len(key) - 1) for d in self._derived))
 
-    def _found_whole(self, token: str, pool: set[str], sounds: list[TargetSound], tgt_list: list[str]) -> bool:
+    def _found_whole(self, token: str, pool: set[str], sounds: list[TargetSound], written: list[str]) -> bool:
         """Whether a hyphenated name is in the translation as one word (``Euro-Asia`` = ``Eurásia``, ``Евразии``)."""
         joined = token.replace("-", "")
-        return spelt_alike(fold(joined), pool) or self._count_across(joined, fold(joined), sounds, tgt_list) > 0
+        return spelt_alike(fold(joined), pool) or self._count_across(joined, fold(joined), sounds, written) > 0
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
         """Whether a name not found can be called omitted: one the target pack lists (``China``, or
@@ -279,7 +280,7 @@ class MeaningChecker:
             return False
         if all(stands_alone(source, m.start(), m.end(), self.reader.links) for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", source)):
             return False
-        return self._count_across(word, fold(word), self._sound_pool(target), [fold(w) for w in _words(target)]) > 0
+        return self._count_across(word, fold(word), self._sound_pool(target), _words(target)) > 0
 
     def _sound_pool(self, target: str) -> list[TargetSound]:
         """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
@@ -294,14 +295,16 @@ class MeaningChecker:
         stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
-    def _count_across(self, word: str, key: str, sounds: list[TargetSound], tgt_list: list[str]) -> int:
-        """How many target words render ``word`` in another script (``Navalny`` in ``Навального``)
-        or as an exonym (``Китая``; an acronym only as the pack lists it, never by sound)."""
-        by_exonym = self._exonyms.count(key, tgt_list)
+    def _count_across(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False) -> int:
+        """How many of the target's ``written`` words render ``word`` in another script (``Navalny``
+        in ``Навального``) or as an exonym (``Китая``; an acronym only as the pack lists it, never by
+        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``)."""
+        by_exonym = self._exonyms.count(key, written)
         if word.isupper() or not sounds:
             return by_exonym
-        keys, short = self._keys(word), len(word) <= 7
-        return max(by_exonym, sum(same_sound(keys, k, short and s, least) or spelt_in(key, latin) for k, s, least, latin in sounds))
+        keys, short, owned = self._keys(word), len(word) <= 7, word_keys(word + "s", self.src) if owner else frozenset()
+        return max(by_exonym, sum(same_sound(keys, k, short and s, least) or spelt_in(key, latin) or bool(owned & k)
+                                  for k, s, least, latin in sounds))
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
@@ -323,7 +326,7 @@ class MeaningChecker:
                 folded = fold(POSSESSIVE.sub("", w))
                 sound = [target_sound(w, self.tgt)] if self._scripts and self._sounded(w) else []
                 if (a, b) not in out and (folded == key or same_start(key, folded)
-                                          or (sound and self._count_across(word, key, sound, [folded]))):
+                                          or (sound and self._count_across(word, key, sound, [POSSESSIVE.sub("", w)]))):
                     out.append((a, b))
                     break
         return out
@@ -364,8 +367,8 @@ class MeaningChecker:
             key = fold(word)
             if key in self._stop_tgt or len(key) < 5 or not self.reader.is_name(word, target, m.start()) or "-" in word:
                 continue
-            if not in_pool(key, src_pool, prefixes) and not self._translatable_back(word) and not spelt_alike(key, src_pool) \
-                    and key in back_words and not self._lexicon_word(word):
+            if not in_pool(key, src_pool, prefixes) and not (self.lexicon and self.lexicon.reverse(word)) \
+                    and not spelt_alike(key, src_pool) and key in back_words and not self._lexicon_word(word):
                 added.append(word)
         src_values = {v for q in quantities(source, self.src, protected_spans(source), target=True) for v in q.values}
         # a span of ten written as its two ends ("in his 20s" -> "от 20 до 30 лет")
@@ -395,6 +398,3 @@ class MeaningChecker:
         """Whether ``word`` is a vocabulary word of the target language (a common noun written with
         a capital, not an invented name): the lexicon knows it as one piece."""
         return bool(self.lexicon and self.lexicon.known_target(word))
-
-    def _translatable_back(self, word: str) -> bool:
-        return bool(self.lexicon and self.lexicon.reverse(word))

@@ -33,7 +33,8 @@ _VOWELS = set("aeiouyæøåäöüéèêëáàâíìîïóòôõúùûý'")
 # digraphs first, then single letters; a tuple lists the readings of an ambiguous spelling
 _READINGS: list[tuple[str, tuple[str, ...]]] = [
     ("shch", ("S",)), ("sch", ("S",)), ("dzh", ("S",)), ("tch", ("S",)), ("zh", ("S",)), ("sh", ("S", "Z")),
-    ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H", "KH")), ("ph", ("F", "V")), ("th", ("T", "TH")), ("ck", ("K",)), ("qu", ("KV", "K")),
+    ("gh", ("", "H", "F")), ("ch", ("S", "K", "H")), ("kh", ("H", "KH")), ("ph", ("F", "V")), ("th", ("T", "TH", "Z")), ("ck", ("K",)),
+    ("qu", ("KV", "K")), ("dg", ("S", "DH")),
     ("ts", ("Z", "TZ")), ("tz", ("Z",)), ("dj", ("S",)), ("eu", ("", "V")), ("au", ("", "V")),
     ("nge", ("NS", "NH", "N")), ("ngi", ("NS", "NH", "N")), ("ng", ("NH", "N")),  # "Angela" = "Анджела"
     ("xh", ("S", "KZ")), ("x", ("KZ", "H", "Z")), ("c", ("K", "Z", "S")), ("g", ("H", "S")),
@@ -49,8 +50,8 @@ _MAX_KEYS = 64
 @lru_cache(maxsize=65536)
 def sound_keys(latin: str) -> frozenset[str]:
     """The consonant skeletons a folded Latin spelling may be read as (see the module docstring)."""
-    options: list[tuple[str, ...]] = []
-    for piece in _PIECE.findall(latin):
+    options: list[tuple[str, ...]] = [("", "K")] if latin.startswith("kn") else []  # "Knightsbridge" = "Найтсбридж"
+    for piece in _PIECE.findall(latin[1:] if options else latin):
         if piece in _READ:
             options.append(_READ[piece])
         elif piece not in _VOWELS and piece.isalpha():
@@ -240,6 +241,7 @@ class Exonyms:
             for k, v in table.items():
                 self._forms.setdefault(fold(k), []).extend((fold(f), 2 if f.isupper() else 3 if len(f) <= 3 else 0) for f in v)
         self._derived = derived  # endings of the source's words made from names ("Korean" -> "Kore")
+        self._made: dict[str, list[tuple[str, int]]] = {}  # forms() of each key asked
 
     def __bool__(self) -> bool:
         return bool(self._forms)
@@ -249,22 +251,26 @@ class Exonyms:
         return key in self.listed or key in self.name_words
 
     def forms(self, key: str) -> list[tuple[str, int]]:
-        """(stem, most letters after it, 0 for any ending) forms of the folded source word ``key``, or
-        of the name it is made from (``croatian`` -> ``croatia``)."""
-        if key in self._forms:
-            return self._forms[key]
-        for ending in self._derived:
-            stem = key[:-len(ending)] if key.endswith(ending) else ""
-            if len(stem) >= 4:
-                near = [k for k in self._forms if k.startswith(stem) and len(k) - len(stem) <= 2]
+        """(stem, most letters after it, 0 for any ending) forms of the folded source word ``key`` and
+        of the name it is made from (``croatian`` -> ``croatia``; ``latvian``: ``латышский`` and
+        ``латвийский``)."""
+        if key not in self._made:
+            own = self._forms.get(key, [])
+            for ending in self._derived:
+                stem = key[:-len(ending)] if key.endswith(ending) else ""
+                near = [k for k in self._forms if k.startswith(stem) and len(k) - len(stem) <= 2 and k != key] if len(stem) >= 4 else []
                 if near:
-                    return [f for k in near for f in self._forms[k]]
-        return []
+                    own = own + [f for k in near for f in self._forms[k]]
+                    break
+            self._made[key] = own
+        return self._made[key]
 
     def count(self, key: str, words: list[str]) -> int:
-        """How many of the folded target ``words`` render ``key`` by one of its forms."""
+        """How many of the target ``words`` render ``key`` by one of its forms (one in capitals only
+        in capitals: ``ЕС``, not ``если``)."""
         forms = self.forms(key)
-        return sum(1 for w in words if any(_renders(w, f, most) for f, most in forms)) if forms else 0
+        return sum(1 for w in words if any(_renders(fold(w), f, most) and (most != 2 or w[:len(f)].isupper())
+                                           for f, most in forms)) if forms else 0
 
 
 def _renders(word: str, form: str, most: int) -> bool:

@@ -4,8 +4,9 @@
 ``clock_times`` finds the clock times of a text with every minute of the day each may mean: a 12-hour
 time with its ``am``/``pm`` (``a.m.``, ``PM``), a 24-hour time (``20:30``, ``20h30``, ``15h``,
 ``07h19min``), and, from the language pack's ``dates`` section (``[clock]``), an hour with a day
-period (``8 da noite``, ``в 10 вечера``), an hour with its hour word (``às 11 horas``, ``в 22 часа``:
-also a duration, so it keeps its plain number), named times (``noon``, ``meia-noite``, ``полдень``).
+period (``8 da noite``, ``в 10 вечера``), an hour with its hour word and minutes (``às 11 horas``,
+``в 22 часа``, ``в 18 ч. 30 мин.``: also a duration, so it keeps its plain number), named times
+(``noon``, ``meia-noite``, ``полдень``).
 Where the language writes 12-hour clocks (English), an unmarked ``10:16`` may mean 10:16 or 22:16.
 ``format_time`` writes a minute of the day in the style of a target time the model got wrong
 (``8:30`` -> ``20:30``, ``11 horas`` -> ``23 horas``), so a time shifted by 12 hours is rewritten in place.
@@ -70,7 +71,9 @@ class _Rules:
         self.period_re = re.compile(
             rf"(?<![\d.,:])({hour})(?:[:h.](\d{{2}}))?(?:\s?(?:{hours}))?\s(?:(?:{joiners})\s)?({alternation(self.periods)})(?!\w)",
             re.IGNORECASE) if self.periods else None
-        self.hours_re = re.compile(rf"(?<![\d.,:])(\d{{1,2}})\s?(?:{hours})(?!\w)", re.IGNORECASE) if hours else None
+        minutes = alternation(c.get("minutes", []))  # "в 22 часа 15 минут", "18 ч. 30 мин."
+        minutes = rf"(?:\.?\s(\d{{2}})\s?(?:{minutes}))?" if minutes else "()"
+        self.hours_re = re.compile(rf"(?<![\d.,:])(\d{{1,2}})\s?(?:{hours}){minutes}(?!\w)", re.IGNORECASE) if hours else None
         military = alternation(_ZONES + c.get("military", []))
         self.military_re = re.compile(rf"(?<![\d.,:])([01]\d|2[0-3])([0-5]\d)\s?(?=(?:{military})(?!\w))")  # 1200 GMT
         oclock = alternation(c.get("oclock", []))
@@ -139,9 +142,9 @@ def clock_times(text: str, lang: Language, target: bool = False) -> list[Clock]:
         if 1 <= h <= 12:
             _add(out, Clock(m.start(), m.end(), frozenset({h % 12 * 60, (h % 12 + 12) * 60}), "oclock"))
     for m in rules.hours_re.finditer(text) if rules.hours_re else ():
-        h = int(m.group(1))
-        if h < 24:
-            _add(out, Clock(m.start(), m.end(), frozenset({h * 60}), "hours"))
+        h, mins = int(m.group(1)), int(m.group(2) or 0)
+        if h < 24 and mins < 60:
+            _add(out, Clock(m.start(), m.end(), frozenset({h * 60 + mins}), "hours"))
     for m in rules.at_re.finditer(text) if target and rules.at_re else ():
         h = int(m.group(1))
         if h < 24:
