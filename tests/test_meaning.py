@@ -460,6 +460,7 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("Fans meet at 10:15 pm outside.", "Болельщики встречаются в 22 часа 15 минут снаружи.",
      "Болельщики встречаются в 22 часа 30 минут снаружи.", "ru"),
     ("Prices rose in the early 2000s.", "Цены выросли в начале нулевых.", "Цены выросли в начале девяностых.", "ru"),
+    ("It was a 24-hour trip.", "Это была суточная поездка.", "Это была 12-часовая поездка.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
@@ -470,7 +471,8 @@ def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: s
     an age as the first part of a compound word (``двадцативосьмилетний``), a scaled number and a
     smaller one (``2 миллиона 750 тысяч``, ``2 milhões e 750 mil``), Indian English scale words
     (``crore``), one o'clock without its number (``в час дня``), an ordinal's plural case (``третьими``),
-    an hour and its minutes in words (``18 ч. 30 мин.``) and the 2000s as a word (``нулевых``)."""
+    an hour and its minutes in words (``18 ч. 30 мин.``), the 2000s as a word (``нулевых``) and 24 hours
+    as an adjective (``суточная``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 
@@ -608,6 +610,13 @@ def test_exonyms_and_other_spellings_are_found_across_scripts(source: str, kept:
     ("Talks with North Korean officials resumed.", "Переговоры с северокорейскими чиновниками возобновились."),
     ("They met in West Virginia on Monday.", "Они встретились в Западной Вирджинии в понедельник."),
     ("Police of Southern University thanked them.", "Полиция Южного университета поблагодарила их."),
+    ("She heads General Services at the bank.", "Она руководит службой общего обслуживания банка."),
+    ("Floods hit the South of France.", "Наводнения обрушились на юг Франции."),
+    ("The member States of the bloc agreed.", "Страны-члены блока договорились."),
+    # abbreviations and titles a translator translates
+    ("The house stands on Elm Ave in Boston.", "Дом стоит на ул. Элм в Бостоне."),
+    ("Officials of the State Dept. said so.", "Так заявили сотрудники Госдепа."),
+    ("The Taoiseach met the Pope.", "Премьер-министр Ирландии встретился с Папой."),
 ])
 def test_a_word_of_a_longer_name_is_found_in_the_forms_translators_give_it(source: str, target: str) -> None:
     """The pack's stems of a name's translated word cover its usual renderings (``World Cup`` ->
