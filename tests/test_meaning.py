@@ -758,6 +758,14 @@ def test_a_word_made_from_a_place_may_take_the_place_adjective() -> None:
     assert [r["evidence"] for r in records] == [{}, {}, {"omission": ["Marshal"]}]
 
 
+def test_the_lexicon_keeps_the_word_pairs_both_directions_list() -> None:
+    """``Germany`` and ``Alemanha`` are in each other's shortlists; a name the models carry over
+    (``Veerman``) has no translation."""
+    lexicon = Lexicon.for_pair("en", "pt")
+    assert {"alemanha", "alemao"} <= lexicon.translations("Germany") and "germany" in lexicon.reverse("Alemanha")
+    assert "casa" in lexicon.translations("house") and lexicon.translations("Veerman") == frozenset()
+
+
 def test_a_back_translation_word_much_shorter_is_no_other_spelling_of_a_name(checker: MeaningChecker) -> None:
     """``right`` in the back-translation is not ``Brighton`` written another way; the model's aside in
     a word translated alone (``Cromwell (em inglês)``) is not that word's translation."""

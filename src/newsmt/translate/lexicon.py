@@ -22,7 +22,8 @@ _MAGIC = 0xF11A48D5013417F5
 
 
 class _Shortlist:
-    """One direction's shortlist: piece -> candidate target pieces."""
+    """One direction's shortlist: piece -> candidate target pieces, and every (piece, candidate)
+    pair as one sorted key (``piece id * vocabulary size + candidate id``) to test many at once."""
 
     def __init__(self, model_dir: Path) -> None:
         import sentencepiece
@@ -33,18 +34,23 @@ class _Shortlist:
         if magic != _MAGIC:
             raise ValueError(f"{lex} is not a binary shortlist")
         self.offsets = np.frombuffer(raw, dtype=np.uint64, count=words, offset=48).astype(np.int64)
-        self.lists = np.frombuffer(raw, dtype=np.uint32, count=entries, offset=48 + 8 * words)
+        self.lists = np.frombuffer(raw, dtype=np.uint32, count=entries, offset=48 + 8 * words).astype(np.int64)
         spm = sentencepiece.SentencePieceProcessor(model_file=str(next(model_dir.glob("vocab.*.spm"))))
         self.pieces = [spm.id_to_piece(i) for i in range(spm.get_piece_size())]
         self.ids = {p: i for i, p in enumerate(self.pieces)}
-        self.candidates = lru_cache(maxsize=131072)(self._candidates)
+        rows = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))  # the last row is never read
+        self.keys = np.sort(rows * len(self.pieces) + self.lists[:len(rows)])
 
-    def _candidates(self, piece: str) -> frozenset[str]:
-        i = self.ids.get(piece)
-        if i is None or i + 1 >= len(self.offsets):
-            return frozenset()
-        pieces = self.pieces
-        return frozenset(pieces[t] for t in self.lists[self.offsets[i]:self.offsets[i + 1]].tolist())
+    def agreed(self, piece: str, back: _Shortlist, to_back: np.ndarray) -> list[str]:
+        """The candidates of ``piece`` whose own candidates in ``back`` (the other direction, whose
+        ids ``to_back`` maps these to, -1 for none) include ``piece``."""
+        i, j = self.ids.get(piece), back.ids.get(piece)
+        if i is None or j is None or i + 1 >= len(self.offsets):
+            return []
+        cands = self.lists[self.offsets[i]:self.offsets[i + 1]]
+        keys = to_back[cands] * len(back.pieces) + j
+        at = np.minimum(np.searchsorted(back.keys, keys), len(back.keys) - 1)
+        return [self.pieces[c] for c in cands[(to_back[cands] >= 0) & (back.keys[at] == keys)].tolist()]
 
 
 class Lexicon:
@@ -52,6 +58,9 @@ class Lexicon:
 
     def __init__(self, forward_dir: Path, backward_dir: Path, target: str = "") -> None:
         self._fwd, self._bwd = _Shortlist(forward_dir), _Shortlist(backward_dir)
+        # each direction's piece ids in the other's vocabulary (-1 where it has no such piece)
+        self._to_bwd = np.array([self._bwd.ids.get(p, -1) for p in self._fwd.pieces], dtype=np.int64)
+        self._to_fwd = np.array([self._fwd.ids.get(p, -1) for p in self._bwd.pieces], dtype=np.int64)
         self.target = target  # the target language's code
         self.translations = lru_cache(maxsize=65536)(self._translations)
         self.reverse = lru_cache(maxsize=65536)(self._reverse)
@@ -83,19 +92,16 @@ class Lexicon:
     def _translations(self, word: str) -> frozenset[str]:
         """Folded target words that translate ``word`` (itself excluded); empty when ``word`` is
         not one vocabulary piece or has no translation both directions agree on."""
-        return self._symmetric(word, self._fwd, self._bwd)
+        return self._symmetric(word, self._fwd, self._bwd, self._to_bwd)
 
     def _reverse(self, word: str) -> frozenset[str]:
         """Folded source words that ``word`` (a target word) translates, itself excluded."""
-        return self._symmetric(word, self._bwd, self._fwd)
+        return self._symmetric(word, self._bwd, self._fwd, self._to_fwd)
 
     @staticmethod
-    def _symmetric(word: str, there: _Shortlist, back: _Shortlist) -> frozenset[str]:
-        out = set()
-        for piece in ("▁" + word, "▁" + word.lower(), "▁" + word.capitalize()):
-            for cand in there.candidates(piece):
-                if len(cand) > 3 and cand.startswith("▁") and piece in back.candidates(cand):
-                    out.add(fold(cand[1:]))
+    def _symmetric(word: str, there: _Shortlist, back: _Shortlist, to_back: np.ndarray) -> frozenset[str]:
+        out = {fold(cand[1:]) for piece in dict.fromkeys(("▁" + word, "▁" + word.lower(), "▁" + word.capitalize()))
+               for cand in there.agreed(piece, back, to_back) if len(cand) > 3 and cand.startswith("▁")}
         out.discard(fold(word))
         return frozenset(out)
 
