@@ -7,9 +7,10 @@ lists (``endings``). Both words are then reduced to how their consonants sound (
 vowels dropped, letters that one language writes for another's grouped (``h``/``g``/``kh``,
 ``sh``/``zh``/``ch``/``j``, ``v``/``w``, ``ts``/``z``/``s``), doubled letters once. English spelling is
 ambiguous, so a Latin name gets every reading of ``ch``, ``c``, ``g``, ``j``, ``h``, ``w``, ``q``, ``x``,
-``xh``, ``ng`` (before ``e`` or ``i`` also ``ndzh``), ``eu``, ``au`` (``Michael`` = ``Майкл``, ``Angela`` =
-``Анджела``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Jose`` = ``Хосе``, ``Xhaka`` = ``Джака``,
-``Recep`` = ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``, ``Jong`` = ``Чен``). Two words are
+``xh``, ``ng`` (before ``e`` or ``i`` also ``ndzh``), ``eu``, ``au``, ``th``, ``dg`` and a first ``kn``
+(``Michael`` = ``Майкл``, ``Angela`` = ``Анджела``, ``George`` = ``Джордж``, ``John`` = ``Джон``, ``Jose`` =
+``Хосе``, ``Xhaka`` = ``Джака``, ``Recep`` = ``Реджеп``, ``Eugenia`` = ``Евгения``, ``Qing`` = ``Цин``,
+``Jong`` = ``Чен``, ``Mather`` = ``Мэзер``, ``Hodge`` = ``Ходж``, ``Knight`` = ``Найт``). Two words are
 one name when a key of each agrees, or when long keys differ by one sound; a word of another script
 is also the name where its Latin spelling is (``spelt_in``: ``Юннань`` = ``Yunnan``). In one script, a
 name written another way shares its first five letters (``same_start``: ``Eurasia`` = ``Eurásia``) or
