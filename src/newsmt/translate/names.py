@@ -242,7 +242,7 @@ class Exonyms:
             for k, v in table.items():
                 self._forms.setdefault(fold(k), []).extend((fold(f), 2 if f.isupper() else 3 if len(f) <= 3 else 0) for f in v)
         self._derived = derived  # endings of the source's words made from names ("Korean" -> "Kore")
-        self._made: dict[str, list[tuple[str, int]]] = {}  # forms() of each key asked
+        self.forms = lru_cache(maxsize=65536)(self._forms_of)
 
     def __bool__(self) -> bool:
         return bool(self._forms)
@@ -251,20 +251,17 @@ class Exonyms:
         """Whether the folded ``key`` is always checked: listed (``China``) or a word of longer names (``North``)."""
         return key in self.listed or key in self.name_words
 
-    def forms(self, key: str) -> list[tuple[str, int]]:
+    def _forms_of(self, key: str) -> list[tuple[str, int]]:
         """(stem, most letters after it, 0 for any ending) forms of the folded source word ``key`` and
         of the name it is made from (``croatian`` -> ``croatia``; ``latvian``: ``латышский`` and
-        ``латвийский``)."""
-        if key not in self._made:
-            own = self._forms.get(key, [])
-            for ending in self._derived:
-                stem = key[:-len(ending)] if key.endswith(ending) else ""
-                near = [k for k in self._forms if k.startswith(stem) and len(k) - len(stem) <= 2 and k != key] if len(stem) >= 4 else []
-                if near:
-                    own = own + [f for k in near for f in self._forms[k]]
-                    break
-            self._made[key] = own
-        return self._made[key]
+        ``латвийский``); ``forms`` (cached)."""
+        own = self._forms.get(key, [])
+        for ending in self._derived:
+            stem = key[:-len(ending)] if key.endswith(ending) else ""
+            near = [k for k in self._forms if k.startswith(stem) and len(k) - len(stem) <= 2 and k != key] if len(stem) >= 4 else []
+            if near:
+                return own + [f for k in near for f in self._forms[k]]
+        return own
 
     def count(self, key: str, words: list[str]) -> int:
         """How many of the target ``words`` render ``key`` by one of its forms (one in capitals only

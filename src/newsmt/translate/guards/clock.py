@@ -71,8 +71,8 @@ class _Rules:
         self.period_re = re.compile(
             rf"(?<![\d.,:])({hour})(?:[:h.](\d{{2}}))?(?:\s?(?:{hours}))?\s(?:(?:{joiners})\s)?({alternation(self.periods)})(?!\w)",
             re.IGNORECASE) if self.periods else None
-        minutes = alternation(c.get("minutes", []))  # "в 22 часа 15 минут", "18 ч. 30 мин."
-        minutes = rf"(?:\.?\s(\d{{2}})\s?(?:{minutes}))?" if minutes else "()"
+        minute_words = alternation(c.get("minutes", []))  # "в 22 часа 15 минут", "18 ч. 30 мин."
+        minutes = rf"(?:\.?\s(\d{{2}})\s?(?:{minute_words}))?" if minute_words else "()"
         self.hours_re = re.compile(rf"(?<![\d.,:])(\d{{1,2}})\s?(?:{hours}){minutes}(?!\w)", re.IGNORECASE) if hours else None
         military = alternation(_ZONES + c.get("military", []))
         self.military_re = re.compile(rf"(?<![\d.,:])([01]\d|2[0-3])([0-5]\d)\s?(?=(?:{military})(?!\w))")  # 1200 GMT
