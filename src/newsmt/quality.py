@@ -175,15 +175,17 @@ class QualityScorer:
         """``similarity`` and, for each pair, whether the translation reads as the source's first
         half only: closer to the first half of the source's words than to the whole by more than
         CUT_MARGIN (sources of CUT_MIN_WORDS or more; a translation that lost its second half)."""
-        halves = [" ".join(s.split()[: len(s.split()) // 2]) if len(s.split()) >= CUT_MIN_WORDS else "" for s in src]
+        # only a translation shorter than the pair's usual length ratio may be cut (a free but whole
+        # rendering is not): only its source's half is embedded
+        halves = [" ".join(s.split()[: len(s.split()) // 2]) if len(s.split()) >= CUT_MIN_WORDS and self.length_z(s, t) < 0
+                  else "" for s, t in zip(src, tgt)]
         cut_at = [i for i, h in enumerate(halves) if h]
         emb = self.embed([*src, *tgt, *(halves[i] for i in cut_at)])
         n = len(src)
         sims = (emb[:n] * emb[n:2 * n]).sum(axis=1)
         cut = [False] * n
         for k, i in enumerate(cut_at):
-            # and is shorter than the pair's usual length ratio (a free but whole rendering is not)
-            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN and self.length_z(src[i], tgt[i]) < 0
+            cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN
         return sims, cut
 
     def embed(self, texts: list[str]) -> np.ndarray:
