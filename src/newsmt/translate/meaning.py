@@ -62,8 +62,7 @@ from .guards.packs import alternation
 from .guards.units import unit_of
 from .letters import fold
 from .lexicon import Lexicon
-from .names import (Exonyms, TargetSound, count_spelt, in_pool, made_from, same_sound, same_start, spelt_alike, spelt_in, stands_alone,
-                    target_sound, transliteration, word_keys)
+from .names import AcrossScripts, Exonyms, TargetSound, count_spelt, in_pool, made_from, same_start, spelt_alike, stands_alone
 from .source_names import POSSESSIVE, WORD, NameReader, bare, folded, quoted_titles, source_words, title_case
 
 ROUND_TRIP_AGREES = 0.9  # a round trip this close to the source overrules low word coverage (a free rendering)
@@ -128,13 +127,13 @@ class MeaningChecker:
         self.src, self.tgt = src, tgt
         self.lexicon, self.vocabulary = lexicon, vocabulary or lexicon
         names, tgt_names = src.section("names") or {}, tgt.section("names") or {}
-        # names the target language does not transliterate (China -> Китай), and scripts to match across
-        self._scripts = bool(transliteration(src)) or bool(transliteration(tgt))
         self._translated = folded(names.get("translated", ""))  # name words a translator translates
         self._derived = tuple(names.get("derived", []))  # endings of words made from names ("Swedish")
         self._exonyms = Exonyms(tgt, self._derived)
         self.reader = NameReader(src, self._exonyms, self.vocabulary)
         self._stop_tgt = folded(tgt_names.get("stopwords", ""))
+        # names the target language does not transliterate (China -> Китай), and scripts to match across
+        self._across = AcrossScripts(src, tgt, self._exonyms, self._derived, self._stop_tgt)
         self._determiners, self._prepositions = folded(names.get("determiners", [])), folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
         self._common = tuple(names.get("common_endings", []))  # endings of common nouns ("Judiciary")
@@ -150,7 +149,7 @@ class MeaningChecker:
         tgt_words, back_words = set(tgt_list), set(back_list)
         pool = tgt_words | back_words
         prefixes, report, covered, total = {w[:5] for w in pool}, MeaningReport(), 0, 0
-        sounds = self._sound_pool(target) if self._scripts else []
+        sounds = self._across.sounds(written)
         spans = protected_spans(source)
         # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans
         skip = spans + [(q.start, q.end) for q in quantities(source, self.src, spans)]
@@ -178,7 +177,7 @@ class MeaningChecker:
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
             owner = m.group() != word and m.group().endswith("s")  # "Moore's" = "Морс", "McDonald's" = "Макдоналдс"
-            if in_pool(key, pool, prefixes) or (name and self._count_across(word, key, sounds, written, owner) > 0) \
+            if in_pool(key, pool, prefixes) or (name and self._across.count(word, key, sounds, written, owner) > 0) \
                     or (token != m.group() and self._found_whole(token, pool, sounds, written)) \
                     or (name and self._made_from(key, back_list) > self._made_from(key, src_list)):
                 covered += 1
@@ -210,10 +209,10 @@ class MeaningChecker:
         for key, seen in names.items():
             if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
                 continue
-            spelt, across = count_spelt(key, tgt_list), self._count_across(seen[0], key, sounds, written)
+            spelt, across = count_spelt(key, tgt_list), self._across.count(seen[0], key, sounds, written)
             # across scripts a translation may keep one mention in the source's letters and render the
             # other in its own ("MTN Ghana ... в Гане"): both count
-            found = max(spelt + across if self._scripts else max(spelt, across), count_spelt(key, back_list))
+            found = max(spelt + across if self._across.on else max(spelt, across), count_spelt(key, back_list))
             if found < len(seen):
                 report.fewer.append(f"{seen[0]} ({found} of {len(seen)})")
         report.added = self._added(source, target, back_words)
@@ -228,7 +227,7 @@ class MeaningChecker:
     def _found_whole(self, token: str, pool: set[str], sounds: list[TargetSound], written: list[str]) -> bool:
         """Whether a hyphenated name is in the translation as one word (``Euro-Asia`` = ``Eurásia``, ``Евразии``)."""
         joined = token.replace("-", "")
-        return spelt_alike(fold(joined), pool) or self._count_across(joined, fold(joined), sounds, written) > 0
+        return spelt_alike(fold(joined), pool) or self._across.count(joined, fold(joined), sounds, written) > 0
 
     def _checkable(self, word: str, key: str, alone: bool = False) -> bool:
         """Whether a name not found can be called omitted: one the target pack lists (``China``, or
@@ -276,35 +275,12 @@ class MeaningChecker:
         """Whether ``word``, a month or weekday, stands in a longer name of ``source`` (not alone: ``The
         Sunday Times``, ``April Ryan``) that ``target`` renders by sound in its own script (``«Санди
         Таймс»``, ``Эйприл``)."""
-        if not self._scripts or fold(word) not in self.reader.date_names:
+        if not self._across.on or fold(word) not in self.reader.date_names:
             return False
         if all(stands_alone(source, m.start(), m.end(), self.reader.links) for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", source)):
             return False
-        return self._count_across(word, fold(word), self._sound_pool(target), _words(target)) > 0
-
-    def _sound_pool(self, target: str) -> list[TargetSound]:
-        """``names.target_sound`` of the target's words in another script than Latin (not its stopwords in lower case)."""
-        return [target_sound(w, self.tgt) for w in _words(target) if self._sounded(w)]
-
-    def _sounded(self, word: str) -> bool:
-        return not word.isascii() and len(word) >= 2 and not (word.islower() and fold(word) in self._stop_tgt)
-
-    def _keys(self, word: str) -> frozenset[str]:
-        """Sound keys of a source name, and of its stem when it is a word made from a name
-        (``Swedish`` -> ``Swed``, matched with ``шведской``)."""
-        stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
-        return frozenset(k for w in stems for k in word_keys(w, self.src))
-
-    def _count_across(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False) -> int:
-        """How many of the target's ``written`` words render ``word`` in another script (``Navalny``
-        in ``Навального``) or as an exonym (``Китая``; an acronym only as the pack lists it, never by
-        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``)."""
-        by_exonym = self._exonyms.count(key, written)
-        if word.isupper() or not sounds:
-            return by_exonym
-        keys, short, owned = self._keys(word), len(word) <= 7, word_keys(word + "s", self.src) if owner else frozenset()
-        return max(by_exonym, sum(same_sound(keys, k, short and s, least) or spelt_in(key, latin) or bool(owned & k)
-                                  for k, s, least, latin in sounds))
+        written = _words(target)
+        return self._across.count(word, fold(word), self._across.sounds(written), written) > 0
 
     def located_names(self, source: str, target: str) -> list[tuple[int, int]]:
         """Spans of the target words that render a name of the source (carried over, transliterated,
@@ -324,9 +300,9 @@ class MeaningChecker:
                 continue
             for a, b, w in words:
                 folded = fold(POSSESSIVE.sub("", w))
-                sound = [target_sound(w, self.tgt)] if self._scripts and self._sounded(w) else []
+                sound = self._across.sounds([w])
                 if (a, b) not in out and (folded == key or same_start(key, folded)
-                                          or (sound and self._count_across(word, key, sound, [POSSESSIVE.sub("", w)]))):
+                                          or (sound and self._across.count(word, key, sound, [POSSESSIVE.sub("", w)]))):
                     out.append((a, b))
                     break
         return out

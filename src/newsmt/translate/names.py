@@ -15,6 +15,8 @@ one name when a key of each agrees, or when long keys differ by one sound; a wor
 is also the name where its Latin spelling is (``spelt_in``: ``Юннань`` = ``Yunnan``). In one script, a
 name written another way shares its first five letters (``same_start``: ``Eurasia`` = ``Eurásia``) or
 most of its letters or its sound (``spelt_alike``: ``Navalny`` = ``Navalni``, ``Oyapock`` = ``Oiapoque``).
+``AcrossScripts`` counts the words of a target text that render a source name so, or by the target
+pack's own forms (``Exonyms``: ``China`` = ``Китай``).
 """
 from __future__ import annotations
 
@@ -269,6 +271,41 @@ class Exonyms:
         forms = self.forms(key)
         return sum(1 for w in words if any(_renders(fold(w), f, most) and (most != 2 or w[:len(f)].isupper())
                                            for f, most in forms)) if forms else 0
+
+
+class AcrossScripts:
+    """Where a name of a ``src`` text stands in a ``tgt`` text: by sound in another script (``Navalny``
+    in ``Навального``), or as one of the target pack's forms (``exonyms``: ``Китая``)."""
+
+    def __init__(self, src: Language, tgt: Language, exonyms: Exonyms, derived: tuple[str, ...],
+                 stopwords: frozenset[str]) -> None:
+        """``derived``: the source pack's endings of words made from names (``Swedish``);
+        ``stopwords``: the target pack's, folded."""
+        self.src, self.tgt, self.exonyms, self._derived, self._stopwords = src, tgt, exonyms, derived, stopwords
+        self.on = bool(transliteration(src)) or bool(transliteration(tgt))  # two scripts to match across
+
+    def sounds(self, words: list[str]) -> list[TargetSound]:
+        """``target_sound`` of the target ``words`` in another script than Latin (not a stopword in
+        lower case); none where the two languages share a script."""
+        return [target_sound(w, self.tgt) for w in words if not w.isascii() and len(w) >= 2
+                and not (w.islower() and fold(w) in self._stopwords)] if self.on else []
+
+    def _keys(self, word: str) -> frozenset[str]:
+        """Sound keys of a source name, and of its stem when it is a word made from a name
+        (``Swedish`` -> ``Swed``, matched with ``шведской``)."""
+        stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
+        return frozenset(k for w in stems for k in word_keys(w, self.src))
+
+    def count(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False) -> int:
+        """How many of the target's ``written`` words render ``word`` (folded: ``key``) in another
+        script (``sounds``: theirs) or as an exonym (an acronym only as the pack lists it, never by
+        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``)."""
+        by_exonym = self.exonyms.count(key, written)
+        if word.isupper() or not sounds:
+            return by_exonym
+        keys, short, owned = self._keys(word), len(word) <= 7, word_keys(word + "s", self.src) if owner else frozenset()
+        return max(by_exonym, sum(same_sound(keys, k, short and s, least) or spelt_in(key, latin) or bool(owned & k)
+                                  for k, s, least, latin in sounds))
 
 
 def _renders(word: str, form: str, most: int) -> bool:
