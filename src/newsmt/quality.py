@@ -54,6 +54,12 @@ _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words of letters
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 
 
+def _first_half(text: str) -> str:
+    """The first half of the words of ``text``, where it has CUT_MIN_WORDS or more; else ""."""
+    words = text.split()
+    return " ".join(words[: len(words) // 2]) if len(words) >= CUT_MIN_WORDS else ""
+
+
 def language_words(text: str) -> str:
     """``text`` without quoted titles and capitalized words (names: ``Sergio Aguero do Manchester
     City dribla ...``): a second reading of its language ("" when under 5 words remain)."""
@@ -177,8 +183,7 @@ class QualityScorer:
         CUT_MARGIN (sources of CUT_MIN_WORDS or more; a translation that lost its second half)."""
         # only a translation shorter than the pair's usual length ratio may be cut (a free but whole
         # rendering is not): only its source's half is embedded
-        halves = [" ".join(s.split()[: len(s.split()) // 2]) if len(s.split()) >= CUT_MIN_WORDS and self.length_z(s, t) < 0
-                  else "" for s, t in zip(src, tgt)]
+        halves = [_first_half(s) if self.length_z(s, t) < 0 else "" for s, t in zip(src, tgt)]
         cut_at = [i for i, h in enumerate(halves) if h]
         emb = self.embed([*src, *tgt, *(halves[i] for i in cut_at)])
         n = len(src)

@@ -48,9 +48,10 @@ class _Shortlist:
         if i is None or j is None or i + 1 >= len(self.offsets):
             return []
         cands = self.lists[self.offsets[i]:self.offsets[i + 1]]
-        keys = to_back[cands] * len(back.pieces) + j
+        rows = to_back[cands]
+        keys = rows * len(back.pieces) + j
         at = np.minimum(np.searchsorted(back.keys, keys), len(back.keys) - 1)
-        return [self.pieces[c] for c in cands[(to_back[cands] >= 0) & (back.keys[at] == keys)].tolist()]
+        return [self.pieces[c] for c in cands[(rows >= 0) & (back.keys[at] == keys)].tolist()]
 
 
 class Lexicon:

@@ -268,8 +268,7 @@ class MeaningChecker:
         ``Universo``); ``adapted``: also in that language's spelling, with the same first letter
         (``Paulo``, ``Tibete``, ``Meca``: a name, asked of a model into another language than the target)."""
         key, words = fold(word), [fold(w) for w in WORD.findall(_ASIDE.sub("", translation))]
-        return key in words or (adapted and any(w[:1] == key[:1] and (same_start(key, w) or spelt_alike(key, {w}))
-                                                for w in words))
+        return key in words or (adapted and count_spelt(key, [w for w in words if w[:1] == key[:1]]) > 0)
 
     def written_across(self, word: str, source: str, target: str) -> bool:
         """Whether ``word``, a month or weekday, stands in a longer name of ``source`` (not alone: ``The

@@ -223,6 +223,9 @@ def spelt_in(key: str, spellings: tuple[str, ...]) -> bool:
                or (s[:1] == key[:1] and spelt_alike(key, {s})) for s in spellings)
 
 
+Form = tuple[str, int, bool]  # a folded stem, most letters after it (0: any ending), written in capitals
+
+
 class Exonyms:
     """The names a language writes in its own way (``China`` = ``Китай``, ``Pyongyang`` = ``Пхеньян``,
     ``Korean`` = ``корейский``): its pack's ``names`` section, ``[exonyms]`` (written by hand; a name
@@ -239,10 +242,11 @@ class Exonyms:
         self.listed = {fold(k): [fold(f) for f in v] for k, v in section.get("exonyms", {}).items()}
         self.whole = {fold(w) for w in section.get("cldr_names", {}).get("whole", "").split()}  # one-word CLDR names
         self.name_words = {fold(k) for k in section.get("name_words", {})}  # "Supreme" = "верховн" (of a longer name)
-        self._forms: dict[str, list[tuple[str, int]]] = {}
+        self._forms: dict[str, list[Form]] = {}
         for table in (section.get("cldr_exonyms", {}), section.get("exonyms", {}), section.get("name_words", {})):
             for k, v in table.items():
-                self._forms.setdefault(fold(k), []).extend((fold(f), 2 if f.isupper() else 3 if len(f) <= 3 else 0) for f in v)
+                self._forms.setdefault(fold(k), []).extend((fold(f), 2 if f.isupper() else 3 if len(f) <= 3 else 0, f.isupper())
+                                                           for f in v)
         self._derived = derived  # endings of the source's words made from names ("Korean" -> "Kore")
         self.forms = lru_cache(maxsize=65536)(self._forms_of)
 
@@ -253,10 +257,9 @@ class Exonyms:
         """Whether the folded ``key`` is always checked: listed (``China``) or a word of longer names (``North``)."""
         return key in self.listed or key in self.name_words
 
-    def _forms_of(self, key: str) -> list[tuple[str, int]]:
-        """(stem, most letters after it, 0 for any ending) forms of the folded source word ``key`` and
-        of the name it is made from (``croatian`` -> ``croatia``; ``latvian``: ``латышский`` and
-        ``латвийский``); ``forms`` (cached)."""
+    def _forms_of(self, key: str) -> list[Form]:
+        """The forms (``Form``) of the folded source word ``key`` and of the name it is made from
+        (``croatian`` -> ``croatia``; ``latvian``: ``латышский`` and ``латвийский``); ``forms`` (cached)."""
         own = self._forms.get(key, [])
         for ending in self._derived:
             stem = key[:-len(ending)] if key.endswith(ending) else ""
@@ -269,8 +272,9 @@ class Exonyms:
         """How many of the target ``words`` render ``key`` by one of its forms (one in capitals only
         in capitals: ``ЕС``, not ``если``)."""
         forms = self.forms(key)
-        return sum(1 for w in words if any(_renders(fold(w), f, most) and (most != 2 or w[:len(f)].isupper())
-                                           for f, most in forms)) if forms else 0
+        return sum(1 for w in words for low in [fold(w)]
+                   if any(_renders(low, f, most) and (not capitals or w[:len(f)].isupper()) for f, most, capitals in forms)) \
+            if forms else 0
 
 
 class AcrossScripts:
