@@ -216,6 +216,22 @@ def test_a_name_rendered_by_its_adjective_is_kept():
     assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
 
 
+def test_a_name_the_translation_renders_in_other_words_is_kept():
+    """A name a translator renders in words no spelling check follows (``the Vatican`` = ``Святой
+    престол``, ``Beijing`` for China's government = ``Китай``): the translation is nearer its source
+    with the name than without it (the embeddings). A name dropped is still an omission."""
+    from newsmt import score_texts
+    from newsmt.quality import without_word
+
+    assert without_word("Khufu's wives and Khufu", "Khufu") == "wives and"
+    cases = [("The Vatican declined to comment on the report.", "Святой престол отказался комментировать доклад.", []),
+             ("The Vatican declined to comment on the report.", "Они отказались комментировать доклад.", ["Vatican"]),
+             ("Beijing hit back at Washington on Friday.", "Китай ответил Соединённым Штатам в пятницу.", []),
+             ("Beijing hit back at Washington on Friday.", "Китай ответил в пятницу.", ["Washington"])]
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
+    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+
+
 def test_a_weekday_or_month_of_a_longer_name_written_in_cyrillic_is_kept():
     """``The Sunday Times`` may be written ``«Санди Таймс»`` and ``April Ryan`` ``Эйприл Райан``; a
     weekday dropped, or standing alone, is still a mismatch."""

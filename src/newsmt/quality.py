@@ -47,6 +47,8 @@ PARAPHRASE_BELOW = 0.9  # a round-trip factor under this is judged by the embedd
 LENGTH_TOLERANCE = 1.5  # standard deviations of length ratio accepted without penalty
 WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% of its probability
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
+NAME_RENDERED = 0.004  # cosine a translation loses to its source when a name is taken from that source, above
+# which it renders the name (set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
 CUT_MIN_WORDS, CUT_MARGIN = 8, 0.015  # a translation this much closer to the source's first half than to all
 # of it lost its second half (set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -58,6 +60,11 @@ def _first_half(text: str) -> str:
     """The first half of the words of ``text``, where it has CUT_MIN_WORDS or more; else ""."""
     words = text.split()
     return " ".join(words[: len(words) // 2]) if len(words) >= CUT_MIN_WORDS else ""
+
+
+def without_word(text: str, word: str) -> str:
+    """``text`` without ``word`` (a whole word, with its possessive ``'s``)."""
+    return " ".join(re.sub(rf"\b{re.escape(word)}(?:['’]s)?\b", " ", text).split())
 
 
 def language_words(text: str) -> str:
@@ -192,6 +199,14 @@ class QualityScorer:
         for k, i in enumerate(cut_at):
             cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN
         return sims, cut
+
+    def renders(self, cases: list[tuple[str, str, str]]) -> list[bool]:
+        """For each (source, translation, word of the source): whether the translation is closer to
+        the source than to the source without the word by more than NAME_RENDERED, that is, renders
+        it in words no check follows (``the Vatican`` = ``Святой престол``)."""
+        texts = list(dict.fromkeys(t for src, tgt, w in cases for t in (src, tgt, without_word(src, w))))
+        emb = dict(zip(texts, self.embed(texts)))
+        return [float(emb[t] @ (emb[s] - emb[without_word(s, w)])) > NAME_RENDERED for s, t, w in cases]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(n, 384) normalized multilingual-e5-small passage embeddings."""

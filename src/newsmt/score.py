@@ -18,7 +18,9 @@ without repairing anything, and adds the model-based checks:
   ``quality.QualityScorer``, with language identification, length and repetition; 1 without doubt),
   or, where chrF finds little, the embeddings of the source and the back-translation read as a
   paraphrase (``quality.paraphrase_meaning``: a free rendering), and the meaning checks run again
-  with it (a name a translator wrote in his own way comes back).
+  with it (a name a translator wrote in his own way comes back);
+* a name still omitted is kept where the translation is nearer (embeddings) to the source with it
+  than without it: a translator rendered it in other words (``QualityScorer.renders``).
 
 ``score_pairs`` is the function behind ``newsmt score``: it reads its pairs as one text for names (a
 word the sources write with a capital mid-sentence is a name where another line starts with it);
@@ -145,6 +147,7 @@ class PairScorer:
                 if report is not None:
                     report.truncated = truncated
         self._words_alone(sources, targets, reports)
+        self._rendered(sources, targets, reports)
         quality = self.quality.score_with_meaning(sources, targets, factors)
         out = []
         for s, t, report, (value, flags) in zip(sources, targets, reports, quality):
@@ -231,6 +234,16 @@ class PairScorer:
                 report = reports[i]
                 if report is not None and w in checker.explained(sources[i], [w], [back[w]]):
                     report.added.remove(w)
+
+    def _rendered(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
+        """Names still omitted that the translation renders in other words, by the embeddings
+        (``QualityScorer.renders``: ``Beijing`` for China's government = ``Китай``)."""
+        cases = list(dict.fromkeys((s, t, w) for s, t, r in zip(sources, targets, reports) if r is not None for w in r.omitted))
+        if cases:
+            rendered = {case for case, yes in zip(cases, self.quality.renders(cases)) if yes}
+            for s, t, r in zip(sources, targets, reports):
+                if r is not None and r.omitted:
+                    r.omitted = [w for w in r.omitted if (s, t, w) not in rendered]
 
     def back_translate(self, targets: list[str]) -> list[str]:
         """``targets`` translated back into the source language (each distinct text once)."""
