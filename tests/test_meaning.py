@@ -461,6 +461,9 @@ def test_a_changed_russian_value_is_missing() -> None:
      "Болельщики встречаются в 22 часа 30 минут снаружи.", "ru"),
     ("Prices rose in the early 2000s.", "Цены выросли в начале нулевых.", "Цены выросли в начале девяностых.", "ru"),
     ("It was a 24-hour trip.", "Это была суточная поездка.", "Это была 12-часовая поездка.", "ru"),
+    ("He fights on Saturday night at 7.", "Он дерётся в субботу в 7 вечера.", "Он дерётся в субботу в 8 вечера.", "ru"),
+    ("He fights on Saturday night at 7.", "Он дерётся в субботу в семь часов вечера.", "Он дерётся в субботу в восемь часов вечера.", "ru"),
+    ("In his mid-70s, he still works.", "Ему больше 70 лет, но он всё ещё работает.", "Ему больше 80 лет, но он всё ещё работает.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
@@ -471,8 +474,9 @@ def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: s
     an age as the first part of a compound word (``двадцативосьмилетний``), a scaled number and a
     smaller one (``2 миллиона 750 тысяч``, ``2 milhões e 750 mil``), Indian English scale words
     (``crore``), one o'clock without its number (``в час дня``), an ordinal's plural case (``третьими``),
-    an hour and its minutes in words (``18 ч. 30 мин.``), the 2000s as a word (``нулевых``) and 24 hours
-    as an adjective (``суточная``)."""
+    an hour and its minutes in words (``18 ч. 30 мин.``), the 2000s as a word (``нулевых``), 24 hours
+    as an adjective (``суточная``), an hour the source gives alone with the translation's day period
+    (``at 7`` = ``в 7 вечера``) and a decade of an age as its number (``mid-70s`` = ``больше 70 лет``)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 

@@ -99,10 +99,11 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
                 continue
             readings = frozenset(f"t:{m}" for m in c.minutes)
             if c.style in _TIME_ONLY:
-                count = re.match(r"\d+", text[c.start:c.end]) if c.style == "period" and not target else None
-                # in a source, an hour with its day period may be a count: "arrested 12 in the morning raids"
-                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings),
-                                    readings | ({count.group()} if count else set()), kind=TIME, style=c.style))
+                # an hour with its day period may be a count in a source ("arrested 12 in the morning
+                # raids"), and in a translation the hour its source gives alone ("at 7" = "в 7 вечера")
+                hour = set() if c.style != "period" else {str(m // 60 % 12 or 12) for m in c.minutes if not m % 60} \
+                    if target else set(re.findall(r"^\d+", text[c.start:c.end]))
+                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings | hour, kind=TIME, style=c.style))
                 taken.append((c.start, c.end))
             else:
                 hours[c.start] = (readings, c.style)
@@ -147,6 +148,8 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
             readings.add(months[m.start()])
         if target and value.isdigit():
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
+            if len(value) == 2 and value[1] == "0" and value != "10":
+                readings.add(f"d:{value}")  # "in his mid-70s" = "больше 70 лет"
         out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
     _scaled_sums(out, scaled, text)
     if target:
