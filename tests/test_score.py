@@ -232,6 +232,24 @@ def test_a_name_the_translation_renders_in_other_words_is_kept():
     assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
 
 
+def test_a_name_the_back_translation_renders_in_other_words_is_kept():
+    """With a model back (en->pt), the back-translation, in the source's language, is what the source
+    with and without the name is compared with: a nickname (``Killie`` = ``Kilmarnock``) and a court's
+    name translated (``Magistrates' Court`` = ``Juizado Criminal``) are kept; a name dropped is not."""
+    from newsmt import score_texts
+
+    cases = [("While Killie's late goal was lucky, they deserved the point.",
+              "Embora o gol tardio do Kilmarnock tenha sido sorte, eles mereceram o ponto.", []),
+             ("While Killie's late goal was lucky, they deserved the point.",
+              "Embora o gol tardio tenha sido sorte, eles mereceram o ponto.", ["Killie"]),
+             ("The suspect will appear before Leeds Magistrates' Court on Tuesday.",
+              "O suspeito comparecerá perante o Juizado Criminal de Leeds na terça-feira.", []),
+             ("The suspect will appear before Leeds Magistrates' Court on Tuesday.",
+              "O suspeito comparecerá perante o tribunal na terça-feira.", ["Leeds"])]
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "pt")
+    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+
+
 def test_a_weekday_or_month_of_a_longer_name_written_in_cyrillic_is_kept():
     """``The Sunday Times`` may be written ``«Санди Таймс»`` and ``April Ryan`` ``Эйприл Райан``; a
     weekday dropped, or standing alone, is still a mismatch."""

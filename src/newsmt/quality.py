@@ -49,6 +49,7 @@ WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% o
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
 NAME_RENDERED = 0.004  # cosine a translation loses to its source when a name is taken from that source, above
 # which it renders the name (set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
+NAME_RENDERED_BACK = 0.001  # the same for a back-translation, in the source's language (en-pt: docs/TRUST.md)
 CUT_MIN_WORDS, CUT_MARGIN = 8, 0.015  # a translation this much closer to the source's first half than to all
 # of it lost its second half (set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -200,13 +201,14 @@ class QualityScorer:
             cut[i] = float(emb[2 * n + k] @ emb[n + i]) - float(sims[i]) > CUT_MARGIN
         return sims, cut
 
-    def renders(self, cases: list[tuple[str, str, str]]) -> list[bool]:
-        """For each (source, translation, word of the source): whether the translation is closer to
-        the source than to the source without the word by more than NAME_RENDERED, that is, renders
-        it in words no check follows (``the Vatican`` = ``Святой престол``)."""
-        texts = list(dict.fromkeys(t for src, tgt, w in cases for t in (src, tgt, without_word(src, w))))
+    def word_weights(self, cases: list[tuple[str, str, str]]) -> list[float]:
+        """For each (source, text, word of the source): how much nearer (cosine) the text is to the
+        source than to the source without the word. Above NAME_RENDERED for a translation, or
+        NAME_RENDERED_BACK for a back-translation, the text renders the word in words no check
+        follows (``the Vatican`` = ``Святой престол``)."""
+        texts = list(dict.fromkeys(t for src, text, w in cases for t in (src, text, without_word(src, w))))
         emb = dict(zip(texts, self.embed(texts)))
-        return [float(emb[t] @ (emb[s] - emb[without_word(s, w)])) > NAME_RENDERED for s, t, w in cases]
+        return [float(emb[t] @ (emb[s] - emb[without_word(s, w)])) for s, t, w in cases]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(n, 384) normalized multilingual-e5-small passage embeddings."""

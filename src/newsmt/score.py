@@ -20,7 +20,8 @@ without repairing anything, and adds the model-based checks:
   paraphrase (``quality.paraphrase_meaning``: a free rendering), and the meaning checks run again
   with it (a name a translator wrote in his own way comes back);
 * a name still omitted is kept where the translation is nearer (embeddings) to the source with it
-  than without it: a translator rendered it in other words (``QualityScorer.renders``).
+  than without it (or the back-translation, where there is one): a translator rendered it in other
+  words (``QualityScorer.word_weights``).
 
 ``score_pairs`` is the function behind ``newsmt score``: it reads its pairs as one text for names (a
 word the sources write with a capital mid-sentence is a name where another line starts with it);
@@ -38,7 +39,7 @@ from typing import Any
 
 from .errors import InputError, LanguageError, ModelError
 from .languages import Language, resolve
-from .quality import (PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language, meaning_factor, paraphrase_meaning,
+from .quality import (NAME_RENDERED, NAME_RENDERED_BACK, PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language, meaning_factor, paraphrase_meaning,
                       round_trip_meaning)
 from .translate import guards as g
 from .translate.meaning import MeaningChecker, MeaningReport
@@ -236,14 +237,18 @@ class PairScorer:
                     report.added.remove(w)
 
     def _rendered(self, sources: list[str], targets: list[str], reports: list[MeaningReport | None]) -> None:
-        """Names still omitted that the translation renders in other words, by the embeddings
-        (``QualityScorer.renders``: ``Beijing`` for China's government = ``Китай``)."""
-        cases = list(dict.fromkeys((s, t, w) for s, t, r in zip(sources, targets, reports) if r is not None for w in r.omitted))
-        if cases:
-            rendered = {case for case, yes in zip(cases, self.quality.renders(cases)) if yes}
-            for s, t, r in zip(sources, targets, reports):
-                if r is not None and r.omitted:
-                    r.omitted = [w for w in r.omitted if (s, t, w) not in rendered]
+        """Names still omitted that the translation renders in other words, by the embeddings of the
+        source with and without the name against the back-translation where there is one, else the
+        translation (``QualityScorer.word_weights``: ``Beijing`` for China's government = ``Китай``)."""
+        asked = {(s, r.back or t, w): NAME_RENDERED_BACK if r.back else NAME_RENDERED
+                 for s, t, r in zip(sources, targets, reports) if r is not None for w in r.omitted}
+        if not asked:
+            return
+        cases = list(asked)
+        rendered = {case for case, weight in zip(cases, self.quality.word_weights(cases)) if weight > asked[case]}
+        for s, t, r in zip(sources, targets, reports):
+            if r is not None and r.omitted:
+                r.omitted = [w for w in r.omitted if (s, r.back or t, w) not in rendered]
 
     def back_translate(self, targets: list[str]) -> list[str]:
         """``targets`` translated back into the source language (each distinct text once)."""

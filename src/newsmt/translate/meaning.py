@@ -84,6 +84,7 @@ class MeaningReport:
     coverage: float = 1.0
     content_words: int = 0
     round_trip: float | None = None  # the round trip's meaning factor (0-1), when there was one
+    back: str = ""  # the translation translated back, when it was
     truncated: bool = False  # the translation reads as the source's first half only (the scorer's embeddings)
     length_z: float | None = None  # standard deviations of the translation's length from the expected one (the scorer's)
 
@@ -148,7 +149,7 @@ class MeaningChecker:
         tgt_list, back_list = [fold(w) for w in written], [fold(w) for w in _words(back)]
         tgt_words, back_words = set(tgt_list), set(back_list)
         pool = tgt_words | back_words
-        prefixes, report, covered, total = {w[:5] for w in pool}, MeaningReport(), 0, 0
+        prefixes, report, covered, total = {w[:5] for w in pool}, MeaningReport(back=back), 0, 0
         sounds = self._across.sounds(written)
         spans = protected_spans(source)
         # numbers, dates and ordinals are checked by value ("Ninth Ward"), links and handles as spans

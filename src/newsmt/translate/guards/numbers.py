@@ -101,7 +101,7 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
             if c.style in _TIME_ONLY:
                 # an hour with its day period may be a count in a source ("arrested 12 in the morning
                 # raids"), and in a translation the hour its source gives alone ("at 7" = "в 7 вечера")
-                hour = set() if c.style != "period" else {str(m // 60 % 12 or 12) for m in c.minutes if not m % 60} \
+                hour = set() if c.style != "period" else {f"h:{m // 60 % 12 or 12}" for m in c.minutes if not m % 60} \
                     if target else set(re.findall(r"^\d+", text[c.start:c.end]))
                 out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings | hour, kind=TIME, style=c.style))
                 taken.append((c.start, c.end))
@@ -146,6 +146,8 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
         readings.update(clock)
         if m.start() in months:
             readings.add(months[m.start()])
+        if not target and value.isdigit() and 1 <= int(value) <= 12:
+            readings.add(f"h:{int(value)}")  # an hour given alone
         if target and value.isdigit():
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
             if len(value) == 2 and value[1] == "0" and value != "10":

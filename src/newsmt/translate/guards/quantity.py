@@ -13,8 +13,9 @@ class Quantity:
     """A number or other fact of a text: its token, canonical value and every reading it may have.
 
     Readings of facts other than plain numbers carry a prefix (``t:1336`` a minute of the day,
-    ``d:2010`` a decade, ``o:3`` an ordinal, ``m:1`` a month, ``w:2`` a weekday), so a fact only
-    matches a fact of the same kind; a Portuguese ``11 horas`` reads both ``t:660`` and ``11``.
+    ``d:2010`` a decade, ``o:3`` an ordinal, ``m:1`` a month, ``w:2`` a weekday, ``h:7`` an hour: a
+    source's number up to 12, a translation's hour with its day period), so a fact only matches a fact
+    of the same kind; a Portuguese ``11 horas`` reads both ``t:660`` and ``11``.
     """
 
     start: int
