@@ -22,6 +22,14 @@ SOURCE = "Amnesty's Russia and Eurasia director Pavel Orlov said the vote would 
 GOOD = "O diretor da Anistia para a Rússia e a Eurásia, Pavel Orlov, disse que a votação ocorreria às 22h15 de terça-feira."
 
 
+def assert_evidence(cases: list[tuple[str, str, list[str]]], tgt: str, flag: str = "omission") -> None:
+    """Each (English source, translation into ``tgt``, evidence), scored together: ``flag``'s evidence is as given."""
+    from newsmt import score_texts
+
+    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", tgt)
+    assert [r["evidence"].get(flag, []) for r in records] == [c[2] for c in cases], records
+
+
 @pytest.fixture(scope="module")
 def scorer():
     with Resources(PipelineConfig()) as resources:  # the round trip's pt->en engine is the Resources'
@@ -178,8 +186,6 @@ def test_the_first_word_of_a_longer_name_is_checked():
     (``Jim Furyk said.`` keeps ``Jim``; ``Undefeated Leeds`` is translated); a word of longer names
     the target pack gives stems for (``North``) is checked by them. Not a title (``Sir``, ``Prof``)
     or a sentence adverb (``Meanwhile``)."""
-    from newsmt import score_texts
-
     cases = [("North Korea says it will not disarm first.", "Северная Корея заявляет, что не разоружится первой.", []),
              ("North Korea says it will not disarm first.", "Корея заявляет, что не разоружится первой.", ["North"]),
              ("Jim Furyk's side needs eight points on Sunday.", "Команде Джима Фьюрика нужно восемь очков в воскресенье.", []),
@@ -190,8 +196,7 @@ def test_the_first_word_of_a_longer_name_is_checked():
              ("Prof Lindqvist said the results were clear.", "Профессор Линдквист сказал, что результаты ясны.", []),
              ("Sir William Shaw opened the bridge.", "Уильям Шоу открыл мост.", []),
              ("Meanwhile Trump spoke to reporters.", "Трамп поговорил с журналистами.", [])]
-    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
-    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+    assert_evidence(cases, "ru")
 
 
 def test_a_free_rendering_read_back_in_other_words_is_no_low_quality():
@@ -207,20 +212,16 @@ def test_a_free_rendering_read_back_in_other_words_is_no_low_quality():
 def test_a_name_rendered_by_its_adjective_is_kept():
     """A name the translation renders by its adjective (``Iran`` -> ``iraniana``) reads back as a word
     made from it (``Iranian``): kept, unless the source has that word too and the name is dropped."""
-    from newsmt import score_texts
-
     cases = [("The Iran hostage crisis lasted for more than a year.", "A crise iraniana dos reféns durou mais de um ano.", []),
              ("The Iranian revolution led to the Iran hostage crisis.", "A revolução iraniana levou à crise dos reféns.", ["Iran"]),
              ("The Iranian revolution led to the Iran hostage crisis.", "A revolução iraniana levou à crise dos reféns no Irã.", [])]
-    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "pt")
-    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+    assert_evidence(cases, "pt")
 
 
 def test_a_name_the_translation_renders_in_other_words_is_kept():
     """A name a translator renders in words no spelling check follows (``the Vatican`` = ``Святой
     престол``, ``Beijing`` for China's government = ``Китай``): the translation is nearer its source
     with the name than without it (the embeddings). A name dropped is still an omission."""
-    from newsmt import score_texts
     from newsmt.quality import without_word
 
     assert without_word("Khufu's wives and Khufu", "Khufu") == "wives and"
@@ -228,16 +229,13 @@ def test_a_name_the_translation_renders_in_other_words_is_kept():
              ("The Vatican declined to comment on the report.", "Они отказались комментировать доклад.", ["Vatican"]),
              ("Beijing hit back at Washington on Friday.", "Китай ответил Соединённым Штатам в пятницу.", []),
              ("Beijing hit back at Washington on Friday.", "Китай ответил в пятницу.", ["Washington"])]
-    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
-    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+    assert_evidence(cases, "ru")
 
 
 def test_a_name_the_back_translation_renders_in_other_words_is_kept():
     """With a model back (en->pt), the back-translation, in the source's language, is what the source
     with and without the name is compared with: a nickname (``Killie`` = ``Kilmarnock``) and a court's
     name translated (``Magistrates' Court`` = ``Juizado Criminal``) are kept; a name dropped is not."""
-    from newsmt import score_texts
-
     cases = [("While Killie's late goal was lucky, they deserved the point.",
               "Embora o gol tardio do Kilmarnock tenha sido sorte, eles mereceram o ponto.", []),
              ("While Killie's late goal was lucky, they deserved the point.",
@@ -246,21 +244,17 @@ def test_a_name_the_back_translation_renders_in_other_words_is_kept():
               "O suspeito comparecerá perante o Juizado Criminal de Leeds na terça-feira.", []),
              ("The suspect will appear before Leeds Magistrates' Court on Tuesday.",
               "O suspeito comparecerá perante o tribunal na terça-feira.", ["Leeds"])]
-    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "pt")
-    assert [r["evidence"].get("omission", []) for r in records] == [c[2] for c in cases], records
+    assert_evidence(cases, "pt")
 
 
 def test_a_weekday_or_month_of_a_longer_name_written_in_cyrillic_is_kept():
     """``The Sunday Times`` may be written ``«Санди Таймс»`` and ``April Ryan`` ``Эйприл Райан``; a
     weekday dropped, or standing alone, is still a mismatch."""
-    from newsmt import score_texts
-
     cases = [("Speaking to The Sunday Times, Kit said it had gone wrong.", "В интервью «Санди Таймс» Кит сказал, что всё пошло не так.", []),
              ("Speaking to The Sunday Times, Kit said it had gone wrong.", "В интервью Кит сказал, что всё пошло не так.", ["Sunday"]),
              ("April Ryan asked the first question on Monday.", "Эйприл Райан задала первый вопрос в понедельник.", []),
              ("He met Mandy on Monday.", "Он встретился с Мэнди.", ["Monday"])]
-    records = score_texts([c[0] for c in cases], [c[1] for c in cases], "en", "ru")
-    assert [r["evidence"].get("number_mismatch", []) for r in records] == [c[2] for c in cases], records
+    assert_evidence(cases, "ru", "number_mismatch")
 
 
 def test_english_to_russian_is_checked_without_a_model_back():
