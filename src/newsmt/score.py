@@ -39,8 +39,8 @@ from typing import Any
 
 from .errors import InputError, LanguageError, ModelError
 from .languages import Language, resolve
-from .quality import (NAME_RENDERED, NAME_RENDERED_BACK, PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language, meaning_factor, paraphrase_meaning,
-                      round_trip_meaning)
+from .quality import (NAME_RENDERED, NAME_RENDERED_BACK, PARAPHRASE_BELOW, QualityScorer, copied_on_purpose, has_language,
+                      meaning_factor, paraphrase_meaning, round_trip_meaning)
 from .translate import guards as g
 from .translate.meaning import MeaningChecker, MeaningReport
 

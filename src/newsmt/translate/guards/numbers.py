@@ -103,7 +103,8 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
                 # raids"), and in a translation the hour its source gives alone ("at 7" = "в 7 вечера")
                 hour = set() if c.style != "period" else {f"h:{m // 60 % 12 or 12}" for m in c.minutes if not m % 60} \
                     if target else set(re.findall(r"^\d+", text[c.start:c.end]))
-                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings | hour, kind=TIME, style=c.style))
+                out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings | hour, kind=TIME,
+                                    style=c.style))
                 taken.append((c.start, c.end))
             else:
                 hours[c.start] = (readings, c.style)
@@ -150,7 +151,7 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
             readings.add(f"h:{int(value)}")  # an hour given alone
         if target and value.isdigit():
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
-            if len(value) == 2 and value[1] == "0" and value != "10":
+            if int(value) in range(20, 100, 10):
                 readings.add(f"d:{value}")  # "in his mid-70s" = "больше 70 лет"
         out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
     _scaled_sums(out, scaled, text)
