@@ -99,10 +99,12 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
                 continue
             readings = frozenset(f"t:{m}" for m in c.minutes)
             if c.style in _TIME_ONLY:
-                # an hour with its day period may be a count in a source ("arrested 12 in the morning
-                # raids"), and in a translation the hour its source gives alone ("at 7" = "в 7 вечера")
-                hour = set() if c.style != "period" else {f"h:{m // 60 % 12 or 12}" for m in c.minutes if not m % 60} \
-                    if target else set(re.findall(r"^\d+", text[c.start:c.end]))
+                hour: set[str] = set()
+                if c.style == "period":  # an hour with its day period may be a count in a source
+                    # ("arrested 12 in the morning raids"); in a translation, the hour its source gives
+                    # alone ("at 7" = "в 7 вечера")
+                    hour = {f"h:{m // 60 % 12 or 12}" for m in c.minutes if not m % 60} if target \
+                        else set(re.findall(r"^\d+", text[c.start:c.end]))
                 out.append(Quantity(c.start, c.end, text[c.start:c.end], min(readings), readings | hour, kind=TIME,
                                     style=c.style))
                 taken.append((c.start, c.end))
