@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, shared_path
 
 from newsmt.models import resolve
-from newsmt.quality import QualityScorer
+from newsmt.quality import QualityScorer, spelled_length
 
 sys.path.insert(0, str(REPO / "scripts"))
 import eval_quality  # scripts/eval_quality.py: the corruptions and the ROC AUC
@@ -112,3 +112,20 @@ def test_a_free_but_whole_translation_has_not_lost_its_second_half():
     half = " ".join(ru.split()[: len(ru.split()) // 2])
     with QualityScorer("en", "ru") as en_ru:
         assert en_ru.similarity_and_cut([src, src], [ru, half])[1] == [False, True]
+
+
+def test_an_acronym_counts_as_the_words_it_stands_for():
+    """A Russian translation that writes the source's ministries as acronyms (``МВД``, ``СБ ООН``) is
+    whole, not short; the same translation cut in half still is short."""
+    src = ["Officers of the Main Directorate of the Ministry of Internal Affairs detained two men suspected of the attack.",
+           "The Ministry of Foreign Affairs said that the statement had been blocked at the United Nations Security Council.",
+           "The head of the Federal Security Service met the prosecutors of the Russian Federation on Tuesday."]
+    ru = ["Сотрудники ГУ МВД задержали двух подозреваемых в нападении.",
+          "В МИД заявили, что заявление было заблокировано в СБ ООН.",
+          "Глава ФСБ во вторник встретился с прокурорами РФ."]
+    halves = [" ".join(t.split()[: len(t.split()) // 2]) for t in ru]
+    with QualityScorer("en", "ru") as en_ru:
+        assert [f for _, f in en_ru.score(src, ru)] == [[], [], []]
+        assert all("low_quality" in f for _, f in en_ru.score(src, halves))
+    assert spelled_length("The FBI and the U.S. Army") == len("The FBI and the U.S. Army") + 3 * 4 + 2 * 5 - 4
+    assert spelled_length("IT DID NOT GO WELL") == len("IT DID NOT GO WELL")  # a headline in capitals

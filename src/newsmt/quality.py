@@ -12,7 +12,8 @@ The engine returns text only, so the score combines four independent checks, eac
   language counts only when clearly dominant. Similarity alone cannot see a copied source: it
   scores cosine 1.0;
 * length: the character-length ratio against the pair's expected ratio (FLORES-200 statistics),
-  with a tolerance that widens for short sentences; catches truncation and run-on output;
+  each letter of an acronym counted as a word (``spelled_length``), with a tolerance that widens
+  for short sentences; catches truncation and run-on output;
 * repetition: word trigrams repeated in the translation beyond those repeated in the source
   (decoder loops).
 
@@ -45,6 +46,8 @@ SIM_CENTER, SIM_SCALE = 0.80, 0.02  # logistic over cosine: 0.89 -> 0.99, 0.80 -
 PARAPHRASE_CENTER, PARAPHRASE_SCALE = 0.90, 0.01  # logistic over the cosine of a source and its back-translation
 PARAPHRASE_BELOW = 0.9  # a round-trip factor under this is judged by the embeddings too (score.PairScorer)
 LENGTH_TOLERANCE = 1.5  # standard deviations of length ratio accepted without penalty
+ACRONYM_LETTER = 5  # characters an acronym's letter counts for in a length: it stands for a word ("МВД" = "Ministry
+# of Internal Affairs"; set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
 WRONG_LANGUAGE_SHARE = 0.1  # a third language counts when the target has <10% of its probability
 COPY_MIN_WORDS = 5  # a source this long returned verbatim is untranslated (shorter: names, numbers)
 NAME_RENDERED = 0.004  # cosine a translation loses to its source when a name is taken from that source, above
@@ -54,6 +57,7 @@ CUT_MIN_WORDS, CUT_MARGIN = 8, 0.015  # a translation this much closer to the so
 # of it lost its second half (set on the tuning part of eval_quality.py, en-ru: docs/TRUST.md)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words of letters
+_ACRONYM = re.compile(r"\b(?:[^\W\d_]{2,5}\b|(?:[^\W\d_]\.){2,5})")  # "FBI", "МВД", "U.S." (if in capitals)
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 
 
@@ -61,6 +65,17 @@ def _first_half(text: str) -> str:
     """The first half of the words of ``text``, where it has CUT_MIN_WORDS or more; else ""."""
     words = text.split()
     return " ".join(words[: len(words) // 2]) if len(words) >= CUT_MIN_WORDS else ""
+
+
+def spelled_length(text: str) -> int:
+    """The length of ``text`` in characters, each letter of an acronym (``FBI``, ``U.S.``, ``МВД``)
+    counted as a word of ACRONYM_LETTER: one language's acronym is often another's words. A text
+    all in capitals (a shouted headline) has no acronyms."""
+    text = text.strip()
+    if not any(c.isalpha() and not c.isupper() for c in text):
+        return len(text)
+    return len(text) + sum(len(a.replace(".", "")) * ACRONYM_LETTER - len(a)
+                           for a in _ACRONYM.findall(text) if a.isupper())
 
 
 def without_word(text: str, word: str) -> str:
@@ -174,8 +189,9 @@ class QualityScorer:
         return math.exp(-0.5 * excess * excess)
 
     def length_z(self, src: str, tgt: str) -> float:
-        """How many standard deviations the length ratio of ``tgt`` to ``src`` is from the expected one."""
-        ls, lt = len(src.strip()), len(tgt.strip())
+        """How many standard deviations the length ratio of ``tgt`` to ``src`` (``spelled_length``) is
+        from the expected one."""
+        ls, lt = spelled_length(src), spelled_length(tgt)
         sd = math.sqrt(self._ratio_var + 2.0 / (ls + 1))  # counting noise dominates short sentences
         return (math.log((lt + 1) / (ls + 1)) - self._log_ratio) / sd
 
