@@ -464,6 +464,11 @@ def test_a_changed_russian_value_is_missing() -> None:
     ("He fights on Saturday night at 7.", "Он дерётся в субботу в 7 вечера.", "Он дерётся в субботу в 8 вечера.", "ru"),
     ("He fights on Saturday night at 7.", "Он дерётся в субботу в семь часов вечера.", "Он дерётся в субботу в восемь часов вечера.", "ru"),
     ("In his mid-70s, he still works.", "Ему больше 70 лет, но он всё ещё работает.", "Ему больше 80 лет, но он всё ещё работает.", "ru"),
+    ("Some 8m tonnes of paper are collected.", "Собирают около 8 млн тонн бумаги.", "Собирают около 9 млн тонн бумаги.", "ru"),
+    ("Some 8m tonnes of paper are collected.", "São recolhidos cerca de 8 milhões de toneladas de papel.",
+     "São recolhidos cerca de 8 mil toneladas de papel.", "pt"),
+    ("It cost $8 billion.", "Custou 8 mil milhões de dólares.", "Custou 8 milhões de dólares.", "pt"),
+    ("It cost $1.5 billion.", "Это стоило 1500 млн долларов.", "Это стоило 1,5 млн долларов.", "ru"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
@@ -476,7 +481,9 @@ def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: s
     (``crore``), one o'clock without its number (``в час дня``), an ordinal's plural case (``третьими``),
     an hour and its minutes in words (``18 ч. 30 мин.``), the 2000s as a word (``нулевых``), 24 hours
     as an adjective (``суточная``), an hour the source gives alone with the translation's day period
-    (``at 7`` = ``в 7 вечера``) and a decade of an age as its number (``mid-70s`` = ``больше 70 лет``)."""
+    (``at 7`` = ``в 7 вечера``), a decade of an age as its number (``mid-70s`` = ``больше 70 лет``),
+    millions written glued in news style (``8m tonnes``) and a scaled amount in another scale
+    (``1.5 billion`` = ``1500 млн``; the same figure in another scale is another amount)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 

@@ -3,8 +3,10 @@
 What counts as a preserved number: the same value written in the source's or in the target
 language's convention (``1,000`` -> ``1.000`` and ``3.5`` -> ``3,5`` in Portuguese are kept), or
 the same literal (dates such as ``17.07.2017``), with a compatible unit or currency (``5 miles`` ->
-``5 milhas`` or ``8 km``; not ``5 km``). Clock times match by minute of the day (``clock``), months,
-weekdays, decades and ordinals by their value (``dates``). Repairs, where the model wrote a wrong
+``5 milhas`` or ``8 km``; not ``5 km``); a scaled number only as the same amount where the
+translation scales it too (``8 billion`` -> ``8 bilhões`` or ``8000 milhões``; not ``8 milhões``).
+Clock times match by minute of the day (``clock``), months, weekdays, decades and ordinals by their
+value (``dates``). Repairs, where the model wrote a wrong
 form: a number whose digits survived in a broken format (``1,234.56`` -> ``1,234,56``) is rewritten
 in the target convention; a clock time read 12 hours off (``10:16 pm`` -> ``10:16``) gets its hour;
 a decade written as a year, another month or weekday, ``3o`` for ``3º`` (``dates.repair_fact``).
@@ -155,7 +157,8 @@ def quantities(text: str, lang: Language, skip: list[tuple[int, int]] = (), othe
             readings.add(f"o:{value}")  # "4 de julho" for "4th July", "século 16" for "16th century"
             if int(value) in range(20, 100, 10):
                 readings.add(f"d:{value}")  # "in his mid-70s" = "больше 70 лет"
-        out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style))
+        out.append(Quantity(m.start(), m.end(), tok, value, frozenset(readings), grouped, style=style,
+                            scaled=bool(scale and parsed)))
     _scaled_sums(out, scaled, text)
     if target:
         return with_halves(sorted(out + lenient, key=lambda q: q.start), text, lang, _scales((lang,))[0])
@@ -316,7 +319,8 @@ def _repair(num: Quantity, found: list[Quantity], used: list[bool], target: str,
             used[i] = True
             return ()
     digits = _digits(num.token)
-    k = next((i for i in free if found[i].kind == NUMBER and _digits(found[i].token) == digits), -1)
+    k = next((i for i in free if found[i].kind == NUMBER and _digits(found[i].token) == digits
+              and not (num.scaled and found[i].scaled)), -1)  # "8 billion" is not "8 milhões" in another form
     if k < 0:
         return None
     used[k] = True
@@ -356,7 +360,7 @@ def _match(numbers: list[Quantity], found: list[Quantity]) -> tuple[list[bool], 
     unmatched: list[Quantity] = []
     pairs: list[tuple[Quantity, int]] = []
     for num in sorted(numbers, key=lambda q: (_KIND_ORDER.get(q.kind, 1), q.start)):
-        cands = [i for i, q in enumerate(found) if not used[i] and num.values & q.values]
+        cands = [i for i, q in enumerate(found) if not used[i] and _same(num, q)]
         k = min(cands, key=lambda i: (found[i].kind != num.kind, i), default=-1)
         if k < 0:
             unmatched.append(num)
@@ -364,6 +368,13 @@ def _match(numbers: list[Quantity], found: list[Quantity]) -> tuple[list[bool], 
             used[k] = True
             pairs.append((num, k))
     return used, sorted(unmatched, key=lambda q: q.start), pairs
+
+
+def _same(num: Quantity, q: Quantity) -> bool:
+    """Whether ``num`` and ``q`` share a reading; two scaled numbers must share their amount
+    (``8 billion`` is not ``8 milhões``, ``1.5 billion`` is ``1500 млн``)."""
+    shared = num.values & q.values
+    return bool(shared - {num.value, q.value} if num.scaled and q.scaled else shared)
 
 
 def preserved(source: str, target: str, src_lang: Language, tgt_lang: Language) -> tuple[int, int, int, int]:

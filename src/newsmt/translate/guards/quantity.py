@@ -26,6 +26,7 @@ class Quantity:
     grouped: bool = False  # the source wrote thousands separators
     kind: str = NUMBER
     style: str = ""  # how a clock time is written (``clock.Clock.style``); "" otherwise
+    scaled: bool = False  # a scale word follows ("8 million", "8m"): another scaled number matches by amount only
 
     def minutes(self) -> list[int]:
         """The minutes of the day a clock time may mean."""
