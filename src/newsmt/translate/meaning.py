@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import takewhile
+from itertools import accumulate, takewhile
 
 from ..languages import Language
 from .guards import ADDITION, OMISSION, protected_spans, quantities
@@ -165,20 +165,24 @@ class MeaningChecker:
             for t in found | {key}:
                 claims.setdefault(t, set()).add(key)
         src_list = [fold(w) for w in _words(source)] if back_list else []  # words made from a name: _made_from
-        for m, word, key, token in words:
+        # a name in capitals ("NEW YORK (Reuters)") is no acronym
+        words = [(m, word.capitalize() if word.isupper() and key in known else word, key, token) for m, word, key, token in words]
+        named = [((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
+                  or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
+                 for m, word, key, _ in words]
+        owners = [m.group() != word and m.group().endswith("s") for m, word, _, _ in words]  # "Moore's" = "Морс"
+        groups = list(accumulate((not (re.fullmatch(r"[\s-]*", source[a[0].end():b[0].start()]) and a[1][:1].isupper())
+                                  for a, b in zip(words, words[1:])), initial=0))  # which longer name ("Nizhny Novgorod")
+        taken = self._across.shares([(w[1], w[2], o, g) for w, o, n, g in zip(words, owners, named, groups) if n], sounds, written)
+        for (m, word, key, token), name, owner in zip(words, named, owners):
             total += 1
-            if word.isupper() and key in known:  # a name in capitals ("NEW YORK (Reuters)"): no acronym
-                word = word.capitalize()
-            name = ((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
-                    or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
             # a name's lexicon translation counts only where no other word of the source claims it
             # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
             translations = frozenset(t for t in lexicon[key] if claims[t] == {key} and t not in self._stop_tgt) \
                 if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            owner = m.group() != word and m.group().endswith("s")  # "Moore's" = "Морс", "McDonald's" = "Макдоналдс"
-            if in_pool(key, pool, prefixes) or (name and self._across.count(word, key, sounds, written, owner) > 0) \
+            if in_pool(key, pool, prefixes) or (name and self._across.count(word, key, sounds, written, owner, taken[key]) > 0) \
                     or (token != m.group() and self._found_whole(token, pool, sounds, written)) \
                     or (name and self._made_from(key, back_list) > self._made_from(key, src_list)):
                 covered += 1

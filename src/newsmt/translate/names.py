@@ -16,7 +16,8 @@ is also the name where its Latin spelling is (``spelt_in``: ``Юннань`` = `
 name written another way shares its first five letters (``same_start``: ``Eurasia`` = ``Eurásia``) or
 most of its letters or its sound (``spelt_alike``: ``Navalny`` = ``Navalni``, ``Oyapock`` = ``Oiapoque``).
 ``AcrossScripts`` counts the words of a target text that render a source name so, or by the target
-pack's own forms (``Exonyms``: ``China`` = ``Китай``).
+pack's own forms (``Exonyms``: ``China`` = ``Китай``); a target word that renders one name better
+renders no other (``shares``: ``Греции`` is ``Greece``, not also ``Crete``).
 """
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ def word_keys(word: str, lang: Language) -> frozenset[str]:
 
 
 TargetSound = tuple[frozenset[str], bool, int, tuple[str, ...]]
+_SILENT: TargetSound = (frozenset(), False, 2, ())  # a target word read for no name (Latin, a stopword)
 
 
 @lru_cache(maxsize=65536)
@@ -269,12 +271,16 @@ class Exonyms:
         return own
 
     def count(self, key: str, words: list[str]) -> int:
-        """How many of the target ``words`` render ``key`` by one of its forms (one in capitals only
-        in capitals: ``ЕС``, not ``если``)."""
+        """How many of the target ``words`` render ``key`` by one of its forms."""
+        return len(self.rendering(key, words))
+
+    def rendering(self, key: str, words: list[str]) -> list[int]:
+        """Which of the target ``words`` render ``key`` by one of its forms (one in capitals only in
+        capitals: ``ЕС``, not ``если``)."""
         forms = self.forms(key)
-        return sum(1 for w in words for low in [fold(w)]
-                   if any(_renders(low, f, most) and (not capitals or w[:len(f)].isupper()) for f, most, capitals in forms)) \
-            if forms else 0
+        return [i for i, w in enumerate(words) for low in [fold(w)]
+                if any(_renders(low, f, most) and (not capitals or w[:len(f)].isupper()) for f, most, capitals in forms)] \
+            if forms else []
 
 
 class AcrossScripts:
@@ -289,10 +295,10 @@ class AcrossScripts:
         self.on = bool(transliteration(src)) or bool(transliteration(tgt))  # two scripts to match across
 
     def sounds(self, words: list[str]) -> list[TargetSound]:
-        """``target_sound`` of the target ``words`` in another script than Latin (not a stopword in
-        lower case); none where the two languages share a script."""
-        return [target_sound(w, self.tgt) for w in words if not w.isascii() and len(w) >= 2
-                and not (w.islower() and fold(w) in self._stopwords)] if self.on else []
+        """``target_sound`` of each of the target ``words`` in another script than Latin (not a
+        stopword in lower case; others get no sound); none where the two languages share a script."""
+        return [target_sound(w, self.tgt) if not w.isascii() and len(w) >= 2
+                and not (w.islower() and fold(w) in self._stopwords) else _SILENT for w in words] if self.on else []
 
     def _keys(self, word: str) -> frozenset[str]:
         """Sound keys of a source name, and of its stem when it is a word made from a name
@@ -300,16 +306,50 @@ class AcrossScripts:
         stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
-    def count(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False) -> int:
+    def count(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False,
+              taken: frozenset[int] = frozenset()) -> int:
         """How many of the target's ``written`` words render ``word`` (folded: ``key``) in another
         script (``sounds``: theirs) or as an exonym (an acronym only as the pack lists it, never by
-        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``)."""
+        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``).
+        A word ``taken`` (its index) renders another name by sound (``shares``)."""
         by_exonym = self.exonyms.count(key, written)
+        return max(by_exonym, len(set(self._alike(word, key, sounds, owner)) - taken))
+
+    def _alike(self, word: str, key: str, sounds: list[TargetSound], owner: bool = False) -> dict[int, int]:
+        """Target word (index of ``sounds``) -> how alike it sounds to ``word``: the longest sound key
+        in common (0 when only near; 9 when the word's Latin spelling has the name)."""
         if word.isupper() or not sounds:
-            return by_exonym
+            return {}
         keys, short, owned = self._keys(word), len(word) <= 7, word_keys(word + "s", self.src) if owner else frozenset()
-        return max(by_exonym, sum(same_sound(keys, k, short and s, least) or spelt_in(key, latin) or bool(owned & k)
-                                  for k, s, least, latin in sounds))
+        return {i: 9 if spelt_in(key, latin) else max(map(len, keys & k | owned & k), default=0)
+                for i, (k, s, least, latin) in enumerate(sounds)
+                if same_sound(keys, k, short and s, least) or spelt_in(key, latin) or bool(owned & k)}
+
+    def shares(self, names: list[tuple[str, str, bool, int]], sounds: list[TargetSound],
+               written: list[str]) -> dict[str, frozenset[int]]:
+        """For each of the source's ``names`` (word, folded key, owner, which longer name it is part
+        of): the target words (indices) that render another name better, one not of the same longer
+        name nor made from the same one. One target word renders one name: ``Крит`` deleted,
+        ``Греции`` renders ``Greece``, not also ``Crete``; ``Германии`` renders ``Germany``, not
+        ``Gagarin``. An exonym renders best; the more sounds in common, the better; a tie is shared."""
+        alike = [{**self._alike(word, key, sounds, owner), **{i: 99 for i in self.exonyms.rendering(key, written)}}
+                 for word, key, owner, _ in names]
+        edges = sorted((-strength, n, i) for n, mine in enumerate(alike) for i, strength in mine.items())
+        owner_of: dict[int, int] = {}  # target word -> the name it renders, each name one word
+        for _, n, i in edges:
+            if n not in owner_of.values() and i not in owner_of:
+                owner_of[i] = n
+        for n, mine in enumerate(alike):  # a name left without a word takes one whose name has another free
+            for i in sorted(mine, key=mine.get, reverse=True) if mine and n not in owner_of.values() else []:
+                free = next((j for j in alike[owner_of[i]] if j not in owner_of), None)
+                if free is not None:
+                    owner_of[free], owner_of[i] = owner_of[i], n
+                    break
+        out: dict[str, frozenset[int]] = {}
+        for n, (_, key, _, group) in enumerate(names):
+            others = [(i, m) for i, m in owner_of.items() if names[m][3] != group and not same_start(names[m][1], key)]
+            out[key] = out.get(key, frozenset()) | {i for i, m in others if alike[m][i] > alike[n].get(i, -1)}
+        return out
 
 
 def _renders(word: str, form: str, most: int) -> bool:
