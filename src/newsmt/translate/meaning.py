@@ -173,8 +173,9 @@ class MeaningChecker:
         owners = [m.group() != word and m.group().endswith("s") for m, word, _, _ in words]  # "Moore's" = "Морс"
         groups = list(accumulate((not (re.fullmatch(r"[\s-]*", source[a[0].end():b[0].start()]) and a[1][:1].isupper())
                                   for a, b in zip(words, words[1:])), initial=0))  # which longer name ("Nizhny Novgorod")
-        taken = self._across.shares([(w[1], w[2], o, g) for w, o, n, g in zip(words, owners, named, groups) if n], sounds, written)
-        for (m, word, key, token), name, owner in zip(words, named, owners):
+        across = self._across.rendered([(w[1], w[2], o, g) for w, o, n, g in zip(words, owners, named, groups) if n],
+                                       sounds, written)
+        for (m, word, key, token), name in zip(words, named):
             total += 1
             # a name's lexicon translation counts only where no other word of the source claims it
             # (the shortlists pair "Canada" with "Estados", "Trump" with "presidente")
@@ -182,7 +183,7 @@ class MeaningChecker:
                 if name else lexicon[key]
             if name and not lexicon[key]:
                 names.setdefault(key, []).append(word)
-            if in_pool(key, pool, prefixes) or (name and self._across.count(word, key, sounds, written, owner, taken[key]) > 0) \
+            if in_pool(key, pool, prefixes) or (name and key in across) \
                     or (token != m.group() and self._found_whole(token, pool, sounds, written)) \
                     or (name and self._made_from(key, back_list) > self._made_from(key, src_list)):
                 covered += 1

@@ -17,7 +17,7 @@ name written another way shares its first five letters (``same_start``: ``Eurasi
 most of its letters or its sound (``spelt_alike``: ``Navalny`` = ``Navalni``, ``Oyapock`` = ``Oiapoque``).
 ``AcrossScripts`` counts the words of a target text that render a source name so, or by the target
 pack's own forms (``Exonyms``: ``China`` = ``Китай``); a target word that renders one name better
-renders no other (``shares``: ``Греции`` is ``Greece``, not also ``Crete``).
+renders no other (``rendered``: ``Греции`` is ``Greece``, not also ``Crete``).
 """
 from __future__ import annotations
 
@@ -306,14 +306,11 @@ class AcrossScripts:
         stems = [word] + [word[:-len(d)] for d in self._derived if word.lower().endswith(d) and len(word) - len(d) >= 3]
         return frozenset(k for w in stems for k in word_keys(w, self.src))
 
-    def count(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False,
-              taken: frozenset[int] = frozenset()) -> int:
+    def count(self, word: str, key: str, sounds: list[TargetSound], written: list[str], owner: bool = False) -> int:
         """How many of the target's ``written`` words render ``word`` (folded: ``key``) in another
         script (``sounds``: theirs) or as an exonym (an acronym only as the pack lists it, never by
-        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``).
-        A word ``taken`` (its index) renders another name by sound (``shares``)."""
-        by_exonym = self.exonyms.count(key, written)
-        return max(by_exonym, len(set(self._alike(word, key, sounds, owner)) - taken))
+        sound); an ``owner`` (``Moore's``) also by all the sounds of the name and its ``s`` (``Морс``)."""
+        return max(self.exonyms.count(key, written), len(self._alike(word, key, sounds, owner)))
 
     def _alike(self, word: str, key: str, sounds: list[TargetSound], owner: bool = False) -> dict[int, int]:
         """Target word (index of ``sounds``) -> how alike it sounds to ``word``: the longest sound key
@@ -325,31 +322,35 @@ class AcrossScripts:
                 for i, (k, s, least, latin) in enumerate(sounds)
                 if same_sound(keys, k, short and s, least) or spelt_in(key, latin) or bool(owned & k)}
 
-    def shares(self, names: list[tuple[str, str, bool, int]], sounds: list[TargetSound],
-               written: list[str]) -> dict[str, frozenset[int]]:
-        """For each of the source's ``names`` (word, folded key, owner, which longer name it is part
-        of): the target words (indices) that render another name better, one not of the same longer
-        name nor made from the same one. One target word renders one name: ``Крит`` deleted,
-        ``Греции`` renders ``Greece``, not also ``Crete``; ``Германии`` renders ``Germany``, not
+    def rendered(self, names: list[tuple[str, str, bool, int]], sounds: list[TargetSound], written: list[str]) -> set[str]:
+        """The folded keys of the source's ``names`` (word, key, owner, which longer name it is part
+        of) that a target word renders (``count``) and renders no other name better, one not of the
+        same longer name nor made from the same one. One target word renders one name: ``Крит``
+        deleted, ``Греции`` renders ``Greece``, not also ``Crete``; ``Германии`` renders ``Germany``, not
         ``Gagarin``. An exonym renders best; the more sounds in common, the better; a tie is shared."""
-        alike = [{**self._alike(word, key, sounds, owner), **{i: 99 for i in self.exonyms.rendering(key, written)}}
-                 for word, key, owner, _ in names]
-        edges = sorted((-strength, n, i) for n, mine in enumerate(alike) for i, strength in mine.items())
+        memo: dict[tuple[str, str, bool], dict[int, int]] = {}
+        for word, key, owner, _ in names:
+            if (word, key, owner) not in memo:
+                memo[word, key, owner] = {**self._alike(word, key, sounds, owner),
+                                          **dict.fromkeys(self.exonyms.rendering(key, written), 99)}
+        alike = [memo[word, key, owner] for word, key, owner, _ in names]
         owner_of: dict[int, int] = {}  # target word -> the name it renders, each name one word
-        for _, n, i in edges:
-            if n not in owner_of.values() and i not in owner_of:
+        placed: set[int] = set()
+        for _, n, i in sorted((-strength, n, i) for n, mine in enumerate(alike) for i, strength in mine.items()):
+            if n not in placed and i not in owner_of:
                 owner_of[i] = n
-        for n, mine in enumerate(alike):  # a name left without a word takes one whose name has another free
-            for i in sorted(mine, key=mine.get, reverse=True) if mine and n not in owner_of.values() else []:
+                placed.add(n)
+        for n in sorted(set(range(len(names))) - placed):  # left without a word: one whose name has another free
+            for i in sorted(alike[n], key=alike[n].get, reverse=True):
                 free = next((j for j in alike[owner_of[i]] if j not in owner_of), None)
                 if free is not None:
                     owner_of[free], owner_of[i] = owner_of[i], n
                     break
-        out: dict[str, frozenset[int]] = {}
-        for n, (_, key, _, group) in enumerate(names):
-            others = [(i, m) for i, m in owner_of.items() if names[m][3] != group and not same_start(names[m][1], key)]
-            out[key] = out.get(key, frozenset()) | {i for i, m in others if alike[m][i] > alike[n].get(i, -1)}
-        return out
+
+        def better(i: int, n: int) -> bool:  # the word renders another name better
+            m = owner_of.get(i, n)
+            return names[m][3] != names[n][3] and not same_start(names[m][1], names[n][1]) and alike[m][i] > alike[n][i]
+        return {names[n][1] for n, mine in enumerate(alike) if any(not better(i, n) for i in mine)}
 
 
 def _renders(word: str, form: str, most: int) -> bool:
