@@ -469,6 +469,7 @@ def test_a_changed_russian_value_is_missing() -> None:
      "São recolhidos cerca de 8 mil toneladas de papel.", "pt"),
     ("It cost $8 billion.", "Custou 8 mil milhões de dólares.", "Custou 8 milhões de dólares.", "pt"),
     ("It cost $1.5 billion.", "Это стоило 1500 млн долларов.", "Это стоило 1,5 млн долларов.", "ru"),
+    ("He will fight a 135-pound bout.", "Ele fará uma luta na categoria de 135.", "Ele fará uma luta na categoria de 145.", "pt"),
 ])
 def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: str, kept: str, changed: str, tgt: str) -> None:
     """A fraction's noun for an ordinal, a century for the 1800s, the short end of a year range, a
@@ -483,7 +484,8 @@ def test_a_value_written_another_way_is_kept_and_a_changed_one_missing(source: s
     as an adjective (``суточная``), an hour the source gives alone with the translation's day period
     (``at 7`` = ``в 7 вечера``), a decade of an age as its number (``mid-70s`` = ``больше 70 лет``),
     millions written glued in news style (``8m tonnes``) and a scaled amount in another scale
-    (``1.5 billion`` = ``1500 млн``; the same figure in another scale is another amount)."""
+    (``1.5 billion`` = ``1500 млн``; the same figure in another scale is another amount), and a
+    weight in pounds without its unit (``pound`` is money or weight: the money rule is not for it)."""
     assert check(source, kept, "en", tgt)[1] == []
     assert check(source, changed, "en", tgt)[1] != []
 
