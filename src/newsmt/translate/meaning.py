@@ -165,8 +165,8 @@ class MeaningChecker:
             for t in found | {key}:
                 claims.setdefault(t, set()).add(key)
         src_list = [fold(w) for w in _words(source)] if back_list else []  # words made from a name: _made_from
-        # a name in capitals ("NEW YORK (Reuters)") is no acronym
-        words = [(m, word.capitalize() if word.isupper() and key in known else word, key, token) for m, word, key, token in words]
+        words = [(m, word.capitalize() if word.isupper() and key in known else word, key, token)  # "NEW YORK (Reuters)":
+                 for m, word, key, token in words]  # a name in capitals, no acronym
         named = [((not headline and self.reader.source_name(word, key, source, m.start(), m.end()))
                   or (key in known and word[:1].isupper())) and not any(a <= m.start() < b for a, b in titles)
                  for m, word, key, _ in words]

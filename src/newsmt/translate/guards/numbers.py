@@ -260,7 +260,8 @@ def repair_numbers(numbers: list[Quantity], target: str, src_lang: Language, tgt
         # the same number in another unit: kept only where that is the amount converted ("30 yards" -> "30 metros")
         if units and not compatible(units, target_units) and not _converted(num, units, q, target_units):
             missing.append(_with_unit(num, source, src_lang))
-        elif units and units <= CURRENCIES and not target_units and not mentions(target, units, tgt_lang):  # not "135-pound", a weight too
+        elif units and units <= CURRENCIES and not target_units and not mentions(target, units, tgt_lang):
+            # money only ("135-pound" may be a weight): an amount whose currency the translation names nowhere
             money = source[unit_span(source, num.start, num.end, src_lang)[0]:num.start]  # "€12.50" -> "12.50"
             if money:  # written before the amount in the source: so in the target, with its figures
                 edits.append((q.start, q.end, money + format_number(num, tgt_lang)))
