@@ -512,6 +512,18 @@ def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_s
     assert "checks_off" not in TranslationEngine(Scripted(str.upper), "en", "pt-BR").provenance
 
 
+@pytest.mark.parametrize("tgt, translation, omitted", [
+    ("kk", "Тоқаев Путинмен Астанада кездесті.", []),  # no table reads Kazakh Cyrillic: a name not found is no evidence
+    ("el", "Ο Τοκάγιεφ συνάντησε τον Πούτιν στην Αστάνα.", []),
+    ("ja", "トカエフ氏はアスタナでプーチン氏と会談した。", []),
+    ("de", "Tokajew traf in Astana.", ["Putin"]),  # one script
+    ("ru", "Токаев встретился в Астане.", ["Putin"]),  # the ru pack's table
+])
+def test_a_name_is_missed_only_where_its_script_can_be_read(tgt: str, translation: str, omitted: list[str]) -> None:
+    checker = MeaningChecker(language("en"), language(tgt))
+    assert checker.check("Tokayev met Putin in Astana.", translation).omitted == omitted
+
+
 def test_each_part_of_a_hyphenated_name_is_looked_for() -> None:
     """``KwaZulu-Natal``: each capitalized part is a name (dropped, each is asked of the en->pt model,
     which keeps both); a part is found where the whole is, as one word (``Euro-Asia`` = ``Евразии``);

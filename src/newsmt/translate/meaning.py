@@ -26,7 +26,9 @@ Evidence, per sentence pair (``check``):
   the first word of a longer name that is no name alone to the checker (a sentence's first, a
   word the vocabulary knows) is asked together with the name after it (``Jim Furyk said.``, ``Kit
   Harington``; not ``Undefeated Leeds``); each capitalized part of a hyphenated name is a name,
-  found where the whole is (``KwaZulu-Natal``; ``Euro-Asia`` = ``Eurásia``);
+  found where the whole is (``KwaZulu-Natal``; ``Euro-Asia`` = ``Eurásia``). Only where the target
+  writes names in the source's script or a pack's table reads one in the other (en->ru): en->kk,
+  en->el or en->ja say nothing of names;
 * repeated names: a name the source has several times, fewer times in both the translation and its
   back-translation (counted with other spellings: ``Gingrich ... against Gingrich`` with one of the
   two gone); evidence ``Gingrich (1 of 2)``;
@@ -135,6 +137,9 @@ class MeaningChecker:
         self._stop_tgt = folded(tgt_names.get("stopwords", ""))
         # names the target language does not transliterate (China -> Китай), and scripts to match across
         self._across = AcrossScripts(src, tgt, self._exonyms, self._derived, self._stop_tgt)
+        # a name not found is evidence only where the target writes it in the source's script or a
+        # pack's table reads one script in the other (not en -> kk, el, ja: "Путин" unread)
+        self._comparable = src.script == tgt.script or self._across.on
         self._determiners, self._prepositions = folded(names.get("determiners", [])), folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
         self._common = tuple(names.get("common_endings", []))  # endings of common nouns ("Judiciary")
@@ -190,7 +195,7 @@ class MeaningChecker:
                 continue
             if any(in_pool(t, tgt_words, prefixes) for t in translations):
                 covered += 1
-            elif name and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit():
+            elif name and self._comparable and not spelt_alike(key, pool) and not source[m.start() - 1:m.start()].isdigit():
                 alone = stands_alone(source, m.start(), m.end(), self.reader.links)
                 opens = "" if self._exonyms.listed_or_named(key) or key in self._translated \
                     else self.reader.name_after(word, key, source, m.start(), m.end())
@@ -213,7 +218,7 @@ class MeaningChecker:
         report.content_words, report.coverage = total, covered / total if total else 1.0
         omitted = {fold(w) for w in report.omitted}
         for key, seen in names.items():
-            if len(seen) < 2 or key in omitted or not self._checkable(seen[0], key):
+            if len(seen) < 2 or key in omitted or not self._comparable or not self._checkable(seen[0], key):
                 continue
             spelt, across = count_spelt(key, tgt_list), self._across.count(seen[0], key, sounds, written)
             # across scripts a translation may keep one mention in the source's letters and render the
