@@ -516,6 +516,7 @@ def test_a_regional_tag_keeps_the_language_checks_and_a_pack_without_a_section_s
     ("kk", "Тоқаев Путинмен Астанада кездесті.", []),  # no table reads Kazakh Cyrillic: a name not found is no evidence
     ("el", "Ο Τοκάγιεφ συνάντησε τον Πούτιν στην Αστάνα.", []),
     ("ja", "トカエフ氏はアスタナでプーチン氏と会談した。", []),
+    ("zh", "托卡耶夫在阿斯塔纳会见了普京。", []),
     ("de", "Tokajew traf in Astana.", ["Putin"]),  # one script
     ("ru", "Токаев встретился в Астане.", ["Putin"]),  # the ru pack's table
 ])
