@@ -478,3 +478,20 @@ def test_an_amount_that_loses_its_money_is_a_mismatch():
     finally:
         engine.close()
     assert "€12,50" in out.text and out.flags == ["repaired"], out  # the model wrote "12.50", the euro gone
+
+
+def test_the_length_ratio_is_judged_against_the_pair_s_usual_one():
+    """Chinese writes about a third of English's characters: FLORES's human Chinese is no implausible
+    length, and neither Chinese nor Portuguese cut to a fifth of that passes."""
+    from newsmt.languages import resolve as language
+    from newsmt.score import guard_flags
+
+    root = shared_path("eval", "flores200_devtest")
+    src = (root / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()[:100]
+    zh = (root / "zho_Hans.devtest").read_text(encoding="utf-8").splitlines()[:100]
+    pt = (root / "por_Latn.devtest").read_text(encoding="utf-8").splitlines()[:100]
+    en = language("en")
+    for tgt, lines in ((language("zh"), zh), (language("pt"), pt)):
+        assert sum("length_ratio" in guard_flags(s, t, en, tgt) for s, t in zip(src, lines)) <= 2
+        cut = [t[: len(t) // 5] for t in lines]
+        assert sum("length_ratio" in guard_flags(s, t, en, tgt) for s, t in zip(src, cut) if len(s) >= 25) >= 90

@@ -35,7 +35,6 @@ import numpy as np
 
 from .languages import Language, resolve
 from .languages.identify import LanguageIdentifier
-from .languages.packs import GENERIC, read_section
 from .translate.guards import LOW_QUALITY, WRONG_LANGUAGE
 
 DEFAULT_THRESHOLD = 0.5
@@ -101,8 +100,8 @@ class QualityScorer:
         self.source, self.target = resolve(src_lang), resolve(tgt_lang)
         self.src_lang, self.tgt_lang = self.source.code, self.target.code  # pt-BR -> pt: the identifier's labels
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-        src_ratio, src_sd = length_vs_english(self.source)
-        tgt_ratio, tgt_sd = length_vs_english(self.target)
+        src_ratio, src_sd = self.source.length_vs_english()
+        tgt_ratio, tgt_sd = self.target.length_vs_english()
         self._log_ratio = math.log(tgt_ratio / src_ratio)
         self._ratio_var = src_sd**2 + tgt_sd**2
         self._lock = threading.Lock()
@@ -242,17 +241,6 @@ class QualityScorer:
 
                 self._embedder = E5()
             return self._embedder
-
-
-def length_vs_english(lang: Language) -> tuple[float, float]:
-    """(characters per sentence relative to English, standard deviation of the log ratio) of
-    ``lang``: its pack's ``quality`` section, else the generic figure of its script."""
-    own = (lang.section("quality") or {}).get("length_vs_english") if not lang.generic else None
-    if own:
-        return float(own[0]), float(own[1])
-    generic = read_section(GENERIC, "quality") or {}
-    ratio, sd = generic.get("length_vs_english", {}).get(lang.script, generic.get("default", (1.0, 0.25)))
-    return float(ratio), float(sd)
 
 
 def meaning_factor(sim: float) -> float:

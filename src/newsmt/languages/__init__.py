@@ -115,6 +115,16 @@ class Language:
         pack; None where the pack has no such section (the check that needs it is off, and says so)."""
         return read_section(self.pack, name)
 
+    def length_vs_english(self) -> tuple[float, float]:
+        """(characters per sentence relative to English, standard deviation of the log ratio): the
+        pack's ``quality`` section, else the generic figure of the script."""
+        own = (self.section("quality") or {}).get("length_vs_english") if not self.generic else None
+        if own:
+            return float(own[0]), float(own[1])
+        generic = read_section(GENERIC, "quality") or {}
+        ratio, sd = generic.get("length_vs_english", {}).get(self.script, generic.get("default", (1.0, 0.25)))
+        return float(ratio), float(sd)
+
     def variant(self, name: str) -> dict[str, Any]:
         """The table ``name`` of this language's regional variant (``pt-BR`` -> ``[BR.<name>]`` of the
         pack's ``variants`` section); {} where there is none."""

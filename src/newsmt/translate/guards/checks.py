@@ -13,7 +13,7 @@ reporting part of public sets (docs/TRUST.md has the figures and which part is w
 | ``symbol_lost`` | (scoring) a symbol of the source (emoji, ``± < > ≤ ≥ ≈ × → ‰ © ® ™ †``...) is in the translation neither as itself nor as the target pack's words for it; the engine never loses one (it keeps them out of the model's input and writes them back) | the symbols |
 | ``variant`` | the target tag has a region (``pt-BR``, ``pt-PT``, ``en-US``, ``en-GB``) and the translation has the other variant's forms (the pack's ``variants`` table); the engine rewrites them (information), the scorer reports them | ``Moscovo -> Moscou`` |
 | ``repetition`` | a 1-4-gram of words or marks repeated back to back (``, , , ,``), or a word trigram 3+ times, beyond the source | - |
-| ``length_ratio`` | translation length / source length outside 0.45-2.2 (sources of 25+ characters) | the lengths |
+| ``length_ratio`` | translation length / source length outside 0.45-2.2 times the pair's usual ratio (sources of 25+ characters) | the lengths |
 | ``wrong_language`` | the translation is in another script than the target language's, or a sentence of 6+ words came back verbatim, or (with the score) the language identifier says source language, both for the whole translation and for its words without names and quoted titles | - |
 | ``quote_mismatch`` | quotes or brackets balanced in the source are not in the translation and could not be put back | - |
 | ``repaired`` | the model wrote another value than the source's (a clock time 12 hours off, a decade as a year, another month or weekday, a number without its minus sign) and it was rewritten: the translation is right now, the model was wrong (information, for reviewers) | ``wrong -> right`` as the model wrote it |
@@ -119,8 +119,11 @@ def _repeats(words: list[str], n: int) -> int:
     return 1 + best // n
 
 
-def length_ratio_ok(source: str, target: str, low: float = 0.45, high: float = 2.2, min_chars: int = 25) -> bool:
-    """Whether len(target)/len(source) is plausible (short sources are not judged)."""
+def length_ratio_ok(source: str, target: str, expected: float = 1.0, low: float = 0.45, high: float = 2.2,
+                    min_chars: int = 25) -> bool:
+    """Whether len(target)/len(source) is plausible: between ``low`` and ``high`` times the pair's
+    ``expected`` ratio (``Language.length_vs_english``: Chinese writes a third of English's
+    characters); short sources are not judged."""
     if len(source) < min_chars:
         return bool(target.strip()) or not source.strip()
-    return low <= len(target) / len(source) <= high
+    return low * expected <= len(target) / len(source) <= high * expected
