@@ -313,7 +313,7 @@ class TranslationEngine:
                 job.evidence[flag] = evidence
         if g.is_repetitive(job.text, job.norm):
             job.flags.append(g.REPETITION)
-        if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0], self._length_ratio):  # link targets are not text
+        if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0], self._length_ratio):  # links are not text
             job.flags.append(g.LENGTH_RATIO)
         unread = sum(c.isalpha() for m in job.marks for c in m.symbols) > sum(map(str.isalpha, job.norm))  # other script
         if unread or g.wrong_script(job.text, self.tgt_lang) or g.is_copy(job.norm, job.text):
