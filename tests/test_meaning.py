@@ -525,6 +525,16 @@ def test_a_name_is_missed_only_where_its_script_can_be_read(tgt: str, translatio
     assert checker.check("Tokayev met Putin in Astana.", translation).omitted == omitted
 
 
+def test_names_are_read_from_a_source_whose_pack_tells_them_in_either_script() -> None:
+    """Russian into English: the ru pack's table reads the source's names in the English words
+    (``Стоун`` = ``Stone``); German capitalizes every noun and its pack has no ``names``: no omission."""
+    ru_en = MeaningChecker(language("ru"), language("en"))
+    assert ru_en.check("Эмма Стоун получила премию в Лондоне.", "Emma Stone received the award in London.").omitted == []
+    assert ru_en.check("Эмма Стоун получила премию в Лондоне.", "Emma received the award in London.").omitted == ["Стоун"]
+    de_en = MeaningChecker(language("de"), language("en"))
+    assert de_en.check("Die Mäuse haben jetzt keinen Diabetes mehr.", "The mice no longer have diabetes.").omitted == []
+
+
 def test_each_part_of_a_hyphenated_name_is_looked_for() -> None:
     """``KwaZulu-Natal``: each capitalized part is a name (dropped, each is asked of the en->pt model,
     which keeps both); a part is found where the whole is, as one word (``Euro-Asia`` = ``Евразии``);

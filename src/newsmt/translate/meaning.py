@@ -137,9 +137,10 @@ class MeaningChecker:
         self._stop_tgt = folded(tgt_names.get("stopwords", ""))
         # names the target language does not transliterate (China -> Китай), and scripts to match across
         self._across = AcrossScripts(src, tgt, self._exonyms, self._derived, self._stop_tgt)
-        # a name not found is evidence only where the target writes it in the source's script or a
-        # pack's table reads one script in the other (not en -> kk, el, ja: "Путин" unread)
-        self._comparable = src.script == tgt.script or self._across.on
+        # a name not found is evidence only where the source pack tells names (German capitalizes
+        # every noun) and the target writes the source's script or a pack's table reads one script in
+        # the other (not en -> kk, el, ja: "Путин" unread)
+        self._comparable = src.section("names") is not None and (src.script == tgt.script or self._across.on)
         self._determiners, self._prepositions = folded(names.get("determiners", [])), folded(names.get("prepositions", []))
         self._gerund = names.get("gerund")
         self._common = tuple(names.get("common_endings", []))  # endings of common nouns ("Judiciary")

@@ -295,9 +295,11 @@ class AcrossScripts:
         self.on = bool(transliteration(src)) or bool(transliteration(tgt))  # two scripts to match across
 
     def sounds(self, words: list[str]) -> list[TargetSound]:
-        """``target_sound`` of each of the target ``words`` in another script than Latin (not a
-        stopword in lower case; others get no sound); none where the two languages share a script."""
-        return [target_sound(w, self.tgt) if not w.isascii() and len(w) >= 2
+        """``target_sound`` of each of the target ``words`` in another script than the source's (not a
+        stopword in lower case; others get no sound): not Latin, or any where the source reads its
+        words with a table (ru -> en: ``Stone`` for ``Стоун``); none where the two share a script."""
+        latin = bool(transliteration(self.src))
+        return [target_sound(w, self.tgt) if (latin or not w.isascii()) and len(w) >= 2
                 and not (w.islower() and fold(w) in self._stopwords) else _SILENT for w in words] if self.on else []
 
     def _keys(self, word: str) -> frozenset[str]:
