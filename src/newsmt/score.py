@@ -88,7 +88,7 @@ def guard_flags(source: str, target: str, src: Language, tgt: Language) -> dict[
         out[g.SYMBOL_LOST] = lost_symbols
     if g.is_repetitive(target, norm):
         out[g.REPETITION] = []
-    if not g.length_ratio_ok(norm, target, tgt.length_vs_english()[0] / src.length_vs_english()[0]):
+    if not g.length_ratio_ok(norm, target, src, tgt):
         out[g.LENGTH_RATIO] = [f"{len(target)}/{len(norm)} characters"]
     # a line returned verbatim is judged by the language identifier (quality.py): a quotation in a
     # third language may stay as it is ("Il faut bien le faire.")

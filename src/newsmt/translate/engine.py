@@ -81,7 +81,6 @@ class TranslationEngine:
             "revision": resolved.revision if resolved else "",
             "settings": {**settings, "max_input_tokens": self.max_tokens},
         }
-        self._length_ratio = self.tgt_lang.length_vs_english()[0] / self.src_lang.length_vs_english()[0]
         off = g.checks_off(self.src_lang, self.tgt_lang)
         if off:  # a pack without a check's section: that check is off, and the record says so
             self.provenance["checks_off"] = off
@@ -313,7 +312,7 @@ class TranslationEngine:
                 job.evidence[flag] = evidence
         if g.is_repetitive(job.text, job.norm):
             job.flags.append(g.REPETITION)
-        if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0], self._length_ratio):  # links are not text
+        if not g.length_ratio_ok(job.norm, g.detach_links(job.text)[0], self.src_lang, self.tgt_lang):  # links: no text
             job.flags.append(g.LENGTH_RATIO)
         unread = sum(c.isalpha() for m in job.marks for c in m.symbols) > sum(map(str.isalpha, job.norm))  # other script
         if unread or g.wrong_script(job.text, self.tgt_lang) or g.is_copy(job.norm, job.text):

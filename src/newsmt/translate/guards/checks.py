@@ -119,11 +119,12 @@ def _repeats(words: list[str], n: int) -> int:
     return 1 + best // n
 
 
-def length_ratio_ok(source: str, target: str, expected: float = 1.0, low: float = 0.45, high: float = 2.2,
+def length_ratio_ok(source: str, target: str, src: Language, tgt: Language, low: float = 0.45, high: float = 2.2,
                     min_chars: int = 25) -> bool:
     """Whether len(target)/len(source) is plausible: between ``low`` and ``high`` times the pair's
-    ``expected`` ratio (``Language.length_vs_english``: Chinese writes a third of English's
-    characters); short sources are not judged."""
+    usual ratio (``Language.length_vs_english``: Chinese writes a third of English's characters);
+    short sources are not judged."""
     if len(source) < min_chars:
         return bool(target.strip()) or not source.strip()
+    expected = tgt.length_vs_english()[0] / src.length_vs_english()[0]
     return low * expected <= len(target) / len(source) <= high * expected
